@@ -1,0 +1,92 @@
+"""Shared by the web benchmarks: a production-like stack on loopback (gunicorn, PostgreSQL, Redis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(db_name: str) -> dict[str, str]:
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="dlplatform.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + "s" * 50,
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}"),
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7"),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on loopback: the TLS settings would only redirect the load generator.
+        SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING", CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def ensure_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=900)
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_content")
+
+
+def run_script(env: dict[str, str], code: str) -> dict:
+    """Run Django code in a subprocess with the bench settings; it prints one JSON line last."""
+    out = manage(env, "shell", "-c", code)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [PY, "-m", "gunicorn", "dlplatform.wsgi:application", "-w", str(workers),
+         "-b", f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

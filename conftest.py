@@ -1,0 +1,243 @@
+"""Fixtures shared by every test: users, clients, a real Celery worker and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
+# themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip for a missing tool on a laptop; under CI a missing tool is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
+    pytest.skip(reason)
+
+
+# --- users and clients ------------------------------------------------------------------------
+def _make_user(username: str, *, instructor: bool = False):
+    from dlplatform.accounts.services import user_create
+
+    return user_create(username=username, password="pw-" + username + "-123", instructor=instructor)
+
+
+@pytest.fixture
+def student(db):
+    return _make_user("alice")
+
+
+@pytest.fixture
+def other_student(db):
+    return _make_user("bob")
+
+
+@pytest.fixture
+def instructor(db):
+    return _make_user("irene", instructor=True)
+
+
+@pytest.fixture
+def anon_client(client):
+    return client
+
+
+def _client_for(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def student_client(student):
+    return _client_for(student)
+
+
+@pytest.fixture
+def other_client(other_student):
+    return _client_for(other_student)
+
+
+@pytest.fixture
+def instructor_client(instructor):
+    return _client_for(instructor)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(settings) -> Iterator[None]:
+    """Rate-limit counters and cached selectors never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+# --- the browser --------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # tests may assert that no script failed
+    yield page
+    context.close()
+
+
+def login(page, live_server, user, password: str | None = None) -> None:
+    """Log `user` (made by the fixtures above) in through the real login form."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password or "pw-" + user.username + "-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def browser_login():
+    return login
+
+
+# --- a real Celery worker -------------------------------------------------------------------------
+@dataclass
+class WorkerProcess:
+    proc: subprocess.Popen
+    log_path: Path
+    hostname: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self, sig: int = 9) -> None:
+        """Kill the whole worker (main process and pool children), as the OOM killer would."""
+        import signal
+
+        os.killpg(self.proc.pid, signal.Signals(sig))
+        self.proc.wait(timeout=30)
+
+
+def _worker_env() -> dict[str, str]:
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="dlplatform.settings_test",
+        DATABASE_URL=url,
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        REDIS_URL=settings.REDIS_URL,
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("TEST_DB_NAME", None)
+    return env
+
+
+def start_worker(tmp_path: Path, queues: str = "training,inference", concurrency: int = 2) -> WorkerProcess:
+    import redis
+    from django.conf import settings
+
+    # A private, empty broker database for this worker: no task of an earlier test is replayed.
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path / f"worker-{hostname.split('@')[0]}.log"
+    cmd = [sys.executable, "-m", "celery", "-A", "dlplatform", "worker", "-Q", queues,
+           "-c", str(concurrency), "-n", hostname, "--loglevel", "INFO", "--without-gossip",
+           "--without-mingle"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=_worker_env(), stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    worker = WorkerProcess(proc=proc, log_path=log_path, hostname=hostname)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early:\n{worker.log()}")
+        if " ready." in worker.log():
+            return worker
+        time.sleep(0.2)
+    worker.kill()
+    raise RuntimeError(f"celery worker did not become ready in 90 s:\n{worker.log()}")
+
+
+def stop_worker(worker: WorkerProcess) -> None:
+    if worker.proc.poll() is None:
+        import signal
+
+        os.killpg(worker.proc.pid, signal.SIGTERM)
+        try:
+            worker.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
+    require(shutil.which("redis-server") is not None or _redis_up(), "Redis is not installed")
+    worker = start_worker(tmp_path)
+    yield worker
+    stop_worker(worker)
+
+
+def _redis_up() -> bool:
+    import redis
+    from django.conf import settings
+
+    try:
+        return bool(redis.Redis.from_url(settings.CELERY_BROKER_URL).ping())
+    except redis.RedisError:
+        return False
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, message: str = "condition"):
+    """Poll `predicate` until it returns a truthy value; fail the test with `message` otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {message}")

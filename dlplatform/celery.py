@@ -1,0 +1,25 @@
+"""The Celery application. Importing this module never imports torch."""
+
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlplatform.settings")
+
+app = Celery("dlplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _set_torch_threads(**_: object) -> None:
+    """Fix torch's thread count once per worker process, before any job runs."""
+    from django.conf import settings
+
+    threads = settings.TORCH_THREADS or os.cpu_count() or 1
+    try:
+        import torch
+    except ImportError:  # a web-only install has no torch; such a worker runs no training
+        return
+    torch.set_num_threads(threads)

@@ -1,0 +1,1 @@
+// Filled in by the glossary app: results as you type.

@@ -1,0 +1,102 @@
+"""The course: one implicit course made of chapters, sections and the topics within a section."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Depth(models.TextChoices):
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    DETAILED = "detailed", "Detailed"
+
+
+class Chapter(models.Model):
+    number = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Section(models.Model):
+    # A string because section numbers are "chapter.index" ("7.8") and sort as such via `order`.
+    number = models.CharField(max_length=16, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="sections")
+    overview_basic = models.TextField(blank=True)
+    overview_standard = models.TextField(blank=True)
+    overview_detailed = models.TextField(blank=True)
+    key_concepts = models.JSONField(default=list, blank=True)
+    terms = models.ManyToManyField("glossary.Term", related_name="sections", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["chapter__number", "order", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("lessons:section", args=[self.number])
+
+    def overview(self, depth: str) -> str:
+        return getattr(self, f"overview_{depth}", "") or ""
+
+
+class Topic(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(max_length=200)
+    explanation = models.TextField(blank=True)
+    examples = models.JSONField(default=list, blank=True)
+    applications = models.JSONField(default=list, blank=True)
+    memory_aids = models.JSONField(default=list, blank=True)
+    # {"experiment": "cnn"} or {"experiment": "text", "cell": "lstm"}; empty when no demo fits.
+    playground = models.JSONField(default=dict, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "slug"], name="lessons_topic_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section.number} {self.title}"
+
+
+class SectionRead(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sections_read"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "section"], name="lessons_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.section.number}"
+
+
+class LessonPreference(models.Model):
+    """Per-user reading settings; one row per user, created on first change."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_preference"
+    )
+    depth = models.CharField(max_length=10, choices=Depth.choices, default=Depth.STANDARD)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.depth}"

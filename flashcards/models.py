@@ -71,6 +71,9 @@ class ReviewState(models.Model):
         ]
         indexes = [models.Index(fields=["user", "due"], name="flashcards_state_due")]
 
+    def __str__(self) -> str:
+        return f"{self.user} / card {self.card_id} due {self.due:%Y-%m-%d %H:%M}"
+
 
 class Rating(models.IntegerChoices):
     AGAIN = 1, "Again"
@@ -92,3 +95,6 @@ class ReviewLog(models.Model):
     class Meta:
         ordering = ["-reviewed_at"]
         indexes = [models.Index(fields=["user", "reviewed_at"], name="flashcards_log_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} rated card {self.card_id} {self.get_rating_display()}"

@@ -1,0 +1,341 @@
+"""Questions, quizzes and attempts, modeled on Moodle's question bank and quiz module.
+
+Fractions are percents (-100..100) as in Moodle's GIFT files; marks are absolute points.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+FRACTION_VALIDATORS = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))]
+
+
+def _fraction_field(default: str = "0") -> models.DecimalField:
+    # Five decimals keep Moodle's thirds (33.33333) exact enough to round-trip through GIFT.
+    return models.DecimalField(
+        max_digits=9, decimal_places=5, default=Decimal(default), validators=FRACTION_VALIDATORS
+    )
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTI = "multi", "Multiple response"
+    TRUEFALSE = "truefalse", "True/false"
+    SHORT = "short", "Short answer"
+    NUMERICAL = "numerical", "Numerical"
+    MATCHING = "matching", "Matching"
+    ORDERING = "ordering", "Ordering"
+    ESSAY = "essay", "Essay"
+    DESCRIPTION = "description", "Description"
+
+
+CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class TextFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+    PLAIN = "plain", "Plain text"
+
+
+class Question(models.Model):
+    slug = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=255)
+    type = models.CharField(max_length=16, choices=QuestionType.choices, db_index=True)
+    stem = models.TextField()
+    stem_format = models.CharField(
+        max_length=10, choices=TextFormat.choices, default=TextFormat.MARKDOWN
+    )
+    explanation = models.TextField(blank=True, help_text="Markdown; shown once locked.")
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM, db_index=True
+    )
+    tags = models.JSONField(default=list, blank=True)
+    section = models.ForeignKey(
+        "lessons.Section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    topic = models.ForeignKey(
+        "lessons.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    terms = models.ManyToManyField("glossary.Term", blank=True, related_name="quiz_questions")
+    default_mark = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
+    # Interactive behaviour: share of the mark lost per extra try (Moodle's default is 1/3).
+    penalty = models.DecimalField(
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0.33333"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    hints = models.JSONField(default=list, blank=True, help_text="Shown one per failed try.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["section", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_graded(self) -> bool:
+        return self.type != QuestionType.DESCRIPTION
+
+
+class Choice(models.Model):
+    """An answer of single/multi/truefalse questions, and an accepted text of short answers."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.TextField()
+    fraction = _fraction_field()
+    feedback = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class NumericalAnswer(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="numerical_answers"
+    )
+    value = models.FloatField()
+    # A range a..b is stored as its midpoint with tolerance (b - a) / 2.
+    tolerance = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    fraction = _fraction_field("100")
+    feedback = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.value} ± {self.tolerance}"
+
+
+class MatchPair(models.Model):
+    """A blank `left` makes `right` a distractor: offered as an option, matching nothing."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="match_pairs")
+    left = models.TextField(blank=True)
+    right = models.CharField(max_length=500)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.left or '(distractor)'} → {self.right}"
+
+
+class OrderingItem(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ordering_items")
+    text = models.CharField(max_length=500)
+    position = models.PositiveIntegerField(help_text="Correct position, from 0.")
+
+    class Meta:
+        ordering = ["question", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", "Highest grade"
+    AVERAGE = "average", "Average grade"
+    FIRST = "first", "First attempt"
+    LAST = "last", "Last attempt"
+
+
+class Behaviour(models.TextChoices):
+    DEFERRED = "deferred", "Deferred feedback"
+    IMMEDIATE = "immediate", "Immediate feedback"
+    INTERACTIVE = "interactive", "Interactive with multiple tries"
+
+
+class ReviewAnswers(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately after the attempt"
+    AFTER_CLOSE = "after_close", "After the quiz closes"
+    NEVER = "never", "Never"
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    section = models.ForeignKey(
+        "lessons.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="quizzes"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    time_limit = models.DurationField(null=True, blank=True, help_text="Empty: no limit.")
+    attempts_allowed = models.PositiveSmallIntegerField(default=0, help_text="0: unlimited.")
+    grading_method = models.CharField(
+        max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_answers = models.BooleanField(default=True)
+    behaviour = models.CharField(
+        max_length=12, choices=Behaviour.choices, default=Behaviour.DEFERRED
+    )
+    max_tries = models.PositiveSmallIntegerField(default=3, help_text="Interactive behaviour.")
+    pass_mark = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("50"))
+    # [{"min": 80, "text": "Excellent"}, {"min": 0, "text": "Review the section"}]; percent.
+    feedback_bands = models.JSONField(default=list, blank=True)
+    open_at = models.DateTimeField(null=True, blank=True)
+    close_at = models.DateTimeField(null=True, blank=True)
+    review_answers = models.CharField(
+        max_length=12, choices=ReviewAnswers.choices, default=ReviewAnswers.IMMEDIATELY
+    )
+    # Random draw: when draw_count > 0, each attempt draws that many bank questions.
+    draw_count = models.PositiveSmallIntegerField(default=0)
+    draw_topic = models.ForeignKey(
+        "lessons.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    draw_tags = models.JSONField(default=list, blank=True)
+    draw_difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True)
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["section", "id"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz", args=[self.pk])
+
+
+class QuizSlot(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="slots")
+    order = models.PositiveIntegerField(default=0)
+    mark = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Empty: the question's default mark.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quizzes_slot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}#{self.order}: {self.question_id}"
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    FINISHED = "finished", "Finished"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=12,
+        choices=AttemptState.choices,
+        default=AttemptState.IN_PROGRESS,
+        db_index=True,
+    )
+    marks = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    max_marks = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    score = models.DecimalField(
+        max_digits=7, decimal_places=3, null=True, blank=True, help_text="Percent."
+    )
+    # Set in the same transaction that grades: a second submit sees it and grades nothing.
+    graded_at = models.DateTimeField(null=True, blank=True)
+    needs_manual_grading = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz", "number"], name="quizzes_attempt_num"),
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=models.Q(state="in_progress"),
+                name="quizzes_one_open_attempt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+
+class AttemptQuestion(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    order = models.PositiveIntegerField()
+    max_mark = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
+    # Ids of choices / ordering items / match rights in the order shown to this student.
+    choice_order = models.JSONField(default=list, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    locked = models.BooleanField(default=False)
+    tries = models.PositiveSmallIntegerField(default=0)
+    fraction = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    mark = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    feedback = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Essay grading by an instructor.
+    needs_grading = models.BooleanField(default=False)
+    grader_comment = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["attempt", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "order"], name="quizzes_item_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.order}"
+
+    @property
+    def answered(self) -> bool:
+        return self.response not in (None, "", [], {})

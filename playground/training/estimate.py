@@ -1,0 +1,126 @@
+"""Parameter count, compute and time estimates computed from a config by arithmetic alone.
+
+No torch here: the web process calls this for the live estimate and for validation. The numbers
+match the modules that `models.py` builds (a test checks the parameter count against torch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .config import CnnConfig, TextConfig
+
+TRAIN_SIZES = {"mnist10k": 8000, "mnist": 60000}
+TEST_SIZES = {"mnist10k": 2000, "mnist": 10000}
+DEFAULT_VOCAB = 96
+# Backward costs about twice the forward pass, so a training step is ~3x the forward FLOPs.
+TRAIN_FACTOR = 3
+
+
+class ShapeError(ValueError):
+    """The blocks do not fit together (e.g. a kernel larger than its input)."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(f"block {index + 1}: {message}")
+        self.index = index
+
+
+@dataclass
+class Estimate:
+    params: int
+    flops_per_sample: int  # forward pass, multiply-add counted as 2
+    flops_per_epoch: int  # training: forward + backward over the training split
+    seconds: float
+    shapes: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "params": self.params,
+            "flops_per_sample": self.flops_per_sample,
+            "flops_per_epoch": self.flops_per_epoch,
+            "seconds": round(self.seconds, 1),
+            "shapes": self.shapes,
+        }
+
+
+def _conv(b: dict[str, Any], c: int, h: int, w: int, i: int) -> tuple[int, int, int, int, int]:
+    k, s, p, out = b["kernel"], b["stride"], b["padding"], b["channels"]
+    oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+    if oh < 1 or ow < 1:
+        raise ShapeError(i, f"a {k}x{k} kernel does not fit a {h}x{w} input")
+    params = out * c * k * k + out
+    return out, oh, ow, params, out * oh * ow * c * k * k
+
+
+def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int]:
+    """Return (params, forward MACs, shape notes, output features before the classifier)."""
+    c, h, w, flat = 1, 28, 28, None  # flat is set once a dense layer has flattened the map
+    params = macs = 0
+    shapes: list[str] = []
+    for i, b in enumerate(blocks):
+        t = b["type"]
+        if t == "conv":
+            if flat is not None:
+                raise ShapeError(i, "a convolution cannot follow a dense layer")
+            c, h, w, p, m = _conv(b, c, h, w, i)
+            params, macs = params + p, macs + m
+        elif t == "pool":
+            if flat is not None:
+                raise ShapeError(i, "pooling cannot follow a dense layer")
+            if b["size"] > h or b["size"] > w:
+                raise ShapeError(i, f"a {b['size']}x{b['size']} pool does not fit a {h}x{w} input")
+            h, w = h // b["size"], w // b["size"]
+        elif t == "batchnorm":
+            params += 2 * (flat if flat is not None else c)
+        elif t == "dense":
+            fan_in = flat if flat is not None else c * h * w
+            params, macs = params + fan_in * b["units"] + b["units"], macs + fan_in * b["units"]
+            flat = b["units"]
+        shapes.append(f"{t}: {flat}" if flat is not None else f"{t}: {c}x{h}x{w}")
+    return params, macs, shapes, flat if flat is not None else c * h * w
+
+
+def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
+    params, macs, shapes, features = _walk_cnn(cfg.blocks)
+    params += features * 10 + 10  # the classifier that every network ends with
+    macs += features * 10
+    shapes.append("classifier: 10")
+    per_sample = 2 * macs
+    samples = cfg.train_subset or TRAIN_SIZES.get(cfg.dataset, 8000)
+    per_epoch = TRAIN_FACTOR * per_sample * samples
+    total = per_epoch * cfg.epochs + per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
+    return Estimate(params, per_sample, per_epoch, total / (gflops * 1e9), shapes)
+
+
+def text_params(cfg: TextConfig, vocab: int) -> int:
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.cell]
+    total = vocab * cfg.embedding + cfg.hidden * vocab + vocab
+    size_in = cfg.embedding
+    for _ in range(cfg.layers):
+        # PyTorch keeps two bias vectors per gate (input-hidden and hidden-hidden).
+        total += gates * (cfg.hidden * (size_in + cfg.hidden) + 2 * cfg.hidden)
+        size_in = cfg.hidden
+    return total
+
+
+def text_estimate(
+    cfg: TextConfig, gflops: float, corpus_chars: int, vocab: int = DEFAULT_VOCAB
+) -> Estimate:
+    params = text_params(cfg, vocab)
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.cell]
+    macs = cfg.hidden * vocab
+    size_in = cfg.embedding
+    for _ in range(cfg.layers):
+        macs += gates * cfg.hidden * (size_in + cfg.hidden)
+        size_in = cfg.hidden
+    per_char = 2 * macs
+    per_epoch = TRAIN_FACTOR * per_char * int(corpus_chars * 0.9)
+    # Small recurrent steps run far below the matmul peak on a CPU: charge them 8x.
+    seconds = 8 * (per_epoch * cfg.epochs) / (gflops * 1e9)
+    shapes = [
+        f"embedding: {vocab}->{cfg.embedding}",
+        f"{cfg.cell} x{cfg.layers}: {cfg.hidden}",
+        f"output: {vocab}",
+    ]
+    return Estimate(params, per_char, per_epoch, seconds, shapes)

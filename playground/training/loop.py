@@ -1,0 +1,204 @@
+"""Training and evaluation loops with progress and cancel callbacks. No Django here."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import CnnConfig
+from .data import Mnist, Split, to_pixels
+from .models import build_cnn, count_params, make_optimizer, make_schedule
+
+
+class Cancelled(Exception):
+    """Raised between batches when `should_stop` says the job was cancelled."""
+
+
+def _never() -> bool:
+    return False
+
+
+def _ignore(_: dict[str, Any]) -> None:
+    return None
+
+
+@dataclass
+class Hooks:
+    on_progress: Callable[[dict[str, Any]], None] = _ignore  # about twice a second
+    on_epoch: Callable[[dict[str, Any]], None] = _ignore  # validation figures after each epoch
+    should_stop: Callable[[], bool] = _never
+    interval_s: float = 0.5
+
+
+@dataclass
+class Meter:
+    """Counts steps and samples; reports throttled progress with speed and ETA."""
+
+    hooks: Hooks
+    total_steps: int
+    epochs: int
+    unit: str = "samples"
+    step: int = 0
+    seen: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    last_report: float = 0.0
+
+    def batch(self, epoch: int, n: int, loss: float, acc: float | None) -> None:
+        self.step, self.seen = self.step + 1, self.seen + n
+        if self.hooks.should_stop():
+            raise Cancelled
+        now = time.perf_counter()
+        if now - self.last_report >= self.hooks.interval_s or self.step == self.total_steps:
+            self.last_report = now
+            self.hooks.on_progress(self.snapshot(epoch, loss, acc, now))
+
+    def snapshot(self, epoch: int, loss: float, acc: float | None, now: float) -> dict[str, Any]:
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.step / elapsed
+        return {
+            "step": self.step,
+            "total_steps": self.total_steps,
+            "epoch": epoch,
+            "epochs": self.epochs,
+            "loss": round(loss, 4),
+            "acc": None if acc is None else round(acc, 4),
+            f"{self.unit}_per_s": round(self.seen / elapsed, 1),
+            "elapsed_s": round(elapsed, 2),
+            "eta_s": round((self.total_steps - self.step) / rate, 1) if rate else None,
+        }
+
+
+def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Random shifts of up to 2 px and rotations of up to 10 degrees, on the whole batch at once."""
+    n = x.shape[0]
+    angle = (torch.rand(n, generator=gen) * 2 - 1) * math.radians(10)
+    shift = (torch.rand(n, 2, generator=gen) * 2 - 1) * (2 / 14)  # grid units: 1.0 = 14 px
+    cos, sin = angle.cos(), angle.sin()
+    theta = torch.stack(
+        [torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1
+    )
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    # Padding with the normalised background value keeps shifted-in borders "blank paper".
+    bg = float(x.min())
+    return F.grid_sample(x - bg, grid, align_corners=False, padding_mode="zeros") + bg
+
+
+def train_one_epoch(
+    model: nn.Module,
+    opt: torch.optim.Optimizer,
+    sched: Any,
+    data: Split,
+    batch_size: int,
+    gen: torch.Generator,
+    meter: Meter,
+    epoch: int,
+    use_augment: bool,
+) -> tuple[float, float]:
+    """One pass over `data` in a seeded random order; returns (mean loss, accuracy)."""
+    model.train()
+    order = torch.randperm(len(data.y), generator=gen)
+    total_loss = correct = seen = 0.0
+    for start in range(0, len(order), batch_size):
+        if meter.step >= meter.total_steps:
+            break
+        idx = order[start : start + batch_size]
+        x, y = data.x[idx], data.y[idx]
+        if use_augment:
+            x = augment(x, gen)
+        logits = model(x)
+        loss = F.cross_entropy(logits, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if sched is not None:
+            sched.step()
+        hits = (logits.argmax(1) == y).sum().item()
+        total_loss, correct, seen = total_loss + loss.item() * len(y), correct + hits, seen + len(y)
+        meter.batch(epoch, len(y), loss.item(), hits / len(y))
+    return total_loss / max(seen, 1), correct / max(seen, 1)
+
+
+def evaluate(model: nn.Module, data: Split, batch_size: int = 1000) -> dict[str, Any]:
+    """Loss, accuracy and predictions on `data`, without gradients and with dropout/BN in eval mode."""
+    model.eval()
+    preds, total = [], 0.0
+    with torch.inference_mode():
+        for start in range(0, len(data.y), batch_size):
+            logits = model(data.x[start : start + batch_size])
+            total += F.cross_entropy(
+                logits, data.y[start : start + batch_size], reduction="sum"
+            ).item()
+            preds.append(logits.argmax(1))
+    pred = torch.cat(preds)
+    return {
+        "loss": total / len(data.y),
+        "acc": (pred == data.y).float().mean().item(),
+        "pred": pred,
+    }
+
+
+def cnn_report(data: Split, pred: torch.Tensor, max_examples: int = 24) -> dict[str, Any]:
+    """Per-class accuracy, the 10x10 confusion matrix (rows: true class) and misclassified images."""
+    confusion = torch.zeros(10, 10, dtype=torch.int64)
+    confusion.index_put_((data.y, pred), torch.ones_like(pred), accumulate=True)
+    per_class = (confusion.diag().float() / confusion.sum(1).clamp(min=1)).tolist()
+    wrong = (pred != data.y).nonzero().flatten()[:max_examples].tolist()
+    examples = [
+        {"pixels": to_pixels(data.x[i]), "label": int(data.y[i]), "pred": int(pred[i])}
+        for i in wrong
+    ]
+    return {
+        "per_class": [round(a, 4) for a in per_class],
+        "confusion": confusion.tolist(),
+        "misclassified": examples,
+    }
+
+
+def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, dict[str, Any]]:
+    torch.manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    train = mnist.train
+    if cfg.train_subset:
+        train = Split(train.x[: cfg.train_subset], train.y[: cfg.train_subset])
+    model = build_cnn(cfg)
+    per_epoch = math.ceil(len(train.y) / cfg.batch_size)
+    total = (
+        per_epoch * cfg.epochs if not cfg.max_steps else min(cfg.max_steps, per_epoch * cfg.epochs)
+    )
+    opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
+    sched = make_schedule(cfg.schedule, opt, total)
+    meter, started = Meter(hooks, total, cfg.epochs), time.perf_counter()
+    result: dict[str, Any] = {"params": count_params(model)}
+    for epoch in range(1, cfg.epochs + 1):
+        loss, acc = train_one_epoch(
+            model, opt, sched, train, cfg.batch_size, gen, meter, epoch, cfg.augment
+        )
+        ev = evaluate(model, mnist.test)
+        hooks.on_epoch(
+            {
+                "epoch": epoch,
+                "step": meter.step,
+                "train_loss": round(loss, 4),
+                "train_acc": round(acc, 4),
+                "val_loss": round(ev["loss"], 4),
+                "val_acc": round(ev["acc"], 4),
+                "elapsed_s": round(time.perf_counter() - started, 2),
+            }
+        )
+        if meter.step >= total:
+            break
+    result.update(
+        test_accuracy=round(ev["acc"], 4),
+        val_loss=round(ev["loss"], 4),
+        train_seconds=round(time.perf_counter() - started, 2),
+        steps=meter.step,
+        **cnn_report(mnist.test, ev["pred"]),
+    )
+    return model, result

@@ -1,0 +1,118 @@
+"""Build torch modules from the configs. Shapes in comments are (batch, channels, height, width)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from .config import CnnConfig, TextConfig
+
+_ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+}
+
+
+def _block(b: dict[str, Any], shape: list[int]) -> nn.Module:
+    """One block; `shape` is [C, H, W] before a dense layer and [F] after, updated in place."""
+    t = b["type"]
+    if t == "conv":  # (B, C, H, W) -> (B, channels, (H + 2p - k) // s + 1, ...)
+        layer = nn.Conv2d(shape[0], b["channels"], b["kernel"], b["stride"], b["padding"])
+        h = (shape[1] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
+        w = (shape[2] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
+        shape[:] = [b["channels"], h, w]
+        return layer
+    if t == "pool":  # (B, C, H, W) -> (B, C, H // size, W // size)
+        shape[1:] = [shape[1] // b["size"], shape[2] // b["size"]]
+        return (nn.MaxPool2d if b["kind"] == "max" else nn.AvgPool2d)(b["size"])
+    if t == "batchnorm":
+        return nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0])
+    if t == "dense":  # (B, ...) -> (B, units); flattens a feature map first
+        fan_in = shape[0] * shape[1] * shape[2] if len(shape) == 3 else shape[0]
+        layer = (
+            nn.Sequential(nn.Flatten(), nn.Linear(fan_in, b["units"]))
+            if len(shape) == 3
+            else nn.Linear(fan_in, b["units"])
+        )
+        shape[:] = [b["units"]]
+        return layer
+    if t == "dropout":
+        return nn.Dropout(b["p"])
+    return _ACTIVATIONS[b["fn"]]()
+
+
+def build_cnn(cfg: CnnConfig) -> nn.Sequential:
+    """Input (B, 1, 28, 28) -> logits (B, 10): the blocks, a flatten, then a 10-way classifier."""
+    shape = [1, 28, 28]
+    layers = [_block(b, shape) for b in cfg.blocks]
+    features = shape[0] * shape[1] * shape[2] if len(shape) == 3 else shape[0]
+    layers += [nn.Flatten(), nn.Linear(features, 10)]
+    model = nn.Sequential(*layers)
+    _init(model, cfg.init)
+    return model
+
+
+def _init(model: nn.Module, scheme: str) -> None:
+    if scheme == "default":
+        return  # PyTorch's own defaults (Kaiming-uniform with a=sqrt(5))
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            if scheme == "xavier":
+                nn.init.xavier_uniform_(m.weight)
+            else:
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+
+
+class CharModel(nn.Module):
+    """Character ids (B, T) -> embedding (B, T, E) -> recurrent (B, T, H) -> logits (B, T, V)."""
+
+    def __init__(self, cfg: TextConfig, vocab: int) -> None:
+        super().__init__()
+        cell = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[cfg.cell]
+        self.embed = nn.Embedding(vocab, cfg.embedding)
+        self.rnn = cell(
+            cfg.embedding,
+            cfg.hidden,
+            cfg.layers,
+            batch_first=True,
+            dropout=cfg.dropout if cfg.layers > 1 else 0.0,
+        )
+        self.drop = nn.Dropout(cfg.dropout)
+        self.out = nn.Linear(cfg.hidden, vocab)
+
+    def forward(self, ids: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        y, state = self.rnn(self.embed(ids), state)
+        return self.out(self.drop(y)), state
+
+
+def build_text(cfg: TextConfig, vocab: int) -> CharModel:
+    return CharModel(cfg, vocab)
+
+
+def count_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def make_optimizer(name: str, params: Any, lr: float) -> torch.optim.Optimizer:
+    if name in ("sgd", "momentum", "nesterov"):
+        momentum = 0.0 if name == "sgd" else 0.9
+        return torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=name == "nesterov")
+    return {
+        "adam": torch.optim.Adam,
+        "rmsprop": torch.optim.RMSprop,
+        "adagrad": torch.optim.Adagrad,
+    }[name](params, lr=lr)
+
+
+def make_schedule(name: str, opt: torch.optim.Optimizer, total_steps: int) -> Any:
+    """Stepped once per batch, so `total_steps` is batches per epoch times epochs."""
+    if name == "step":
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, total_steps // 3), gamma=0.3)
+    if name == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total_steps))
+    return None

@@ -1,0 +1,94 @@
+"""Reads of the glossary: search (PostgreSQL full-text + trigram, SQLite icontains), index, pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+from .models import Term
+
+# word_similarity above this counts as "probably a typo of this name" ("convolutonal").
+TRIGRAM_THRESHOLD = 0.45
+MAX_QUERY_LENGTH = 100
+
+
+def term_list(*, category: str = "") -> QuerySet[Term]:
+    terms = Term.objects.defer("explanation", "search_vector")
+    return terms.filter(category=category) if category else terms
+
+
+def term_search(*, query: str, limit: int) -> list[Term]:
+    """Best matches first: exact abbreviation, exact name, then full-text rank and typo similarity."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return []
+    if connection.vendor == "postgresql":
+        return list(_search_postgres(query)[:limit])
+    return list(term_search_simple(query=query)[:limit])
+
+
+def _exactness(query: str) -> Case:
+    return Case(
+        When(abbreviation__iexact=query, then=Value(3)),
+        When(name__iexact=query, then=Value(2)),
+        When(name__istartswith=query, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _prefix_tsquery(query: str) -> SearchQuery | None:
+    # Prefix-match every word so results appear while the student is still typing.
+    words = re.findall(r"\w+", query)
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
+
+
+def _search_postgres(query: str) -> QuerySet[Term]:
+    tsquery = _prefix_tsquery(query)
+    rank = SearchRank(F("search_vector"), tsquery) if tsquery else Value(0.0)
+    matches = Q(abbreviation__iexact=query) | Q(similarity__gte=TRIGRAM_THRESHOLD)
+    if tsquery:
+        matches |= Q(search_vector=tsquery)
+    return (
+        term_list()
+        .annotate(
+            exact=_exactness(query),
+            rank=rank,
+            similarity=TrigramWordSimilarity(query, "name"),
+            score=Greatest(F("rank"), F("similarity"), output_field=FloatField()),
+        )
+        .filter(matches)
+        .order_by("-exact", "-score", "name")
+    )
+
+
+def term_search_simple(*, query: str) -> QuerySet[Term]:
+    """The SQLite path (`make run`): case-insensitive substring matches, no typo tolerance."""
+    matches = (
+        Q(abbreviation__iexact=query)
+        | Q(name__icontains=query)
+        | Q(aliases__icontains=query)
+        | Q(definition__icontains=query)
+    )
+    in_title = Case(
+        When(Q(name__icontains=query) | Q(aliases__icontains=query), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        term_list()
+        .filter(matches)
+        .annotate(exact=_exactness(query), in_title=in_title)
+        .order_by("-exact", "-in_title", "name")
+    )
+
+
+def term_get(*, slug: str) -> Term:
+    """One term with what its page shows, in a fixed number of queries."""
+    return Term.objects.prefetch_related("related").get(slug=slug)

@@ -1,0 +1,79 @@
+"""Writes to the glossary: upserts by slug, related links and search vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchVector
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast, Coalesce
+
+from .models import Term
+
+# link_terms keeps its compiled term index under this key; every write to terms drops it.
+TERM_INDEX_CACHE_KEY = "glossary:term-index:v1"
+
+TERM_FIELDS = (
+    "name",
+    "abbreviation",
+    "aliases",
+    "definition",
+    "explanation",
+    "category",
+    "formula",
+)
+
+
+@dataclass
+class TermData:
+    slug: str
+    name: str
+    definition: str
+    category: str
+    abbreviation: str = ""
+    aliases: list[str] = field(default_factory=list)
+    explanation: str = ""
+    formula: str = ""
+
+
+def term_upsert(*, data: TermData) -> tuple[Term, str]:
+    """Create or update one term by slug; returns the term and "created" / "updated" / "unchanged"."""
+    values = {name: getattr(data, name) for name in TERM_FIELDS}
+    term = Term.objects.filter(slug=data.slug).first()
+    if term is None:
+        return Term.objects.create(slug=data.slug, **values), "created"
+    if all(getattr(term, name) == value for name, value in values.items()):
+        return term, "unchanged"
+    for name, value in values.items():
+        setattr(term, name, value)
+    term.save()
+    return term, "updated"
+
+
+def term_set_related(*, term: Term, related: Iterable[Term]) -> None:
+    term.related.set(list(related))
+
+
+def term_refresh_search_vectors(*, slugs: Iterable[str] | None = None) -> int:
+    """Recompute the weighted search vector (name A, abbreviation/aliases B, definition C)."""
+    if connection.vendor != "postgresql":
+        return 0  # SQLite has no tsvector; its search path uses icontains instead.
+    terms = Term.objects.all() if slugs is None else Term.objects.filter(slug__in=list(slugs))
+    vector = (
+        SearchVector("name", weight="A", config="english")
+        + SearchVector("abbreviation", weight="B", config="english")
+        + SearchVector(
+            Coalesce(Cast("aliases", TextField()), Value(""), output_field=TextField()),
+            weight="B",
+            config="english",
+        )
+        + SearchVector("definition", weight="C", config="english")
+    )
+    return terms.update(search_vector=vector)
+
+
+def term_index_invalidate() -> None:
+    cache.delete(TERM_INDEX_CACHE_KEY)

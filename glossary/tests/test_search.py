@@ -1,0 +1,79 @@
+"""Ranked search on PostgreSQL: weights, typos through pg_trgm, exact abbreviations first."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from glossary.selectors import term_search
+
+pytestmark = pytest.mark.django_db
+
+
+def _slugs(query: str, limit: int = 10) -> list[str]:
+    return [term.slug for term in term_search(query=query, limit=limit)]
+
+
+def test_runs_on_postgresql(sample_terms):
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("GRU", "gated-recurrent-unit"),
+        ("MSE", "mean-squared-error"),
+        ("LSTM", "long-short-term-memory"),
+        ("lstm", "long-short-term-memory"),
+        ("cnn", "convolutional-neural-network"),
+    ],
+)
+def test_exact_abbreviation_ranks_first(sample_terms, query, slug):
+    assert _slugs(query)[0] == slug
+
+
+def test_abbreviation_beats_a_definition_mention(sample_terms):
+    # Mean Absolute Error mentions "MSE" in its definition; it may appear, but below MSE itself.
+    results = _slugs("MSE")
+    assert results[0] == "mean-squared-error"
+    assert "mean-absolute-error" in results
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("convolutonal", "convolutional-neural-network"),
+        ("backpropogation", "backpropagation"),
+        ("recurent neural network", "recurrent-neural-network"),
+        ("droput", "dropout"),
+    ],
+)
+def test_typos_find_the_term(sample_terms, query, slug):
+    assert _slugs(query, limit=3)[0] == slug
+
+
+def test_name_outranks_alias_outranks_definition(sample_terms):
+    # "kernel": the name of Kernel (A), mentioned in definitions of Convolution (C).
+    results = _slugs("kernel")
+    assert results[0] == "kernel"
+    assert results.index("kernel") < results.index("convolution")
+    # "filter" is only an alias of Kernel (B) and a word in the CNN definition (C).
+    results = _slugs("filter")
+    assert results[:2] == ["kernel", "convolutional-neural-network"]
+
+
+def test_prefix_matches_while_typing(sample_terms):
+    assert "convolutional-neural-network" in _slugs("convolutio")
+    assert _slugs("backpr")[0] == "backpropagation"
+
+
+def test_limit_empty_and_nonsense(sample_terms):
+    assert len(term_search(query="network", limit=2)) == 2
+    assert term_search(query="   ", limit=5) == []
+    assert term_search(query="zzqxv", limit=5) == []
+    assert _slugs("&|!:*()'") == []
+
+
+def test_search_is_one_query(sample_terms, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        term_search(query="convolutonal", limit=10)

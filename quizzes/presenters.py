@@ -1,0 +1,174 @@
+"""What a student may see of an attempt: the single place where answers are kept secret.
+
+Both the HTML pages and the API serialize `present_item`, so the integrity rule lives here:
+before an item is locked its dict holds only ids, texts and the student's own response; the
+verdict (mark, feedback, explanation) appears once locked, the right answer only when the
+quiz's review setting allows it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import nh3
+from django.urls import reverse
+from django.utils.html import escape, linebreaks
+
+from .models import Attempt, AttemptQuestion, AttemptState, Question, Quiz, ReviewAnswers
+
+
+def render_stem(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return nh3.clean(text)
+    if fmt == "plain":
+        return linebreaks(escape(text))
+    from lessons.rendering import markdown_to_html
+
+    return markdown_to_html(text)
+
+
+def answers_visible(*, quiz: Quiz, now: datetime) -> bool:
+    """Whether locked questions may show their right answers (the quiz's review setting)."""
+    if quiz.review_answers == ReviewAnswers.IMMEDIATELY:
+        return True
+    if quiz.review_answers == ReviewAnswers.AFTER_CLOSE:
+        return quiz.close_at is not None and now >= quiz.close_at
+    return False
+
+
+def _options(item: AttemptQuestion) -> dict[str, Any]:
+    question, order = item.question, item.choice_order
+    if question.type in ("single", "multi", "truefalse"):
+        by_id = {c.id: c for c in question.choices.all()}
+        return {"options": [{"id": i, "text": by_id[i].text} for i in order if i in by_id]}
+    if question.type == "matching":
+        by_id = {p.id: p for p in question.match_pairs.all()}
+        lefts = [{"id": i, "text": by_id[i].left} for i in order.get("left", []) if i in by_id]
+        return {"left": lefts, "right_options": list(order.get("right", []))}
+    if question.type == "ordering":
+        by_id = {o.id: o for o in question.ordering_items.all()}
+        current = item.response if _is_permutation(item.response, by_id) else order
+        return {"ordering": [{"id": i, "text": by_id[i].text} for i in current if i in by_id]}
+    return {}
+
+
+def _is_permutation(response: Any, by_id: dict) -> bool:
+    return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
+
+
+def right_answer_text(question: Question) -> str:
+    kind = question.type
+    if kind in ("single", "truefalse", "short"):
+        return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
+    if kind == "multi":
+        return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
+    if kind == "numerical":
+        answers = [a for a in question.numerical_answers.all() if a.fraction >= 100]
+        return " | ".join(
+            f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else "") for a in answers
+        )
+    if kind == "matching":
+        return "; ".join(
+            f"{p.left} → {p.right}" for p in question.match_pairs.all() if p.left.strip()
+        )
+    if kind == "ordering":
+        return " → ".join(i.text for i in question.ordering_items.all())
+    return ""
+
+
+def response_text(item: AttemptQuestion) -> str:
+    """The student's own answer in words (safe to show at any time: it is theirs)."""
+    question, response = item.question, item.response
+    if response in (None, "", [], {}):
+        return ""
+    if question.type in ("single", "truefalse", "multi"):
+        picked = {str(v) for v in (response if isinstance(response, list) else [response])}
+        return " + ".join(c.text for c in question.choices.all() if str(c.id) in picked)
+    if question.type == "matching":
+        lefts = {str(p.id): p.left for p in question.match_pairs.all()}
+        return "; ".join(f"{lefts.get(k, '?')} → {v}" for k, v in response.items() if v)
+    if question.type == "ordering":
+        texts = {str(o.id): o.text for o in question.ordering_items.all()}
+        return " → ".join(texts.get(str(i), "?") for i in response)
+    return str(response)
+
+
+def _result(item: AttemptQuestion) -> dict[str, Any]:
+    question = item.question
+    from .grading import Grade
+
+    state = Grade(item.fraction, [], item.needs_grading).state
+    return {
+        "mark": item.mark,
+        "max_mark": item.max_mark,
+        "fraction": item.fraction,
+        "state": state,
+        "feedback": item.feedback,
+        "grader_comment": item.grader_comment,
+        "explanation_html": render_stem(question.explanation, "markdown"),
+        "terms": [
+            {"slug": t.slug, "name": t.name, "url": reverse("glossary:term", args=[t.slug])}
+            for t in question.terms.all()
+        ],
+        "section_number": question.section.number if question.section_id else None,
+    }
+
+
+def present_item(item: AttemptQuestion, *, reveal_answers: bool) -> dict[str, Any]:
+    question = item.question
+    data: dict[str, Any] = {
+        "id": item.id,
+        "question_id": question.id,
+        "number": item.order + 1,
+        "type": question.type,
+        "type_label": question.get_type_display(),
+        "stem_html": render_stem(question.stem, question.stem_format),
+        "max_mark": item.max_mark,
+        "response": item.response,
+        "answered": item.answered,
+        "flagged": item.flagged,
+        "locked": item.locked,
+        "tries": item.tries,
+        **_options(item),
+    }
+    if not item.locked:
+        if item.tries and question.hints:  # interactive: a hint per failed try
+            data["hint"] = question.hints[min(item.tries, len(question.hints)) - 1]
+        return data
+    data["response_text"] = response_text(item)
+    data["result"] = _result(item)
+    if reveal_answers and question.type not in ("essay", "description"):
+        data["right_answer"] = right_answer_text(question)
+        if question.type in ("single", "multi", "truefalse"):
+            data["correct_ids"] = [c.id for c in question.choices.all() if c.fraction > 0]
+    return data
+
+
+def present_attempt(
+    attempt: Attempt, items: list[AttemptQuestion], *, now: datetime
+) -> dict[str, Any]:
+    reveal = answers_visible(quiz=attempt.quiz, now=now)
+    finished = attempt.state == AttemptState.FINISHED
+    remaining = None
+    if attempt.deadline and not finished:
+        remaining = max(0, int((attempt.deadline - now).total_seconds()))
+    return {
+        "id": attempt.id,
+        "quiz_id": attempt.quiz_id,
+        "quiz_title": attempt.quiz.title,
+        "number": attempt.number,
+        "state": attempt.state,
+        "behaviour": attempt.quiz.behaviour,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "submitted_at": attempt.submitted_at,
+        "seconds_left": remaining,
+        "score": attempt.score if finished else None,
+        "marks": attempt.marks if finished else None,
+        "max_marks": attempt.max_marks,
+        "passed": (attempt.score >= attempt.quiz.pass_mark)
+        if finished and attempt.score is not None
+        else None,
+        "items": [present_item(i, reveal_answers=reveal) for i in items],
+    }

@@ -1,0 +1,125 @@
+"""Reused reads: a constant number of queries whatever the number of questions."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    GradingMethod,
+    Question,
+    Quiz,
+    QuizSlot,
+)
+
+ANSWER_PREFETCH = ("choices", "numerical_answers", "match_pairs", "ordering_items")
+
+
+def questions_with_answers() -> QuerySet[Question]:
+    return Question.objects.prefetch_related(*ANSWER_PREFETCH)
+
+
+def quiz_fixed_questions(*, quiz: Quiz) -> list[tuple[Question, Decimal]]:
+    slots = QuizSlot.objects.filter(quiz=quiz).order_by("order", "id")
+    slots = slots.prefetch_related(Prefetch("question", queryset=questions_with_answers()))
+    return [(s.question, s.mark if s.mark is not None else s.question.default_mark) for s in slots]
+
+
+def draw_questions(*, quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The random-draw pool: the quiz section's bank filtered by topic, tags and difficulty."""
+    pool = Question.objects.filter(section_id=quiz.section_id).exclude(type="description")
+    if quiz.draw_topic_id:
+        pool = pool.filter(topic_id=quiz.draw_topic_id)
+    if quiz.draw_difficulty:
+        pool = pool.filter(difficulty=quiz.draw_difficulty)
+    for tag in quiz.draw_tags or []:
+        pool = pool.filter(tags__contains=[tag])
+    ids = list(pool.values_list("id", flat=True))
+    picked = rng.sample(ids, min(quiz.draw_count, len(ids)))
+    by_id = questions_with_answers().in_bulk(picked)
+    return [by_id[i] for i in picked]
+
+
+def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
+    question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
+    items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
+    return list(items.prefetch_related(Prefetch("question", queryset=question_qs)))
+
+
+def attempt_for_user(*, user: Any, pk: int) -> Attempt:
+    """Fetch-and-check-ownership: another user's attempt is a 404."""
+    queryset = Attempt.objects.select_related("quiz", "quiz__section")
+    return get_object_or_404(queryset, pk=pk, user=user)
+
+
+def visible_quizzes() -> QuerySet[Quiz]:
+    return (
+        Quiz.objects.filter(is_published=True)
+        .select_related("section", "section__chapter")
+        .annotate(slot_count=Count("slots"))
+        .order_by("section__chapter__number", "section__order", "section__number", "id")
+    )
+
+
+def user_attempts(*, user: Any) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user).select_related("quiz", "quiz__section")
+
+
+def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
+    """The quiz grade over finished attempts, by the quiz's grading method (percent)."""
+    done = Attempt.objects.filter(
+        quiz=quiz, user=user, state=AttemptState.FINISHED, score__isnull=False
+    )
+    method = quiz.grading_method
+    if method == GradingMethod.HIGHEST:
+        return done.aggregate(v=Max("score"))["v"]
+    if method == GradingMethod.AVERAGE:
+        value = done.aggregate(v=Avg("score"))["v"]
+        return None if value is None else Decimal(value).quantize(Decimal("0.001"))
+    ordered = done.order_by("number" if method == GradingMethod.FIRST else "-number")
+    return ordered.values_list("score", flat=True).first()
+
+
+def section_progress(*, user: Any) -> list[dict]:
+    """One row per published quiz: attempts, best score, passed; sections in course order."""
+    mine = Q(attempts__user=user, attempts__state=AttemptState.FINISHED)
+    quizzes = visible_quizzes().annotate(
+        my_attempts=Count("attempts", filter=mine, distinct=True),
+        my_best=Max("attempts__score", filter=mine),
+    )
+    return [
+        {
+            "quiz": quiz,
+            "section": quiz.section,
+            "attempts": quiz.my_attempts,
+            "best": quiz.my_best,
+            "passed": quiz.my_best is not None and quiz.my_best >= quiz.pass_mark,
+        }
+        for quiz in quizzes
+    ]
+
+
+def overall_feedback(*, quiz: Quiz, score: Decimal | None) -> str:
+    """The text of the highest band whose `min` the score reaches (bands in percent)."""
+    if score is None:
+        return ""
+    bands = sorted(quiz.feedback_bands or [], key=lambda b: float(b.get("min", 0)), reverse=True)
+    for band in bands:
+        if float(score) >= float(band.get("min", 0)):
+            return str(band.get("text", ""))
+    return ""
+
+
+def essays_to_grade() -> QuerySet[AttemptQuestion]:
+    return (
+        AttemptQuestion.objects.filter(needs_grading=True, attempt__state=AttemptState.FINISHED)
+        .select_related("attempt", "attempt__user", "attempt__quiz", "question")
+        .order_by("attempt__submitted_at")
+    )

@@ -1,0 +1,340 @@
+"""Writes for quizzes: questions from data, attempts (start, save, check, flag, submit), grading.
+
+All attempt services take `now` so that time limits are testable without sleeping; the server
+clock is the only clock that counts (the browser countdown is a display).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from . import grading
+from .bank import QuestionDataError, question_to_data, question_upsert_from_data
+from .models import (
+    CHOICE_TYPES,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Behaviour,
+    Question,
+    QuestionType,
+    Quiz,
+)
+from .selectors import attempt_items, draw_questions, quiz_fixed_questions
+
+__all__ = [
+    "AttemptError",
+    "QuestionDataError",
+    "attempt_check_answer",
+    "attempt_flag",
+    "attempt_save_answer",
+    "attempt_start",
+    "attempt_submit",
+    "attempt_submit_if_overdue",
+    "essay_grade",
+    "question_duplicate",
+    "question_to_data",
+    "question_upsert_from_data",
+]
+
+MAX_RESPONSE_CHARS = 20_000
+
+
+class AttemptError(Exception):
+    """A refused action; `code` lets views pick a status (closed, locked, not_open, ...)."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- starting -----------------------------------------------------------------------------------
+def _check_can_start(quiz: Quiz, user: Any, now: datetime) -> int:
+    if not quiz.is_published:
+        raise AttemptError("This quiz is not published.", "not_open")
+    if quiz.open_at and now < quiz.open_at:
+        raise AttemptError("This quiz is not open yet.", "not_open")
+    if quiz.close_at and now >= quiz.close_at:
+        raise AttemptError("This quiz is closed.", "closed")
+    last = quiz.attempts.filter(user=user).aggregate(n=Max("number"))["n"] or 0
+    if quiz.attempts_allowed and last >= quiz.attempts_allowed:
+        raise AttemptError("You have used all your attempts at this quiz.", "no_attempts_left")
+    return last + 1
+
+
+def _shuffled_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
+    kind = question.type
+    if kind in CHOICE_TYPES:
+        ids = [c.id for c in question.choices.all()]
+        if shuffle and kind != QuestionType.TRUEFALSE:
+            rng.shuffle(ids)
+        return ids
+    if kind == QuestionType.ORDERING:
+        # Always shuffled, and never already solved: the start order would be a free answer.
+        ids = [i.id for i in question.ordering_items.all()]
+        original = list(ids)
+        for _ in range(10):
+            rng.shuffle(ids)
+            if ids != original or len(ids) < 2:
+                break
+        return ids
+    if kind == QuestionType.MATCHING:
+        pairs = list(question.match_pairs.all())
+        lefts = [p.id for p in pairs if p.left.strip()]
+        rights = list(dict.fromkeys(p.right for p in pairs))
+        rng.shuffle(rights)
+        if shuffle:
+            rng.shuffle(lefts)
+        return {"left": lefts, "right": rights}
+    return []
+
+
+def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
+    if quiz.draw_count:
+        chosen = [(q, q.default_mark) for q in draw_questions(quiz=quiz, rng=rng)]
+    else:
+        chosen = quiz_fixed_questions(quiz=quiz)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    return [
+        AttemptQuestion(
+            attempt=attempt,
+            question=question,
+            order=index,
+            max_mark=mark if question.is_graded else Decimal("0"),
+            choice_order=_shuffled_order(question, quiz.shuffle_answers, rng),
+        )
+        for index, (question, mark) in enumerate(chosen)
+    ]
+
+
+def attempt_start(*, quiz: Quiz, user: Any, now: datetime, seed: int | None = None) -> Attempt:
+    """Resume the open attempt, or start the next one (checks dates and attempts allowed)."""
+    open_attempt = quiz.attempts.filter(user=user, state=AttemptState.IN_PROGRESS).first()
+    if open_attempt is not None:
+        return attempt_submit_if_overdue(attempt=open_attempt, now=now)
+    number = _check_can_start(quiz, user, now)
+    deadline = now + quiz.time_limit if quiz.time_limit else None
+    if quiz.close_at and (deadline is None or deadline > quiz.close_at):
+        deadline = quiz.close_at
+    rng = random.Random(seed)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user, quiz=quiz, number=number, started_at=now, deadline=deadline
+            )
+            items = AttemptQuestion.objects.bulk_create(_build_items(attempt, quiz, rng))
+            attempt.max_marks = sum((i.max_mark for i in items), Decimal("0"))
+            attempt.save(update_fields=["max_marks"])
+    except IntegrityError:  # a second tab started at the same moment: use its attempt
+        return quiz.attempts.get(user=user, state=AttemptState.IN_PROGRESS)
+    return attempt
+
+
+# --- answering ----------------------------------------------------------------------------------
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptError("This attempt is finished.", "finished")
+    if attempt.deadline and now > attempt.deadline:
+        raise AttemptError("The time limit has passed; no more answers are accepted.", "closed")
+
+
+def _get_item(attempt: Attempt, question_id: int, *, lock: bool = False) -> AttemptQuestion:
+    items = AttemptQuestion.objects.select_related("question")
+    if lock:
+        items = items.select_for_update(of=("self",))
+    item = items.filter(attempt=attempt, question_id=question_id).first()
+    if item is None:
+        raise AttemptError("That question is not part of this attempt.", "not_found")
+    return item
+
+
+def clean_response(kind: str, response: Any) -> Any:
+    """Keep only the shape each type expects; oversize or malformed answers are refused."""
+    if response is None:
+        return None
+    if len(str(response)) > MAX_RESPONSE_CHARS:
+        raise AttemptError("That answer is too long.", "invalid")
+    shapes: dict[str, tuple[type, ...]] = {
+        QuestionType.SINGLE: (int, str),
+        QuestionType.TRUEFALSE: (int, str),
+        QuestionType.MULTI: (list,),
+        QuestionType.SHORT: (str,),
+        QuestionType.NUMERICAL: (str, int, float),
+        QuestionType.MATCHING: (dict,),
+        QuestionType.ORDERING: (list,),
+        QuestionType.ESSAY: (str,),
+    }
+    expected = shapes.get(kind)
+    if expected is None or isinstance(response, bool) or not isinstance(response, expected):
+        raise AttemptError(f"That answer does not fit a {kind} question.", "invalid")
+    if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
+        return grading._to_int(response)
+    return response
+
+
+def attempt_save_answer(
+    *, attempt: Attempt, question_id: int, response: Any, now: datetime
+) -> AttemptQuestion:
+    """Autosave: refused once the deadline passed, the attempt ended or the question locked."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        _check_open(attempt, now)
+        item = _get_item(attempt, question_id, lock=True)
+        if item.locked:
+            raise AttemptError("This question is locked.", "locked")
+        item.response = clean_response(item.question.type, response)
+        item.answered_at = now
+        item.save(update_fields=["response", "answered_at"])
+    return item
+
+
+def attempt_flag(
+    *, attempt: Attempt, question_id: int, flagged: bool, now: datetime
+) -> AttemptQuestion:
+    if attempt.state != AttemptState.IN_PROGRESS:
+        raise AttemptError("This attempt is finished.", "finished")
+    item = _get_item(attempt, question_id)
+    item.flagged = bool(flagged)
+    item.save(update_fields=["flagged"])
+    return item
+
+
+def _apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal | None) -> None:
+    item.fraction = fraction
+    item.mark = (
+        None if fraction is None else (fraction * item.max_mark).quantize(Decimal("0.00001"))
+    )
+    item.feedback = "\n".join(grade.feedback)
+    item.needs_grading = grade.needs_grading
+
+
+def attempt_check_answer(
+    *, attempt: Attempt, question_id: int, now: datetime, response: Any = None
+) -> AttemptQuestion:
+    """Immediate: one check locks the question. Interactive: up to quiz.max_tries checks, each
+    extra try costing the question's penalty; a right answer or the last try locks it."""
+    behaviour = attempt.quiz.behaviour
+    if behaviour == Behaviour.DEFERRED:
+        raise AttemptError("This quiz gives feedback only after submission.", "invalid")
+    if response is not None:
+        attempt_save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        _check_open(attempt, now)
+        item = _get_item(attempt, question_id, lock=True)
+        if item.locked:
+            raise AttemptError("This question is locked.", "locked")
+        if not item.answered:
+            raise AttemptError("Answer the question before checking it.", "invalid")
+        _grade_check(item, attempt.quiz)
+        item.save()
+    return item
+
+
+def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
+    question = Question.objects.prefetch_related(
+        "choices", "numerical_answers", "match_pairs", "ordering_items"
+    ).get(pk=item.question_id)
+    grade = grading.grade_question(question, item.response)
+    item.tries += 1
+    fraction = grade.fraction
+    final = quiz.behaviour == Behaviour.IMMEDIATE or item.tries >= quiz.max_tries
+    if quiz.behaviour == Behaviour.INTERACTIVE and fraction is not None:
+        final = final or fraction >= grading.ONE
+        fraction = grading.interactive_fraction(
+            fraction, tries=item.tries, penalty=question.penalty
+        )
+    if final or fraction is None:
+        item.locked = True
+        _apply_grade(item, grade, fraction)
+    else:
+        # Not locked yet: keep the verdict private, give only the next hint (Moodle's "try again").
+        item.feedback = ""
+
+
+# --- submitting ---------------------------------------------------------------------------------
+def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
+    """Idempotent: the row lock makes a second, concurrent submit wait and then see graded_at."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if attempt.graded_at is not None:
+            return attempt
+        items = attempt_items(attempt=attempt)
+        changed = []
+        for item in items:
+            if not item.locked:
+                grade = grading.grade_question(item.question, item.response)
+                _apply_grade(item, grade, _submit_fraction(attempt.quiz, item, grade))
+                item.locked = True
+                changed.append(item)
+        AttemptQuestion.objects.bulk_update(
+            changed, ["fraction", "mark", "feedback", "needs_grading", "locked"], batch_size=500
+        )
+        attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+        attempt.state = AttemptState.FINISHED
+        attempt.graded_at = now
+        _total(attempt, items)
+        attempt.save()
+    return attempt
+
+
+def _submit_fraction(quiz: Quiz, item: AttemptQuestion, grade: grading.Grade) -> Decimal | None:
+    # Interactive tries already spent still cost their penalty when the submit grades.
+    if quiz.behaviour != Behaviour.INTERACTIVE or grade.fraction is None or not item.tries:
+        return grade.fraction
+    penalty = item.question.penalty
+    return grading.interactive_fraction(grade.fraction, tries=item.tries + 1, penalty=penalty)
+
+
+def _total(attempt: Attempt, items: list[AttemptQuestion]) -> None:
+    marks = sum((i.mark or Decimal("0") for i in items), Decimal("0"))
+    attempt.marks = marks
+    attempt.needs_manual_grading = any(i.needs_grading for i in items)
+    attempt.score = (
+        (marks * 100 / attempt.max_marks).quantize(Decimal("0.001"))
+        if attempt.max_marks
+        else Decimal("0")
+    )
+
+
+def attempt_submit_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
+    """An attempt left open past its deadline is graded as it was saved."""
+    if attempt.state == AttemptState.IN_PROGRESS and attempt.deadline and now > attempt.deadline:
+        return attempt_submit(attempt=attempt, now=now)
+    return attempt
+
+
+@transaction.atomic
+def essay_grade(
+    *, item: AttemptQuestion, mark: Decimal, comment: str, grader: Any
+) -> AttemptQuestion:
+    """An instructor's mark for an essay; the attempt total is recomputed."""
+    item = AttemptQuestion.objects.select_for_update().get(pk=item.pk)
+    if item.question.type != QuestionType.ESSAY or not item.locked:
+        raise AttemptError("Only submitted essays are graded by hand.", "invalid")
+    if not Decimal("0") <= mark <= item.max_mark:
+        raise AttemptError(f"The mark must be between 0 and {item.max_mark}.", "invalid")
+    item.mark = mark
+    item.fraction = (mark / item.max_mark) if item.max_mark else Decimal("0")
+    item.grader_comment = comment
+    item.graded_by = grader
+    item.needs_grading = False
+    item.save()
+    attempt = Attempt.objects.select_for_update().get(pk=item.attempt_id)
+    _total(attempt, list(attempt.items.all()))
+    attempt.save()
+    return item
+
+
+def question_duplicate(*, question: Question) -> Question:
+    """A copy without slug (slugs are unique), named "… (copy)"."""
+    data = question_to_data(question=question)
+    data.update(slug=None, name=f"{question.name} (copy)")
+    return question_upsert_from_data(data=data, section=question.section)

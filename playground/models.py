@@ -1,0 +1,58 @@
+"""A training job: the row is the source of truth for what happened to a student's run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        CNN = "cnn", "CNN on MNIST"
+        TEXT = "text", "Character model on text"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    config = models.JSONField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    created = models.DateTimeField(auto_now_add=True)
+    enqueued = models.DateTimeField(null=True, blank=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    failure_reason = models.TextField(blank=True)
+    progress = models.JSONField(default=dict, blank=True)
+    history = models.JSONField(default=dict, blank=True)  # {"train": [...], "val": [...]}, bounded
+    results = models.JSONField(default=dict, blank=True)
+    weights = models.CharField(max_length=300, blank=True)  # path under MEDIA_ROOT
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created"]),
+            models.Index(fields=["status", "heartbeat"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -7,31 +7,17 @@ MNIST comes from the official IDX files, verified by md5 before use. "mnist10k" 
 from __future__ import annotations
 
 import gzip
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-FILES = {
-    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
-    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
-    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
-    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
-}
-NEEDS = {
-    "mnist10k": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
-    "mnist": tuple(FILES),
-}
-INSTALL_HINT = "python manage.py playground_data install --from DIR  (or: playground_data download)"
+from .files import NEEDS, DatasetError, verified_path
+
 SPLIT_SEED = 1234
 # Normalising with the dataset's mean and std keeps the first layer's inputs centred.
 MEAN, STD = 0.1307, 0.3081
-
-
-class DatasetError(RuntimeError):
-    """A dataset is missing or corrupt; the message says what to run."""
 
 
 @dataclass
@@ -44,26 +30,6 @@ class Split:
 class Mnist:
     train: Split
     test: Split
-
-
-def md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def verified_path(root: Path, name: str) -> Path:
-    path = root / name
-    if not path.exists():
-        raise DatasetError(f"The MNIST file {name} is not installed in {root}. Run: {INSTALL_HINT}")
-    if md5(path) != FILES[name]:
-        raise DatasetError(
-            f"The MNIST file {name} in {root} is corrupt (checksum mismatch). "
-            f"Reinstall it: {INSTALL_HINT}"
-        )
-    return path
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -37,8 +37,8 @@ def train_text_epoch(
 ) -> float:
     model.train()
     steps = max(1, len(corpus.train) // (cfg.batch_size * cfg.seq_len))
-    total = 0.0
-    for i in range(steps):
+    total, done = 0.0, 0
+    for _ in range(steps):
         if meter.step >= meter.total_steps:
             break
         x, y = _batch(corpus.train, cfg.batch_size, cfg.seq_len, gen)
@@ -50,9 +50,9 @@ def train_text_epoch(
             # Clipping keeps one exploding gradient from wrecking a recurrent net's weights.
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
         opt.step()
-        total += loss.item()
+        total, done = total + loss.item(), done + 1
         meter.batch(epoch, x.numel(), loss.item(), None)
-    return total / max(1, min(steps, i + 1))
+    return total / max(1, done)
 
 
 def evaluate_text(model: CharModel, ids: torch.Tensor, seq_len: int) -> dict[str, float]:

@@ -1,0 +1,28 @@
+"""Playground limits and timings; each can be changed in settings (tests) or the environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from dlplatform.env import Env
+
+_env = Env()
+DEFAULTS: dict[str, Any] = {
+    "PLAYGROUND_MAX_ACTIVE_JOBS": _env.int("PLAYGROUND_MAX_ACTIVE_JOBS", 3),  # queued + running
+    "PLAYGROUND_SUBMIT_LIMIT": _env.int("PLAYGROUND_SUBMIT_LIMIT", 10),  # submissions per window
+    "PLAYGROUND_SUBMIT_WINDOW_S": _env.int("PLAYGROUND_SUBMIT_WINDOW_S", 60),
+    "PLAYGROUND_JOB_SOFT_LIMIT_S": _env.int("PLAYGROUND_JOB_SOFT_LIMIT_S", 600),
+    "PLAYGROUND_JOB_HARD_LIMIT_S": _env.int("PLAYGROUND_JOB_HARD_LIMIT_S", 630),
+    "PLAYGROUND_QUEUED_REQUEUE_S": _env.int("PLAYGROUND_QUEUED_REQUEUE_S", 120),
+    "PLAYGROUND_MAX_ATTEMPTS": 2,  # a job killed twice is failed, not retried forever
+    "PLAYGROUND_MAX_PARAMS": _env.int("PLAYGROUND_MAX_PARAMS", 2_000_000),
+    "PLAYGROUND_MAX_TEXT_CHARS": _env.int("PLAYGROUND_MAX_TEXT_CHARS", 200_000),
+    "PLAYGROUND_CPU_GFLOPS": _env.int("PLAYGROUND_CPU_GFLOPS", 40),  # achieved, not peak
+    "PLAYGROUND_INFER_TIMEOUT_S": _env.int("PLAYGROUND_INFER_TIMEOUT_S", 10),
+}
+
+
+def get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])

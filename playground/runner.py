@@ -1,0 +1,135 @@
+"""Worker-side code: runs a claimed job with torch and answers inference requests.
+
+Imported only inside Celery tasks and the worker warm-up, never by the web process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import torch
+from django.conf import settings
+
+from . import datasets, services
+from .training.config import CnnConfig, TextConfig
+from .training.corpus import platform_text
+from .training.data import Corpus, load_mnist, make_corpus
+from .training.loop import Hooks, train_cnn
+from .training.models import build_cnn, build_text
+from .training.textloop import generate, train_text
+
+MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
+
+
+def warm_up() -> None:
+    """Load what every job needs once per process, so a job starts training at once."""
+    torch.zeros(1)
+    platform_text()
+    if not datasets.problems("mnist10k"):
+        load_mnist(datasets.root(), "mnist10k")
+
+
+class Reporter:
+    """Turns training callbacks into throttled row updates and cheap cancel checks."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
+        self.last_check = 0.0
+        self.cancelled = False
+
+    def on_progress(self, p: dict[str, Any]) -> None:
+        train = self.history["train"]
+        train.append({"step": p["step"], "loss": p["loss"], "acc": p["acc"]})
+        if len(train) > MAX_POINTS:
+            self.history["train"] = train[::2]
+        services.job_progress(job_id=self.job_id, progress=p, history=self.history)
+
+    def on_epoch(self, ev: dict[str, Any]) -> None:
+        self.history["val"].append(ev)
+
+    def should_stop(self) -> bool:
+        now = time.monotonic()
+        if now - self.last_check >= 0.3:
+            self.last_check = now
+            self.cancelled = services.job_cancel_requested(job_id=self.job_id)
+        return self.cancelled
+
+    def hooks(self) -> Hooks:
+        return Hooks(
+            on_progress=self.on_progress, on_epoch=self.on_epoch, should_stop=self.should_stop
+        )
+
+
+def weights_path(job_id: int) -> Path:
+    path = Path(settings.PLAYGROUND_DATA_DIR) / "weights" / f"job-{job_id}.pt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def corpus_for(cfg: TextConfig) -> Corpus:
+    return make_corpus(cfg.text if cfg.corpus == "pasted" else platform_text())
+
+
+def run(
+    job_id: int, kind: str, config: dict[str, Any], reporter: Reporter
+) -> tuple[dict[str, Any], str]:
+    """Train; return (results, weights path). Raises Cancelled or DatasetError."""
+    path = weights_path(job_id)
+    if kind == "cnn":
+        cfg = CnnConfig.from_dict(config)
+        model, results = train_cnn(cfg, load_mnist(datasets.root(), cfg.dataset), reporter.hooks())
+        torch.save({"kind": kind, "config": config, "state": model.state_dict()}, path)
+    else:
+        tcfg = TextConfig.from_dict(config)
+        corpus = corpus_for(tcfg)
+        model, results = train_text(tcfg, corpus, reporter.hooks())
+        torch.save(
+            {"kind": kind, "config": config, "state": model.state_dict(), "chars": corpus.chars},
+            path,
+        )
+    return results, str(path)
+
+
+_MODELS: OrderedDict[tuple[int, str], tuple[torch.nn.Module, Any]] = OrderedDict()
+
+
+def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
+    """The trained model of a job, cached per process (a few most recent)."""
+    key = (job_id, path)
+    if key in _MODELS:
+        _MODELS.move_to_end(key)
+        return _MODELS[key]
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    if saved["kind"] == "cnn":
+        model, extra = build_cnn(CnnConfig.from_dict(saved["config"])), None
+    else:
+        extra = Corpus(
+            saved["chars"], torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64)
+        )
+        model = build_text(TextConfig.from_dict(saved["config"]), len(saved["chars"]))
+    model.load_state_dict(saved["state"])
+    model.eval()
+    _MODELS[key] = (model, extra)
+    if len(_MODELS) > 8:
+        _MODELS.popitem(last=False)
+    return model, extra
+
+
+def infer_digit(job_id: int, path: str, pixels: list[list[float]]) -> dict[str, Any]:
+    from .training.data import from_pixels
+
+    model, _ = load_model(job_id, path)
+    with torch.inference_mode():
+        probs = torch.softmax(model(from_pixels(pixels)), dim=1)[0]
+    return {"probabilities": [round(float(p), 4) for p in probs], "prediction": int(probs.argmax())}
+
+
+def infer_text(
+    job_id: int, path: str, prompt: str, temperature: float, length: int
+) -> dict[str, Any]:
+    model, corpus = load_model(job_id, path)
+    return {"prompt": prompt, "continuation": generate(model, corpus, prompt, length, temperature)}

@@ -1,0 +1,129 @@
+"""Celery tasks. No torch at module level: the web process imports this to enqueue."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from typing import Any
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
+from django.conf import settings
+from django.core.cache import cache
+
+from . import conf, services
+from .models import Job
+
+log = logging.getLogger(__name__)
+SOFT, HARD = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
+
+
+@worker_process_init.connect
+def _warm_up(**_: object) -> None:
+    """Import torch and load the datasets in each worker process, before the first job arrives."""
+    try:
+        from .runner import warm_up
+    except ImportError:  # a web-only install has no torch
+        return
+    try:
+        warm_up()
+    except Exception:  # a missing dataset must not stop the worker; the job will say what to run
+        log.warning("playground warm-up incomplete", exc_info=True)
+
+
+def _hostname(task: Any) -> str:
+    return getattr(task.request, "hostname", None) or socket.gethostname()
+
+
+@shared_task(bind=True, soft_time_limit=SOFT, time_limit=HARD, acks_late=True)
+def run_training(self: Any, job_id: int) -> str:
+    job = services.job_mark_running(job_id=job_id, worker=_hostname(self))
+    if job is None:
+        return "skipped"  # cancelled while queued, or another delivery already claimed it
+    from .runner import Reporter, run
+    from .training.files import DatasetError
+    from .training.loop import Cancelled
+
+    reporter = Reporter(job_id)
+    try:
+        results, weights = run(job_id, job.kind, job.config, reporter)
+    except Cancelled:
+        services.job_mark_cancelled(job_id=job_id)
+        return "cancelled"
+    except DatasetError as exc:
+        services.job_mark_failed(job_id=job_id, reason=str(exc))
+        return "failed"
+    except SoftTimeLimitExceeded:
+        services.job_mark_failed(
+            job_id=job_id,
+            reason=f"The training took longer than the time limit "
+            f"of {SOFT} seconds. Try fewer epochs or a smaller network.",
+        )
+        return "failed"
+    except Exception as exc:  # anything else: tell the student plainly, keep the trace in the log
+        log.exception("job %s crashed", job_id)
+        services.job_mark_failed(
+            job_id=job_id, reason=f"The training stopped with an error: {type(exc).__name__}: {exc}"
+        )
+        return "failed"
+    services.job_mark_succeeded(
+        job_id=job_id, results=results, weights=weights, history=reporter.history
+    )
+    return "succeeded"
+
+
+def broker_task_ids() -> set[str] | None:
+    """Task ids waiting in or taken from the Redis training queue; None for other brokers."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    ids: set[str] = set()
+    for raw in client.lrange("training", 0, -1):
+        ids.add(json.loads(raw).get("headers", {}).get("id", ""))
+    for raw in client.hvals("unacked"):
+        message = json.loads(raw)[0]
+        ids.add(message.get("headers", {}).get("id", ""))
+    return ids
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def reap_stale_jobs() -> dict[str, int]:
+    try:
+        ids = broker_task_ids()
+    except Exception:  # the broker is down: reap the dead workers' jobs, re-enqueue nothing
+        ids = None
+    return services.reap_stale_jobs(broker_ids=ids)
+
+
+def _answer(key: str, job_id: int, work: Any) -> None:
+    try:
+        job = Job.objects.only("weights").get(pk=job_id)
+        cache.set(key, work(job.weights), timeout=60)
+    except Exception as exc:  # the web side is waiting: always give it an answer
+        log.exception("inference for job %s failed", job_id)
+        cache.set(key, {"error": f"Inference failed: {type(exc).__name__}"}, timeout=60)
+
+
+@shared_task(soft_time_limit=20, time_limit=30)
+def infer_digit(job_id: int, payload: dict[str, Any], key: str) -> None:
+    from .runner import infer_digit as run
+
+    _answer(key, job_id, lambda path: run(job_id, path, payload["pixels"]))
+
+
+@shared_task(soft_time_limit=20, time_limit=30)
+def infer_text(job_id: int, payload: dict[str, Any], key: str) -> None:
+    from .runner import infer_text as run
+
+    _answer(
+        key,
+        job_id,
+        lambda path: run(
+            job_id, path, payload["prompt"], payload["temperature"], payload.get("length", 200)
+        ),
+    )

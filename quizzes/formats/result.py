@@ -1,0 +1,51 @@
+"""What a parser hands back: the questions it understood and the errors, each with a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Keys a parser adds for the importer's benefit; they are not question data.
+META_KEYS = frozenset({"line", "category"})
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ParseResult:
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FormatError(ValueError):
+    """Raised inside a parser for one bad question; the parser turns it into a LineError."""
+
+
+def default_name(stem: str, limit: int = 80) -> str:
+    """Moodle names an unnamed question after the start of its text."""
+    import re
+
+    plain = " ".join(re.sub(r"<[^>]*>", " ", stem).split())
+    return plain if len(plain) <= limit else plain[: limit - 3].rstrip() + "..."
+
+
+def number_text(value: float) -> str:
+    """Shortest text that parses back to the same float; integers without a trailing .0."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def strip_meta(question: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in question.items() if k not in META_KEYS}

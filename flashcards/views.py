@@ -1,6 +1,66 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from lessons.models import Section
+
+from . import selectors
+from .content import section_deck_slug
+from .export import deck_apkg, deck_csv
+from .models import Deck
 
 
+@require_GET
+@login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "flashcards/index.html")
+    decks = selectors.decks_with_counts(user=request.user, now=timezone.now())
+    context = {
+        "section_decks": [d for d in decks if d.section_id],
+        "glossary_decks": [d for d in decks if not d.section_id],
+    }
+    return render(request, "flashcards/index.html", context)
+
+
+@require_GET
+@login_required
+def study(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck.objects.select_related("section"), slug=slug)
+    now = timezone.now()
+    due = selectors.due_cards(user=request.user, deck=deck, now=now)
+    context = {"deck": deck, "card": due.first(), "due": due.count()}
+    return render(request, "flashcards/study.html", context)
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    stats = selectors.study_history(user=request.user, now=timezone.now())
+    return render(request, "flashcards/history.html", {"history": stats})
+
+
+@require_GET
+@login_required
+def section(request: HttpRequest, number: str) -> HttpResponse:
+    get_object_or_404(Section, number=number)
+    deck = get_object_or_404(Deck, slug=section_deck_slug(number))
+    return redirect("flashcards:study", slug=deck.slug)
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    response = HttpResponse(deck_csv(deck), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{deck.slug}.csv"'
+    return response
+
+
+@require_GET
+@login_required
+def export_apkg(request: HttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(Deck, slug=slug)
+    response = HttpResponse(deck_apkg(deck), content_type="application/apkg")
+    response["Content-Disposition"] = f'attachment; filename="{deck.slug}.apkg"'
+    return response

@@ -1,6 +1,63 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .models import Depth, Section
 
 
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "lessons/index.html")
+    chapters = selectors.course_outline(user=request.user)
+    return render(request, "lessons/index.html", {"chapters": chapters})
+
+
+@require_GET
+def section(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_object_or_404(selectors.section_for_page(number))
+    topics = list(obj.topics.all())
+    for topic in topics:
+        topic.playground_href = selectors.playground_url(topic.playground)
+    terms = [(term, selectors.term_url(term.slug)) for term in obj.terms.all()]
+    requested = request.GET.get("depth")
+    depth = requested if requested in Depth.values else selectors.depth_for(request.user)
+    previous, following = selectors.section_neighbours(obj)
+    context = {
+        "section": obj,
+        "topics": topics,
+        "terms": terms,
+        "depth": depth,
+        "depths": Depth.choices,
+        "is_read": selectors.has_read(request.user, obj),
+        "quiz_url": selectors.quiz_url(obj),
+        "previous": previous,
+        "next": following,
+    }
+    return render(request, "lessons/section.html", context)
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_object_or_404(Section, number=number)
+    read = request.POST.get("read", "1") != "0"
+    services.section_set_read(user=request.user, section=obj, read=read, now=timezone.now())
+    return redirect(obj.get_absolute_url() + "#progress")
+
+
+@require_POST
+@login_required
+def set_depth(request: HttpRequest) -> HttpResponse:
+    depth = request.POST.get("depth", "")
+    if depth not in Depth.values:
+        return HttpResponseBadRequest("unknown depth")
+    services.depth_preference_set(user=request.user, depth=depth)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"depth": depth})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "lessons:index"
+    return redirect(target)

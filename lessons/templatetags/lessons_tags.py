@@ -16,3 +16,9 @@ def lesson_md(text: str) -> SafeString:
 def plain_md(text: str) -> SafeString:
     """Markdown without glossary links (short texts where links would be noise)."""
     return render_lesson_text(text, link=False)
+
+
+@register.filter
+def overview_for(section, depth: str) -> str:
+    """The section's overview Markdown at `depth` (basic, standard or detailed)."""
+    return section.overview(depth)

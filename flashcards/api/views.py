@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Deck, ReviewLog
+from .serializers import (
+    CardSerializer,
+    DeckSerializer,
+    ReviewCreateSerializer,
+    ReviewLogSerializer,
+    ReviewResultSerializer,
+)
+
+
+class DeckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Decks with this user's counts (total, new, due). Decks are shared; counts are personal."""
+
+    serializer_class = DeckSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Deck.objects.select_related("section").order_by("id")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.decks_with_counts(user=request.user, now=timezone.now(), decks=page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self) -> Deck:
+        deck = super().get_object()
+        selectors.decks_with_counts(user=self.request.user, now=timezone.now(), decks=[deck])
+        return deck
+
+    @extend_schema(responses=CardSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def due(self, request: Request, slug: str | None = None) -> Response:
+        """The cards of this deck due now for the current user, in study order."""
+        deck = get_object_or_404(Deck, slug=slug)
+        cards = selectors.due_cards(user=request.user, deck=deck, now=timezone.now())
+        page = self.paginate_queryset(cards)
+        return self.get_paginated_response(CardSerializer(page, many=True).data)
+
+
+class ReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The current user's reviews; POST grades a card and returns the next due card."""
+
+    serializer_class = ReviewLogSerializer
+
+    def get_queryset(self):
+        return ReviewLog.objects.filter(user=self.request.user).order_by("-reviewed_at", "-id")
+
+    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewResultSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        incoming = ReviewCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        card = incoming.validated_data["card"]
+        now = timezone.now()
+        log = services.review_card(
+            user=request.user,
+            card=card,
+            rating=incoming.validated_data["rating"],
+            now=now,
+            duration_ms=incoming.validated_data.get("duration_ms"),
+        )
+        due = selectors.due_cards(user=request.user, deck=card.deck, now=now)
+        result = {
+            "review": log,
+            "next_card": due.first(),
+            "due": due.count(),
+        }
+        return Response(ReviewResultSerializer(result).data, status=status.HTTP_201_CREATED)

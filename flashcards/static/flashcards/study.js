@@ -1,0 +1,105 @@
+// Study a deck: Space or a click flips the card, 1-4 (or the buttons) grade it, and the next due
+// card comes from the review API's answer, so the page never reloads.
+(() => {
+  "use strict";
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function init(root) {
+    const el = (id) => document.getElementById(id);
+    const card = el("flashcard");
+    const backFace = el("card-back-face");
+    const grades = el("grades");
+    const hint = el("flip-hint");
+    let flipped = false;
+    let busy = false;
+    let shownAt = performance.now();
+
+    function flip() {
+      if (flipped || card.hidden) return;
+      flipped = true;
+      backFace.hidden = false;
+      grades.hidden = false;
+      hint.hidden = true;
+      card.classList.add("is-flipped");
+      card.setAttribute("aria-pressed", "true");
+    }
+
+    function show(next, due) {
+      el("due-count").textContent = String(due);
+      flipped = false;
+      backFace.hidden = true;
+      grades.hidden = true;
+      card.classList.remove("is-flipped");
+      card.setAttribute("aria-pressed", "false");
+      if (!next) {
+        card.hidden = true;
+        hint.hidden = true;
+        el("study-done").hidden = false;
+        return;
+      }
+      card.dataset.cardId = String(next.id);
+      // front_html/back_html are sanitized on the server (Markdown through nh3).
+      el("card-front").innerHTML = next.front_html;
+      el("card-back").innerHTML = next.back_html;
+      hint.hidden = false;
+      shownAt = performance.now();
+      card.focus();
+    }
+
+    async function grade(rating) {
+      if (!flipped || busy) return;
+      busy = true;
+      el("study-error").hidden = true;
+      try {
+        const response = await fetch(root.dataset.reviewUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({
+            card: Number(card.dataset.cardId), rating,
+            duration_ms: Math.min(Math.round(performance.now() - shownAt), 3600000),
+          }),
+        });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const data = await response.json();
+        show(data.next_card, data.due);
+      } catch (error) {
+        el("study-error").textContent = `Could not save the review (${error.message}). Please try again.`;
+        el("study-error").hidden = false;
+      } finally {
+        busy = false;
+      }
+    }
+
+    card.addEventListener("click", flip);
+    grades.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-rating]");
+      if (button) grade(Number(button.dataset.rating));
+    });
+    document.addEventListener("keydown", (event) => {
+      const target = event.target;
+      if (target instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName)) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === " " || event.key === "Enter" && target === card) {
+        if (card.hidden) return;
+        event.preventDefault();
+        flip();
+      } else if (["1", "2", "3", "4"].includes(event.key)) {
+        event.preventDefault();
+        grade(Number(event.key));
+      }
+    });
+    if (!card.hidden) card.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const root = document.getElementById("study");
+    if (root) init(root);
+  });
+})();

@@ -1,0 +1,106 @@
+"""Reads shared by the lessons pages and API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from .models import Chapter, Depth, LessonPreference, Section, SectionRead, Topic
+
+
+def safe_reverse(name: str, args: list | None, fallback: str) -> str:
+    """URLs owned by other apps may not exist yet while the platform is being built."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+@dataclass
+class ChapterProgress:
+    chapter: Chapter
+    sections: list[Section]
+    read_numbers: set[str] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return len(self.sections)
+
+    @property
+    def read(self) -> int:
+        return sum(1 for s in self.sections if s.number in self.read_numbers)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.read / self.total) if self.total else 0
+
+
+def read_section_numbers(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(SectionRead.objects.filter(user=user).values_list("section__number", flat=True))
+
+
+def course_outline(*, user) -> list[ChapterProgress]:
+    """Chapters with their sections and, for a logged-in user, what they have read (3 queries)."""
+    sections = Section.objects.only("number", "slug", "title", "summary", "chapter_id", "order")
+    chapters = Chapter.objects.prefetch_related(Prefetch("sections", queryset=sections))
+    read = read_section_numbers(user)
+    return [
+        ChapterProgress(chapter=c, sections=list(c.sections.all()), read_numbers=read)
+        for c in chapters
+    ]
+
+
+def section_for_page(number: str) -> QuerySet[Section]:
+    """The section with topics and glossary terms in 3 queries (filter, then .get() or 404)."""
+    from glossary.models import Term
+
+    terms = Term.objects.only("slug", "name", "abbreviation", "definition").order_by("name")
+    return (
+        Section.objects.filter(number=number)
+        .select_related("chapter")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("order")),
+            Prefetch("terms", queryset=terms),
+        )
+    )
+
+
+def section_neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    ordered = list(Section.objects.only("number", "title").order_by("chapter__number", "order"))
+    index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
+    previous = ordered[index - 1] if index > 0 else None
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return previous, following
+
+
+def depth_for(user) -> str:
+    if not user.is_authenticated:
+        return Depth.STANDARD
+    pref = LessonPreference.objects.filter(user=user).values_list("depth", flat=True).first()
+    return pref or Depth.STANDARD
+
+
+def has_read(user, section: Section) -> bool:
+    return user.is_authenticated and SectionRead.objects.filter(user=user, section=section).exists()
+
+
+def playground_url(playground: dict) -> str:
+    """The playground experiment that demonstrates a topic, with its options preselected."""
+    if not playground:
+        return ""
+    base = safe_reverse("playground:new", None, "/playground/new/")
+    return f"{base}?{urlencode(playground)}"
+
+
+def quiz_url(section: Section) -> str:
+    fallback = f"/quizzes/section/{section.number}/"
+    return safe_reverse("quizzes:section", [section.number], fallback)
+
+
+def term_url(slug: str) -> str:
+    return safe_reverse("glossary:term", [slug], f"/glossary/{slug}/")

@@ -1,0 +1,64 @@
+// Section page: the Basic / Standard / Detailed overview switcher (WAI-ARIA tabs).
+// The choice is remembered on the server for logged-in readers and in localStorage otherwise.
+(() => {
+  "use strict";
+  const STORAGE_KEY = "lessons.depth";
+
+  function csrfToken(form) {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function select(tabs, tab, focus) {
+    tabs.forEach((other) => {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      const panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !selected;
+    });
+    if (focus) tab.focus();
+  }
+
+  function remember(form, depth) {
+    if (form.dataset.authenticated !== "true") {
+      try { localStorage.setItem(STORAGE_KEY, depth); } catch (e) { /* private mode: not remembered */ }
+      return;
+    }
+    const body = new FormData();
+    body.append("depth", depth);
+    fetch(form.action, {
+      method: "POST", body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" },
+    }).catch(() => { /* the switch still works; only the memory is lost */ });
+  }
+
+  function init(form) {
+    const tabs = Array.from(form.querySelectorAll("[role=tab]"));
+    tabs.forEach((tab, index) => {
+      tab.type = "button"; // JS handles switching; without JS the form submits
+      tab.addEventListener("click", () => { select(tabs, tab, false); remember(form, tab.value); });
+      tab.addEventListener("keydown", (event) => {
+        const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+        if (!(event.key in moves)) return;
+        event.preventDefault();
+        const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+        select(tabs, next, true);
+        remember(form, next.value);
+      });
+    });
+    const explicit = new URLSearchParams(location.search).has("depth");
+    if (form.dataset.authenticated !== "true" && !explicit) {
+      let stored = null;
+      try { stored = localStorage.getItem(STORAGE_KEY); } catch (e) { stored = null; }
+      const tab = tabs.find((t) => t.value === stored);
+      if (tab) select(tabs, tab, false);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll(".depth-form").forEach(init);
+  });
+})();

@@ -1,0 +1,111 @@
+"""link_terms: first mention linked, whole words, case rules, skipped elements, cache invalidation."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from glossary.content import load
+from glossary.linking import link_terms
+from glossary.models import Term
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index(sample_terms):
+    from django.core.cache import cache
+
+    from glossary.services import TERM_INDEX_CACHE_KEY
+
+    cache.delete(TERM_INDEX_CACHE_KEY)
+
+
+def _count(html: str, slug: str) -> int:
+    return html.count(f'href="/glossary/{slug}/"')
+
+
+def test_first_mention_per_document_gets_a_link_with_definition():
+    html = link_terms("<p>Dropout helps.</p><p>Use dropout again.</p>")
+    assert _count(html, "dropout") == 1
+    assert (
+        '<a class="term-link" href="/glossary/dropout/" data-definition="Randomly silencing units '
+        'during training so the network cannot rely on any single one.">Dropout</a>'
+    ) in html
+    assert html.endswith("<p>Use dropout again.</p>")
+
+
+def test_per_paragraph_scope_links_again_in_each_paragraph():
+    html = link_terms("<p>Dropout helps.</p><p>Use dropout again.</p>", per="paragraph")
+    assert _count(html, "dropout") == 2
+
+
+def test_longest_name_wins_and_whole_words_only():
+    html = link_terms("<p>A convolutional neural network is not a convolution-free model.</p>")
+    assert _count(html, "convolutional-neural-network") == 1
+    assert ">convolutional neural network</a>" in html
+    assert _count(html, "convolution") == 0  # "convolution-free" is part of a bigger word
+    assert link_terms("<p>Unkernelled text.</p>") == "<p>Unkernelled text.</p>"
+
+
+def test_abbreviations_are_case_sensitive_names_are_not():
+    html = link_terms("<p>The GRU is small; a gru is a bird. BACKPROPAGATION runs.</p>")
+    assert ">GRU</a>" in html and ">gru</a>" not in html
+    assert ">BACKPROPAGATION</a>" in html
+
+
+def test_plural_and_alias_mentions():
+    html = link_terms("<p>Two CNNs used a filter and backprop.</p>")
+    assert ">CNNs</a>" in html
+    assert _count(html, "kernel") == 1 and ">filter</a>" in html
+    assert ">backprop</a>" in html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="/x">Dropout</a></p>',
+        "<h2>Dropout</h2>",
+        "<p><code>Dropout</code></p>",
+        "<pre><code>x = Dropout(0.5)</code></pre>",
+        '<p><img alt="Dropout diagram" src="d.png"></p>',
+    ],
+)
+def test_never_inside_links_code_headings_or_attributes(html):
+    assert link_terms(html) == html
+
+
+def test_skipped_heading_does_not_use_up_the_first_mention():
+    html = link_terms("<h2>Dropout</h2><p>Dropout helps.</p>")
+    assert html == "<h2>Dropout</h2>" + link_terms("<p>Dropout helps.</p>")
+
+
+def test_definition_is_escaped(db):
+    Term.objects.create(
+        slug="quote", name="Quoted Thing", definition='Says "hi" & <b>bye</b>.', category="data"
+    )
+    html = link_terms("<p>A quoted thing.</p>")
+    assert 'data-definition="Says &quot;hi&quot; &amp; &lt;b&gt;bye&lt;/b&gt;."' in html
+
+
+def test_index_is_cached_and_invalidated_on_change(django_assert_num_queries):
+    link_terms("<p>warm</p>")
+    with django_assert_num_queries(0):
+        link_terms("<p>Dropout</p>")
+    Term.objects.create(
+        slug="epoch", name="Epoch", definition="One pass over the data.", category="training"
+    )
+    assert _count(link_terms("<p>An epoch ends.</p>"), "epoch") == 1
+
+
+def test_index_invalidated_by_content_load(tmp_path):
+    link_terms("<p>warm</p>")
+    (tmp_path / "extra.yaml").write_text(
+        (FIXTURES / "terms" / "sample.yaml").read_text()
+        + "- {slug: tensor, name: Tensor, category: fundamentals, definition: An n-dimensional array.}\n"
+    )
+    load(stdout=io.StringIO(), directory=tmp_path)
+    assert _count(link_terms("<p>A tensor.</p>"), "tensor") == 1

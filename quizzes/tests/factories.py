@@ -1,0 +1,121 @@
+"""Builders for quiz tests: real rows through the real services (no mocks)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from lessons.models import Chapter, Section, Topic
+from quizzes.models import Quiz, QuizSlot
+from quizzes.services import question_upsert_from_data
+
+# One question of every type; the secret texts are what integrity tests look for.
+QUESTION_DATA: dict[str, dict[str, Any]] = {
+    "single": {
+        "type": "single",
+        "stem": "Which layer shrinks feature maps?",
+        "explanation": "EXPLAIN-single pooling reduces size.",
+        "choices": [
+            {"text": "Pooling", "fraction": 100, "feedback": "FEEDBACK-single-right"},
+            {"text": "Dropout", "fraction": 0, "feedback": "FEEDBACK-single-wrong"},
+            {"text": "Embedding", "fraction": 0, "feedback": "FEEDBACK-single-wrong2"},
+        ],
+    },
+    "multi": {
+        "type": "multi",
+        "stem": "Which are activation functions?",
+        "explanation": "EXPLAIN-multi",
+        "choices": [
+            {"text": "ReLU", "fraction": 50, "feedback": "FEEDBACK-multi-relu"},
+            {"text": "Sigmoid", "fraction": 50, "feedback": "FEEDBACK-multi-sigmoid"},
+            {"text": "Adam", "fraction": -50, "feedback": "FEEDBACK-multi-adam"},
+            {"text": "Softmax pooling", "fraction": -50, "feedback": "FEEDBACK-multi-pool"},
+        ],
+    },
+    "truefalse": {
+        "type": "truefalse",
+        "stem": "A GRU has a cell state.",
+        "explanation": "EXPLAIN-tf",
+        "choices": [
+            {"text": "True", "fraction": 0, "feedback": "FEEDBACK-tf-true"},
+            {"text": "False", "fraction": 100, "feedback": "FEEDBACK-tf-false"},
+        ],
+    },
+    "short": {
+        "type": "short",
+        "stem": "Name the usual hidden-layer activation.",
+        "explanation": "EXPLAIN-short",
+        "answers": [
+            {"text": "SECRETRELU", "fraction": 100, "feedback": "FEEDBACK-short-right"},
+            {"text": "rectif*", "fraction": 80, "feedback": "FEEDBACK-short-wild"},
+        ],
+    },
+    "numerical": {
+        "type": "numerical",
+        "stem": "Output width of a 3x3 conv, stride 1, no padding, on 28?",
+        "explanation": "EXPLAIN-num",
+        "answers": [
+            {"value": 26, "tolerance": 0, "fraction": 100, "feedback": "FEEDBACK-num-right"},
+            {"value": 28, "tolerance": 0.5, "fraction": 25, "feedback": "FEEDBACK-num-close"},
+        ],
+    },
+    "matching": {
+        "type": "matching",
+        "stem": "Match each network to its trait.",
+        "explanation": "EXPLAIN-match",
+        "pairs": [
+            {"left": "LSTM", "right": "has a cell state"},
+            {"left": "CNN", "right": "shares kernels over space"},
+            {"left": "GRU", "right": "has two gates"},
+        ],
+        "distractors": ["has no parameters"],
+    },
+    "ordering": {
+        "type": "ordering",
+        "stem": "Put the CNN stages in order.",
+        "explanation": "EXPLAIN-order",
+        "items": ["convolution", "activation", "pooling", "flattening", "fully connected"],
+    },
+    "essay": {
+        "type": "essay",
+        "stem": "Explain vanishing gradients.",
+        "explanation": "EXPLAIN-essay",
+    },
+    "description": {"type": "description", "stem": "Read the following questions carefully."},
+}
+
+
+def make_section(number: str = "7.8") -> Section:
+    chapter, _ = Chapter.objects.get_or_create(
+        number=int(number.split(".")[0]), defaults={"title": "Ch"}
+    )
+    section, _ = Section.objects.get_or_create(
+        number=number,
+        defaults={
+            "slug": "s-" + number.replace(".", "-"),
+            "title": f"Section {number}",
+            "chapter": chapter,
+        },
+    )
+    Topic.objects.get_or_create(section=section, slug="cnn", defaults={"title": "CNN"})
+    return section
+
+
+def make_question(kind: str, section: Section | None = None, **extra: Any):
+    data = dict(QUESTION_DATA[kind], **extra)
+    return question_upsert_from_data(data=data, section=section)
+
+
+def make_quiz(
+    kinds: list[str] | None = None, section: Section | None = None, **settings: Any
+) -> Quiz:
+    section = section or make_section()
+    settings.setdefault("shuffle_answers", False)
+    quiz = Quiz.objects.create(section=section, title="Test quiz", **settings)
+    for order, kind in enumerate(["single"] if kinds is None else kinds):
+        QuizSlot.objects.create(quiz=quiz, question=make_question(kind, section), order=order)
+    return quiz
+
+
+def minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)

@@ -32,7 +32,7 @@ class P:
 
 
 @dataclass
-class O:
+class Item:
     id: int
     position: int
 
@@ -166,7 +166,7 @@ def test_matching_per_pair_credit_with_distractors():
     assert g.grade_matching(PAIRS, {"1": "", "2": None}) == g.NO_ANSWER
 
 
-ITEMS = [O(10, 0), O(11, 1), O(12, 2), O(13, 3), O(14, 4)]
+ITEMS = [Item(10, 0), Item(11, 1), Item(12, 2), Item(13, 3), Item(14, 4)]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -109,7 +110,8 @@ def _short(q: dict[str, Any]) -> str:
 def _numerical(q: dict[str, Any]) -> str:
     lines, catch_all = ["\t#\n"], ""
     for a in q.get("answers", []):
-        if a.get("value") in ("*", None):
+        # Moodle's catch-all `*`; the bank stores it as an infinitely tolerant answer.
+        if a.get("value") in ("*", None) or a.get("tolerance") == math.inf:
             catch_all = catch_all or f"\t~{_feedback(a.get('feedback', '')) or '#'}\n"
             continue
         number = f"{number_text(float(a['value']))}:{number_text(float(a.get('tolerance') or 0))}"

@@ -1,0 +1,122 @@
+"""Import GIFT/Aiken text into the question bank: all or nothing, with line-numbered errors.
+
+Every question goes through the core `question_upsert_from_data`, inside one transaction with a
+savepoint per question, so a question the bank refuses (unknown term, bad fraction) is reported
+with its line like a syntax error, and a failing file leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, transaction
+
+from .bank import question_to_data, question_upsert_from_data
+from .formats import LineError, ParseResult, export_aiken, export_gift, parse_aiken, parse_gift
+from .formats.result import strip_meta
+from .models import Question
+
+PARSERS: dict[str, Callable[[str], ParseResult]] = {"gift": parse_gift, "aiken": parse_aiken}
+EXPORTERS: dict[str, Callable[[list[dict[str, Any]]], str]] = {
+    "gift": export_gift,
+    "aiken": export_aiken,
+}
+
+
+@dataclass
+class ImportReport:
+    fmt: str
+    parsed: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    question_ids: list[int] = field(default_factory=list)
+    accepted: int = 0  # questions the bank took (before any rollback)
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> int:
+        """How many questions are in the database now because of this import."""
+        return len(self.question_ids)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.dry_run:
+            head = f"dry run, nothing written: {self.accepted} of {self.parsed} question(s) valid"
+        else:
+            head = f"imported {self.imported} of {self.parsed} question(s)"
+        return f"{self.fmt.upper()} {head}, {len(self.errors)} error(s)"
+
+
+def to_bank_data(question: dict[str, Any]) -> dict[str, Any]:
+    """A parsed question as the bank stores it: Moodle's numerical catch-all `*` becomes an
+    answer matching every number (tolerance infinity) worth 0, which grades the same way."""
+    data = strip_meta(question)
+    if data.get("type") == "numerical":
+        data["answers"] = [
+            dict(a, value=0, tolerance=math.inf) if a.get("value") == "*" else a
+            for a in data.get("answers", [])
+        ]
+    return data
+
+
+@transaction.atomic
+def questions_import(
+    *,
+    text: str,
+    fmt: str,
+    section: Any = None,
+    allow_partial: bool = False,
+    dry_run: bool = False,
+    created_by: Any = None,
+) -> ImportReport:
+    """Parse and store; any error rolls everything back unless `allow_partial`."""
+    if fmt not in PARSERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(PARSERS)}")
+    report = ImportReport(fmt=fmt, dry_run=dry_run)
+    parsed = PARSERS[fmt](text.replace("\x00", "\ufffd"))
+    report.parsed = len(parsed.questions) + len(parsed.errors)
+    report.errors = list(parsed.errors) + _nul_errors(text)
+    for question in parsed.questions:
+        _store_one(report, question, section=section, created_by=created_by)
+    report.errors.sort(key=lambda e: e.line)
+    report.accepted = len(report.question_ids)
+    binary = any(e.message == NUL_MESSAGE for e in report.errors)
+    if dry_run or binary or (report.errors and not allow_partial):
+        transaction.set_rollback(True)
+        report.question_ids = []
+    return report
+
+
+NUL_MESSAGE = "contains a NUL character: is this a text file?"
+
+
+def _nul_errors(text: str) -> list[LineError]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [LineError(n, NUL_MESSAGE) for n, line in enumerate(lines, 1) if "\x00" in line]
+
+
+def _store_one(
+    report: ImportReport, question: dict[str, Any], *, section: Any, created_by: Any
+) -> None:
+    try:
+        with transaction.atomic():
+            stored = question_upsert_from_data(
+                data=to_bank_data(question), section=section, created_by=created_by
+            )
+    except (ValueError, TypeError, KeyError, DatabaseError) as exc:
+        # The bank's QuestionDataError is a ValueError; anything else is still this question's fault.
+        report.errors.append(LineError(question.get("line", 0), str(exc) or type(exc).__name__))
+        return
+    report.question_ids.append(stored.pk)
+
+
+def questions_export(*, questions: list[Question], fmt: str) -> str:
+    """Export bank questions (with answers) as GIFT or Aiken text."""
+    if fmt not in EXPORTERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}")
+    return EXPORTERS[fmt]([question_to_data(question=q) for q in questions])

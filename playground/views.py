@@ -1,6 +1,164 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the playground. Thin: validation in forms, writes in services, reads in selectors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import datasets, selectors, services
+from .forms import FORMS, RunForm
+from .models import Job
+from .training.config import CNN_PRESETS
+from .training.estimate import ShapeError
 
 
+def _get_job_for_user(request: HttpRequest, pk: int) -> Job:
+    """The one place that fetches a job and checks it is the user's: anyone else's is a 404."""
+    return get_object_or_404(Job, pk=pk, user=request.user)
+
+
+def share_query(kind: str, config: dict[str, Any]) -> str:
+    """A link to a new-run form filled with `config`: shareable, exposes no job."""
+    blob = base64.urlsafe_b64encode(json.dumps(config, separators=(",", ":")).encode()).decode()
+    cell = f"&cell={config.get('cell')}" if kind == "text" else ""
+    return f"{reverse('playground:new')}?experiment={kind}{cell}&config={blob}"
+
+
+def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    if kind == "text" and request.GET.get("cell") in ("lstm", "gru", "rnn"):
+        initial["cell"] = request.GET["cell"]
+    try:
+        shared = json.loads(
+            base64.urlsafe_b64decode(request.GET.get("config", "").encode()) or "{}"
+        )
+    except (binascii.Error, ValueError):
+        shared = {}
+    if isinstance(shared, dict):
+        initial.update(shared)
+    if kind == "cnn":
+        initial.setdefault("blocks", CNN_PRESETS["default"])
+        initial["blocks"] = json.dumps(initial["blocks"])
+    return initial
+
+
+@login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "playground/index.html")
+    jobs = selectors.jobs_for_user(request.user)[:100]
+    return render(
+        request, "playground/index.html", {"jobs": jobs, "available": datasets.available()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind") or request.GET.get("experiment", "cnn")
+    kind = kind if kind in FORMS else "cnn"
+    form = FORMS[kind](request.POST or None, initial=_initial(request, kind))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_submit(
+                user=request.user,
+                kind=kind,
+                config=form.config(),
+                title=form.cleaned_data.get("title") or "",
+            )
+            return redirect("playground:job", pk=job.pk)
+        except services.SubmissionRefused as exc:
+            form.add_error(None, str(exc))
+            status = 429
+    context = {"form": form, "kind": kind, "presets": CNN_PRESETS}
+    return render(request, "playground/new.html", context, status=status)
+
+
+@login_required
+@require_POST
+def estimate(request: HttpRequest) -> JsonResponse:
+    """Live parameter count, compute and time for the form as it is now (no submission)."""
+    form: RunForm = FORMS.get(request.POST.get("kind", "cnn"), FORMS["cnn"])(request.POST)
+    valid = form.is_valid()
+    body: dict[str, Any] = {
+        "valid": valid,
+        "errors": form.errors.get_json_data() if not valid else {},
+    }
+    try:
+        if "blocks" in getattr(form, "cleaned_data", {}) or form.kind == "text":
+            body["estimate"] = form.estimate().as_dict()
+    except (ShapeError, KeyError, TypeError, ValueError) as exc:
+        body["estimate"] = None
+        body.setdefault("errors", {})["blocks"] = [{"message": str(exc)}]
+    return JsonResponse(body)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job_for_user(request, pk)
+    data = {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "api": reverse("playground-api:job-progress", args=[job.pk]),
+        "predict": reverse("playground-api:job-predict-digit", args=[job.pk]),
+        "generate": reverse("playground-api:job-generate", args=[job.pk]),
+    }
+    return render(
+        request,
+        "playground/job.html",
+        {"job": job, "page_data": data, "share": share_query(job.kind, job.config)},
+    )
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = services.job_cancel(job=_get_job_for_user(request, pk))
+    messages.info(
+        request, "Cancelled." if job.status == "cancelled" else "Cancelling at the next batch…"
+    )
+    return redirect("playground:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    ids = [int(x) for x in request.GET.getlist("ids") if x.isdigit()]
+    jobs = selectors.jobs_by_ids(request.user, ids)
+    curves = [
+        {
+            "id": j.pk,
+            "label": f"#{j.pk} {j.title or j.kind} {j.config.get('cell', '')}".strip(),
+            "history": j.history,
+        }
+        for j in jobs
+    ]
+    return render(
+        request,
+        "playground/compare.html",
+        {"jobs": jobs, "curves": curves, "choices": selectors.jobs_for_user(request.user)[:50]},
+    )
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_instructor:
+        raise PermissionDenied
+    return render(
+        request,
+        "playground/queue.html",
+        {"state": selectors.queue_state(), "jobs": selectors.all_jobs()},
+    )

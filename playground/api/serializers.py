@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..forms import FORMS
+from ..models import Job
+from ..training.config import CnnConfig, TextConfig
+
+
+class JobListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "created",
+            "started",
+            "finished",
+            "attempts",
+            "progress",
+        ]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "config",
+            "status",
+            "created",
+            "started",
+            "finished",
+            "heartbeat",
+            "worker",
+            "attempts",
+            "cancel_requested",
+            "failure_reason",
+            "progress",
+            "history",
+            "results",
+        ]
+
+
+class JobProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "history",
+            "results",
+            "failure_reason",
+            "started",
+            "finished",
+        ]
+
+
+class JobCreateSerializer(serializers.Serializer):
+    """Validates `config` with the same form as the HTML page; errors come back per field."""
+
+    kind = serializers.ChoiceField(choices=Job.Kind.choices)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    config = serializers.DictField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        defaults = (CnnConfig() if attrs["kind"] == "cnn" else TextConfig()).to_dict()
+        data = {**defaults, **attrs["config"]}
+        form = FORMS[attrs["kind"]](data)
+        if not form.is_valid():
+            errors = {
+                name: [e["message"] for e in errs]
+                for name, errs in form.errors.get_json_data().items()
+            }
+            raise serializers.ValidationError({"config": errors})
+        attrs["config"] = form.config()
+        return attrs
+
+
+class DigitSerializer(serializers.Serializer):
+    pixels = serializers.ListField(
+        child=serializers.ListField(
+            child=serializers.FloatField(min_value=0, max_value=1), min_length=28, max_length=28
+        ),
+        min_length=28,
+        max_length=28,
+        help_text="28 rows of 28 values, 0 (paper) to 1 (ink).",
+    )
+
+
+class PromptSerializer(serializers.Serializer):
+    prompt = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
+    temperature = serializers.FloatField(min_value=0.05, max_value=2.0, default=0.8)
+    length = serializers.IntegerField(min_value=1, max_value=500, default=200)
+
+
+class DigitAnswerSerializer(serializers.Serializer):
+    probabilities = serializers.ListField(child=serializers.FloatField())
+    prediction = serializers.IntegerField()
+
+
+class TextAnswerSerializer(serializers.Serializer):
+    prompt = serializers.CharField()
+    continuation = serializers.CharField()

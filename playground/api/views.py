@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Job
+from . import serializers as s
+
+
+class JobViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """My training jobs: list, submit, inspect, watch, cancel, and use the trained model."""
+
+    def get_queryset(self) -> QuerySet[Job]:
+        if self.action == "list":
+            return selectors.jobs_for_user(self.request.user)
+        return Job.objects.filter(user=self.request.user)
+
+    def get_serializer_class(self) -> type:
+        return {
+            "list": s.JobListSerializer,
+            "create": s.JobCreateSerializer,
+            "progress": s.JobProgressSerializer,
+            "predict_digit": s.DigitSerializer,
+            "generate": s.PromptSerializer,
+        }.get(self.action, s.JobSerializer)
+
+    @extend_schema(request=s.JobCreateSerializer, responses={201: s.JobSerializer, 429: None})
+    def create(self, request: Request) -> Response:
+        ser = s.JobCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            job = services.job_submit(user=request.user, **ser.validated_data)
+        except services.SubmissionRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.JobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        job = services.job_cancel(job=self.get_object())
+        return Response(s.JobSerializer(job).data)
+
+    @extend_schema(responses=s.JobProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request: Request, pk: str) -> Response:
+        return Response(s.JobProgressSerializer(self.get_object()).data)
+
+    @extend_schema(request=s.DigitSerializer, responses={200: s.DigitAnswerSerializer, 409: None})
+    @action(detail=True, methods=["post"], url_path="predict-digit")
+    def predict_digit(self, request: Request, pk: str) -> Response:
+        return self._infer(request, "infer_digit", s.DigitSerializer, Job.Kind.CNN)
+
+    @extend_schema(request=s.PromptSerializer, responses={200: s.TextAnswerSerializer, 409: None})
+    @action(detail=True, methods=["post"])
+    def generate(self, request: Request, pk: str) -> Response:
+        return self._infer(request, "infer_text", s.PromptSerializer, Job.Kind.TEXT)
+
+    def _infer(self, request: Request, task: str, serializer: type, kind: str) -> Response:
+        job = self.get_object()
+        ser = serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if job.kind != kind:
+            return Response(
+                {"detail": f"This is not a {kind} job."}, status=status.HTTP_409_CONFLICT
+            )
+        try:
+            return Response(services.job_infer(job=job, task_name=task, payload=ser.validated_data))
+        except services.InferenceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)

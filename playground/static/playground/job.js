@@ -1,0 +1,190 @@
+// The job page: polls the progress API about every second, draws curves and results, runs "try it".
+(() => {
+  "use strict";
+  const ACTIVE = ["queued", "running"];
+  const $ = (id) => document.getElementById(id);
+  let data, timer = null, shownResults = false;
+
+  function csrf() {
+    const input = document.querySelector("[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function post(url, body) {
+    const resp = await fetch(url, { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }, body: JSON.stringify(body) });
+    const json = await resp.json();
+    if (!resp.ok) throw new Error(json.detail || JSON.stringify(json));
+    return json;
+  }
+
+  function fmtSeconds(s) {
+    if (s === null || s === undefined) return "?";
+    return s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+  }
+
+  function showProgress(job) {
+    const p = job.progress || {}, status = $("job-status");
+    status.textContent = job.status.charAt(0).toUpperCase() + job.status.slice(1);
+    status.className = `tag status-${job.status}`;
+    const bar = $("job-progress"), text = $("job-progress-text");
+    if (p.total_steps) bar.value = job.status === "succeeded" ? 1 : p.step / p.total_steps;
+    if (job.status === "queued") text.textContent = "Waiting for a worker…";
+    else if (p.step) {
+      const rate = p.samples_per_s ? `${Math.round(p.samples_per_s)} images/s` : `${Math.round(p.chars_per_s)} chars/s`;
+      const acc = p.acc !== null && p.acc !== undefined ? ` · batch accuracy ${(100 * p.acc).toFixed(1)}%` : "";
+      const eta = ACTIVE.includes(job.status) ? ` · about ${fmtSeconds(p.eta_s)} left` : "";
+      text.textContent = `Epoch ${p.epoch}/${p.epochs} · step ${p.step}/${p.total_steps} · loss ${p.loss}${acc} · ${rate}${eta}`;
+    }
+    if (job.failure_reason) { $("job-failure").hidden = false; $("job-failure").textContent = job.failure_reason; }
+    $("cancel-form").hidden = !ACTIVE.includes(job.status);
+  }
+
+  function showCurves(job) {
+    const h = job.history || {}, train = h.train || [], val = h.val || [];
+    const C = window.PGCharts;
+    C.lineChart($("loss-chart"), [
+      { label: "train loss", points: train.map((p) => [p.step, p.loss]) },
+      { label: "validation loss", points: val.map((p) => [p.step, p.val_loss]), dashed: true },
+    ]);
+    if (data.kind === "cnn") {
+      C.lineChart($("acc-chart"), [
+        { label: "train (batch)", points: train.map((p) => [p.step, p.acc]) },
+        { label: "test", points: val.map((p) => [p.step, p.val_acc]), dashed: true },
+      ], { yMax: 1 });
+    } else {
+      C.lineChart($("acc-chart"), [{ label: "validation bits/char", points: val.map((p) => [p.step, p.val_bpc]) }]);
+    }
+  }
+
+  function figure(term, value) {
+    const dl = $("result-figures"), dt = document.createElement("dt"), dd = document.createElement("dd");
+    dt.textContent = term; dd.textContent = value; dl.append(dt, dd);
+  }
+
+  function showResults(job) {
+    const r = job.results || {};
+    if (shownResults || job.status !== "succeeded") return;
+    shownResults = true;
+    $("results").hidden = false; $("try-it").hidden = false;
+    figure("Parameters", (r.params || 0).toLocaleString());
+    figure("Training time", `${r.train_seconds} s`);
+    if (data.kind === "cnn") {
+      figure("Test accuracy", `${(100 * r.test_accuracy).toFixed(2)}%`);
+      figure("Per-class accuracy", r.per_class.map((a, i) => `${i}: ${(100 * a).toFixed(0)}%`).join(" · "));
+      window.PGCharts.heatMap($("confusion"), r.confusion);
+      const grid = $("misclassified");
+      r.misclassified.forEach((m) => {
+        const fig = document.createElement("figure"), cap = document.createElement("figcaption");
+        cap.textContent = `${m.label} → ${m.pred}`;
+        fig.append(window.PGCharts.digit(m.pixels), cap); grid.appendChild(fig);
+      });
+    } else {
+      figure("Validation bits per character", r.bpc);
+      figure("Perplexity", r.perplexity);
+      (r.samples || []).forEach((s) => {
+        const h = document.createElement("h4"), pre = document.createElement("pre");
+        h.textContent = `After epoch ${s.epoch} (step ${s.step})`; pre.className = "sample"; pre.textContent = s.text;
+        $("samples").append(h, pre);
+      });
+    }
+  }
+
+  async function poll() {
+    try {
+      const resp = await fetch(data.api, { credentials: "same-origin" });
+      if (resp.ok) {
+        const job = await resp.json();
+        showProgress(job); showCurves(job); showResults(job);
+        if (!ACTIVE.includes(job.status)) return;
+      }
+    } catch (e) { /* a dropped request is retried on the next tick */ }
+    timer = setTimeout(poll, 1000);
+  }
+
+  // --- try it: draw a digit -------------------------------------------------------------------
+  function setupDrawing() {
+    const canvas = $("draw");
+    if (!canvas) return;
+    const ctx = canvas.getContext("2d");
+    const clear = () => { ctx.fillStyle = "#000"; ctx.fillRect(0, 0, canvas.width, canvas.height); };
+    clear();
+    let drawing = false, last = null;
+    const at = (e) => { const r = canvas.getBoundingClientRect(); return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]; };
+    canvas.addEventListener("pointerdown", (e) => { drawing = true; last = at(e); canvas.setPointerCapture(e.pointerId); });
+    canvas.addEventListener("pointermove", (e) => {
+      if (!drawing) return;
+      const p = at(e);
+      ctx.strokeStyle = "#fff"; ctx.lineWidth = 20; ctx.lineCap = "round";
+      ctx.beginPath(); ctx.moveTo(...last); ctx.lineTo(...p); ctx.stroke(); last = p;
+    });
+    ["pointerup", "pointercancel"].forEach((t) => canvas.addEventListener(t, () => { drawing = false; }));
+    $("clear").addEventListener("click", clear);
+    $("predict").addEventListener("click", async () => {
+      try {
+        const answer = await post(data.predict, { pixels: toMnist(canvas) });
+        $("prediction").textContent = String(answer.prediction);
+        const list = $("probabilities"); list.replaceChildren();
+        answer.probabilities.forEach((p, i) => {
+          const li = document.createElement("li"), meter = document.createElement("meter");
+          meter.min = 0; meter.max = 1; meter.value = p; li.append(`${i}: `, meter, ` ${(100 * p).toFixed(1)}%`);
+          list.appendChild(li);
+        });
+        $("try-error").textContent = "";
+      } catch (e) { $("try-error").textContent = e.message; }
+    });
+  }
+
+  // Like MNIST: fit the ink's bounding box into 20x20, then centre it by mass in a 28x28 frame.
+  function toMnist(canvas) {
+    const src = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let [x0, y0, x1, y1] = [canvas.width, canvas.height, -1, -1];
+    for (let y = 0; y < canvas.height; y++) for (let x = 0; x < canvas.width; x++) {
+      if (src.data[(y * canvas.width + x) * 4] > 20) { x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); }
+    }
+    const out = document.createElement("canvas"); out.width = out.height = 28;
+    const o = out.getContext("2d"); o.fillStyle = "#000"; o.fillRect(0, 0, 28, 28);
+    if (x1 >= 0) {
+      const w = x1 - x0 + 1, h = y1 - y0 + 1, s = 20 / Math.max(w, h);
+      o.drawImage(canvas, x0, y0, w, h, 14 - (w * s) / 2, 14 - (h * s) / 2, w * s, h * s);
+    }
+    const px = o.getImageData(0, 0, 28, 28).data;
+    let [mx, my, m] = [0, 0, 0];
+    for (let i = 0; i < 784; i++) { const v = px[i * 4] / 255; mx += (i % 28) * v; my += Math.floor(i / 28) * v; m += v; }
+    const dx = m ? Math.round(13.5 - mx / m) : 0, dy = m ? Math.round(13.5 - my / m) : 0;
+    const rows = [];
+    for (let y = 0; y < 28; y++) {
+      const row = [];
+      for (let x = 0; x < 28; x++) {
+        const sx = x - dx, sy = y - dy;
+        row.push(sx >= 0 && sx < 28 && sy >= 0 && sy < 28 ? px[(sy * 28 + sx) * 4] / 255 : 0);
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  function setupText() {
+    const button = $("generate");
+    if (!button) return;
+    const temp = $("temperature");
+    temp.addEventListener("input", () => { $("temperature-out").textContent = temp.value; });
+    button.addEventListener("click", async () => {
+      try {
+        const answer = await post(data.generate, { prompt: $("prompt").value, temperature: Number(temp.value) });
+        $("continuation").textContent = answer.prompt + answer.continuation;
+        $("try-error").textContent = "";
+      } catch (e) { $("try-error").textContent = e.message; }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    data = JSON.parse($("pg-job").textContent);
+    const copy = $("copy-share");
+    copy.addEventListener("click", async () => {
+      const url = new URL(copy.dataset.url, window.location.href).href;
+      try { await navigator.clipboard.writeText(url); copy.textContent = "Link copied"; } catch (e) { window.prompt("Share link", url); }
+    });
+    setupDrawing(); setupText(); poll();
+  });
+})();

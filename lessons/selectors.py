@@ -94,7 +94,9 @@ def playground_url(playground: dict) -> str:
     if not playground:
         return ""
     base = safe_reverse("playground:new", None, "/playground/new/")
-    return f"{base}?{urlencode(playground)}"
+    # jsonb does not keep key order; the experiment comes first for readable URLs.
+    params = {key: playground[key] for key in ("experiment", "cell") if playground.get(key)}
+    return f"{base}?{urlencode(params)}"
 
 
 def quiz_url(section: Section) -> str:

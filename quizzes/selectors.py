@@ -123,3 +123,10 @@ def essays_to_grade() -> QuerySet[AttemptQuestion]:
         .select_related("attempt", "attempt__user", "attempt__quiz", "question")
         .order_by("attempt__submitted_at")
     )
+
+
+def attempt_item(*, attempt: Attempt, question_id: int) -> AttemptQuestion:
+    """One item with everything present_item needs."""
+    question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
+    items = AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id)
+    return items.prefetch_related(Prefetch("question", queryset=question_qs)).get()

@@ -68,7 +68,7 @@ def _check_can_start(quiz: Quiz, user: Any, now: datetime) -> int:
     return last + 1
 
 
-def _shuffled_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
+def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
     kind = question.type
     if kind in CHOICE_TYPES:
         ids = [c.id for c in question.choices.all()]
@@ -108,7 +108,7 @@ def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[Attem
             question=question,
             order=index,
             max_mark=mark if question.is_graded else Decimal("0"),
-            choice_order=_shuffled_order(question, quiz.shuffle_answers, rng),
+            choice_order=shuffled_choice_order(question, quiz.shuffle_answers, rng),
         )
         for index, (question, mark) in enumerate(chosen)
     ]

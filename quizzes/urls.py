@@ -6,4 +6,14 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("history/", views.history, name="history"),
+    path("progress/", views.progress, name="progress"),
+    path("grading/", views.grading_list, name="grading"),
+    path("grading/<int:pk>/", views.grading_save, name="grading-save"),
+    path("section/<str:number>/", views.section, name="section"),
+    path("<int:pk>/", views.quiz_detail, name="quiz"),
+    path("<int:pk>/start/", views.quiz_start, name="start"),
+    path("attempt/<int:pk>/", views.attempt_page, name="attempt"),
+    path("attempt/<int:pk>/submit/", views.attempt_submit, name="submit"),
+    path("attempt/<int:pk>/result/", views.result, name="result"),
 ]

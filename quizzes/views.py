@@ -1,6 +1,141 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages for taking quizzes; answers are saved through the API (see static/quizzes/attempt.js)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .models import AttemptQuestion, AttemptState
+from .presenters import present_attempt
 
 
+def _is_instructor(user) -> bool:
+    return user.is_authenticated and user.is_instructor
+
+
+@require_GET
+@login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/index.html")
+    attempts = selectors.user_attempts(user=request.user)[:20]
+    quizzes = selectors.visible_quizzes()
+    return render(request, "quizzes/index.html", {"quizzes": quizzes, "attempts": attempts})
+
+
+@require_GET
+@login_required
+def section(request: HttpRequest, number: str) -> HttpResponse:
+    quiz = selectors.visible_quizzes().filter(section__number=number).first()
+    if quiz is None:
+        raise Http404("This section has no quiz.")
+    return redirect("quizzes:quiz", quiz.pk)
+
+
+@require_GET
+@login_required
+def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
+    attempts = selectors.user_attempts(user=request.user).filter(quiz=quiz)
+    context = {
+        "quiz": quiz,
+        "attempts": attempts,
+        "open_attempt": attempts.filter(state=AttemptState.IN_PROGRESS).first(),
+        "grade": selectors.quiz_grade(quiz=quiz, user=request.user),
+    }
+    return render(request, "quizzes/quiz.html", context)
+
+
+@require_POST
+@login_required
+def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
+    try:
+        attempt = services.attempt_start(quiz=quiz, user=request.user, now=timezone.now())
+    except services.AttemptError as exc:
+        messages.error(request, str(exc))
+        return redirect("quizzes:quiz", quiz.pk)
+    return redirect("quizzes:attempt", attempt.pk)
+
+
+@require_GET
+@login_required
+def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    attempt = services.attempt_submit_if_overdue(attempt=attempt, now=now)
+    if attempt.state != AttemptState.IN_PROGRESS:
+        return redirect("quizzes:result", attempt.pk)
+    data = present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+    config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
+    context = {"attempt": attempt, "data": data, "config": config}
+    return render(request, "quizzes/attempt.html", context)
+
+
+@require_POST
+@login_required
+def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    services.attempt_submit(attempt=attempt, now=timezone.now())
+    return redirect("quizzes:result", attempt.pk)
+
+
+@require_GET
+@login_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    now = timezone.now()
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    attempt = services.attempt_submit_if_overdue(attempt=attempt, now=now)
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return redirect("quizzes:attempt", attempt.pk)
+    data = present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+    context = {
+        "attempt": attempt,
+        "data": data,
+        "overall_feedback": selectors.overall_feedback(quiz=attempt.quiz, score=attempt.score),
+    }
+    return render(request, "quizzes/result.html", context)
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    attempts = selectors.user_attempts(user=request.user)
+    return render(request, "quizzes/history.html", {"attempts": attempts})
+
+
+@require_GET
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    rows = selectors.section_progress(user=request.user)
+    return render(request, "quizzes/progress.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+@user_passes_test(_is_instructor)
+def grading_list(request: HttpRequest) -> HttpResponse:
+    items = selectors.essays_to_grade()[:100]
+    return render(request, "quizzes/grading.html", {"items": items})
+
+
+@require_http_methods(["POST"])
+@login_required
+@user_passes_test(_is_instructor)
+def grading_save(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AttemptQuestion.objects.select_related("question"), pk=pk)
+    try:
+        mark = Decimal(request.POST.get("mark", ""))
+        services.essay_grade(
+            item=item, mark=mark, comment=request.POST.get("comment", ""), grader=request.user
+        )
+    except (InvalidOperation, services.AttemptError) as exc:
+        messages.error(request, f"Not saved: {exc or 'the mark must be a number'}")
+    else:
+        messages.success(request, "Mark saved.")
+    return redirect("quizzes:grading")

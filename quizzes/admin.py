@@ -1,0 +1,175 @@
+"""Question bank and quiz admin. The formats engineer extends `QuestionAdmin.actions` (import/
+export) and `get_urls` (statistics); keep both plain lists/overrides."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    MatchPair,
+    NumericalAnswer,
+    OrderingItem,
+    Question,
+    Quiz,
+    QuizSlot,
+)
+from .presenters import present_item
+from .selectors import questions_with_answers
+from .services import shuffled_choice_order, question_duplicate
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["order", "text", "fraction", "feedback"]
+    verbose_name = "choice / accepted answer"
+
+
+class NumericalAnswerInline(admin.TabularInline):
+    model = NumericalAnswer
+    extra = 0
+    fields = ["order", "value", "tolerance", "fraction", "feedback"]
+
+
+class MatchPairInline(admin.TabularInline):
+    model = MatchPair
+    extra = 0
+    fields = ["order", "left", "right"]
+    verbose_name = "pair (blank left = distractor)"
+
+
+class OrderingItemInline(admin.TabularInline):
+    model = OrderingItem
+    extra = 0
+    fields = ["position", "text"]
+
+
+INLINES_BY_TYPE = {
+    "single": [ChoiceInline],
+    "multi": [ChoiceInline],
+    "truefalse": [ChoiceInline],
+    "short": [ChoiceInline],
+    "numerical": [NumericalAnswerInline],
+    "matching": [MatchPairInline],
+    "ordering": [OrderingItemInline],
+}
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        tags = {t for tags in Question.objects.values_list("tags", flat=True) for t in tags or []}
+        return [(t, t) for t in sorted(tags)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(tags__contains=[value]) if value else queryset
+
+
+@admin.action(description="Duplicate selected questions")
+def duplicate_questions(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> None:
+    for question in queryset.prefetch_related("terms"):
+        question_duplicate(question=question)
+    modeladmin.message_user(
+        request, f"Duplicated {queryset.count()} question(s).", messages.SUCCESS
+    )
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
+    list_filter = ["section", "type", TagFilter, "difficulty"]
+    list_select_related = ["section", "topic"]
+    search_fields = ["name", "slug", "stem", "tags"]
+    autocomplete_fields = ["terms"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    actions = [duplicate_questions]  # the import/export actions are appended to this list
+
+    def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
+        if obj is None:
+            return [ChoiceInline, NumericalAnswerInline, MatchPairInline, OrderingItemInline]
+        return INLINES_BY_TYPE.get(obj.type, [])
+
+    def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="preview")
+    def preview_link(self, obj: Question) -> str:
+        url = reverse("admin:quizzes_question_preview", args=[obj.pk])
+        return format_html('<a href="{}">Preview</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="quizzes_question_preview",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The question as a student sees it before answering (no answers in the page)."""
+        question = get_object_or_404(questions_with_answers(), pk=pk)
+        if not self.has_view_permission(request, question):
+            return HttpResponse(status=403)
+        item = AttemptQuestion(question=question, order=0, max_mark=question.default_mark)
+        item.choice_order = shuffled_choice_order(question, True, random.Random())
+        context = {
+            **self.admin_site.each_context(request),
+            "question": question,
+            "item": present_item(item, reveal_answers=False),
+            "data": {"behaviour": "deferred"},
+            "title": f"Preview: {question.name}",
+        }
+        return render(request, "quizzes/admin_preview.html", context)
+
+
+class QuizSlotInline(admin.TabularInline):
+    model = QuizSlot
+    extra = 0
+    autocomplete_fields = ["question"]
+    fields = ["order", "question", "mark"]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "section", "behaviour", "time_limit", "is_published"]
+    list_filter = ["section", "behaviour", "is_published"]
+    search_fields = ["title", "slug"]
+    inlines = [QuizSlotInline]
+    actions: list = []  # statistics links / exports may be added here
+
+
+class AttemptQuestionInline(admin.TabularInline):
+    model = AttemptQuestion
+    extra = 0
+    fields = ["order", "question", "response", "locked", "mark", "needs_grading"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["user", "quiz", "number", "state", "score", "started_at", "submitted_at"]
+    list_filter = ["state", "quiz"]
+    list_select_related = ["user", "quiz"]
+    search_fields = ["user__username", "quiz__title"]
+    readonly_fields = ["graded_at"]
+    inlines = [AttemptQuestionInline]

@@ -1,0 +1,149 @@
+"""API shapes. Attempt items serialize presenters.present_item dicts: secret fields are absent
+(not null) until a question is locked, because optional fields skip missing keys."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import Attempt, Quiz
+
+
+class QuizSerializer(serializers.ModelSerializer):
+    section_number = serializers.CharField(source="section.number", default=None, read_only=True)
+    time_limit_seconds = serializers.SerializerMethodField()
+    question_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "id",
+            "title",
+            "description",
+            "section_number",
+            "time_limit_seconds",
+            "attempts_allowed",
+            "grading_method",
+            "behaviour",
+            "pass_mark",
+            "open_at",
+            "close_at",
+            "review_answers",
+            "question_count",
+        ]
+
+    def get_time_limit_seconds(self, quiz: Quiz) -> int | None:
+        return int(quiz.time_limit.total_seconds()) if quiz.time_limit else None
+
+    def get_question_count(self, quiz: Quiz) -> int:
+        return quiz.draw_count or getattr(quiz, "slot_count", 0)
+
+
+class OptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class TermLinkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ItemResultSerializer(serializers.Serializer):
+    mark = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
+    max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
+    fraction = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
+    state = serializers.CharField()
+    feedback = serializers.CharField(allow_blank=True)
+    grader_comment = serializers.CharField(allow_blank=True)
+    explanation_html = serializers.CharField(allow_blank=True)
+    terms = TermLinkSerializer(many=True)
+    section_number = serializers.CharField(allow_null=True)
+
+
+class ItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    question_id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    stem_html = serializers.CharField()
+    max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
+    response = serializers.JSONField(allow_null=True)
+    answered = serializers.BooleanField()
+    flagged = serializers.BooleanField()
+    locked = serializers.BooleanField()
+    tries = serializers.IntegerField()
+    options = OptionSerializer(many=True, required=False)
+    left = OptionSerializer(many=True, required=False)
+    right_options = serializers.ListField(child=serializers.CharField(), required=False)
+    ordering = OptionSerializer(many=True, required=False)
+    hint = serializers.CharField(required=False)
+    # Only once locked:
+    response_text = serializers.CharField(required=False, allow_blank=True)
+    result = ItemResultSerializer(required=False)
+    # Only once locked and the review setting shows answers:
+    right_answer = serializers.CharField(required=False, allow_blank=True)
+    correct_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz_id = serializers.IntegerField()
+    quiz_title = serializers.CharField()
+    number = serializers.IntegerField()
+    state = serializers.CharField()
+    behaviour = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True)
+    score = serializers.DecimalField(max_digits=7, decimal_places=3, allow_null=True)
+    marks = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
+    max_marks = serializers.DecimalField(max_digits=9, decimal_places=2)
+    passed = serializers.BooleanField(allow_null=True)
+    items = ItemSerializer(many=True)
+
+
+class ResultsSerializer(AttemptSerializer):
+    overall_feedback = serializers.CharField(allow_blank=True)
+
+
+class AttemptSummarySerializer(serializers.ModelSerializer):
+    quiz_title = serializers.CharField(source="quiz.title", read_only=True)
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "quiz",
+            "quiz_title",
+            "number",
+            "state",
+            "started_at",
+            "deadline",
+            "submitted_at",
+            "score",
+        ]
+
+
+class AnswerRequestSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    response = serializers.JSONField(allow_null=True)
+
+
+class CheckRequestSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    response = serializers.JSONField(required=False, allow_null=True)
+
+
+class FlagRequestSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    flagged = serializers.BooleanField()
+
+
+class SavedSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField()
+    answered = serializers.BooleanField()
+    flagged = serializers.BooleanField()
+    locked = serializers.BooleanField()

@@ -1,0 +1,140 @@
+"""Quizzes API: the same services and presenters as the pages, so the same integrity rules."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
+from ..presenters import answers_visible, present_attempt, present_item
+from . import serializers as s
+
+STATUS_BY_CODE = {
+    "invalid": 400,
+    "not_found": 404,
+    "not_open": 403,
+    "no_attempts_left": 403,
+    "locked": 409,
+    "closed": 409,
+    "finished": 409,
+}
+
+
+class Refused(APIException):
+    def __init__(self, exc: services.AttemptError) -> None:
+        super().__init__(detail={"detail": str(exc), "code": exc.code})
+        self.status_code = STATUS_BY_CODE.get(exc.code, 400)
+
+
+def _attempt_payload(attempt: Attempt) -> dict:
+    now = timezone.now()
+    return present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+
+
+class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.QuizSerializer
+
+    def get_queryset(self) -> QuerySet[Quiz]:
+        return selectors.visible_quizzes()
+
+    @extend_schema(request=None, responses={201: s.AttemptSerializer})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str | None = None) -> Response:
+        """Start (or resume) an attempt at this quiz."""
+        try:
+            attempt = services.attempt_start(
+                quiz=self.get_object(), user=request.user, now=timezone.now()
+            )
+        except services.AttemptError as exc:
+            raise Refused(exc) from None
+        data = s.AttemptSerializer(_attempt_payload(attempt)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A student's own attempts; anyone else's is a 404."""
+
+    serializer_class = s.AttemptSummarySerializer
+
+    def get_queryset(self) -> QuerySet[Attempt]:
+        return selectors.user_attempts(user=self.request.user)
+
+    def _attempt(self) -> Attempt:
+        attempt = self.get_object()
+        return services.attempt_submit_if_overdue(attempt=attempt, now=timezone.now())
+
+    @extend_schema(responses=s.AttemptSerializer)
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(s.AttemptSerializer(_attempt_payload(self._attempt())).data)
+
+    def _item_payload(self, attempt: Attempt, question_id: int) -> dict:
+        item = selectors.attempt_item(attempt=attempt, question_id=question_id)
+        reveal = answers_visible(quiz=attempt.quiz, now=timezone.now())
+        return present_item(item, reveal_answers=reveal)
+
+    @extend_schema(request=s.AnswerRequestSerializer, responses=s.SavedSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        """Autosave one answer (refused after the deadline or once the question is locked)."""
+        body = s.AnswerRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self._run(services.attempt_save_answer, body.validated_data)
+        return Response(s.SavedSerializer(_saved(item)).data)
+
+    @extend_schema(request=s.CheckRequestSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        """Immediate / interactive behaviour: grade one answer now."""
+        body = s.CheckRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self._run(services.attempt_check_answer, body.validated_data)
+        return Response(s.ItemSerializer(self._item_payload(item.attempt, item.question_id)).data)
+
+    @extend_schema(request=s.FlagRequestSerializer, responses=s.SavedSerializer)
+    @action(detail=True, methods=["post"])
+    def flag(self, request: Request, pk: str | None = None) -> Response:
+        body = s.FlagRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self._run(services.attempt_flag, body.validated_data)
+        return Response(s.SavedSerializer(_saved(item)).data)
+
+    @extend_schema(request=None, responses=s.ResultsSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Finish and grade; submitting again returns the same result."""
+        services.attempt_submit(attempt=self.get_object(), now=timezone.now())
+        return self.results(request, pk)
+
+    @extend_schema(responses=s.ResultsSerializer)
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        attempt = self._attempt()
+        if attempt.state == AttemptState.IN_PROGRESS:
+            raise Refused(services.AttemptError("This attempt is not submitted yet.", "invalid"))
+        payload = _attempt_payload(attempt)
+        payload["overall_feedback"] = selectors.overall_feedback(
+            quiz=attempt.quiz, score=attempt.score
+        )
+        return Response(s.ResultsSerializer(payload).data)
+
+    def _run(self, service, data: dict) -> AttemptQuestion:
+        try:
+            return service(attempt=self.get_object(), now=timezone.now(), **data)
+        except services.AttemptError as exc:
+            raise Refused(exc) from None
+
+
+def _saved(item: AttemptQuestion) -> dict:
+    return {
+        "question_id": item.question_id,
+        "answered": item.answered,
+        "flagged": item.flagged,
+        "locked": item.locked,
+    }

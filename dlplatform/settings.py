@@ -231,8 +231,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- Playground (training jobs) ----------------------------------------------------------------
 PLAYGROUND_DATA_DIR = env.path("PLAYGROUND_DATA_DIR", VAR_DIR / "data")
-PLAYGROUND_HEARTBEAT_S = env.int("PLAYGROUND_HEARTBEAT_S", 5)
-PLAYGROUND_STALE_S = env.int("PLAYGROUND_STALE_S", 60)  # a running job silent this long is dead
+# Progress writes (about twice a second) are the heartbeat; a running job silent this long is dead.
+PLAYGROUND_STALE_S = env.int("PLAYGROUND_STALE_S", 60)
 PLAYGROUND_REAP_EVERY_S = env.int("PLAYGROUND_REAP_EVERY_S", 30)
 CELERY_BEAT_SCHEDULE["playground-reap-stale-jobs"] = {
     "task": "playground.tasks.reap_stale_jobs",

@@ -150,7 +150,8 @@ class CnnForm(RunForm):
         return self.cleaned_data.get("train_subset") or 0
 
     def clean_blocks(self) -> list[dict[str, Any]]:
-        raw = self.cleaned_data.get("blocks") or self.data.get("blocks")
+        raw = self.data.get("blocks")  # a JSON string from the page, a list from the API
+        raw = raw if isinstance(raw, list) else self.cleaned_data.get("blocks")
         if not raw and self.data.get("preset") in C.CNN_PRESETS:
             return list(C.CNN_PRESETS[self.data["preset"]])
         try:
@@ -229,7 +230,15 @@ class TextForm(RunForm):
         super().__init__(*args, **kwargs)
         self.fields["epochs"].initial = 20
         self.fields["batch_size"].initial = 32
-        self.fields["text"].max_length = conf.get("PLAYGROUND_MAX_TEXT_CHARS")
+        self.fields["text"].widget.attrs["maxlength"] = conf.get("PLAYGROUND_MAX_TEXT_CHARS")
+
+    def clean_text(self) -> str:
+        text, limit = self.cleaned_data.get("text") or "", conf.get("PLAYGROUND_MAX_TEXT_CHARS")
+        if len(text) > limit:
+            raise forms.ValidationError(
+                f"The text has {len(text):,} characters; the limit is {limit:,}."
+            )
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -119,3 +119,23 @@ def make_quiz(
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def right_response(question) -> Any:
+    """The full-marks response of a factory question (None for description)."""
+    kind = question.type
+    if kind in ("single", "truefalse"):
+        return question.choices.filter(fraction=100).first().id
+    if kind == "multi":
+        return [c.id for c in question.choices.filter(fraction__gt=0)]
+    if kind == "short":
+        return "secret relu"  # matches SECRETRELU case- and space-insensitively
+    if kind == "numerical":
+        return "26"
+    if kind == "matching":
+        return {str(p.id): p.right for p in question.match_pairs.exclude(left="")}
+    if kind == "ordering":
+        return [o.id for o in question.ordering_items.order_by("position")]
+    if kind == "essay":
+        return "Gradients shrink as they flow back."
+    return None

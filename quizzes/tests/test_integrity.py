@@ -1,0 +1,153 @@
+"""No answer, correctness or feedback reaches the student before a question is locked.
+
+Every question type under every behaviour: the attempt HTML and the API JSON are searched for
+the secrets planted in the factory questions (FEEDBACK-*, EXPLAIN-*, the short answer's accepted
+text, the matching pairs, the ordering's right order, the verdict keys); after locking, the
+same secrets must appear, the right answer only as the review setting allows.
+"""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import services
+from quizzes.models import Question
+
+from .factories import make_quiz, right_response
+
+pytestmark = pytest.mark.django_db
+
+KINDS = [
+    "single",
+    "multi",
+    "truefalse",
+    "short",
+    "numerical",
+    "matching",
+    "ordering",
+    "essay",
+    "description",
+]
+BEHAVIOURS = ["deferred", "immediate", "interactive"]
+SECRET_KEYS = [
+    '"fraction"',
+    '"right_answer"',
+    '"correct_ids"',
+    '"result"',
+    '"feedback"',
+    '"explanation_html"',
+]
+
+
+def _secrets(question: Question) -> list[str]:
+    found = [
+        "FEEDBACK-",
+        "EXPLAIN-",
+        "SECRETRELU",
+        "right-answer",
+        "review-correct",
+        "Right answer",
+    ]
+    found += [f"{p.left} → {p.right}" for p in question.match_pairs.exclude(left="")]
+    if question.type == "ordering":
+        found.append(" → ".join(question.ordering_items.values_list("text", flat=True)))
+    return found
+
+
+def _pages(client, attempt) -> tuple[str, str]:
+    html = client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    api = client.get(f"/api/quizzes/attempts/{attempt.pk}/")
+    assert api.status_code == 200
+    return html, json.dumps(api.json(), ensure_ascii=False)
+
+
+def _assert_clean(text: str, question: Question) -> None:
+    for secret in _secrets(question) + SECRET_KEYS:
+        assert secret not in text, f"{secret!r} leaked before lock"
+
+
+@pytest.mark.parametrize("behaviour", BEHAVIOURS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_nothing_leaks_before_lock_then_all_shows(kind, behaviour, student, student_client):
+    quiz = make_quiz([kind], behaviour=behaviour, shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    question = attempt.items.get().question
+    html, data = _pages(student_client, attempt)
+    _assert_clean(html, question)
+    _assert_clean(data, question)
+    ordering = json.loads(data)["items"][0].get("ordering")
+    if ordering:
+        assert [o["text"] for o in ordering] != list(
+            question.ordering_items.values_list("text", flat=True)
+        )
+    answer = right_response(question)
+    if answer is not None:  # a saved (even right) answer still reveals nothing
+        services.attempt_save_answer(
+            attempt=attempt, question_id=question.pk, response=answer, now=timezone.now()
+        )
+        for text in _pages(student_client, attempt):
+            _assert_clean(text, question)
+    if behaviour == "deferred" or kind == "description":
+        student_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+        html = student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+        data = json.dumps(student_client.get(f"/api/quizzes/attempts/{attempt.pk}/results/").json())
+    else:
+        resp = student_client.post(
+            f"/api/quizzes/attempts/{attempt.pk}/check/",
+            {"question_id": question.pk},
+            content_type="application/json",
+        )
+        assert resp.status_code == 200, resp.content
+        assert resp.json()["locked"] is True
+        html, data = _pages(student_client, attempt)
+    if kind != "description":
+        assert "EXPLAIN-" in html and "EXPLAIN-" in data and '"result"' in data
+    if kind in ("single", "multi", "truefalse", "short", "numerical"):
+        assert "FEEDBACK-" in html and "Right answer" in html and '"right_answer"' in data
+    if kind == "short":
+        assert "SECRETRELU" in html
+
+
+def test_interactive_wrong_try_stays_secret(student, student_client):
+    quiz = make_quiz(["single"], behaviour="interactive")
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    question = attempt.items.get().question
+    wrong = question.choices.get(text="Dropout").id
+    resp = student_client.post(
+        f"/api/quizzes/attempts/{attempt.pk}/check/",
+        {"question_id": question.pk, "response": wrong},
+        content_type="application/json",
+    )
+    assert resp.status_code == 200 and resp.json()["locked"] is False
+    _assert_clean(json.dumps(resp.json()), question)
+    for text in _pages(student_client, attempt):
+        _assert_clean(text, question)
+
+
+@pytest.mark.parametrize(
+    ("review", "shown"), [("immediately", True), ("never", False), ("after_close", False)]
+)
+def test_review_setting_controls_right_answer(review, shown, student, student_client):
+    quiz = make_quiz(["short", "single"], review_answers=review)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    services.attempt_submit(attempt=attempt, now=timezone.now())
+    html = student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    data = json.dumps(student_client.get(f"/api/quizzes/attempts/{attempt.pk}/results/").json())
+    assert ("SECRETRELU" in html) is shown and ("SECRETRELU" in data) is shown
+    assert ("Right answer" in html) is shown and ('"right_answer"' in data) is shown
+    assert "EXPLAIN-short" in html  # the explanation and verdict show once locked
+
+
+def test_after_close_shows_answers_once_closed(student, student_client):
+    now = timezone.now()
+    quiz = make_quiz(
+        ["short"], review_answers="after_close", close_at=now + timezone.timedelta(minutes=5)
+    )
+    attempt = services.attempt_start(quiz=quiz, user=student, now=now)
+    services.attempt_submit(attempt=attempt, now=now)
+    url = reverse("quizzes:result", args=[attempt.pk])
+    assert "SECRETRELU" not in student_client.get(url).content.decode()
+    type(quiz).objects.filter(pk=quiz.pk).update(close_at=now - timezone.timedelta(minutes=1))
+    assert "SECRETRELU" in student_client.get(url).content.decode()

@@ -25,7 +25,7 @@ from .models import (
 )
 from .presenters import present_item
 from .selectors import questions_with_answers
-from .services import shuffled_choice_order, question_duplicate
+from .services import question_duplicate, shuffled_choice_order
 
 
 class ChoiceInline(admin.TabularInline):

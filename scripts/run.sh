@@ -7,7 +7,9 @@ export DEBUG="${DEBUG:-1}"
 BIN=.venv/bin
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
-mkdir -p var
+VAR_DIR="${VAR_DIR:-var}"
+export VAR_DIR
+mkdir -p "$VAR_DIR"
 
 $BIN/python manage.py migrate --noinput
 if [ -d ../shared/data/mnist ]; then
@@ -30,7 +32,7 @@ trap cleanup INT TERM EXIT
 # Two workers so that a try-it inference never waits behind a training; the training worker
 # also runs the periodic reaper (beat).
 $BIN/celery -A dlplatform worker -Q training -c 1 -n "training@%h" -B \
-  -s var/celerybeat-schedule --loglevel INFO & pids+=($!)
+  -s "$VAR_DIR/celerybeat-schedule" --loglevel INFO & pids+=($!)
 $BIN/celery -A dlplatform worker -Q inference -c 1 -n "inference@%h" --loglevel INFO & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server and the workers)"
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload & pids+=($!)

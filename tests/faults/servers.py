@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -83,10 +84,8 @@ class PrivatePostgres:
         return server
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already stopped
             self.stop()
-        except Exception:  # already stopped
-            pass
         shutil.rmtree(self.datadir, ignore_errors=True)
 
 

@@ -1,0 +1,77 @@
+"""Real Chromium: header live search as a keyboard listbox, and term-link definitions on focus."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_live_search_with_keyboard(page, live_server, sample_terms):
+    page.goto("/glossary/")
+    page.keyboard.press("/")
+    box = page.locator("#site-search-input")
+    assert box.evaluate("el => el === document.activeElement")
+    box.type("convolutonal", delay=20)
+    first = page.locator("#site-search-results [role=option]").first
+    first.wait_for()
+    assert "Convolutional Neural Network" in first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    page.keyboard.press("Escape")
+    assert page.locator("#site-search-results").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.fill("")
+    box.type("GRU", delay=20)
+    page.locator("#site-search-results [role=option]").first.wait_for()
+    page.wait_for_function(
+        "document.querySelector('#site-search-results').innerText.includes('Gated')"
+    )
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/glossary/gated-recurrent-unit/")
+    assert page.locator("h1").inner_text().startswith("Gated Recurrent Unit")
+    assert page.js_errors == []
+
+
+def test_no_results_message(page, live_server, sample_terms):
+    page.goto("/glossary/")
+    page.locator("#site-search-input").type("zzqxv", delay=20)
+    page.locator("#site-search-results .search-empty").wait_for()
+    assert "No term matches" in page.locator("#site-search-results").inner_text()
+
+
+def test_term_link_definition_shows_on_keyboard_focus(page, live_server, sample_terms):
+    from glossary.linking import link_terms
+
+    html = link_terms("<p>Training uses dropout.</p>")
+    page.goto("/glossary/")
+    page.evaluate(
+        "html => { document.querySelector('main').insertAdjacentHTML('afterbegin', html); }", html
+    )
+    link = page.locator("a.term-link")
+    hidden = link.evaluate("el => getComputedStyle(el, '::after').visibility")
+    assert hidden == "hidden"
+    page.keyboard.press("Tab")  # a keyboard interaction, so focus() below counts as :focus-visible
+    link.evaluate("el => el.focus()")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('a.term-link'), '::after').opacity === '1'"
+    )
+    content = link.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "Randomly silencing units" in content
+
+
+def test_term_link_definition_shows_on_hover(page, live_server, sample_terms):
+    from glossary.linking import link_terms
+
+    page.goto("/glossary/")
+    page.evaluate(
+        "html => { document.querySelector('main').insertAdjacentHTML('afterbegin', html); }",
+        link_terms("<p>A GRU cell.</p>"),
+    )
+    page.locator("a.term-link").hover()
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('a.term-link'), '::after').opacity === '1'"
+    )

@@ -37,9 +37,9 @@ def _big_quiz(n: int) -> Quiz:
     )
     MatchPair.objects.bulk_create(
         [
-            MatchPair(question=q, left=l, right=r)
+            MatchPair(question=q, left=left, right=r)
             for q in questions[half:]
-            for l, r in (("a", "1"), ("b", "2"), ("", "3"))
+            for left, r in (("a", "1"), ("b", "2"), ("", "3"))
         ]
     )
     quiz = Quiz.objects.create(section=section, title=f"Big {n}")

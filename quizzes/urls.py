@@ -17,3 +17,9 @@ urlpatterns = [
     path("attempt/<int:pk>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:pk>/result/", views.result, name="result"),
 ]
+
+# Formats engineer's pages: instructor reports (quizzes/reports.py) and glossary practice
+# quizzes (quizzes/practice.py); each module owns its routes.
+from .reports import urlpatterns as report_urlpatterns  # noqa: E402
+
+urlpatterns += report_urlpatterns

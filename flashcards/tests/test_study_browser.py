@@ -1,0 +1,46 @@
+"""Study a deck in a real browser with the keyboard only: Space flips, 3 grades Good."""
+
+import pytest
+from playwright.sync_api import expect
+
+from flashcards.models import Card, ReviewLog
+
+pytestmark = pytest.mark.browser
+
+
+def test_study_a_deck_with_the_keyboard_only(page, live_server, browser_login, student, course):
+    browser_login(page, live_server, student)
+    page.goto(f"{live_server.url}/flashcards/section/9.1/")
+
+    front = page.locator("#card-front")
+    assert "What does a perceptron compute?" in front.inner_text()
+    expect(page.locator("#card-back-face")).to_be_hidden()
+    expect(page.locator("#grades")).to_be_hidden()
+
+    page.keyboard.press("Space")
+    page.locator("#card-back-face").wait_for(state="visible")
+    assert "then a step function." in page.locator("#card-back").inner_text()
+    assert page.locator("#grades").is_visible()
+
+    page.keyboard.press("3")
+    expect(front).to_contain_text("Why use a nonlinear activation?")
+    assert page.locator("#card-back-face").is_hidden()
+    assert page.locator("#due-count").inner_text() == "2"
+    assert page.url.endswith("/flashcards/section-9-1/")  # no reload, no navigation
+
+    log = ReviewLog.objects.get(user=student)
+    assert log.rating == 3 and log.card == Card.objects.get(front="What does a perceptron compute?")
+
+    # Grading before flipping does nothing; the rest of the deck can be finished from the keyboard.
+    page.keyboard.press("4")
+    page.wait_for_timeout(300)
+    assert ReviewLog.objects.filter(user=student).count() == 1
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(front).to_contain_text("What is a bias?")
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(page.locator("#study-done")).to_be_visible()
+    expect(page.locator("#flashcard")).to_be_hidden()
+    assert ReviewLog.objects.filter(user=student).count() == 3
+    assert page.js_errors == []

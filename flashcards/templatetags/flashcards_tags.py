@@ -14,6 +14,16 @@ def percent(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
+def _label(i: int, count: int, slot: float) -> dict:
+    """Date labels on the first, middle and last day; edge labels anchor inwards so the
+    viewBox never cuts them off."""
+    if i == 0:
+        return {"label": True, "label_x": 0, "anchor": "start"}
+    if i == count - 1:
+        return {"label": True, "label_x": round(count * slot, 2), "anchor": "end"}
+    return {"label": i == count // 2, "label_x": round(i * slot + slot / 2, 2), "anchor": "middle"}
+
+
 @register.inclusion_tag("flashcards/_bar_chart.html")
 def bar_chart(history: History) -> dict:
     """Geometry for an inline SVG bar chart (SVG attributes, not style=, so the CSP allows it)."""
@@ -36,7 +46,7 @@ def bar_chart(history: History) -> dict:
                 "again_y": round(HEIGHT - again_height, 2),
                 "again_height": round(again_height, 2),
                 "label": i in (0, count // 2, count - 1),
-                "label_x": round(i * slot + slot / 2, 2),
+                **_label(i, count, slot),
             }
         )
     return {

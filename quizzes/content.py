@@ -44,7 +44,9 @@ def _section(path: Path, number: str) -> Any:
 def _quiz_values(path: Path, block: dict[str, Any], section: Any) -> dict[str, Any]:
     behaviour = block.get("behaviour", Behaviour.DEFERRED)
     if behaviour not in Behaviour.values:
-        raise BankError(f"{path.name}: quiz behaviour {behaviour!r} is not one of {Behaviour.values}")
+        raise BankError(
+            f"{path.name}: quiz behaviour {behaviour!r} is not one of {Behaviour.values}"
+        )
     minutes = block.get("time_limit_minutes")
     return {
         "section": section,

@@ -23,3 +23,7 @@ urlpatterns = [
 from .reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
+
+from .practice import urlpatterns as practice_urlpatterns  # noqa: E402
+
+urlpatterns += practice_urlpatterns

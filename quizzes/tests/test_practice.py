@@ -1,0 +1,133 @@
+"""Glossary practice quizzes: distractors, the session-only answer key, grading, access."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from django.urls import reverse
+
+from glossary.services import TermData, term_set_related, term_upsert
+from quizzes.practice import SESSION_KEY, practice_build
+
+pytestmark = pytest.mark.django_db
+
+SEQUENCE = ["lstm", "gru", "rnn", "cell-state", "hidden-state"]
+OPTIM = ["sgd", "adam", "momentum", "rmsprop"]
+
+
+@pytest.fixture
+def terms():
+    made = {}
+    for i, slug in enumerate(SEQUENCE):
+        made[slug] = _term(slug, "sequence-models", f"Sequence idea number {i} about recurrence")
+    for i, slug in enumerate(OPTIM):
+        made[slug] = _term(slug, "optimization", f"Optimizer idea number {i} about steps")
+    term_set_related(term=made["lstm"], related=[made["gru"], made["sgd"]])
+    return made
+
+
+def _term(slug: str, category: str, definition: str):
+    name = slug.upper().replace("-", " ")
+    data = TermData(slug=slug, name=name, definition=f"{definition} ({name}).", category=category)
+    return term_upsert(data=data)[0]
+
+
+def test_distractors_come_from_the_same_category(terms):
+    questions = practice_build(count=20, category="sequence-models", rng=random.Random(1))
+    assert {q.term for q in questions} == set(SEQUENCE)
+    for q in questions:
+        assert len(q.options) == 4 and len(set(q.options)) == 4
+        assert q.options[q.answer] == q.term
+        assert set(q.options) <= set(SEQUENCE)
+
+
+def test_related_terms_are_preferred_and_small_categories_borrow(terms):
+    for seed in range(5):
+        (lstm,) = [
+            q
+            for q in practice_build(count=5, category="sequence-models", rng=random.Random(seed))
+            if q.term == "lstm"
+        ]
+        assert "gru" in lstm.options  # related and same category
+    for q in practice_build(count=4, category="optimization", rng=random.Random(2)):
+        # 4 optimisation terms give only 3 distractors: exactly enough, none borrowed.
+        assert set(q.options) == set(OPTIM)
+
+
+def _start(client, **data):
+    response = client.post(reverse("quizzes:practice-start"), {"count": 5, **data})
+    assert response.status_code == 302 and response["Location"] == reverse("quizzes:practice-play")
+    return client.session[SESSION_KEY]
+
+
+def _page(client) -> str:
+    html = client.get(reverse("quizzes:practice-play")).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_page_is_the_same_whichever_option_is_right(terms, student_client):
+    """The answer key changes nothing in the page, so the page cannot reveal it."""
+    state = _start(student_client, category="sequence-models")
+    before = _page(student_client)
+    session = student_client.session
+    session[SESSION_KEY] = [dict(q, answer=(q["answer"] + 1) % 4) for q in state]
+    session.save()
+    assert _page(student_client) == before
+    assert "answer" not in before.lower().replace("check my answers", "")
+    for q in state:  # no slugs (hence no links to the right term) either
+        assert q["term"] not in before
+
+
+def test_definition_prompts_do_not_name_their_term(terms, student_client):
+    state = _start(student_client, category="optimization", count=4)
+    session = student_client.session
+    session[SESSION_KEY] = [dict(q, direction="definition-to-term") for q in state]
+    session.save()
+    legends = re.findall(r"<legend>(.*?)</legend>", _page(student_client), re.S)
+    assert len(legends) == len(state) == 4
+    for q, legend in zip(state, legends, strict=True):
+        assert terms[q["term"]].name not in legend and "(_____)" in legend
+
+
+def test_submission_grades_reveals_and_ends_the_quiz(terms, student_client):
+    state = _start(student_client, category="sequence-models")
+    answers = {f"q{i}": q["answer"] for i, q in enumerate(state)}
+    answers["q0"] = (state[0]["answer"] + 1) % 4  # one wrong
+    response = student_client.post(reverse("quizzes:practice-play"), answers)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>4</strong> of 5 right" in html
+    assert html.count("(right answer)") == 5 and html.count("(your answer)") == 1
+    assert reverse("glossary:term", args=[state[0]["term"]]) in html
+    assert SESSION_KEY not in student_client.session
+    again = student_client.post(reverse("quizzes:practice-play"), answers)
+    assert again.status_code == 302  # already submitted: back to the start page
+
+
+def test_garbage_answers_count_as_unanswered(terms, student_client):
+    _start(student_client)
+    response = student_client.post(reverse("quizzes:practice-play"), {"q0": "9", "q1": "x"})
+    assert "<strong>0</strong> of 5 right" in response.content.decode()
+
+
+def test_not_enough_terms_is_a_friendly_error(student_client):
+    response = student_client.post(reverse("quizzes:practice-start"), {"count": 5})
+    assert response.status_code == 422 and "not enough glossary terms" in response.content.decode()
+
+
+def test_login_required_and_methods(terms, anon_client, student_client):
+    for name in ("quizzes:practice", "quizzes:practice-play"):
+        response = anon_client.get(reverse(name))
+        assert response.status_code == 302 and "/login" in response["Location"]
+    assert anon_client.post(reverse("quizzes:practice-start")).status_code == 302
+    assert student_client.get(reverse("quizzes:practice-start")).status_code == 405
+    assert student_client.post(reverse("quizzes:practice")).status_code == 405
+    page = student_client.get(reverse("quizzes:practice"))
+    assert page.status_code == 200 and "Sequence models" in page.content.decode()
+
+
+def test_each_student_has_their_own_quiz(terms, student_client, other_client):
+    _start(student_client)
+    assert other_client.get(reverse("quizzes:practice-play")).status_code == 302

@@ -48,7 +48,8 @@ SKIP_TAGS = frozenset(
 )
 # Per-paragraph scope forgets which terms were linked at each of these block starts.
 BLOCK_TAGS = frozenset(["p", "li", "dd", "dt", "td", "th", "blockquote"])
-_TAG = re.compile(r"(<[^>]*>)")
+# A tag, allowing ">" inside quoted attribute values (nh3 does not escape it there).
+_TAG = re.compile(r"(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)")
 _TAG_NAME = re.compile(r"^</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 INDEX_TIMEOUT = 60 * 60
 

@@ -5,9 +5,22 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db import connection, models
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Round
 
 from lessons.models import Section
 
@@ -15,6 +28,7 @@ from .models import Term
 
 # word_similarity above this counts as "probably a typo of this name" ("convolutonal").
 TRIGRAM_THRESHOLD = 0.45
+SHORT_QUERY_TRIGRAM_THRESHOLD = 0.7
 MAX_QUERY_LENGTH = 100
 
 
@@ -54,7 +68,9 @@ def _prefix_tsquery(query: str) -> SearchQuery | None:
 def _search_postgres(query: str) -> QuerySet[Term]:
     tsquery = _prefix_tsquery(query)
     rank = SearchRank(F("search_vector"), tsquery) if tsquery else Value(0.0)
-    matches = Q(abbreviation__iexact=query) | Q(similarity__gte=TRIGRAM_THRESHOLD)
+    # Short queries share trigrams with too much ("GRU" and "gradient"): demand a closer match.
+    threshold = TRIGRAM_THRESHOLD if len(query) > 4 else SHORT_QUERY_TRIGRAM_THRESHOLD
+    matches = Q(abbreviation__iexact=query) | Q(similarity__gte=threshold)
     if tsquery:
         matches |= Q(search_vector=tsquery)
     return (
@@ -63,11 +79,24 @@ def _search_postgres(query: str) -> QuerySet[Term]:
             exact=_exactness(query),
             rank=rank,
             similarity=TrigramWordSimilarity(query, "name"),
-            score=Greatest(F("rank"), F("similarity"), output_field=FloatField()),
+            score=Round(Greatest(F("rank"), F("similarity"), output_field=FloatField()), 2),
+            popularity=_popularity(),
         )
         .filter(matches)
-        .order_by("-exact", "-score", "name")
+        .order_by("-exact", "-score", "-popularity", "name")
     )
+
+
+def _popularity() -> Coalesce:
+    # Breaks ties between equally good matches ("convolutonal" matches Convolutional Layer and
+    # Convolutional Neural Network equally) in favour of the term the course leans on more.
+    def count(through: type[models.Model], column: str) -> Subquery:
+        rows = through.objects.filter(**{column: OuterRef("pk")}).order_by()
+        return Subquery(rows.values(column).annotate(n=Count("*")).values("n")[:1])
+
+    related = count(Term.related.through, "from_term")
+    sections = count(Section.terms.through, "term")
+    return Coalesce(related, 0) + Coalesce(sections, 0)
 
 
 def term_search_simple(*, query: str) -> QuerySet[Term]:

@@ -109,3 +109,11 @@ def test_index_invalidated_by_content_load(tmp_path):
     )
     load(stdout=io.StringIO(), directory=tmp_path)
     assert _count(link_terms("<p>A tensor.</p>"), "tensor") == 1
+
+
+def test_quoted_greater_than_in_attributes_is_not_text():
+    out = link_terms('<p title="a > Dropout">x</p><p>Dropout</p>')
+    assert out.startswith(
+        '<p title="a > Dropout">x</p><p><a class="term-link" href="/glossary/dropout/"'
+    )
+    assert out.count("term-link") == 1

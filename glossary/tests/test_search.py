@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -77,3 +79,29 @@ def test_limit_empty_and_nonsense(sample_terms):
 def test_search_is_one_query(sample_terms, django_assert_num_queries):
     with django_assert_num_queries(1):
         term_search(query="convolutonal", limit=10)
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("convolutonal", "convolutional-neural-network"),
+        ("backpropogation", "backpropagation"),
+        ("GRU", "gated-recurrent-unit"),
+        ("MSE", "mean-squared-error"),
+        ("LSTM", "long-short-term-memory"),
+        ("transformr", "transformer"),
+        ("BN", "batch-normalization"),
+    ],
+)
+def test_bundled_glossary_search(query, slug):
+    from glossary.content import TERMS_DIR, load
+
+    if not list(TERMS_DIR.glob("*.yaml")):
+        pytest.skip("bundled glossary terms not written yet")
+    load(stdout=io.StringIO())
+    assert _slugs(query, limit=5)[0] == slug
+
+
+def test_short_queries_need_a_close_trigram_match(sample_terms):
+    # "GRU" shares two trigrams with "Gradient Descent"; only the exact abbreviation comes back.
+    assert _slugs("GRU") == ["gated-recurrent-unit"]

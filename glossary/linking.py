@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -134,12 +135,15 @@ def _link_text(text: str, index: _Index, seen: set[str]) -> str:
     return index.pattern.sub(replace, text) if index.pattern else text
 
 
-def link_terms(html: str, *, per: str = "document") -> str:
-    """Wrap the first mention of each term (per "document" or per "paragraph") in a term link."""
+def link_terms(html: str, *, per: str = "document", skip: Iterable[str] = ()) -> str:
+    """Wrap the first mention of each term (per "document" or per "paragraph") in a term link.
+
+    `skip` holds slugs never to link (a term page does not link the term to itself).
+    """
     index = _index()
     if index.pattern is None or not html:
         return html
-    seen: set[str] = set()
+    seen: set[str] = set(skip)
     skip_depth = 0
     parts = _TAG.split(html)
     for i, part in enumerate(parts):
@@ -150,7 +154,7 @@ def link_terms(html: str, *, per: str = "document") -> str:
             if name in SKIP_TAGS and not part.endswith("/>"):
                 skip_depth = max(0, skip_depth + (-1 if closing else 1))
             elif per == "paragraph" and name in BLOCK_TAGS and not closing:
-                seen.clear()
+                seen = set(skip)
         elif part and skip_depth == 0:
             parts[i] = _link_text(part, index, seen)
     return "".join(parts)

@@ -117,3 +117,10 @@ def test_quoted_greater_than_in_attributes_is_not_text():
         '<p title="a > Dropout">x</p><p><a class="term-link" href="/glossary/dropout/"'
     )
     assert out.count("term-link") == 1
+
+
+def test_skip_and_per_paragraph_keep_skipped_terms_unlinked():
+    html = link_terms(
+        "<p>Dropout and GRU.</p><p>Dropout again.</p>", per="paragraph", skip=["dropout"]
+    )
+    assert _count(html, "dropout") == 0 and _count(html, "gated-recurrent-unit") == 1

@@ -64,9 +64,25 @@ def test_term_page_shows_everything(anon_client, sample_terms):
     assert "(CNN)" in html and "ConvNet" in html
     assert "slides small learned filters" in html
     assert "<strong>shapes</strong>" in html  # explanation rendered from Markdown
+    # Other terms in the explanation link to their pages; the term itself does not.
+    explanation = html.split('class="term-explanation"')[1].split("</section>")[0]
+    assert (
+        "term-link" not in explanation
+        or "/glossary/convolutional-neural-network/" not in explanation
+    )
     assert reverse("glossary:term", args=["pooling-layer"]) in html  # related, both ways below
     kernel = anon_client.get(reverse("glossary:term", args=["kernel"])).content.decode()
     assert reverse("glossary:term", args=["convolutional-neural-network"]) in kernel
+
+
+def test_explanation_links_other_terms_not_itself(anon_client, sample_terms):
+    Term.objects.filter(slug="kernel").update(
+        explanation="Each kernel of a convolution is learned."
+    )
+    html = anon_client.get(reverse("glossary:term", args=["kernel"])).content.decode()
+    explanation = html.split('class="term-explanation"')[1].split("</section>")[0]
+    assert '<a class="term-link" href="/glossary/convolution/"' in explanation
+    assert "/glossary/kernel/" not in explanation
 
 
 def test_term_page_formula_and_used_in(anon_client, sample_terms):

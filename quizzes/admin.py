@@ -173,3 +173,10 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "quiz__title"]
     readonly_fields = ["graded_at"]
     inlines = [AttemptQuestionInline]
+
+
+# --- formats engineer (quizzes/admin_io.py): GIFT/Aiken import & export, statistics links ---
+from . import admin_io  # noqa: E402
+
+admin_io.install(QuestionAdmin)
+admin_io.install_quiz(QuizAdmin)

@@ -181,3 +181,84 @@ def test_command_help_describes_the_options():
 
 def test_exported_gift_of_other_fixture_parses():
     assert parse_gift(export_gift([])).questions == []
+
+
+# --- admin: import page and export actions -------------------------------------------------------
+IMPORT_URL = "/admin/quizzes/question/import/"
+
+
+def _upload(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, (MOODLE / name).read_bytes(), content_type="text/plain")
+
+
+def test_admin_import_page_is_for_instructors(instructor_client, student_client):
+    assert instructor_client.get(IMPORT_URL).status_code == 200
+    response = student_client.get(IMPORT_URL)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    changelist = instructor_client.get("/admin/quizzes/question/").content.decode()
+    assert IMPORT_URL in changelist
+
+
+def test_admin_import_is_all_or_nothing_with_line_numbers(instructor_client, instructor):
+    form = {"fmt": "aiken", "file": _upload("aiken_errors.txt")}
+    html = instructor_client.post(IMPORT_URL, form).content.decode()
+    for line in (3, 5, 18):
+        assert f"Line {line}:" in html
+    assert Question.objects.count() == 0
+    form = {"fmt": "aiken", "file": _upload("aiken_errors.txt"), "allow_partial": "on"}
+    instructor_client.post(IMPORT_URL, form)
+    assert Question.objects.count() == 2
+    assert set(Question.objects.values_list("created_by", flat=True)) == {instructor.pk}
+
+
+def test_admin_import_pasted_gift_and_dry_run(instructor_client):
+    text = moodle_text("questions.gift.txt")
+    html = instructor_client.post(IMPORT_URL, {"fmt": "gift", "text": text, "dry_run": "on"})
+    assert "dry run" in html.content.decode() and Question.objects.count() == 0
+    instructor_client.post(IMPORT_URL, {"fmt": "gift", "text": text})
+    assert Question.objects.count() == 9
+
+
+def test_admin_import_refuses_empty_and_binary(instructor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert "Upload a file" in instructor_client.post(IMPORT_URL, {"fmt": "gift"}).content.decode()
+    binary = SimpleUploadedFile("x.txt", b"\xff\xfe\x00bad")
+    html = instructor_client.post(IMPORT_URL, {"fmt": "gift", "file": binary}).content.decode()
+    assert "not UTF-8" in html
+
+
+def test_admin_export_gift_action_downloads_what_was_imported(instructor_client):
+    questions_import(text=moodle_text("questions.gift.txt"), fmt="gift")
+    ids = list(Question.objects.values_list("pk", flat=True))
+    response = instructor_client.post(
+        "/admin/quizzes/question/", {"action": "export_gift", "_selected_action": ids}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="questions.gift.txt"'
+    names = [q["name"] for q in parse_gift(response.content.decode()).questions]
+    assert sorted(names) == sorted(Question.objects.values_list("name", flat=True))
+
+
+def test_admin_export_aiken_refuses_other_types(instructor_client):
+    questions_import(text=moodle_text("questions.gift.txt"), fmt="gift")
+    ids = list(Question.objects.values_list("pk", flat=True))
+    response = instructor_client.post(
+        "/admin/quizzes/question/", {"action": "export_aiken", "_selected_action": ids}, follow=True
+    )
+    assert "single-choice" in response.content.decode()
+    single = Question.objects.get(name="Q2").pk
+    response = instructor_client.post(
+        "/admin/quizzes/question/", {"action": "export_aiken", "_selected_action": [single]}
+    )
+    assert response.content.decode().endswith("ANSWER: A\n")
+
+
+def test_quiz_admin_links_to_the_statistics_report(instructor_client):
+    from .factories import make_quiz
+
+    quiz = make_quiz(["single"])
+    html = instructor_client.get("/admin/quizzes/quiz/").content.decode()
+    assert f"/quizzes/{quiz.pk}/report/" in html

@@ -1,0 +1,130 @@
+"""GIFT/Aiken import and export in the question admin.
+
+`install(QuestionAdmin)` (called at the end of quizzes/admin.py) adds the export actions, an
+"Import GIFT / Aiken" page at /admin/quizzes/question/import/ and a button on the change list.
+The page and the shell command share `questions_import`, so both are all or nothing.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+from .services_import import questions_export, questions_import
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="A UTF-8 text file.")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text="…or paste the text."
+    )
+    fmt = forms.ChoiceField(label="Format", choices=[("gift", "GIFT"), ("aiken", "Aiken")])
+    section = forms.ModelChoiceField(queryset=None, required=False)
+    dry_run = forms.BooleanField(required=False, help_text="Check the file; write nothing.")
+    allow_partial = forms.BooleanField(
+        required=False, help_text="Import the good questions even if others have errors."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from lessons.models import Section
+
+        self.fields["section"].queryset = Section.objects.order_by("number")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError("The file is larger than 2 MB.")
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file is not UTF-8 text.") from None
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError("Upload a file or paste some questions.")
+        return data
+
+
+def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_instructor and model_admin.has_add_permission(request)):
+        raise PermissionDenied("Importing questions is for instructors.")
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = questions_import(
+            text=data["text"],
+            fmt=data["fmt"],
+            section=data["section"],
+            allow_partial=data["allow_partial"],
+            dry_run=data["dry_run"],
+            created_by=request.user,
+        )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import questions (GIFT or Aiken)",
+        "form": form,
+        "report": report,
+    }
+    return render(request, "quizzes/admin_io_import.html", context)
+
+
+def _download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.action(description="Export selected questions as GIFT")
+def export_gift(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
+    questions = list(queryset.order_by("section__number", "pk"))
+    return _download(questions_export(questions=questions, fmt="gift"), "questions.gift.txt")
+
+
+@admin.action(description="Export selected questions as Aiken (single choice only)")
+def export_aiken(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
+    try:
+        text = questions_export(questions=list(queryset.order_by("pk")), fmt="aiken")
+    except ValueError as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return None
+    return _download(text, "questions.aiken.txt")
+
+
+def install(admin_class: type[admin.ModelAdmin]) -> None:
+    """Add the actions, the import URL and the change-list button to the question admin."""
+    admin_class.actions = [*admin_class.actions, export_gift, export_aiken]
+    admin_class.change_list_template = "quizzes/admin_io_change_list.html"
+    original_get_urls = admin_class.get_urls
+
+    def get_urls(self: admin.ModelAdmin) -> list[URLPattern]:
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [path("import/", view, name="quizzes_question_import"), *original_get_urls(self)]
+
+    admin_class.get_urls = get_urls
+
+
+def _statistics_link(obj: Any) -> str:
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    return format_html('<a href="{}">Statistics</a>', reverse("quizzes:report", args=[obj.pk]))
+
+
+def install_quiz(admin_class: type[admin.ModelAdmin]) -> None:
+    """A link from each quiz in the admin list to its statistics report."""
+    link = admin.display(description="report")(_statistics_link)
+    admin_class.statistics_link = staticmethod(link)
+    admin_class.list_display = [*admin_class.list_display, "statistics_link"]

@@ -25,8 +25,12 @@ MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
 
 
 def warm_up() -> None:
-    """Load what every job needs once per process, so a job starts training at once."""
-    torch.zeros(1)
+    """Load what every job needs once, so a job starts training at once.
+
+    Runs before the pool forks: one thread here keeps OpenMP from starting a thread team that
+    forked children could not use; each child then sets its own thread count (dlplatform.celery).
+    """
+    torch.set_num_threads(1)
     platform_text()
     if not datasets.problems("mnist10k"):
         load_mnist(datasets.root(), "mnist10k")

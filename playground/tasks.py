@@ -9,7 +9,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_init
 from django.conf import settings
 from django.core.cache import cache
 
@@ -20,9 +20,13 @@ log = logging.getLogger(__name__)
 SOFT, HARD = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
 
 
-@worker_process_init.connect
+@worker_init.connect
 def _warm_up(**_: object) -> None:
-    """Import torch and load the datasets in each worker process, before the first job arrives."""
+    """Import torch and load the datasets once in the worker's main process, before the pool forks.
+
+    Every pool process inherits them (copy-on-write), so none re-imports or re-reads anything and
+    a child is up well within Celery's start-up timeout, even on a busy machine.
+    """
     try:
         from .runner import warm_up
     except ImportError:  # a web-only install has no torch

@@ -1,0 +1,49 @@
+"""Cancel works for a queued job (the worker skips it) and for a running one (stops between batches)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import start_worker, stop_worker, wait_for
+from playground.models import Job
+from playground.services import job_cancel, job_submit
+from playground.tests.conftest import TINY_CNN
+
+pytestmark = pytest.mark.django_db(transaction=True)
+LONG_CNN = {**TINY_CNN, "train_subset": 0, "epochs": 20, "max_steps": 0}
+
+
+def _reload(job: Job) -> Job:
+    job.refresh_from_db()
+    return job
+
+
+def test_cancel_while_queued_is_never_run(student, tmp_path):
+    job = job_submit(user=student, kind="cnn", config=TINY_CNN)
+    job_cancel(job=job)
+    assert _reload(job).status == "cancelled"
+    # start_worker empties the broker, so enqueue the (stale) message again as a real one would be.
+    worker = start_worker(tmp_path)
+    try:
+        from playground.tasks import run_training
+
+        run_training.delay(job.pk)
+        wait_for(
+            lambda: "'skipped'" in worker.log(), timeout=60, message="the worker to skip the job"
+        )
+    finally:
+        stop_worker(worker)
+    job = _reload(job)
+    assert job.status == "cancelled" and job.started is None and job.attempts == 0
+
+
+def test_cancel_while_running_stops_between_batches(celery_worker, student):
+    job = job_submit(user=student, kind="cnn", config=LONG_CNN)
+    wait_for(
+        lambda: _reload(job).progress.get("step", 0) > 0, timeout=60, message="training to start"
+    )
+    job_cancel(job=job)
+    wait_for(lambda: _reload(job).status == "cancelled", timeout=10, message="the job to stop")
+    assert job.cancel_requested and job.finished is not None
+    assert job.progress["step"] < job.progress["total_steps"]
+    assert not job.results

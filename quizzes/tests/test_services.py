@@ -258,3 +258,42 @@ def test_duplicate_question():
     q = make_question("matching", slug="m1")
     copy = s.question_duplicate(question=q)
     assert copy.pk != q.pk and copy.slug is None and copy.match_pairs.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_grade_once(student):
+    import threading
+
+    from django.db import connection
+
+    quiz = make_quiz(["single"])
+    attempt = s.attempt_start(quiz=quiz, user=student, now=NOW)
+    barrier = threading.Barrier(2)
+    stamps = []
+
+    def submit(offset: int) -> None:
+        try:
+            barrier.wait()
+            stamps.append(s.attempt_submit(attempt=attempt, now=NOW + minutes(offset)).graded_at)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stamps) == 2 and stamps[0] == stamps[1]  # the second saw the first's grading
+
+
+def test_check_after_deadline_is_refused(student):
+    quiz = make_quiz(["single"], behaviour="immediate", time_limit=minutes(1))
+    attempt = s.attempt_start(quiz=quiz, user=student, now=NOW)
+    with pytest.raises(s.AttemptError) as exc:
+        s.attempt_check_answer(
+            attempt=attempt,
+            question_id=_qid(attempt, "single"),
+            response=_choice(attempt, "Pooling"),
+            now=NOW + minutes(2),
+        )
+    assert exc.value.code == "closed"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,6 +15,9 @@ from django.utils.text import slugify
 from .models import Category, Term
 from .services import TermData, term_index_invalidate, term_refresh_search_vectors, term_upsert
 from .textformats import Item, ParseError
+
+if TYPE_CHECKING:  # flashcards is imported lazily: the glossary must not need it to load
+    from flashcards.services import ImportSummary
 
 # "What is max pooling?" names a term; "When is a pipeline applied?" does not.
 QUESTION_TERM = re.compile(
@@ -143,7 +147,7 @@ def glossary_import_items(
     return report
 
 
-def deck_import_items(*, deck_slug: str, items: list[Item], dry_run: bool):  # -> ImportSummary
+def deck_import_items(*, deck_slug: str, items: list[Item], dry_run: bool) -> ImportSummary:
     """Hand (front, back) pairs to the flashcards app, which owns decks and cards."""
     from flashcards.models import Deck
     from flashcards.services import deck_import_cards

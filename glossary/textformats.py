@@ -91,11 +91,14 @@ class _Answer:
         return "\n\n".join("\n".join(block) for block in self.blocks).strip()
 
 
+_Open = tuple[int, str, _Answer]  # (line, front, answer so far) of the item being read
+
+
 def parse_numbered(text: str) -> list[Item]:
     """Top-level "N. Term" lines; indented numbered lines are sub-points of the definition."""
     items: list[Item] = []
     errors: list[tuple[int, str]] = []
-    current: tuple[int, str, _Answer] | None = None
+    current: _Open | None = None
     for number, line in enumerate(_lines(text), start=1):
         match = TOP_NUMBER.match(line)
         if match:
@@ -122,7 +125,9 @@ def _ends_item(line: str, answer: _Answer) -> bool:
     return _looks_like_heading(line) or (answer.blank and answer.kinds[0] == "list")
 
 
-def _finish(current, items: list[Item], errors: list[tuple[int, str]], message: str) -> None:
+def _finish(
+    current: _Open | None, items: list[Item], errors: list[tuple[int, str]], message: str
+) -> None:
     if current is None:
         return
     line, front, answer = current
@@ -159,7 +164,7 @@ def parse_qa(text: str) -> list[Item]:
     """A question line (ending in "?" or starting "Q:") then its answer, up to the next question."""
     items: list[Item] = []
     errors: list[tuple[int, str]] = []
-    current: tuple[int, str, _Answer] | None = None
+    current: _Open | None = None
     for number, line in enumerate(_lines(text), start=1):
         if _is_question(line):
             _finish(current, items, errors, "question without an answer")

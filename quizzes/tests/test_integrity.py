@@ -124,6 +124,7 @@ def test_interactive_wrong_try_stays_secret(student, student_client):
     _assert_clean(json.dumps(resp.json()), question)
     for text in _pages(student_client, attempt):
         _assert_clean(text, question)
+    assert "Not right yet" in _pages(student_client, attempt)[0]  # told to try again, not why
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,21 @@
     });
   });
 
+  // Mark the question in view as current in the navigation panel.
+  if ("IntersectionObserver" in window) {
+    const observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        document.querySelectorAll(".nav-grid .nav-q").forEach(function (a) {
+          const current = a.dataset.qid === entry.target.dataset.qid;
+          a.classList.toggle("is-current", current);
+          if (current) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
+        });
+      });
+    }, { rootMargin: "-30% 0px -60% 0px" });
+    document.querySelectorAll("fieldset.question").forEach(function (f) { observer.observe(f); });
+  }
+
   const form = document.getElementById("submit-form");
   let confirmed = false;
   form.addEventListener("submit", function (e) {

@@ -9,7 +9,9 @@ from ..models import Attempt, Quiz
 
 
 class QuizSerializer(serializers.ModelSerializer):
-    section_number = serializers.CharField(source="section.number", default=None, read_only=True)
+    section_number = serializers.CharField(
+        source="section.number", default=None, read_only=True, allow_null=True
+    )
     time_limit_seconds = serializers.SerializerMethodField()
     question_count = serializers.SerializerMethodField()
 
@@ -63,7 +65,7 @@ class ItemResultSerializer(serializers.Serializer):
 
 class ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    question_id = serializers.IntegerField()
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     number = serializers.IntegerField()
     type = serializers.CharField()
     type_label = serializers.CharField()
@@ -128,22 +130,22 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
 
 
 class AnswerRequestSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField()
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     response = serializers.JSONField(allow_null=True)
 
 
 class CheckRequestSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField()
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     response = serializers.JSONField(required=False, allow_null=True)
 
 
 class FlagRequestSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField()
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     flagged = serializers.BooleanField()
 
 
 class SavedSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField()
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     answered = serializers.BooleanField()
     flagged = serializers.BooleanField()
     locked = serializers.BooleanField()

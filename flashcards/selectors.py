@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from .models import Card, Deck, Rating, ReviewLog, ReviewState
@@ -20,6 +20,12 @@ def due_cards(*, user, deck: Deck, now: datetime) -> QuerySet[Card]:
         .filter(Q(user_due__isnull=True) | Q(user_due__lte=now))
         .order_by(F("user_due").asc(nulls_last=True), "order", "id")
     )
+
+
+def next_due_at(*, user, deck: Deck, now: datetime) -> datetime | None:
+    """When the next card of `deck` that is not yet due becomes due (learning steps: minutes)."""
+    states = ReviewState.objects.filter(user=user, card__deck=deck, due__gt=now)
+    return states.aggregate(next_due=Min("due"))["next_due"]
 
 
 @dataclass

@@ -29,7 +29,13 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck.objects.select_related("section"), slug=slug)
     now = timezone.now()
     due = selectors.due_cards(user=request.user, deck=deck, now=now)
-    context = {"deck": deck, "card": due.first(), "due": due.count()}
+    card = due.first()
+    context = {
+        "deck": deck,
+        "card": card,
+        "due": due.count() if card else 0,
+        "next_due": None if card else selectors.next_due_at(user=request.user, deck=deck, now=now),
+    }
     return render(request, "flashcards/study.html", context)
 
 

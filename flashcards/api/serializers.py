@@ -61,3 +61,6 @@ class ReviewResultSerializer(serializers.Serializer):
     review = ReviewLogSerializer()
     next_card = CardSerializer(allow_null=True)
     due = serializers.IntegerField(help_text="Cards of the deck still due now.")
+    next_due = serializers.DateTimeField(
+        allow_null=True, help_text="When no card is due: when the next one will be."
+    )

@@ -70,9 +70,13 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gen
             duration_ms=incoming.validated_data.get("duration_ms"),
         )
         due = selectors.due_cards(user=request.user, deck=card.deck, now=now)
+        next_card = due.first()
         result = {
             "review": log,
-            "next_card": due.first(),
-            "due": due.count(),
+            "next_card": next_card,
+            "due": due.count() if next_card else 0,
+            "next_due": None
+            if next_card
+            else selectors.next_due_at(user=request.user, deck=card.deck, now=now),
         }
         return Response(ReviewResultSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -56,7 +56,7 @@ def test_posting_a_review_returns_the_next_card(student, student_client, course)
     data = response.json()
     assert data["review"]["card"] == card.pk and data["review"]["rating"] == 3
     assert data["next_card"]["front"] == "Why use a nonlinear activation?"
-    assert data["due"] == 2
+    assert data["due"] == 2 and data["next_due"] is None
     log = ReviewLog.objects.get(user=student)
     assert log.review_duration_ms == 4200
     assert ReviewState.objects.get(user=student, card=card).reps == 1
@@ -70,6 +70,7 @@ def test_last_card_gives_no_next_card(student_client, course):
     ).json()
 
     assert data["next_card"] is None and data["due"] == 0
+    assert data["next_due"] == data["review"]["due_after"]  # when the study page wakes up again
 
 
 def test_other_users_reviews_and_counts_are_not_visible(student_client, other_client, course):

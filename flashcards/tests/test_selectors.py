@@ -70,3 +70,15 @@ def test_history_without_reviews(student):
     history = selectors.study_history(user=student, now=NOW)
 
     assert history.total == 0 and history.retention is None
+
+
+def test_next_due_at_is_the_earliest_future_due(student, other_student, deck):
+    cards = list(deck.cards.all())
+    assert selectors.next_due_at(user=student, deck=deck, now=NOW) is None
+    review_card(user=student, card=cards[0], rating=1, now=NOW)  # Again: back in a minute
+    review_card(user=student, card=cards[1], rating=4, now=NOW)  # Easy: back in days
+    review_card(user=other_student, card=cards[2], rating=1, now=NOW - timedelta(minutes=5))
+
+    next_due = selectors.next_due_at(user=student, deck=deck, now=NOW)
+
+    assert NOW < next_due <= NOW + timedelta(minutes=10)

@@ -22,6 +22,7 @@ def test_study_page_when_nothing_is_due(student, student_client, course):
     html = student_client.get(reverse("flashcards:study", args=["section-9-2"])).content.decode()
 
     assert "All caught up" in html and 'id="study-done" hidden' not in html
+    assert 'id="next-due" hidden' not in html and "The next card is due at" in html
 
 
 def test_unknown_deck_is_404(student_client, course):

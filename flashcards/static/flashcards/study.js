@@ -30,7 +30,39 @@
       card.setAttribute("aria-pressed", "true");
     }
 
-    function show(next, due) {
+    let wakeTimer = null;
+    let wakeTries = 0;
+
+    // Learning steps bring a card back after minutes; fetch it then instead of asking for a reload.
+    function waitFor(nextDue) {
+      const note = el("next-due");
+      clearTimeout(wakeTimer);
+      if (!nextDue) { note.hidden = true; return; }
+      const when = new Date(nextDue);
+      el("next-due-time").textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      el("next-due-time").setAttribute("datetime", nextDue);
+      note.hidden = false;
+      const delay = when.getTime() - Date.now() + 1000;
+      wakeTries = 0;
+      if (delay < 30 * 60 * 1000) wakeTimer = setTimeout(fetchDue, Math.max(delay, 1000));
+    }
+
+    async function fetchDue() {
+      try {
+        const response = await fetch(root.dataset.dueUrl, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const data = await response.json();
+        if (data.results.length) {
+          el("study-done").hidden = true;
+          card.hidden = false;
+          show(data.results[0], data.count, null);
+        } else if (++wakeTries < 10) {
+          wakeTimer = setTimeout(fetchDue, 30000); // the server clock may be a little behind
+        }
+      } catch (error) { /* offline: the reader can reload by hand */ }
+    }
+
+    function show(next, due, nextDue) {
       el("due-count").textContent = String(due);
       flipped = false;
       backFace.hidden = true;
@@ -41,6 +73,7 @@
         card.hidden = true;
         hint.hidden = true;
         el("study-done").hidden = false;
+        waitFor(nextDue);
         return;
       }
       card.dataset.cardId = String(next.id);
@@ -68,7 +101,7 @@
         });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const data = await response.json();
-        show(data.next_card, data.due);
+        show(data.next_card, data.due, data.next_due);
       } catch (error) {
         el("study-error").textContent = `Could not save the review (${error.message}). Please try again.`;
         el("study-error").hidden = false;
@@ -96,6 +129,7 @@
       }
     });
     if (!card.hidden) card.focus();
+    else waitFor(root.dataset.nextDue);
   }
 
   document.addEventListener("DOMContentLoaded", () => {

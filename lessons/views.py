@@ -12,7 +12,16 @@ from .models import Depth, Section
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     chapters = selectors.course_outline(user=request.user)
-    return render(request, "lessons/index.html", {"chapters": chapters})
+    sections = [s for ch in chapters for s in ch.sections]
+    read = sum(ch.read for ch in chapters)
+    unread = [s for ch in chapters for s in ch.sections if s.number not in ch.read_numbers]
+    context = {
+        "chapters": chapters,
+        "total": len(sections),
+        "read": read,
+        "next_section": unread[0] if unread and read else None,
+    }
+    return render(request, "lessons/index.html", context)
 
 
 @require_GET

@@ -26,6 +26,8 @@ def test_progress_per_chapter_counts_read_sections(student, other_student, stude
 
     assert "1 of 2 read" in html
     assert '<progress id="progress-9" max="2" value="1">' in html
+    assert "You have read <strong>1</strong> of 2 sections" in html
+    assert "Continue with 9.2 Regular Habits" in html
 
 
 def test_post_is_405(student_client, course):

@@ -58,7 +58,23 @@
     }
   }
 
+  // Highlight the table-of-contents entry of the part being read.
+  function trackReading() {
+    const links = new Map();
+    document.querySelectorAll(".lesson-toc a[href^='#']").forEach((a) => links.set(a.hash.slice(1), a));
+    if (!links.size || !("IntersectionObserver" in window)) return;
+    const observer = new IntersectionObserver((entries) => {
+      entries.filter((e) => e.isIntersecting).forEach((entry) => {
+        links.forEach((a) => a.removeAttribute("aria-current"));
+        const link = links.get(entry.target.id);
+        if (link) link.setAttribute("aria-current", "true");
+      });
+    }, { rootMargin: "-20% 0px -70% 0px" });
+    links.forEach((_, id) => { const block = document.getElementById(id); if (block) observer.observe(block); });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll(".depth-form").forEach(init);
+    trackReading();
   });
 })();

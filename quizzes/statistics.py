@@ -81,7 +81,9 @@ class QuestionStats:
         if not self.poor_discrimination:
             return ""
         if self.discrimination_index is None:
-            return "every attempt scored the same on it"
+            if not self.mark_variance:
+                return "every attempt scored the same on it"
+            return "the rest of the quiz scored the same in every attempt"
         if self.discrimination_index < 0:
             return "weaker students do better on it than stronger ones"
         return "it hardly separates stronger from weaker students"

@@ -84,10 +84,14 @@ def test_aiken_errors_with_allow_partial_import_the_two_good_ones():
     }
 
 
-def test_aiken_html_is_stored_as_plain_text():
+def test_aiken_html_is_stored_as_plain_text_and_shown_as_text():
+    from quizzes.presenters import render_stem
+
     questions_import(text=moodle_text("questions.aiken.txt"), fmt="aiken")
     q = Question.objects.get(stem__contains="cool")
     assert q.stem_format == "plain" and '<html class="cool"> &' in q.stem
+    html = render_stem(q.stem, q.stem_format)
+    assert "&lt;html class=&quot;cool&quot;&gt; &amp; images:" in html and "<html" not in html
 
 
 def test_dry_run_writes_nothing_but_validates():

@@ -85,6 +85,9 @@ def test_poor_discrimination_flag():
     assert good.discrimination_index == pytest.approx(100) and not good.poor_discrimination
     flat = matrix_statistics([[1, 0], [1, 1], [1, 0]]).questions[0]
     assert flat.discrimination_index is None and flat.poor_discrimination
+    assert flat.flag_reason == "every attempt scored the same on it"
+    alone = matrix_statistics([[1, 0], [0, 0], [1, 0]]).questions[0]
+    assert alone.poor_discrimination and "rest of the quiz" in alone.flag_reason
 
 
 def test_histogram_bins_and_the_top_edge():

@@ -52,3 +52,22 @@ def test_unknown_topic_is_an_error_naming_file_and_key(course, tmp_path):
 
     with pytest.raises(ContentError, match=r"9\.2\.yaml: flashcards\[0\]\.topic: 'nonsense'"):
         content.load(stdout=io.StringIO(), directory=tmp_path)
+
+
+def test_glossary_cards_show_the_abbreviation(course):
+    from glossary.models import Term
+
+    Term.objects.create(
+        slug="gated-recurrent-unit",
+        name="Gated Recurrent Unit",
+        abbreviation="GRU",
+        category="sequence-models",
+        definition="A recurrent cell with two gates.",
+    )
+
+    content.load(stdout=io.StringIO(), directory=FIXTURE_SECTIONS)
+
+    deck = Deck.objects.get(slug="glossary-sequence-models")
+    assert list(deck.cards.values_list("front", "back")) == [
+        ("Gated Recurrent Unit (GRU)", "A recurrent cell with two gates.")
+    ]

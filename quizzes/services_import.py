@@ -103,11 +103,12 @@ def _nul_errors(text: str) -> list[LineError]:
 def _store_one(
     report: ImportReport, question: dict[str, Any], *, section: Any, created_by: Any
 ) -> None:
+    data = to_bank_data(question)
+    if section is not None and data.get("section") not in (None, section.number):
+        data.pop("topic", None)  # imported into another section: its topic does not apply
     try:
         with transaction.atomic():
-            stored = question_upsert_from_data(
-                data=to_bank_data(question), section=section, created_by=created_by
-            )
+            stored = question_upsert_from_data(data=data, section=section, created_by=created_by)
     except (ValueError, TypeError, KeyError, DatabaseError) as exc:
         # The bank's QuestionDataError is a ValueError; anything else is still this question's fault.
         report.errors.append(LineError(question.get("line", 0), str(exc) or type(exc).__name__))

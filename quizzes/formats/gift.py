@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .gift_meta import META_PREFIX, parse_meta
 from .result import FormatError, LineError, ParseResult, default_name
 
 # Escaped characters are swapped for private-use placeholders while the structure is parsed.
@@ -32,13 +33,14 @@ def parse_gift(text: str) -> ParseResult:
     """Parse a whole GIFT file; every bad question becomes one LineError, good ones still parse."""
     result = ParseResult()
     category: str | None = None
-    for start, lines in _blocks(text):
+    for start, lines, meta in _blocks(text.removeprefix("\ufeff")):
         try:
             block = _protect("\n".join(lines).strip())
             if block.startswith("$CATEGORY:"):
                 category = _restore(block[len("$CATEGORY:") :]).strip()
                 continue
             question = _parse_question(block)
+            question.update(parse_meta(meta))
         except FormatError as exc:
             result.errors.append(LineError(start, str(exc)))
             continue
@@ -49,22 +51,26 @@ def parse_gift(text: str) -> ParseResult:
     return result
 
 
-def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Blank lines separate questions; comment lines vanish wherever they are (as in Moodle)."""
+def _blocks(text: str) -> Iterator[tuple[int, list[str], str]]:
+    """Blank lines separate questions; comment lines vanish wherever they are (as in Moodle),
+    except that our `// @dlp {...}` metadata comment is handed on with its question."""
     block: list[str] = []
-    start = 0
+    start, meta = 0, ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped:
             if block:
-                yield start, block
+                yield start, block, meta
+                meta = ""
             block = []
+        elif stripped.startswith(META_PREFIX):
+            meta = stripped[len(META_PREFIX) :]
         elif not stripped.startswith("//"):
             start = start if block else number
             block.append(line)
     if block:
-        yield start, block
+        yield start, block, meta
 
 
 def _protect(text: str) -> str:

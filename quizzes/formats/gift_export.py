@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .gift import _FORMATS
+from .gift_meta import write_meta
 from .result import default_name, number_text
 
 _ESCAPES = str.maketrans(
@@ -58,7 +59,8 @@ def _question(q: dict[str, Any]) -> str:
     if writer is None:
         safe = " ".join(str(name).split())
         return f"// skipped: {q.get('type')} question '{safe}' has no GIFT form\n"
-    head = f"::{_escape(name)}::" + _text(q.get("stem", ""), q.get("stem_format", "markdown"))
+    head = write_meta(q) + f"::{_escape(name)}::"
+    head += _text(q.get("stem", ""), q.get("stem_format", "markdown"))
     if q.get("type") == "description":
         return head + "\n"
     body = writer(q)

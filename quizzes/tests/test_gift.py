@@ -184,3 +184,52 @@ def test_ordering_questions_are_skipped_with_a_comment():
     text = export_gift([{"name": "Order", "type": "ordering", "stem": "s", "items": ["a", "b"]}])
     assert text.startswith("// skipped: ordering")
     assert parse_gift(text).questions == []
+
+
+def test_bank_metadata_travels_in_a_comment_moodle_ignores():
+    question = {
+        "name": "Pooling",
+        "type": "truefalse",
+        "stem": "Pooling has weights.",
+        "stem_format": "markdown",
+        "explanation": "",
+        "choices": [
+            {"text": "True", "fraction": 0, "feedback": ""},
+            {"text": "False", "fraction": 100, "feedback": ""},
+        ],
+        "slug": "7.8-pooling-weights",
+        "difficulty": "easy",
+        "tags": ["cnn", "pooling"],
+        "terms": ["pooling-layer"],
+    }
+    text = export_gift([question])
+    assert text.startswith('// @dlp {"difficulty": "easy", "slug": "7.8-pooling-weights"')
+    (back,) = parse_gift(text).questions
+    assert strip_meta(back) == question
+
+
+@pytest.mark.parametrize(
+    ("meta", "fragment"),
+    [("{not json", "not valid JSON"), ('{"colour": "red"}', "unknown"), ('{"tags": "x"}', "list")],
+)
+def test_bad_metadata_is_a_line_error(meta, fragment):
+    result = parse_gift(f"Good{{T}}\n\n// @dlp {meta}\n::q::Bad?{{F}}")
+    assert [e.line for e in result.errors] == [4] and fragment in result.errors[0].message
+    assert [q["name"] for q in result.questions] == ["Good"]
+
+
+def test_byte_order_mark_and_windows_line_endings():
+    (q,) = parse_gift("\ufeff::Q::Is it?\r\n{T}\r\n").questions
+    assert (q["name"], q["type"], q["line"]) == ("Q", "truefalse", 1)
+
+
+def test_the_formats_package_imports_no_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, quizzes.formats; assert not any(m.startswith('django') for m in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)

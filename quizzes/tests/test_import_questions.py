@@ -266,3 +266,39 @@ def test_quiz_admin_links_to_the_statistics_report(instructor_client):
     quiz = make_quiz(["single"])
     html = instructor_client.get("/admin/quizzes/quiz/").content.decode()
     assert f"/quizzes/{quiz.pk}/report/" in html
+
+
+def test_reimporting_an_exported_bank_question_updates_it_in_place():
+    from glossary.services import TermData, term_upsert
+
+    from .factories import make_question, make_section
+
+    term_upsert(
+        data=TermData(slug="pooling-layer", name="Pooling layer", definition="d", category="layers")
+    )
+    section = make_section("7.8")
+    original = make_question(
+        "single",
+        section,
+        slug="7.8-pool",
+        difficulty="hard",
+        tags=["cnn"],
+        topic="cnn",
+        terms=["pooling-layer"],
+    )
+    text = questions_export(questions=[original], fmt="gift")
+    edited = text.replace("Which layer shrinks feature maps?", "Which layer downsamples?")
+    report = questions_import(text=edited, fmt="gift")
+    assert report.ok and Question.objects.count() == 1
+    again = Question.objects.get()
+    assert again.pk == original.pk and again.stem == "Which layer downsamples?"
+    assert (again.difficulty, again.tags, again.section, again.topic.slug) == (
+        "hard",
+        ["cnn"],
+        section,
+        "cnn",
+    )
+    assert list(again.terms.values_list("slug", flat=True)) == ["pooling-layer"]
+    other = make_section("6.1")
+    moved = questions_import(text=edited.replace("7.8-pool", "6.1-pool"), fmt="gift", section=other)
+    assert moved.ok and Question.objects.get(slug="6.1-pool").topic is None

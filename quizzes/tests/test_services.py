@@ -297,3 +297,26 @@ def test_check_after_deadline_is_refused(student):
             now=NOW + minutes(2),
         )
     assert exc.value.code == "closed"
+
+
+def test_random_draw_by_topic_differs_per_attempt(student):
+    from lessons.models import Topic
+
+    section = make_section()
+    rnn = Topic.objects.create(section=section, slug="rnn", title="RNN", order=1)
+    for i in range(8):
+        make_question("single", section, slug=f"t{i}", topic="cnn" if i < 6 else "rnn")
+    quiz = Quiz.objects.create(
+        section=section,
+        title="Topic draw",
+        draw_count=3,
+        draw_topic=Topic.objects.get(section=section, slug="cnn"),
+    )
+    drawn = []
+    for seed in (1, 2):
+        attempt = s.attempt_start(quiz=quiz, user=student, now=NOW, seed=seed)
+        drawn.append(list(attempt.items.order_by("order").values_list("question__slug", flat=True)))
+        assert not attempt.items.filter(question__topic=rnn).exists()
+        assert attempt.max_marks == 3
+        s.attempt_submit(attempt=attempt, now=NOW)
+    assert drawn[0] != drawn[1]

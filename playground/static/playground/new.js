@@ -83,7 +83,7 @@
 
   async function estimate() {
     try {
-      const resp = await fetch(form.dataset.estimate, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+      const resp = await fetch(form.getAttribute("data-estimate"), { method: "POST", body: new FormData(form), credentials: "same-origin" });
       const body = await resp.json(), errors = $("est-errors");
       errors.replaceChildren();
       Object.entries(body.errors || {}).forEach(([field, errs]) => errs.forEach((e) => {

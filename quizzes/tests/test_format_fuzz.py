@@ -37,6 +37,9 @@ GIFT_BITS = [
     "..",
     " ",
     "a",
+    "// @dlp ",
+    '{"slug": "s", "tags": ["t"]}',
+    '{"tags": 1}',
 ]
 AIKEN_BITS = ["A) ", "B)", "C. ", "ANSWER: ", "ANSWER:A", "Q?", "\n", "\n\n", "<b>", "x", " "]
 
@@ -101,7 +104,17 @@ def _with(kind: str, **parts) -> st.SearchStrategy[dict]:
     return st.tuples(_base(kind), st.fixed_dictionaries(parts)).map(lambda p: {**p[0], **p[1]})
 
 
-QUESTION = st.one_of(
+META = st.fixed_dictionaries(
+    {},
+    optional={
+        "slug": TEXT,
+        "difficulty": st.sampled_from(["easy", "medium", "hard"]),
+        "tags": st.lists(TEXT, min_size=1, max_size=3),
+        "terms": st.lists(TEXT, min_size=1, max_size=2),
+    },
+)
+
+QUESTION_BODY = st.one_of(
     _with(
         "single", choices=st.sampled_from([[100, 0], [0, 100, 0], [50, 100, -50]]).flatmap(_choices)
     ),
@@ -168,6 +181,9 @@ QUESTION = st.one_of(
     _with("essay"),
     _with("description"),
 )
+
+
+QUESTION = st.tuples(QUESTION_BODY, META).map(lambda qm: {**qm[0], **qm[1]})
 
 
 @settings(max_examples=300, deadline=None)

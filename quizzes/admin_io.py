@@ -90,6 +90,10 @@ def _download(text: str, filename: str) -> HttpResponse:
 @admin.action(description="Export selected questions as GIFT")
 def export_gift(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
     questions = list(queryset.order_by("section__number", "pk"))
+    skipped = sum(q.type == "ordering" for q in questions)
+    if skipped:
+        note = f"{skipped} ordering question(s) have no GIFT form and were left out."
+        modeladmin.message_user(request, note, messages.WARNING)
     return _download(questions_export(questions=questions, fmt="gift"), "questions.gift.txt")
 
 

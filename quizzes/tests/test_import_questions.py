@@ -246,6 +246,18 @@ def test_admin_export_gift_action_downloads_what_was_imported(instructor_client)
     assert sorted(names) == sorted(Question.objects.values_list("name", flat=True))
 
 
+def test_admin_export_warns_about_ordering_questions(instructor_client):
+    from .factories import make_question
+
+    ordering = make_question("ordering")
+    response = instructor_client.post(
+        "/admin/quizzes/question/", {"action": "export_gift", "_selected_action": [ordering.pk]}
+    )
+    assert response.content.decode().startswith("// skipped: ordering")
+    page = instructor_client.get("/admin/quizzes/question/").content.decode()
+    assert "no GIFT form" in page
+
+
 def test_admin_export_aiken_refuses_other_types(instructor_client):
     questions_import(text=moodle_text("questions.gift.txt"), fmt="gift")
     ids = list(Question.objects.values_list("pk", flat=True))

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .models import AttemptQuestion, AttemptState
 from .presenters import present_attempt
 
 
-def _is_instructor(user) -> bool:
-    return user.is_authenticated and user.is_instructor
+def instructor_required(view: Callable) -> Callable:
+    """Anonymous: to the login page; a logged-in student: 403 (logging in again won't help)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_instructor:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
 
 
 @require_GET
@@ -117,16 +129,14 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@user_passes_test(_is_instructor)
+@instructor_required
 def grading_list(request: HttpRequest) -> HttpResponse:
     items = selectors.essays_to_grade()[:100]
     return render(request, "quizzes/grading.html", {"items": items})
 
 
-@require_http_methods(["POST"])
-@login_required
-@user_passes_test(_is_instructor)
+@require_POST
+@instructor_required
 def grading_save(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AttemptQuestion.objects.select_related("question"), pk=pk)
     try:

@@ -123,7 +123,11 @@ def test_essay_grading_page_is_for_instructors(student, student_client, instruct
         attempt=attempt, question_id=item.question_id, response="ESSAY-TEXT", now=timezone.now()
     )
     services.attempt_submit(attempt=attempt, now=timezone.now())
-    assert student_client.get(reverse("quizzes:grading")).status_code == 302
+    assert student_client.get(reverse("quizzes:grading")).status_code == 403
+    assert (
+        student_client.post(reverse("quizzes:grading-save", args=[1]), {"mark": "1"}).status_code
+        == 403
+    )
     assert "ESSAY-TEXT" in instructor_client.get(reverse("quizzes:grading")).content.decode()
     instructor_client.post(
         reverse("quizzes:grading-save", args=[item.pk]), {"mark": "0.5", "comment": "ok"}

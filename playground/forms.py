@@ -228,7 +228,7 @@ class TextForm(RunForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["epochs"].initial = 20
+        self.fields["epochs"].initial = 3
         self.fields["batch_size"].initial = 32
         self.fields["text"].widget.attrs["maxlength"] = conf.get("PLAYGROUND_MAX_TEXT_CHARS")
 

@@ -127,7 +127,7 @@ class TextConfig:
     clip: float = 1.0  # 0: no gradient clipping
     optimizer: str = "adam"
     lr: float = 0.003
-    epochs: int = 20  # an epoch is one pass over the training text (~40k characters)
+    epochs: int = 3  # an epoch is one pass over the training text (~300k characters by default)
     seed: int = 0
     max_steps: int = 0
     corpus: str = "platform"

@@ -131,3 +131,28 @@ def test_login_required_and_methods(terms, anon_client, student_client):
 def test_each_student_has_their_own_quiz(terms, student_client, other_client):
     _start(student_client)
     assert other_client.get(reverse("quizzes:practice-play")).status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_practice_in_the_browser_without_csp_violations(page, live_server, student):
+    from conftest import login
+
+    for i, slug in enumerate(SEQUENCE):
+        _term(slug, "sequence-models", f"Sequence idea number {i} about recurrence")
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    login(page, live_server, student)
+    page.goto(f"{live_server.url}{reverse('quizzes:practice')}")
+    page.get_by_label("Category").select_option("sequence-models")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(f"**{reverse('quizzes:practice-play')}")
+    questions = page.locator("fieldset.practice-question")
+    assert questions.count() == 5
+    for i in range(5):
+        questions.nth(i).get_by_role("radio").first.check()
+    page.get_by_role("button", name="Check my answers").click()
+    assert page.get_by_text("right answer").count() == 5
+    assert page.locator(".practice-score").inner_text().endswith("of 5 right")
+    assert not [m for m in console if "Content Security Policy" in m], console
+    assert page.js_errors == []

@@ -70,6 +70,7 @@ def test_instructor_sees_statistics_and_svg_histogram(quiz, instructor_client):
     assert 'data-figure="n">2<' in html
     assert "=HYPERLINK(evil)" in html and "Pooling: <strong>1</strong>" in html
     assert "style=" not in html and "<script>" not in html  # the CSP forbids inline styles/code
+    assert "style-src 'self'" in response["Content-Security-Policy"]
 
 
 def _csv(response) -> list[list[str]]:
@@ -99,3 +100,19 @@ def test_results_csv_has_one_row_per_attempt_with_question_marks(quiz, instructo
     assert [r[0] for r in attempts] == ["alice", "bob"]
     alice, bob = attempts
     assert float(alice[6]) == 1 and float(bob[6]) == 0
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_report_renders_in_the_browser_without_csp_violations(page, live_server, quiz, instructor):
+    from conftest import login
+
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    login(page, live_server, instructor)
+    page.goto(f"{live_server.url}{reverse('quizzes:report', args=[quiz.pk])}")
+    bars = page.locator("svg.histogram rect")
+    assert bars.count() == 10
+    assert bars.first.bounding_box()["height"] > 0 or bars.nth(5).bounding_box()["height"] > 0
+    assert page.locator("table.report-table tbody tr").count() == 2
+    assert not [m for m in console if "Content Security Policy" in m], console

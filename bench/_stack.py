@@ -28,13 +28,18 @@ def production_env(db_name: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="dlplatform.settings",
         DEBUG="0",
         SECRET_KEY="bench-only-" + "s" * 50,
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}"),
+        DATABASE_URL=os.environ.get(
+            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}"
+        ),
         CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7"),
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # Plain HTTP on loopback: the TLS settings would only redirect the load generator.
-        SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="WARNING", CONN_MAX_AGE="600",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="600",
     )
     return env
 
@@ -49,8 +54,9 @@ def ensure_database(name: str) -> None:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=900)
+    result = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     if result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -67,13 +73,44 @@ def run_script(env: dict[str, str], code: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _wait_ok(url: str, deadline: float) -> None:
+    """The port opens before the workers have loaded Django: wait until a request is served."""
+    import urllib.request
+
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{url} never answered")
+        time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
-        [PY, "-m", "gunicorn", "dlplatform.wsgi:application", "-w", str(workers),
-         "-b", f"127.0.0.1:{port}", "--backlog", "2048", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "dlplatform.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -85,6 +122,7 @@ def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit("gunicorn did not start") from None
             time.sleep(0.2)
+    _wait_ok(base + "/ok", deadline=time.monotonic() + 120)
     try:
         yield base
     finally:

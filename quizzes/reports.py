@@ -56,14 +56,21 @@ def histogram_bars(stats: QuizStats) -> list[dict[str, Any]]:
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
-    stats = quiz_statistics(quiz=quiz)
+    first_only = _first_only(request)
+    stats = quiz_statistics(quiz=quiz, first_only=first_only)
     context = {
         "quiz": quiz,
+        "first_only": first_only,
         "stats": stats,
         "bars": histogram_bars(stats),
         "chart": {"w": CHART_W, "h": CHART_H, "base": CHART_H - CHART_PAD, "pad": CHART_PAD},
     }
     return render(request, "quizzes/report_statistics.html", context)
+
+
+def _first_only(request: HttpRequest) -> bool:
+    """Moodle's "attempts to analyse": all of them (default) or each student's first."""
+    return request.GET.get("attempts") == "first"
 
 
 def _safe(value: Any) -> Any:
@@ -107,7 +114,7 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
 @login_required
 def statistics_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
-    rows = _statistics_rows(quiz_statistics(quiz=quiz))
+    rows = _statistics_rows(quiz_statistics(quiz=quiz, first_only=_first_only(request)))
     return _csv_response(rows, f"quiz-{quiz.pk}-statistics.csv")
 
 

@@ -256,17 +256,24 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def _finished_items(quiz: Any) -> QuerySet:
-    from .models import AttemptQuestion, AttemptState
+def _finished_attempts(quiz: Any, first_only: bool) -> QuerySet:
+    from .models import AttemptState
 
-    return AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__state=AttemptState.FINISHED)
+    attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
+    return attempts.filter(number=1) if first_only else attempts
 
 
-def _db_moments(quiz: Any) -> list[Moments]:
+def _finished_items(quiz: Any, first_only: bool) -> QuerySet:
+    from .models import AttemptQuestion
+
+    return AttemptQuestion.objects.filter(attempt__in=_finished_attempts(quiz, first_only))
+
+
+def _db_moments(quiz: Any, first_only: bool) -> list[Moments]:
     x = Coalesce(F("mark"), Value(Decimal(0)))
     o = Coalesce(F("attempt__marks"), Value(Decimal(0))) - x
     rows = (
-        _finished_items(quiz)
+        _finished_items(quiz, first_only)
         .values("question_id")
         .annotate(
             n=Count("id"),
@@ -280,7 +287,7 @@ def _db_moments(quiz: Any) -> list[Moments]:
         )
         .order_by("position", "question_id")
     )
-    sorted_xo = _sorted_products(quiz)
+    sorted_xo = _sorted_products(quiz, first_only)
     return [
         Moments(
             key=r["question_id"],
@@ -298,14 +305,14 @@ WITH it AS (
     SELECT aq.question_id AS q, COALESCE(aq.mark, 0) AS x,
            COALESCE(a.marks, 0) - COALESCE(aq.mark, 0) AS o
     FROM {items} aq JOIN {attempts} a ON a.id = aq.attempt_id
-    WHERE a.quiz_id = %s AND a.state = %s
+    WHERE a.quiz_id = %s AND a.state = %s AND (a.number = 1 OR NOT %s)
 ), rx AS (SELECT q, x, ROW_NUMBER() OVER (PARTITION BY q ORDER BY x) AS r FROM it),
    ro AS (SELECT q, o, ROW_NUMBER() OVER (PARTITION BY q ORDER BY o) AS r FROM it)
 SELECT rx.q, SUM(rx.x * ro.o) FROM rx JOIN ro ON ro.q = rx.q AND ro.r = rx.r GROUP BY rx.q
 """
 
 
-def _sorted_products(quiz: Any) -> dict[int, float]:
+def _sorted_products(quiz: Any, first_only: bool) -> dict[int, float]:
     """Σ x₍ₖ₎·o₍ₖ₎ per question: marks and rest-of-attempt totals each ranked, paired by rank."""
     from .models import Attempt, AttemptQuestion, AttemptState
 
@@ -313,7 +320,7 @@ def _sorted_products(quiz: Any) -> dict[int, float]:
         items=AttemptQuestion._meta.db_table, attempts=Attempt._meta.db_table
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [quiz.pk, AttemptState.FINISHED])
+        cursor.execute(sql, [quiz.pk, AttemptState.FINISHED, first_only])
         return {q: float(total) for q, total in cursor.fetchall()}
 
 
@@ -332,11 +339,10 @@ def _db_histogram(attempts: QuerySet) -> list[tuple[float, float, int]]:
     return [(i * width, (i + 1) * width, counts.get(i, 0)) for i in range(HISTOGRAM_BINS)]
 
 
-def quiz_statistics(*, quiz: Any) -> QuizStats:
-    """Moodle's quiz and item statistics over the quiz's finished attempts, summed in SQL."""
-    from .models import AttemptState
-
-    attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
+def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
+    """Moodle's quiz and item statistics over the quiz's finished attempts (or each student's
+    first attempt, Moodle's other choice), summed in SQL."""
+    attempts = _finished_attempts(quiz, first_only)
     marks = Coalesce(F("marks"), Value(Decimal(0)))
     agg = attempts.aggregate(
         n=Count("id"),
@@ -348,7 +354,7 @@ def quiz_statistics(*, quiz: Any) -> QuizStats:
     )
     n = agg["n"]
     result = assemble(
-        _db_moments(quiz),
+        _db_moments(quiz, first_only),
         n=n,
         mean=float(agg["mean"]) if agg["mean"] is not None else None,
         median=agg["median"],
@@ -356,17 +362,17 @@ def quiz_statistics(*, quiz: Any) -> QuizStats:
         total_variance=_var(n, float(agg["st"] or 0), float(agg["stt"] or 0)),
         hist=_db_histogram(attempts),
     )
-    _label(result, quiz)
+    _label(result, quiz, first_only)
     return result
 
 
-def _label(result: QuizStats, quiz: Any) -> None:
+def _label(result: QuizStats, quiz: Any, first_only: bool) -> None:
     from .models import Question
 
     ids = [q.key for q in result.questions]
     questions = Question.objects.filter(pk__in=ids).prefetch_related("choices")
     by_id = {q.pk: q for q in questions}
-    frequencies = _answer_frequencies(_finished_items(quiz), by_id)
+    frequencies = _answer_frequencies(_finished_items(quiz, first_only), by_id)
     for stats in result.questions:
         question = by_id.get(stats.key)
         stats.label = question.name if question else str(stats.key)

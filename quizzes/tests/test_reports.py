@@ -116,3 +116,14 @@ def test_report_renders_in_the_browser_without_csp_violations(page, live_server,
     assert bars.first.bounding_box()["height"] > 0 or bars.nth(5).bounding_box()["height"] > 0
     assert page.locator("table.report-table tbody tr").count() == 2
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_first_attempts_only(quiz, student, instructor_client):
+    """Alice's second attempt (all wrong) counts under "all" but not under "first"."""
+    second = services.attempt_start(quiz=quiz, user=student, now=NOW)
+    services.attempt_submit(attempt=second, now=NOW)
+    url = reverse("quizzes:report", args=[quiz.pk])
+    assert 'data-figure="n">3<' in instructor_client.get(url).content.decode()
+    assert 'data-figure="n">2<' in instructor_client.get(url + "?attempts=first").content.decode()
+    csv_url = reverse("quizzes:report-statistics-csv", args=[quiz.pk]) + "?attempts=first"
+    assert _csv(instructor_client.get(csv_url))[1][2] == "2"

@@ -75,7 +75,7 @@ def practice_build(
 
 
 def _mask(text: str, term: Term) -> str:
-    """A definition shown as a prompt must not name its own term."""
+    """Blank out a term's own names in its definition."""
     for name in sorted({term.name, term.abbreviation, *term.aliases} - {""}, key=len, reverse=True):
         text = re.sub(rf"\b{re.escape(name)}\b", BLANK, text, flags=re.IGNORECASE)
     return text
@@ -90,7 +90,9 @@ def _present(questions: list[PracticeQuestion]) -> list[dict[str, Any]]:
         term, options = terms[q.term], [terms[s] for s in q.options]
         if q.direction == "term-to-definition":
             label = term.name + (f" ({term.abbreviation})" if term.abbreviation else "")
-            prompt, texts = f"What does “{label}” mean?", [t.definition for t in options]
+            # A definition naming its own term would give the answer away.
+            texts = [_mask(t.definition, t) for t in options]
+            prompt = f"What does “{label}” mean?"
         else:
             prompt = f"Which term is this? {_mask(term.definition, term)}"
             texts = [t.name for t in options]

@@ -91,6 +91,18 @@ def test_definition_prompts_do_not_name_their_term(terms, student_client):
         assert terms[q["term"]].name not in legend and "(_____)" in legend
 
 
+def test_definition_options_do_not_name_their_own_term(terms, student_client):
+    state = _start(student_client, category="optimization", count=4)
+    session = student_client.session
+    session[SESSION_KEY] = [dict(q, direction="term-to-definition") for q in state]
+    session.save()
+    html = _page(student_client)
+    options = re.findall(r'<label class="practice-option">(.*?)</label>', html, re.S)
+    assert len(options) == 16 and all("(_____)" in o for o in options)
+    for slug in OPTIM:
+        assert f"({terms[slug].name})" not in html
+
+
 def test_submission_grades_reveals_and_ends_the_quiz(terms, student_client):
     state = _start(student_client, category="sequence-models")
     answers = {f"q{i}": q["answer"] for i, q in enumerate(state)}

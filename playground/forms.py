@@ -15,7 +15,7 @@ from . import conf, datasets
 from .training import config as C
 from .training.corpus import platform_text
 from .training.estimate import Estimate, ShapeError, cnn_estimate, text_estimate
-from .training.files import LABELS
+from .training.files import INSTALL_HINT, LABELS
 
 MAX_BLOCKS = 24
 # Per block type: field -> (kind, low, high) or a tuple of allowed strings.
@@ -145,6 +145,14 @@ class CnnForm(RunForm):
         "max_steps",
         "train_subset",
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ready = datasets.available()
+        self.fields["dataset"].choices = [
+            (name, label if name in ready else f"{label} - not installed: {INSTALL_HINT}")
+            for name, label in LABELS.items()
+        ]
 
     def clean_train_subset(self) -> int:
         return self.cleaned_data.get("train_subset") or 0

@@ -14,11 +14,11 @@ import torch
 from django.conf import settings
 
 from . import datasets, services
-from .training.config import CnnConfig, TextConfig
+from .training.config import OPTIMIZERS, CnnConfig, TextConfig
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
 from .training.loop import Hooks, train_cnn
-from .training.models import build_cnn, build_text
+from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
 
 MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
@@ -34,6 +34,23 @@ def warm_up() -> None:
     platform_text()
     if not datasets.problems("mnist10k"):
         load_mnist(datasets.root(), "mnist10k")
+    _first_steps()
+
+
+def _first_steps() -> None:
+    """One tiny training step of each model family and optimizer: torch's lazy one-time set-up
+    (the first optimizer alone imports for ~1.5 s) happens here instead of in a student's job."""
+    cnn = build_cnn(CnnConfig())
+    torch.nn.functional.cross_entropy(
+        cnn(torch.zeros(2, 1, 28, 28)), torch.zeros(2, dtype=torch.long)
+    ).backward()
+    for name in OPTIMIZERS:
+        make_optimizer(name, cnn.parameters(), 0.01).step()
+    for cell in ("lstm", "gru", "rnn"):
+        logits, _ = build_text(TextConfig(cell=cell, hidden=8, embedding=4), 4)(
+            torch.zeros(1, 3, dtype=torch.long)
+        )
+        logits.sum().backward()
 
 
 class Reporter:

@@ -4,6 +4,8 @@
   document.addEventListener("DOMContentLoaded", () => {
     const curves = JSON.parse(document.getElementById("pg-curves").textContent);
     const series = curves.map((c) => ({ label: c.label, points: ((c.history || {}).val || []).map((p) => [p.epoch, p.val_loss]) }));
+    const train = curves.map((c) => ({ label: c.label, points: ((c.history || {}).train || []).map((p) => [p.step, p.loss]) }));
+    window.PGCharts.lineChart(document.getElementById("compare-train"), train, { empty: "Pick runs above" });
     window.PGCharts.lineChart(document.getElementById("compare-loss"), series, { xLabel: "epoch", empty: "Pick runs above" });
     const legend = document.getElementById("legend");
     curves.forEach((c, i) => {

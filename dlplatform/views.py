@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,3 +24,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not healthy", with no traceback to the client
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 with a reason people can act on: JSON for the API, a page for the browser."""
+    if isinstance(exception, RequestDataTooBig):
+        reason = "The request is too large: the limit is 2.5 MB."
+    else:
+        reason = "The request could not be understood."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)

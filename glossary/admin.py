@@ -55,7 +55,10 @@ class TermAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
         }
-        return TemplateResponse(request, "admin/glossary/term/import.html", context)
+        refused = request.method == "POST" and (not form.is_valid() or "errors" in (result or {}))
+        return TemplateResponse(
+            request, "admin/glossary/term/import.html", context, status=400 if refused else 200
+        )
 
     def _run_import(self, request: HttpRequest, data: dict) -> dict | None:
         try:

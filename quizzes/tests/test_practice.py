@@ -168,3 +168,22 @@ def test_practice_in_the_browser_without_csp_violations(page, live_server, stude
     assert page.locator(".practice-score").inner_text().endswith("of 5 right")
     assert not [m for m in console if "Content Security Policy" in m], console
     assert page.js_errors == []
+
+
+def test_every_category_of_the_real_glossary_makes_a_full_practice_quiz():
+    import io
+
+    from glossary.content import load
+    from glossary.models import Category, Term
+    from quizzes.practice import _present
+
+    load(stdout=io.StringIO())
+    terms = {t.slug: t for t in Term.objects.all()}
+    for category in Category.values:
+        questions = practice_build(count=5, category=category, rng=random.Random(category))
+        assert len(questions) == 5, category
+        for q in questions:
+            assert {terms[s].category for s in q.options} == {category}
+        for q, shown in zip(questions, _present(questions), strict=True):
+            if q.direction == "definition-to-term":
+                assert terms[q.term].name.lower() not in shown["prompt"].lower(), q.term

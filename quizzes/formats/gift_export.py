@@ -59,8 +59,11 @@ def _question(q: dict[str, Any]) -> str:
     if writer is None:
         safe = " ".join(str(name).split())
         return f"// skipped: {q.get('type')} question '{safe}' has no GIFT form\n"
-    head = write_meta(q) + f"::{_escape(name)}::"
-    head += _text(q.get("stem", ""), q.get("stem_format", "markdown"))
+    # Always name the stem's format: Moodle's default ("moodle" auto-format) would show our
+    # Markdown as raw text.
+    fmt = q.get("stem_format") if q.get("stem_format") in ("html", "plain") else "markdown"
+    head = write_meta(q) + f"::{_escape(name)}::[{fmt}]"
+    head += _escape(q.get("stem", ""))
     if q.get("type") == "description":
         return head + "\n"
     body = writer(q)

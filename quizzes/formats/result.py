@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +36,6 @@ class FormatError(ValueError):
 
 def default_name(stem: str, limit: int = 80) -> str:
     """Moodle names an unnamed question after the start of its text."""
-    import re
-
     plain = " ".join(re.sub(r"<[^>]*>", " ", stem).split())
     return plain if len(plain) <= limit else plain[: limit - 3].rstrip() + "..."
 

@@ -78,7 +78,11 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
         "form": form,
         "report": report,
     }
-    return render(request, "quizzes/admin_io_import.html", context)
+    # A refused file (bad form, or errors and nothing imported) is a 400, with the reasons shown.
+    refused = request.method == "POST" and (
+        report is None or (not report.ok and report.imported == 0 and not report.dry_run)
+    )
+    return render(request, "quizzes/admin_io_import.html", context, status=400 if refused else 200)
 
 
 def _download(text: str, filename: str) -> HttpResponse:

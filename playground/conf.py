@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "PLAYGROUND_STALE_S": 60,
     "PLAYGROUND_MAX_ATTEMPTS": 2,  # a job killed twice is failed, not retried forever
     "PLAYGROUND_MAX_PARAMS": _env.int("PLAYGROUND_MAX_PARAMS", 2_000_000),
+    "PLAYGROUND_MAX_MEMORY_MB": _env.int("PLAYGROUND_MAX_MEMORY_MB", 1024),  # activations per batch
     "PLAYGROUND_MAX_TEXT_CHARS": _env.int("PLAYGROUND_MAX_TEXT_CHARS", 200_000),
     "PLAYGROUND_CPU_GFLOPS": _env.int("PLAYGROUND_CPU_GFLOPS", 40),  # achieved, not peak
     "PLAYGROUND_INFER_TIMEOUT_S": _env.int("PLAYGROUND_INFER_TIMEOUT_S", 10),

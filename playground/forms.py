@@ -104,6 +104,13 @@ class RunForm(forms.Form):
             self.add_error(
                 field, f"This network has {est.params:,} parameters; the limit is {limit:,}."
             )
+        mb, max_mb = est.memory_bytes / 2**20, conf.get("PLAYGROUND_MAX_MEMORY_MB")
+        if mb > max_mb:
+            self.add_error(
+                "batch_size",
+                f"One batch needs about {mb:,.0f} MB for its activations; "
+                f"the limit is {max_mb:,} MB. Use a smaller batch or network.",
+            )
 
 
 class CnnForm(RunForm):

@@ -29,6 +29,8 @@ def _get_job_for_user(request: HttpRequest, pk: int) -> Job:
 
 def share_query(kind: str, config: dict[str, Any]) -> str:
     """A link to a new-run form filled with `config`: shareable, exposes no job."""
+    if config.get("corpus") == "pasted":
+        config = {**config, "text": ""}  # pasted text is too long for a link: the clone asks for it
     blob = base64.urlsafe_b64encode(json.dumps(config, separators=(",", ":")).encode()).decode()
     cell = f"&cell={config.get('cell')}" if kind == "text" else ""
     return f"{reverse('playground:new')}?experiment={kind}{cell}&config={blob}"

@@ -118,3 +118,15 @@ def test_missing_dataset_says_what_to_run(settings, tmp_path):
     assert not form.is_valid()
     assert "playground_data install --from" in form.errors["dataset"][0]
     assert "MNIST (60k" in CnnForm(cnn_data(dataset="mnist")).errors["dataset"][0]
+
+
+def test_batch_memory_is_bounded():
+    wide = [
+        {"type": "conv", "channels": 128, "kernel": 3, "stride": 1, "padding": 1},
+        {"type": "activation", "fn": "relu"},
+    ] * 6 + [{"type": "pool", "kind": "max", "size": 4}]
+    form = CnnForm(cnn_data(blocks=json.dumps(wide), batch_size=512))
+    assert not form.is_valid() and "MB for its activations" in form.errors["batch_size"][0]
+    assert CnnForm(cnn_data(blocks=json.dumps(wide), batch_size=16)).is_valid()
+    big = TextForm(text_data(hidden=1024, layers=4, seq_len=256, batch_size=256, embedding=8))
+    assert not big.is_valid() and "batch_size" in big.errors

@@ -33,6 +33,7 @@ class Estimate:
     flops_per_epoch: int  # training: forward + backward over the training split
     seconds: float
     shapes: list[str]
+    memory_bytes: int = 0  # activations and their gradients for one training batch
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class Estimate:
             "flops_per_epoch": self.flops_per_epoch,
             "seconds": round(self.seconds, 1),
             "shapes": self.shapes,
+            "memory_mb": round(self.memory_bytes / 2**20, 1),
         }
 
 
@@ -53,11 +55,12 @@ def _conv(b: dict[str, Any], c: int, h: int, w: int, i: int) -> tuple[int, int, 
     return out, oh, ow, params, out * oh * ow * c * k * k
 
 
-def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int]:
-    """Return (params, forward MACs, shape notes, output features before the classifier)."""
+def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int, int]:
+    """Return (params, forward MACs, shape notes, features before the classifier, activations)."""
     c, h, w, flat = 1, 28, 28, None  # flat is set once a dense layer has flattened the map
     params = macs = 0
     shapes: list[str] = []
+    acts = 0  # values each sample keeps for the backward pass, one per block output
     for i, b in enumerate(blocks):
         t = b["type"]
         if t == "conv":
@@ -78,11 +81,12 @@ def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int]:
             params, macs = params + fan_in * b["units"] + b["units"], macs + fan_in * b["units"]
             flat = b["units"]
         shapes.append(f"{t}: {flat}" if flat is not None else f"{t}: {c}x{h}x{w}")
-    return params, macs, shapes, flat if flat is not None else c * h * w
+        acts += flat if flat is not None else c * h * w
+    return params, macs, shapes, flat if flat is not None else c * h * w, acts
 
 
 def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
-    params, macs, shapes, features = _walk_cnn(cfg.blocks)
+    params, macs, shapes, features, acts = _walk_cnn(cfg.blocks)
     params += features * 10 + 10  # the classifier that every network ends with
     macs += features * 10
     shapes.append("classifier: 10")
@@ -90,7 +94,8 @@ def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
     samples = cfg.train_subset or TRAIN_SIZES.get(cfg.dataset, 8000)
     per_epoch = TRAIN_FACTOR * per_sample * samples
     total = per_epoch * cfg.epochs + per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
-    return Estimate(params, per_sample, per_epoch, total / (gflops * 1e9), shapes)
+    memory = 2 * 4 * (acts + 784 + 10) * cfg.batch_size  # float32 values and their gradients
+    return Estimate(params, per_sample, per_epoch, total / (gflops * 1e9), shapes, memory)
 
 
 def text_params(cfg: TextConfig, vocab: int) -> int:
@@ -123,4 +128,6 @@ def text_estimate(
         f"{cfg.cell} x{cfg.layers}: {cfg.hidden}",
         f"output: {vocab}",
     ]
-    return Estimate(params, per_char, per_epoch, seconds, shapes)
+    per_step = cfg.embedding + cfg.layers * cfg.hidden * (gates + 2) + 2 * vocab
+    memory = 2 * 4 * per_step * cfg.seq_len * cfg.batch_size
+    return Estimate(params, per_char, per_epoch, seconds, shapes, memory)

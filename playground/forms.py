@@ -104,6 +104,13 @@ class RunForm(forms.Form):
             self.add_error(
                 field, f"This network has {est.params:,} parameters; the limit is {limit:,}."
             )
+        seconds = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S")
+        if est.seconds > seconds:
+            self.add_error(
+                "epochs",
+                f"This run would take about {est.seconds:,.0f} s; a run may take at "
+                f"most {seconds:,} s. Use fewer epochs or a smaller network.",
+            )
         mb, max_mb = est.memory_bytes / 2**20, conf.get("PLAYGROUND_MAX_MEMORY_MB")
         if mb > max_mb:
             self.add_error(

@@ -127,6 +127,15 @@ def test_batch_memory_is_bounded():
     ] * 6 + [{"type": "pool", "kind": "max", "size": 4}]
     form = CnnForm(cnn_data(blocks=json.dumps(wide), batch_size=512))
     assert not form.is_valid() and "MB for its activations" in form.errors["batch_size"][0]
-    assert CnnForm(cnn_data(blocks=json.dumps(wide), batch_size=16)).is_valid()
+    assert CnnForm(
+        cnn_data(blocks=json.dumps(wide), batch_size=16, epochs=1, max_steps=10)
+    ).is_valid()
     big = TextForm(text_data(hidden=1024, layers=4, seq_len=256, batch_size=256, embedding=8))
     assert not big.is_valid() and "batch_size" in big.errors
+
+
+def test_runs_longer_than_the_time_limit_are_refused(settings):
+    settings.PLAYGROUND_JOB_SOFT_LIMIT_S = 60
+    form = CnnForm(cnn_data(epochs=50))
+    assert not form.is_valid() and "a run may take at most 60 s" in form.errors["epochs"][0]
+    assert CnnForm(cnn_data(epochs=50, max_steps=100)).is_valid()  # max_steps caps the work

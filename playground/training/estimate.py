@@ -85,6 +85,11 @@ def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int, i
     return params, macs, shapes, flat if flat is not None else c * h * w, acts
 
 
+def _share(max_steps: int, steps: int) -> float:
+    """The part of the planned steps that `max_steps` lets run."""
+    return min(1.0, max_steps / steps) if max_steps else 1.0
+
+
 def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
     params, macs, shapes, features, acts = _walk_cnn(cfg.blocks)
     params += features * 10 + 10  # the classifier that every network ends with
@@ -93,7 +98,9 @@ def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
     per_sample = 2 * macs
     samples = cfg.train_subset or TRAIN_SIZES.get(cfg.dataset, 8000)
     per_epoch = TRAIN_FACTOR * per_sample * samples
-    total = per_epoch * cfg.epochs + per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
+    steps = -(-samples // cfg.batch_size) * cfg.epochs
+    total = per_epoch * cfg.epochs * _share(cfg.max_steps, steps)
+    total += per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
     memory = 2 * 4 * (acts + 784 + 10) * cfg.batch_size  # float32 values and their gradients
     return Estimate(params, per_sample, per_epoch, total / (gflops * 1e9), shapes, memory)
 
@@ -121,8 +128,8 @@ def text_estimate(
         size_in = cfg.hidden
     per_char = 2 * macs
     per_epoch = TRAIN_FACTOR * per_char * int(corpus_chars * 0.9)
-    # Small recurrent steps run far below the matmul peak on a CPU: charge them 8x.
-    seconds = 8 * (per_epoch * cfg.epochs) / (gflops * 1e9)
+    steps = max(1, int(corpus_chars * 0.9) // (cfg.batch_size * cfg.seq_len)) * cfg.epochs
+    seconds = per_epoch * cfg.epochs * _share(cfg.max_steps, steps) / (gflops * 1e9)
     shapes = [
         f"embedding: {vocab}->{cfg.embedding}",
         f"{cfg.cell} x{cfg.layers}: {cfg.hidden}",

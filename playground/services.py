@@ -129,7 +129,9 @@ def reap_stale_jobs(
         counts[_reap_one(job, now)] += 1
     if broker_ids is not None:
         old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
-        for job in Job.objects.filter(status=S.QUEUED, created__lt=old).only("pk", "task_id"):
+        for job in Job.objects.filter(status=S.QUEUED, created__lt=old).only(
+            "pk", "task_id", "enqueued"
+        ):
             if job.task_id not in broker_ids and (job.enqueued is None or job.enqueued < old):
                 transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
                 counts["reenqueued"] += 1

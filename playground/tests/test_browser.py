@@ -47,6 +47,7 @@ def test_submit_watch_and_draw(page, live_server, celery_worker, student):
     assert len(set(points)) >= 2 and points[-1] > points[0]  # the curves grew while we watched
 
     page.wait_for_selector("#results:not([hidden])")
+    expect(page.locator("#cancel-form")).to_be_hidden()  # nothing left to cancel
     assert page.locator("#misclassified canvas").count() > 0
     box = page.locator("#draw").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2

@@ -91,6 +91,13 @@ class RunForm(forms.Form):
     def clean_max_steps(self) -> int:
         return self.cleaned_data.get("max_steps") or 0
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The dataclass defaults are the one source of the form's starting values.
+        for name, value in C.config_from(self.kind, {}).to_dict().items():
+            if name in self.fields and name != "blocks":
+                self.fields[name].initial = value
+
     def config(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "title"}
         return C.config_from(self.kind, data).to_dict()
@@ -250,8 +257,6 @@ class TextForm(RunForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["epochs"].initial = 3
-        self.fields["batch_size"].initial = 32
         self.fields["text"].widget.attrs["maxlength"] = conf.get("PLAYGROUND_MAX_TEXT_CHARS")
 
     def clean_text(self) -> str:

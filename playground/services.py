@@ -125,7 +125,9 @@ def reap_stale_jobs(
     now = now or timezone.now()
     counts = {"requeued": 0, "failed": 0, "reenqueued": 0}
     stale = now - timedelta(seconds=conf.get("PLAYGROUND_STALE_S"))
-    for job in Job.objects.filter(status=S.RUNNING, heartbeat__lt=stale).only("pk", "attempts"):
+    for job in Job.objects.filter(status=S.RUNNING, heartbeat__lt=stale).only(
+        "pk", "attempts", "started"
+    ):
         counts[_reap_one(job, now)] += 1
     if broker_ids is not None:
         old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
@@ -139,6 +141,17 @@ def reap_stale_jobs(
 
 
 def _reap_one(job: Job, now: datetime) -> str:
+    hard = conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
+    if job.started and (now - job.started).total_seconds() > hard:
+        # Celery killed it at the hard limit: running it again would only be killed again.
+        reason = (
+            f"The training took longer than the time limit of {hard} seconds and was "
+            "stopped. Try fewer epochs or a smaller network."
+        )
+        Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
+            status=S.FAILED, finished=now, failure_reason=reason
+        )
+        return "failed"
     if job.attempts < conf.get("PLAYGROUND_MAX_ATTEMPTS"):
         if Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
             status=S.QUEUED, worker="", heartbeat=None

@@ -103,3 +103,23 @@ def test_queued_job_lost_by_the_broker_is_reenqueued(student, tmp_path, settings
     finally:
         stop_worker(runner)
     assert job.status == "succeeded"
+
+
+def test_job_past_the_hard_time_limit_is_failed_not_rerun(student, settings):
+    settings.PLAYGROUND_STALE_S = 30
+    settings.PLAYGROUND_JOB_HARD_LIMIT_S = 100
+    long_ago = timezone.now() - timedelta(seconds=200)
+    job = Job.objects.create(
+        user=student,
+        kind="cnn",
+        config=TINY_CNN,
+        status="running",
+        attempts=1,
+        heartbeat=long_ago,
+        started=long_ago,
+    )
+    assert reap_stale_jobs() == {"requeued": 0, "failed": 1, "reenqueued": 0}
+    job = _reload(job)
+    assert (
+        job.status == "failed" and "longer than the time limit of 100 seconds" in job.failure_reason
+    )

@@ -87,7 +87,10 @@ def _clear_cache(settings) -> Iterator[None]:
     """Rate-limit counters and cached selectors never leak from one test into the next."""
     from django.core.cache import cache
 
+    from glossary.linking import forget_local_index
+
     cache.clear()
+    forget_local_index()  # the in-process copy of the term index follows the shared cache
     yield
 
 
@@ -177,7 +180,9 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def start_worker(tmp_path: Path, queues: str = "training,inference", concurrency: int = 2) -> WorkerProcess:
+def start_worker(
+    tmp_path: Path, queues: str = "training,inference", concurrency: int = 2
+) -> WorkerProcess:
     import redis
     from django.conf import settings
 
@@ -185,12 +190,33 @@ def start_worker(tmp_path: Path, queues: str = "training,inference", concurrency
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log_path = tmp_path / f"worker-{hostname.split('@')[0]}.log"
-    cmd = [sys.executable, "-m", "celery", "-A", "dlplatform", "worker", "-Q", queues,
-           "-c", str(concurrency), "-n", hostname, "--loglevel", "INFO", "--without-gossip",
-           "--without-mingle"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dlplatform",
+        "worker",
+        "-Q",
+        queues,
+        "-c",
+        str(concurrency),
+        "-n",
+        hostname,
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=_worker_env(), stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=_worker_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     worker = WorkerProcess(proc=proc, log_path=log_path, hostname=hostname)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

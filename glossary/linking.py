@@ -8,9 +8,11 @@ Text inside links, code, headings and similar elements is never touched.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -65,6 +67,17 @@ class _Index:
 
 
 _compiled: _Index | None = None
+# The shared cache is asked at most this often per process whether the terms changed: a lesson
+# page links a dozen text blocks, and one cache round trip per block dominated its cost.
+CHECK_EVERY_S = 2.0
+_checked_at = float("-inf")
+
+
+def forget_local_index() -> None:
+    """Make this process re-read the shared index on its next use (after a content change)."""
+    global _compiled, _checked_at
+    _compiled, _checked_at = None, float("-inf")
+    _link_cached.cache_clear()
 
 
 def _build_entries() -> dict:
@@ -100,13 +113,22 @@ def _compile(entries: dict) -> _Index:
     return _Index(entries["version"], pattern, names, abbreviations)
 
 
+def index_version() -> str:
+    """Identifies the current term index: cached HTML that links terms should key on it."""
+    return _index().version
+
+
 def _phrase(label: str) -> str:
     # Any run of whitespace in the text may separate the words of a multi-word name.
     return r"\s+".join(re.escape(word) for word in label.split())
 
 
 def _index() -> _Index:
-    global _compiled
+    global _compiled, _checked_at
+    now = time.monotonic()
+    if _compiled is not None and now - _checked_at < CHECK_EVERY_S:
+        return _compiled
+    _checked_at = now
     entries = cache.get(TERM_INDEX_CACHE_KEY)
     if entries is None:
         entries = _build_entries()
@@ -143,6 +165,13 @@ def link_terms(html: str, *, per: str = "document", skip: Iterable[str] = ()) ->
     index = _index()
     if index.pattern is None or not html:
         return html
+    return _link_cached(index.version, html, per, tuple(sorted(skip)))
+
+
+@lru_cache(maxsize=4096)
+def _link_cached(version: str, html: str, per: str, skip: tuple[str, ...]) -> str:
+    # Pure for a given index version, which is part of the key.
+    index = _index()
     seen: set[str] = set(skip)
     skip_depth = 0
     parts = _TAG.split(html)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import (
     Case,
@@ -30,6 +32,7 @@ from .models import Term
 TRIGRAM_THRESHOLD = 0.45
 SHORT_QUERY_TRIGRAM_THRESHOLD = 0.7
 MAX_QUERY_LENGTH = 100
+SEARCH_CACHE_S = 600
 
 
 def term_list(*, category: str = "") -> QuerySet[Term]:
@@ -42,9 +45,25 @@ def term_search(*, query: str, limit: int) -> list[Term]:
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:
         return []
-    if connection.vendor == "postgresql":
-        return list(_search_postgres(query)[:limit])
-    return list(term_search_simple(query=query)[:limit])
+    key = _search_cache_key(query, limit)
+    ids = cache.get(key)
+    if ids is None:
+        if connection.vendor == "postgresql":
+            ids = list(_search_postgres(query).values_list("pk", flat=True)[:limit])
+        else:
+            ids = list(term_search_simple(query=query).values_list("pk", flat=True)[:limit])
+        cache.set(key, ids, SEARCH_CACHE_S)
+    found = term_list().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _search_cache_key(query: str, limit: int) -> str:
+    # Every match in the search is case-insensitive, and the key follows the term index, so a
+    # changed glossary never serves stale rankings.
+    from .linking import index_version
+
+    digest = hashlib.sha1(query.lower().encode()).hexdigest()
+    return f"glossary:search:{index_version()}:{limit}:{digest}"
 
 
 def _exactness(query: str) -> Case:

@@ -76,4 +76,7 @@ def term_refresh_search_vectors(*, slugs: Iterable[str] | None = None) -> int:
 
 
 def term_index_invalidate() -> None:
+    from .linking import forget_local_index
+
     cache.delete(TERM_INDEX_CACHE_KEY)
+    forget_local_index()

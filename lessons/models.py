@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Depth(models.TextChoices):
@@ -36,6 +37,8 @@ class Section(models.Model):
     key_concepts = models.JSONField(default=list, blank=True)
     terms = models.ManyToManyField("glossary.Term", related_name="sections", blank=True)
     order = models.PositiveIntegerField(default=0)
+    # Part of the cache key of the rendered section body: any save makes the old fragment stale.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["chapter__number", "order", "number"]
@@ -72,6 +75,11 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section.number} {self.title}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)
+        # A topic edited alone (in the admin) must still refresh its section's cached body.
+        Section.objects.filter(pk=self.section_id).update(updated_at=timezone.now())
 
 
 class SectionRead(models.Model):

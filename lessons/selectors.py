@@ -106,3 +106,10 @@ def quiz_url(section: Section) -> str:
 
 def term_url(slug: str) -> str:
     return safe_reverse("glossary:term", [slug], f"/glossary/{slug}/")
+
+
+def body_version(section: Section) -> str:
+    """Changes whenever the section's text or the glossary's term links change."""
+    from glossary.linking import index_version
+
+    return f"{section.updated_at.timestamp()}-{index_version()}"

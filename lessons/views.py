@@ -44,6 +44,7 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
         "quiz_url": selectors.quiz_url(obj),
         "previous": previous,
         "next": following,
+        "body_version": selectors.body_version(obj),
     }
     return render(request, "lessons/section.html", context)
 

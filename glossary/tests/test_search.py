@@ -7,6 +7,7 @@ import io
 import pytest
 from django.db import connection
 
+from glossary.models import Term
 from glossary.selectors import term_search
 
 pytestmark = pytest.mark.django_db
@@ -76,9 +77,24 @@ def test_limit_empty_and_nonsense(sample_terms):
     assert _slugs("&|!:*()'") == []
 
 
-def test_search_is_one_query(sample_terms, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        term_search(query="convolutonal", limit=10)
+def test_search_is_two_queries_then_one_when_repeated(sample_terms, django_assert_num_queries):
+    from glossary.linking import index_version
+
+    index_version()  # the term index is built once per glossary change, not per search
+    with django_assert_num_queries(2):  # the ranked ids, then the terms
+        first = term_search(query="convolutonal", limit=10)
+    with django_assert_num_queries(1):  # the ranking comes from the cache
+        again = term_search(query="Convolutonal", limit=10)
+    assert again == first and first
+
+
+def test_a_changed_glossary_is_searched_afresh(sample_terms):
+    from glossary.services import term_index_invalidate
+
+    assert not term_search(query="zebranet", limit=10)
+    Term.objects.create(slug="zebranet", name="ZebraNet", category="architectures", definition="d.")
+    term_index_invalidate()
+    assert [t.slug for t in term_search(query="zebranet", limit=10)] == ["zebranet"]
 
 
 @pytest.mark.parametrize(

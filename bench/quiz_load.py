@@ -67,7 +67,9 @@ print(json.dumps({
 
 @dataclass
 class Tally:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"start": [], "save": [], "submit": []})
+    latencies: dict[str, list[float]] = field(
+        default_factory=lambda: {"start": [], "save": [], "submit": []}
+    )
     saved: int = 0
     errors: list[str] = field(default_factory=list)
     mismatched_double_submits: int = 0
@@ -111,8 +113,16 @@ def one_student(base: str, quiz: int, session: str, tally: Tally) -> None:
         if answer is None:
             continue
         body = {"question_id": item["question_id"], "response": answer}
-        if _timed(tally, "save", s.post, f"{base}/api/quizzes/attempts/{attempt['id']}/answer/",
-                  json=body).status_code == 200:
+        if (
+            _timed(
+                tally,
+                "save",
+                s.post,
+                f"{base}/api/quizzes/attempts/{attempt['id']}/answer/",
+                json=body,
+            ).status_code
+            == 200
+        ):
             tally.saved += 1
     url = f"{base}/api/quizzes/attempts/{attempt['id']}/submit/"
     with ThreadPoolExecutor(2) as pool:  # the same student clicks Submit twice
@@ -128,12 +138,16 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(tally: Tally, students: int, seconds: float) -> None:
     total = sum(len(v) for v in tally.latencies.values())
-    print(f"{students} students, {total} requests in {seconds:.1f} s: {total / seconds:.0f} req/s, "
-          f"{students / seconds:.1f} completed attempts/s")
+    print(
+        f"{students} students, {total} requests in {seconds:.1f} s: {total / seconds:.0f} req/s, "
+        f"{students / seconds:.1f} completed attempts/s"
+    )
     print(f"{'request':<8} {'count':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for what, values in tally.latencies.items():
-        print(f"{what:<8} {len(values):>6} {statistics.median(values):>8.1f} "
-              f"{percentile(values, 0.99):>8.1f} {max(values):>8.1f}")
+        print(
+            f"{what:<8} {len(values):>6} {statistics.median(values):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f} {max(values):>8.1f}"
+        )
 
 
 def main() -> int:

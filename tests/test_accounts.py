@@ -9,8 +9,12 @@ pytestmark = pytest.mark.django_db
 def test_signup_creates_a_student_and_logs_in(client):
     response = client.post(
         reverse("signup"),
-        {"username": "newbie", "email": "n@example.org", "password1": "a-Long-pass-42!",
-         "password2": "a-Long-pass-42!"},
+        {
+            "username": "newbie",
+            "email": "n@example.org",
+            "password1": "a-Long-pass-42!",
+            "password2": "a-Long-pass-42!",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newbie")
@@ -29,14 +33,18 @@ def test_signup_errors_are_field_level(client):
 def test_signup_is_rate_limited(client):
     for i in range(20):
         client.post(reverse("signup"), {"username": f"u{i}", "password1": "a", "password2": "a"})
-    response = client.post(reverse("signup"), {"username": "late", "password1": "a", "password2": "a"})
+    response = client.post(
+        reverse("signup"), {"username": "late", "password1": "a", "password2": "a"}
+    )
     assert response.status_code == 429
 
 
 def test_login_is_rate_limited(client, student):
     for _ in range(20):
         client.post(reverse("login"), {"username": student.username, "password": "wrong"})
-    response = client.post(reverse("login"), {"username": student.username, "password": "pw-alice-123"})
+    response = client.post(
+        reverse("login"), {"username": student.username, "password": "pw-alice-123"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -46,7 +54,11 @@ def test_login_logout_and_password_change(client, student):
     assert response.status_code == 302
     response = client.post(
         reverse("password_change"),
-        {"old_password": "pw-alice-123", "new_password1": "N3w-secret-pass!", "new_password2": "N3w-secret-pass!"},
+        {
+            "old_password": "pw-alice-123",
+            "new_password1": "N3w-secret-pass!",
+            "new_password2": "N3w-secret-pass!",
+        },
     )
     assert response.status_code == 302
     student.refresh_from_db()

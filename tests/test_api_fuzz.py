@@ -22,7 +22,9 @@ def _identity(role: str) -> dict:
 
     from dlplatform.accounts.services import user_create
 
-    user = user_create(username=f"fuzz-{role}", password="fuzz-pass-123", instructor=role == "instructor")
+    user = user_create(
+        username=f"fuzz-{role}", password="fuzz-pass-123", instructor=role == "instructor"
+    )
     client = Client()
     client.force_login(user)
     return {
@@ -51,7 +53,9 @@ def identities(transactional_db) -> dict[str, dict]:
 )
 def test_api_answers_without_server_errors_and_matches_its_schema(case, identities, live_server):
     for who in identities.values():
-        response = case.call(base_url=live_server.url, cookies=who["cookies"], headers=who["headers"])
+        response = case.call(
+            base_url=live_server.url, cookies=who["cookies"], headers=who["headers"]
+        )
         case.validate_response(
             response,
             checks=[not_a_server_error, response_schema_conformance, content_type_conformance],

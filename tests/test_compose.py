@@ -15,7 +15,11 @@ def test_compose_file_is_valid():
     env = dict(os.environ, SECRET_KEY="compose-validation-only")
     result = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
 

@@ -27,7 +27,9 @@ def test_https_responses_carry_the_security_headers(production_like):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "object-src 'none'" in csp
+    assert (
+        "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "object-src 'none'" in csp
+    )
 
 
 def test_session_and_csrf_cookies_are_secure(production_like, student):
@@ -44,7 +46,10 @@ def test_session_and_csrf_cookies_are_secure(production_like, student):
 @pytest.mark.parametrize(
     ("url", "data"),
     [
-        ("/accounts/signup/", {"username": "x", "password1": "a-Long-pass-42!", "password2": "a-Long-pass-42!"}),
+        (
+            "/accounts/signup/",
+            {"username": "x", "password1": "a-Long-pass-42!", "password2": "a-Long-pass-42!"},
+        ),
         ("/accounts/login/", {"username": "alice", "password": "pw-alice-123"}),
         ("/accounts/logout/", {}),
     ],

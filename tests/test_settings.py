@@ -21,7 +21,11 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     clean.update(env, DJANGO_SETTINGS_MODULE="dlplatform.settings")
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -53,7 +57,8 @@ def test_web_process_never_imports_torch():
         "print('torch' in sys.modules)"
     )
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="dlplatform.settings_test")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

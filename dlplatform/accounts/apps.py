@@ -14,4 +14,6 @@ class AccountsConfig(AppConfig):
             ensure_instructor_group()
 
         # After every migrate (and every test flush) the Instructors group has current permissions.
-        post_migrate.connect(_sync_group, dispatch_uid="accounts.ensure_instructor_group", weak=False)
+        post_migrate.connect(
+            _sync_group, dispatch_uid="accounts.ensure_instructor_group", weak=False
+        )

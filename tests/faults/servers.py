@@ -55,7 +55,9 @@ class PrivatePostgres:
     def _ctl(self, *args: str) -> None:
         subprocess.run(
             _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-w", *args]),
-            check=True, capture_output=True, timeout=60,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def start(self) -> None:
@@ -76,8 +78,12 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(datadir, "postgres", "postgres")
         subprocess.run(
-            _as_postgres([str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres"]),
-            check=True, capture_output=True, timeout=120,
+            _as_postgres(
+                [str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres"]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         server = cls(port=free_port(), datadir=datadir, bindir=bindir)
         server.start()
@@ -101,9 +107,19 @@ class PrivateRedis:
     def start(self) -> None:
         # Like the machine's own Redis: nothing is kept on disk, so a restart loses every message.
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_port(self.port, up=True)
 

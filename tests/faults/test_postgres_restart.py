@@ -22,9 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def _env(pg: PrivatePostgres, var_dir: Path) -> dict[str, str]:
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update(
-        DJANGO_SETTINGS_MODULE="dlplatform.settings", DEBUG="0", SECRET_KEY="fault-test-" + "k" * 50,
-        DATABASE_URL=pg.url, CELERY_BROKER_URL="memory://", VAR_DIR=str(var_dir), CONN_MAX_AGE="60",
-        ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0",
+        DJANGO_SETTINGS_MODULE="dlplatform.settings",
+        DEBUG="0",
+        SECRET_KEY="fault-test-" + "k" * 50,
+        DATABASE_URL=pg.url,
+        CELERY_BROKER_URL="memory://",
+        VAR_DIR=str(var_dir),
+        CONN_MAX_AGE="60",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
         SECURE_HSTS_SECONDS="0",
     )
     return env
@@ -49,17 +56,46 @@ def private_pg():
 def test_site_serves_again_after_postgres_restart(private_pg, tmp_path):
     env = _env(private_pg, tmp_path)
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
-    subprocess.run([*manage, "shell", "-c",
-                    "from dlplatform.accounts.services import user_create;"
-                    "user_create(username='kept', password='kept-pass-123')"],
-                   cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [*manage, "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from dlplatform.accounts.services import user_create;"
+            "user_create(username='kept', password='kept-pass-123')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = free_port()
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "dlplatform.wsgi:application", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dlplatform.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -73,16 +109,27 @@ def test_site_serves_again_after_postgres_restart(private_pg, tmp_path):
         private_pg.start()
         deadline = time.monotonic() + 20
         while _status(f"{base}/healthz") != 200:
-            assert time.monotonic() < deadline, "the site did not recover after PostgreSQL came back"
+            assert time.monotonic() < deadline, (
+                "the site did not recover after PostgreSQL came back"
+            )
             time.sleep(0.2)
         after = [_status(f"{base}/healthz") for _ in range(20)]
         assert after == [200] * 20
         assert web.poll() is None, "the web server must not have needed a restart"
         lost = subprocess.run(
-            [*manage, "shell", "-c",
-             "from dlplatform.accounts.models import User;"
-             "print(User.objects.filter(username='kept').count())"],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120,
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from dlplatform.accounts.models import User;"
+                "print(User.objects.filter(username='kept').count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert lost.stdout.strip().splitlines()[-1] == "1"  # what was lost: nothing
     finally:

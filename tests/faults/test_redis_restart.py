@@ -23,9 +23,21 @@ from tests.faults.servers import PrivateRedis
 pytestmark = pytest.mark.django_db(transaction=True)
 JOBS = 3
 TINY_TEXT = {
-    "cell": "gru", "embedding": 8, "hidden": 16, "layers": 1, "dropout": 0.0, "seq_len": 16,
-    "batch_size": 8, "clip": 1.0, "optimizer": "adam", "lr": 0.01, "epochs": 1, "seed": 0,
-    "max_steps": 5, "corpus": "platform", "text": "",
+    "cell": "gru",
+    "embedding": 8,
+    "hidden": 16,
+    "layers": 1,
+    "dropout": 0.0,
+    "seq_len": 16,
+    "batch_size": 8,
+    "clip": 1.0,
+    "optimizer": "adam",
+    "lr": 0.01,
+    "epochs": 1,
+    "seed": 0,
+    "max_steps": 5,
+    "corpus": "platform",
+    "text": "",
 }
 SUBMIT = """
 import json
@@ -47,27 +59,58 @@ def private_redis():
 
 def _env(broker: str) -> dict[str, str]:
     env = _worker_env()
-    env.update(CELERY_BROKER_URL=broker, PLAYGROUND_MAX_ACTIVE_JOBS="10",
-               PLAYGROUND_QUEUED_REQUEUE_S="2", PLAYGROUND_REAP_EVERY_S="2", TORCH_THREADS="1")
+    env.update(
+        CELERY_BROKER_URL=broker,
+        PLAYGROUND_MAX_ACTIVE_JOBS="10",
+        PLAYGROUND_QUEUED_REQUEUE_S="2",
+        PLAYGROUND_REAP_EVERY_S="2",
+        TORCH_THREADS="1",
+    )
     return env
 
 
 def _start_worker_with_beat(env: dict[str, str], log_path: Path) -> WorkerProcess:
     hostname = "redis-restart@localhost"
-    cmd = [sys.executable, "-m", "celery", "-A", "dlplatform", "worker", "-Q", "training,inference",
-           "-c", "1", "-n", hostname, "-B", "-s", str(log_path.parent / "beat-schedule"),
-           "--loglevel", "INFO", "--without-gossip", "--without-mingle"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "dlplatform",
+        "worker",
+        "-Q",
+        "training,inference",
+        "-c",
+        "1",
+        "-n",
+        hostname,
+        "-B",
+        "-s",
+        str(log_path.parent / "beat-schedule"),
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     return WorkerProcess(proc=proc, log_path=log_path, hostname=hostname)
 
 
 def test_jobs_queued_before_a_redis_restart_still_run(private_redis, student, tmp_path):
     env = _env(private_redis.url)
     code = SUBMIT.format(user=student.pk, config=json.dumps(TINY_TEXT), n=JOBS)
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     job_ids = json.loads(out.stdout.strip().splitlines()[-1])
     broker = redis.Redis.from_url(private_redis.url)
     assert broker.llen("training") == JOBS, "the jobs wait in the broker"

@@ -181,8 +181,14 @@ def _worker_env() -> dict[str, str]:
 
 
 def start_worker(
-    tmp_path: Path, queues: str = "training,inference", concurrency: int = 2
+    tmp_path: Path,
+    queues: str = "training,inference",
+    concurrency: int = 2,
+    *,
+    env: dict[str, str] | None = None,
+    beat: bool = False,
 ) -> WorkerProcess:
+    """A real worker subprocess; `env` overrides its environment, `beat` runs the reaper too."""
     import redis
     from django.conf import settings
 
@@ -208,11 +214,13 @@ def start_worker(
         "--without-gossip",
         "--without-mingle",
     ]
+    if beat:
+        cmd += ["-B", "-s", str(tmp_path / "celerybeat-schedule")]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
-            env=_worker_env(),
+            env={**_worker_env(), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

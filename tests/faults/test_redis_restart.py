@@ -12,12 +12,11 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 
-from conftest import ROOT, WorkerProcess, _worker_env, require, stop_worker
+from conftest import ROOT, _worker_env, require, start_worker, stop_worker
 from tests.faults.servers import PrivateRedis
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,36 +68,6 @@ def _env(broker: str) -> dict[str, str]:
     return env
 
 
-def _start_worker_with_beat(env: dict[str, str], log_path: Path) -> WorkerProcess:
-    hostname = "redis-restart@localhost"
-    cmd = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "dlplatform",
-        "worker",
-        "-Q",
-        "training,inference",
-        "-c",
-        "1",
-        "-n",
-        hostname,
-        "-B",
-        "-s",
-        str(log_path.parent / "beat-schedule"),
-        "--loglevel",
-        "INFO",
-        "--without-gossip",
-        "--without-mingle",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    return WorkerProcess(proc=proc, log_path=log_path, hostname=hostname)
-
-
 def test_jobs_queued_before_a_redis_restart_still_run(private_redis, student, tmp_path):
     env = _env(private_redis.url)
     code = SUBMIT.format(user=student.pk, config=json.dumps(TINY_TEXT), n=JOBS)
@@ -122,7 +91,7 @@ def test_jobs_queued_before_a_redis_restart_still_run(private_redis, student, tm
     from playground.models import Job
 
     time.sleep(2)  # the jobs are now older than PLAYGROUND_QUEUED_REQUEUE_S
-    worker = _start_worker_with_beat(env, tmp_path / "worker.log")
+    worker = start_worker(tmp_path, concurrency=1, env=env, beat=True)
     try:
         deadline = time.monotonic() + 150
         while Job.objects.filter(pk__in=job_ids, status__in=Job.FINISHED).count() < JOBS:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .models import AttemptQuestion, AttemptState
+from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt
 
 
@@ -75,15 +75,20 @@ def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:attempt", attempt.pk)
 
 
-@require_GET
-@login_required
-def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+def _current_attempt(request: HttpRequest, pk: int) -> tuple[Attempt, dict]:
+    """The user's own attempt (404 otherwise), graded first if its time ran out, and its view."""
     now = timezone.now()
     attempt = selectors.attempt_for_user(user=request.user, pk=pk)
     attempt = services.attempt_submit_if_overdue(attempt=attempt, now=now)
+    return attempt, present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+
+
+@require_GET
+@login_required
+def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt, data = _current_attempt(request, pk)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
-    data = present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
     context = {"attempt": attempt, "data": data, "config": config}
     return render(request, "quizzes/attempt.html", context)
@@ -100,12 +105,9 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    now = timezone.now()
-    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
-    attempt = services.attempt_submit_if_overdue(attempt=attempt, now=now)
+    attempt, data = _current_attempt(request, pk)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt.pk)
-    data = present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
     context = {
         "attempt": attempt,
         "data": data,

@@ -100,6 +100,7 @@ def main() -> int:
     get = LUA_GET.format(**ctx)
     targets = [
         ("minimal view /ok", "/ok", get),
+        ("home page (signed in)", "/", get),  # the floor: session, user, the shared header
         ("glossary search", "/glossary/?q=convolution", get),
         ("glossary search API", "/api/glossary/terms/?search=lstm", get),
         ("lesson section 7.8", "/learn/7.8/", get),

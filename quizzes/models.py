@@ -274,7 +274,8 @@ class Attempt(models.Model):
         default=AttemptState.IN_PROGRESS,
         db_index=True,
     )
-    marks = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    # Seven decimals keep a third of a mark exact enough for Moodle's statistics (6 digits).
+    marks = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
     max_marks = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     score = models.DecimalField(
         max_digits=7, decimal_places=3, null=True, blank=True, help_text="Percent."
@@ -312,8 +313,8 @@ class AttemptQuestion(models.Model):
     flagged = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
     tries = models.PositiveSmallIntegerField(default=0)
-    fraction = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
-    mark = models.DecimalField(max_digits=9, decimal_places=5, null=True, blank=True)
+    fraction = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
+    mark = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
     feedback = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # Essay grading by an instructor.

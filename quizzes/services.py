@@ -206,11 +206,12 @@ def attempt_flag(
     return item
 
 
+MARK_QUANTUM = Decimal("0.0000001")  # the mark column's 7 decimals
+
+
 def _apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal | None) -> None:
     item.fraction = fraction
-    item.mark = (
-        None if fraction is None else (fraction * item.max_mark).quantize(Decimal("0.00001"))
-    )
+    item.mark = None if fraction is None else (fraction * item.max_mark).quantize(MARK_QUANTUM)
     item.feedback = "\n".join(grade.feedback)
     item.needs_grading = grade.needs_grading
 

@@ -103,13 +103,13 @@ def test_degenerate_inputs_give_none_not_errors():
 
 
 def _golden_quiz(student) -> Quiz:
-    """The Moodle attempts as rows (marks keep 5 decimals, as the mark column does)."""
+    """The Moodle attempts as rows (marks keep 7 decimals, as the mark column does)."""
     quiz = make_quiz([])
     questions = [make_question("truefalse", name=f"Q{i}") for i in range(1, 8)]
     for order, q in enumerate(questions):
         QuizSlot.objects.create(quiz=quiz, question=q, order=order)
     now = timezone.now()
-    for number, row in enumerate(_marks(5), 1):
+    for number, row in enumerate(_marks(7), 1):
         total = sum(Decimal(str(v)) for v in row)
         attempt = Attempt.objects.create(
             user=student,
@@ -134,10 +134,10 @@ def test_golden_figures_from_the_database(student):
     with CaptureQueriesContext(connection) as queries:
         result = quiz_statistics(quiz=quiz)
     assert len(queries) <= 8  # aggregates, not a query (or a row) per attempt
-    # 5 digits: the mark column keeps 5 decimals, so Moodle's 0.3333333 is stored as 0.33333;
-    # the sums themselves are exact (the rel=1e-9 check against the same rounded matrix below).
-    _assert_matches_moodle(result.questions, digits=5)
-    exact = matrix_statistics(_marks(5))
+    # The mark column keeps 7 decimals (Moodle's 0.3333333 exactly), so the database path meets
+    # Moodle's figures to the same 6 digits; the sums are exact (rel=1e-9 against the matrix).
+    _assert_matches_moodle(result.questions, digits=6)
+    exact = matrix_statistics(_marks(7))
     for db, py in zip(result.questions, exact.questions, strict=True):
         for column in COLUMNS:
             assert as_row(db)[column] == pytest.approx(as_row(py)[column], rel=1e-9)

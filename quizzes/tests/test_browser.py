@@ -1,6 +1,7 @@
-"""Headless Chromium against the live server: a timed deferred quiz and an immediate one."""
+"""Headless Chromium against the live server: timed deferred, immediate and interactive quizzes."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -73,4 +74,33 @@ def test_immediate_quiz_check_shows_feedback(page, live_server, student):
     assert (
         page.locator("fieldset.q-numerical .review").count() == 0
     )  # the other question stays open
+    assert page.js_errors == []
+
+
+def test_interactive_quiz_gives_a_hint_then_a_penalised_mark(page, live_server, student):
+    quiz = make_quiz(["single"], behaviour="interactive", max_tries=3)
+    question = quiz.slots.get().question
+    question.hints = ["Which layer has no weights and makes maps smaller?"]
+    question.penalty = Decimal("0.25")
+    question.save()
+    login(page, live_server, student)
+    _start(page, live_server, quiz)
+    single = page.locator("fieldset.q-single")
+
+    page.get_by_role("radio", name="Dropout").check()
+    with page.expect_navigation():
+        single.locator(".check-answer").click()
+    expect(single.locator(".hint")).to_contain_text("makes maps smaller")
+    assert "FEEDBACK-single" not in page.content(), "a wrong try reveals no feedback"
+    assert single.locator(".right-answer").count() == 0, "nor the right answer"
+    assert not single.locator("input").first.is_disabled(), "the question stays open"
+
+    page.get_by_role("radio", name="Pooling").check()
+    with page.expect_navigation():
+        single.locator(".check-answer").click()
+    page.wait_for_selector("fieldset.q-single .review")
+    assert "FEEDBACK-single-right" in single.inner_text()
+    item = Attempt.objects.get(user=student, quiz=quiz).items.get()
+    assert item.locked and item.tries == 2
+    assert float(item.fraction) == pytest.approx(0.75)  # full marks less one 25 % penalty
     assert page.js_errors == []

@@ -75,20 +75,24 @@ def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:attempt", attempt.pk)
 
 
-def _current_attempt(request: HttpRequest, pk: int) -> tuple[Attempt, dict]:
-    """The user's own attempt (404 otherwise), graded first if its time ran out, and its view."""
-    now = timezone.now()
+def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
+    """The user's own attempt (404 otherwise), graded first if its time ran out."""
     attempt = selectors.attempt_for_user(user=request.user, pk=pk)
-    attempt = services.attempt_submit_if_overdue(attempt=attempt, now=now)
-    return attempt, present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+    return services.attempt_submit_if_overdue(attempt=attempt, now=timezone.now())
+
+
+def _present(attempt: Attempt) -> dict:
+    items = selectors.attempt_items(attempt=attempt)
+    return present_attempt(attempt, items, now=timezone.now())
 
 
 @require_GET
 @login_required
 def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt, data = _current_attempt(request, pk)
+    attempt = _current_attempt(request, pk)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
+    data = _present(attempt)
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
     context = {"attempt": attempt, "data": data, "config": config}
     return render(request, "quizzes/attempt.html", context)
@@ -105,9 +109,10 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt, data = _current_attempt(request, pk)
+    attempt = _current_attempt(request, pk)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt.pk)
+    data = _present(attempt)
     context = {
         "attempt": attempt,
         "data": data,

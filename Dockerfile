@@ -10,10 +10,10 @@ COPY lessons ./lessons
 COPY flashcards ./flashcards
 COPY quizzes ./quizzes
 COPY playground ./playground
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 RUN pip install ".[worker]" \
  && SECRET_KEY=build-only STATIC_MANIFEST=1 python manage.py collectstatic --noinput \
  && useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "dlplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "dlplatform.wsgi:application", "--config", "gunicorn.conf.py"]

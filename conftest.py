@@ -88,9 +88,14 @@ def _clear_cache(settings) -> Iterator[None]:
     from django.core.cache import cache
 
     from glossary.linking import forget_local_index
+    from lessons import page_cache
+    from quizzes import question_cache
 
     cache.clear()
-    forget_local_index()  # the in-process copy of the term index follows the shared cache
+    # In-process copies follow the shared cache (and rolled-back rows must not linger in them).
+    forget_local_index()
+    page_cache.forget_local()
+    question_cache.clear()
     yield
 
 

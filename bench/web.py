@@ -2,10 +2,16 @@
 """Web load benchmark: 50 concurrent users against the main pages, each compared to a minimal view.
 
 gunicorn with production settings on loopback, real PostgreSQL and Redis, the content loaded; the
-load generator is wrk (Debian package `wrk`). Prints requests/s and p50/p99 latency per target and
-each page's cost relative to the minimal "ok" view (cost = ok_rps / page_rps).
+load generator is wrk (Debian package `wrk`). Two passes over the same targets:
 
-    .venv/bin/python bench/web.py [--users 50] [--seconds 10] [--workers 4]
+1. capacity: 50 connections that send the next request as soon as the last one is answered. Prints
+   requests/s per target and each page's cost as a ratio to the minimal "ok" view (ok_rps / rps)
+   and to the cheapest signed-in page (the home page: session, user and the shared header only).
+   Latency here is mostly time spent queueing behind the other 49 connections.
+2. latency: 50 users who each wait --think seconds (0.5x to 1.5x, at random) between requests,
+   about 50 requests/s offered in all: p50/p99/max latency per target.
+
+    .venv/bin/python bench/web.py [--users 50] [--seconds 10] [--workers 4] [--think 1.0]
 """
 
 from __future__ import annotations
@@ -28,22 +34,52 @@ from django.test import Client
 from dlplatform.accounts.models import User
 from dlplatform.accounts.services import user_create
 from bench_targets import quiz_targets
-user = User.objects.filter(username='bench').first() or user_create(username='bench', password='bench-pass-123')
-client = Client(); client.force_login(user)
-token = secrets.token_hex(16)
-targets = quiz_targets(user)
-print(json.dumps({'session': client.cookies['sessionid'].value, 'csrf': token, **targets}))
+users = []
+for n in range(USERS):
+    name = f"bench{n}"
+    user = User.objects.filter(username=name).first() or user_create(username=name, password=secrets.token_hex(16))
+    client = Client(); client.force_login(user)
+    users.append({"session": client.cookies["sessionid"].value, **quiz_targets(user)})
+print(json.dumps({"csrf": secrets.token_hex(16), "users": users}))
 """
 
-LUA_POST = """
-wrk.method = "POST"
-wrk.body = [[{body}]]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "sessionid={session}; csrftoken={csrf}"
-wrk.headers["X-CSRFToken"] = "{csrf}"
+# Each request goes out as the next of the signed-in users (their own session and attempt), so
+# that no two connections share a session or an attempt's row lock the way one user never would.
+LUA_USERS = """
+local csrf = "{csrf}"
+local users = {{
+{rows}
+}}
+local i = math.random(#users)
+request = function()
+  i = i % #users + 1
+  local u = users[i]
+  local headers = {{["Cookie"] = "sessionid=" .. u.session .. "; csrftoken=" .. csrf,
+                   ["X-CSRFToken"] = csrf, ["Content-Type"] = "application/json"}}
+  if "{method}" == "POST" then
+    return wrk.format("POST", u.save_url, headers, u.save_body)
+  end
+  return wrk.format("GET", u.{path_key} or "{path}", headers)
+end
 """
-LUA_GET = """
-wrk.headers["Cookie"] = "sessionid={session}; csrftoken={csrf}"
+
+
+def users_script(ctx: dict, *, method: str = "GET", path: str = "", path_key: str = "none") -> str:
+    rows = ",\n".join(
+        "{{session=[[{session}]], attempt_url=[[{attempt_url}]], save_url=[[{save_url}]],"
+        " save_body=[[{save_body}]]}}".format(**u)
+        for u in ctx["users"]
+    )
+    return LUA_USERS.format(
+        csrf=ctx["csrf"], rows=rows, method=method, path=path, path_key=path_key
+    )
+
+
+# wrk calls delay() before each request of a connection: a user's think time, in milliseconds.
+LUA_THINK = """
+function delay()
+  return math.random({low}, {high})
+end
 """
 
 
@@ -79,9 +115,10 @@ def run_wrk(url: str, script: str, users: int, seconds: int) -> dict[str, float]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+([\d.]+\w+)", out).group(1))
     p99 = _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1))
+    peak = _ms(re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+\w+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = int(non2xx.group(1)) if non2xx else 0
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+    return {"rps": rps, "p50": p50, "p99": p99, "max": peak, "errors": errors}
 
 
 def main() -> int:
@@ -89,6 +126,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--latency-seconds", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -96,38 +135,61 @@ def main() -> int:
     env = production_env("dlplatform_bench")
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent)
     prepare(env)
-    ctx = run_script(env, SETUP)
-    get = LUA_GET.format(**ctx)
+    ctx = run_script(env, SETUP.replace("USERS", str(args.users)))
     targets = [
-        ("minimal view /ok", "/ok", get),
-        ("home page (signed in)", "/", get),  # the floor: session, user, the shared header
-        ("glossary search", "/glossary/?q=convolution", get),
-        ("glossary search API", "/api/glossary/terms/?search=lstm", get),
-        ("lesson section 7.8", "/learn/7.8/", get),
-        ("quiz-taking page", ctx["attempt_url"], get),
-        ("answer-save API", ctx["save_url"], LUA_POST.format(body=ctx["save_body"], **ctx)),
+        ("minimal view /ok", "/ok", ""),
+        # The floor of a signed-in page: session, user and the shared header, no query of its own.
+        ("home page (signed in)", "/", users_script(ctx, path="/")),
+        (
+            "glossary search",
+            "/glossary/?q=convolution",
+            users_script(ctx, path="/glossary/?q=convolution"),
+        ),
+        ("glossary search API", "/", users_script(ctx, path="/api/glossary/terms/?search=lstm")),
+        ("lesson section 7.8", "/", users_script(ctx, path="/learn/7.8/")),
+        ("quiz-taking page", "/", users_script(ctx, path_key="attempt_url")),
+        ("answer-save API", "/", users_script(ctx, method="POST")),
     ]
+    think = LUA_THINK.format(low=int(500 * args.think), high=int(1500 * args.think))
     print(
-        f"{args.users} concurrent users, {args.seconds} s per target, gunicorn -w {args.workers}, "
-        f"{os.cpu_count()} CPU cores"
+        f"{args.users} concurrent users, gunicorn -w {args.workers}, {os.cpu_count()} CPU cores; "
+        f"capacity {args.seconds} s and latency {args.latency_seconds} s per target"
     )
     with gunicorn(env, args.workers) as base:
         for _name, path, script in targets:  # warm every worker and cache; not measured
             run_wrk(base + path, script, args.users, 2)
-        results = [
+        capacity = [
             (name, run_wrk(base + path, script, args.users, args.seconds))
             for name, path, script in targets
         ]
-    ok_rps = results[0][1]["rps"]
+        latency = [
+            (name, run_wrk(base + path, script + think, args.users, args.latency_seconds))
+            for name, path, script in targets
+        ]
+    print_capacity(capacity)
     print(
-        f"{'target':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cost x ok':>10} {'non-2xx':>8}"
+        f"\nLatency: {args.users} users, each thinking {args.think:g} s on average between requests"
     )
-    for name, r in results:
+    print(f"{'target':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'non-2xx':>8}")
+    for name, r in latency:
         print(
-            f"{name:<22} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-            f"{ok_rps / r['rps'] if r['rps'] else float('inf'):>10.2f} {r['errors']:>8}"
+            f"{name:<22} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} "
+            f"{r['errors']:>8}"
         )
     return 0
+
+
+def print_capacity(results: list[tuple[str, dict[str, float]]]) -> None:
+    ok_rps, floor_rps = results[0][1]["rps"], results[1][1]["rps"]
+    print("\nCapacity: no think time (p50/p99 here are mostly queueing)")
+    header = f"{'target':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x ok':>7} {'x home':>7}"
+    print(f"{header} {'non-2xx':>8}")
+    for name, r in results:
+        rps = r["rps"] or float("nan")
+        print(
+            f"{name:<22} {r['rps']:>9.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
+            f"{ok_rps / rps:>7.2f} {floor_rps / rps:>7.2f} {r['errors']:>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "dlplatform.urls"
 WSGI_APPLICATION = "dlplatform.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["dlplatform.accounts.backends.UserWithRoleBackend"]
 
 TEMPLATES = [
     {

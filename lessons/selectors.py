@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -83,6 +84,25 @@ def depth_for(user) -> str:
         return Depth.STANDARD
     pref = LessonPreference.objects.filter(user=user).values_list("depth", flat=True).first()
     return pref or Depth.STANDARD
+
+
+def reader_state(user, section: Section) -> tuple[str, bool]:
+    """The reader's preferred overview depth and whether they have read `section`: one query.
+
+    Raw SQL because this runs on every lesson page view and ORM compilation of two subqueries
+    cost more than the query itself.
+    """
+    if not user.is_authenticated:
+        return Depth.STANDARD, False
+    prefs, reads = LessonPreference._meta.db_table, SectionRead._meta.db_table
+    sql = (
+        f'SELECT (SELECT depth FROM "{prefs}" WHERE user_id = %s),'
+        f' EXISTS (SELECT 1 FROM "{reads}" WHERE user_id = %s AND section_id = %s)'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, section.pk])
+        depth, is_read = cursor.fetchone()
+    return depth or Depth.STANDARD, bool(is_read)
 
 
 def has_read(user, section: Section) -> bool:

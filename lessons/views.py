@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .models import Depth, Section
 
 
@@ -26,25 +26,23 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def section(request: HttpRequest, number: str) -> HttpResponse:
-    obj = get_object_or_404(selectors.section_for_page(number))
-    topics = list(obj.topics.all())
-    for topic in topics:
-        topic.playground_href = selectors.playground_url(topic.playground)
-    terms = [(term, selectors.term_url(term.slug)) for term in obj.terms.all()]
+    page = page_cache.section_page(number)
+    if page is None:
+        raise Http404("No such section.")
+    saved_depth, is_read = selectors.reader_state(request.user, page.section)
     requested = request.GET.get("depth")
-    depth = requested if requested in Depth.values else selectors.depth_for(request.user)
-    previous, following = selectors.section_neighbours(obj)
+    depth = requested if requested in Depth.values else saved_depth
     context = {
-        "section": obj,
-        "topics": topics,
-        "terms": terms,
+        "section": page.section,
+        "topics": page.topics,
+        "terms": page.terms,
         "depth": depth,
         "depths": Depth.choices,
-        "is_read": selectors.has_read(request.user, obj),
-        "quiz_url": selectors.quiz_url(obj),
-        "previous": previous,
-        "next": following,
-        "body_version": selectors.body_version(obj),
+        "is_read": is_read,
+        "quiz_url": page.quiz_url,
+        "previous": page.previous,
+        "next": page.following,
+        "body_version": page.body_version,
     }
     return render(request, "lessons/section.html", context)
 

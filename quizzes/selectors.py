@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -51,6 +51,19 @@ def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
     question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
     items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
     return list(items.prefetch_related(Prefetch("question", queryset=question_qs)))
+
+
+def attempt_items_for_display(*, attempt: Attempt) -> list[AttemptQuestion]:
+    """The items with their questions for presenting: one query, questions from question_cache."""
+    from . import question_cache
+
+    items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
+    items = list(items.annotate(question_version=F("question__updated_at")))
+    versions = {item.question_id: item.question_version for item in items}
+    questions = question_cache.questions(versions=versions)
+    for item in items:
+        item.question = questions[item.question_id]
+    return items
 
 
 def attempt_for_user(*, user: Any, pk: int) -> Attempt:

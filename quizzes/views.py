@@ -82,7 +82,7 @@ def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 
 def _present(attempt: Attempt) -> dict:
-    items = selectors.attempt_items(attempt=attempt)
+    items = selectors.attempt_items_for_display(attempt=attempt)
     return present_attempt(attempt, items, now=timezone.now())
 
 

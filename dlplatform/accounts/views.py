@@ -33,7 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data.get("email", ""),
                 password=form.cleaned_data["password1"],
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="dlplatform.accounts.backends.UserWithRoleBackend")
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

@@ -1,9 +1,16 @@
 """The section body is cached per content version: an edit or a new glossary term shows at once."""
 
+import time
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from glossary.models import Term
 from glossary.services import term_index_invalidate
+from lessons import page_cache
+from lessons.models import Topic
 
 
 def _html(client) -> str:
@@ -31,3 +38,32 @@ def test_a_new_glossary_term_is_linked_on_the_next_view(anon_client, course):
     term_index_invalidate()
 
     assert 'data-definition="Newly defined."' in _html(anon_client)
+
+
+def test_a_warm_view_reads_no_lesson_content(student_client, course):
+    url = reverse("lessons:section", args=["9.1"])
+    student_client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = student_client.get(url).content.decode()
+
+    assert course["9.1"].title in html
+    content_tables = ('"lessons_section"', '"lessons_topic"', '"glossary_term"')
+    assert [q["sql"] for q in queries if any(t in q["sql"] for t in content_tables)] == []
+
+
+def test_an_edit_made_by_another_process_shows_within_the_check_interval(
+    anon_client, course, monkeypatch
+):
+    topic = course["9.1"].topics.first()
+    assert "Edited elsewhere" not in _html(anon_client)
+    # Another web process saves the topic: the rows change and it bumps the shared version, but
+    # its signal cannot clear this process's copy.
+    Topic.objects.filter(pk=topic.pk).update(explanation="Edited elsewhere.")
+    cache.set(page_cache.VERSION_KEY, "bumped-by-another-process", None)
+    assert "Edited elsewhere" not in _html(anon_client)  # this process has not looked yet
+
+    later = time.monotonic() + page_cache.CHECK_EVERY_S + 0.1
+    monkeypatch.setattr(page_cache, "monotonic", lambda: later)
+
+    assert "Edited elsewhere." in _html(anon_client)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +24,7 @@ STATUS_BY_CODE = {
     "locked": 409,
     "closed": 409,
     "finished": 409,
+    "conflict": 409,
 }
 
 
@@ -35,7 +36,7 @@ class Refused(APIException):
 
 def _attempt_payload(attempt: Attempt) -> dict:
     now = timezone.now()
-    return present_attempt(attempt, selectors.attempt_items(attempt=attempt), now=now)
+    return present_attempt(attempt, selectors.attempt_items_for_display(attempt=attempt), now=now)
 
 
 class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -87,8 +88,16 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Autosave one answer (refused after the deadline or once the question is locked)."""
         body = s.AnswerRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = self._run(services.attempt_save_answer, body.validated_data)
-        return Response(s.SavedSerializer(_saved(item)).data)
+        try:
+            saved = services.answer_autosave(
+                user_id=request.user.pk,
+                attempt_id=_pk(pk),
+                now=timezone.now(),
+                **body.validated_data,
+            )
+        except services.AttemptError as exc:
+            raise Refused(exc) from None
+        return Response(s.SavedSerializer(saved).data)
 
     @extend_schema(request=s.CheckRequestSerializer, responses=s.ItemSerializer)
     @action(detail=True, methods=["post"])
@@ -131,6 +140,14 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return service(attempt=self.get_object(), now=timezone.now(), **data)
         except services.AttemptError as exc:
             raise Refused(exc) from None
+
+
+def _pk(pk: str | None) -> int:
+    """The attempt id from the URL; anything else is a 404, as get_object() would answer."""
+    value = int(pk) if pk and pk.isdigit() else 0
+    if not 0 < value < 2**63:
+        raise NotFound
+    return value
 
 
 def _saved(item: AttemptQuestion) -> dict:

@@ -1,0 +1,25 @@
+"""Any change to lesson content makes every process rebuild its cached section pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from . import page_cache
+from .models import Chapter, Section, Topic
+
+
+@receiver(post_save, sender=Chapter)
+@receiver(post_save, sender=Section)
+@receiver(post_save, sender=Topic)
+@receiver(post_delete, sender=Chapter)
+@receiver(post_delete, sender=Section)
+@receiver(post_delete, sender=Topic)
+@receiver(m2m_changed, sender=Section.terms.through)
+def content_changed(sender: type, **kwargs: Any) -> None:
+    page_cache.forget_local()
+    # Other processes must not rebuild from rows that are not committed yet.
+    transaction.on_commit(page_cache.bump_version)

@@ -1,0 +1,39 @@
+"""Keep `Question.updated_at` a true version: it changes when any of its parts change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Choice, MatchPair, NumericalAnswer, OrderingItem, Question
+
+
+def _touch(question_id: int | None) -> None:
+    if question_id is not None:
+        Question.objects.filter(pk=question_id).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Choice)
+@receiver(post_save, sender=NumericalAnswer)
+@receiver(post_save, sender=MatchPair)
+@receiver(post_save, sender=OrderingItem)
+@receiver(post_delete, sender=Choice)
+@receiver(post_delete, sender=NumericalAnswer)
+@receiver(post_delete, sender=MatchPair)
+@receiver(post_delete, sender=OrderingItem)
+def part_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    _touch(instance.question_id)
+
+
+@receiver(m2m_changed, sender=Question.terms.through)
+def terms_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        _touch(instance.pk)
+    else:  # term.quiz_questions.add(...): the questions are the other side
+        for pk in kwargs.get("pk_set") or ():
+            _touch(pk)

@@ -9,7 +9,10 @@ load generator is wrk (Debian package `wrk`). Two passes over the same targets:
    and to the cheapest signed-in page (the home page: session, user and the shared header only).
    Latency here is mostly time spent queueing behind the other 49 connections.
 2. latency: 50 users who each wait --think seconds (0.5x to 1.5x, at random) between requests,
-   about 50 requests/s offered in all: p50/p99/max latency per target.
+   about 50 requests/s offered in all: p50/p99/max latency per target. This pass is a Python
+   client (a thread per user, each with its own keep-alive connection): wrk's delay() added up
+   to a second to about 2 % of its requests even against the "ok" view, which this client does
+   not see.
 
     .venv/bin/python bench/web.py [--users 50] [--seconds 10] [--workers 4] [--think 1.0]
 """
@@ -17,12 +20,17 @@ load generator is wrk (Debian package `wrk`). Two passes over the same targets:
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,14 +83,6 @@ def users_script(ctx: dict, *, method: str = "GET", path: str = "", path_key: st
     )
 
 
-# wrk calls delay() before each request of a connection: a user's think time, in milliseconds.
-LUA_THINK = """
-function delay()
-  return math.random({low}, {high})
-end
-"""
-
-
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -121,6 +121,59 @@ def run_wrk(url: str, script: str, users: int, seconds: int) -> dict[str, float]
     return {"rps": rps, "p50": p50, "p99": p99, "max": peak, "errors": errors}
 
 
+def run_users(
+    base: str,
+    ctx: dict,
+    one: Callable[[dict], tuple[str, str, str | None]],
+    seconds: int,
+    think: float,
+) -> dict[str, float]:
+    """Each user: think (0.5x to 1.5x `think` s), send one request, wait for all of it; repeat."""
+    host, port = base.removeprefix("http://").split(":")
+    times: list[float] = []
+    failed: list[int] = []  # statuses of 4xx/5xx answers
+    stop = time.monotonic() + seconds
+
+    def user(u: dict) -> None:
+        rng = random.Random(u["session"])
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {
+            "Cookie": f"sessionid={u['session']}; csrftoken={ctx['csrf']}",
+            "X-CSRFToken": ctx["csrf"],
+            "Content-Type": "application/json",
+        }
+        while True:
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            if time.monotonic() >= stop:
+                break
+            method, path, body = one(u)
+            started = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status >= 400:
+                failed.append(response.status)
+            if response.will_close:
+                conn.close()
+        conn.close()
+
+    threads = [threading.Thread(target=user, args=(u,)) for u in ctx["users"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times.sort()
+    pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
+    return {
+        "rps": len(times) / seconds,
+        "p50": pick(0.5),
+        "p99": pick(0.99),
+        "max": times[-1],
+        "errors": len(failed),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -136,35 +189,44 @@ def main() -> int:
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent)
     prepare(env)
     ctx = run_script(env, SETUP.replace("USERS", str(args.users)))
-    targets = [
-        ("minimal view /ok", "/ok", ""),
+    search = "/glossary/?q=convolution"
+    api = "/api/glossary/terms/?search=lstm"
+    targets = [  # name, its wrk script, and what one user sends for the latency pass
+        ("minimal view /ok", "", lambda u: ("GET", "/ok", None)),
         # The floor of a signed-in page: session, user and the shared header, no query of its own.
-        ("home page (signed in)", "/", users_script(ctx, path="/")),
+        ("home page (signed in)", users_script(ctx, path="/"), lambda u: ("GET", "/", None)),
+        ("glossary search", users_script(ctx, path=search), lambda u: ("GET", search, None)),
+        ("glossary search API", users_script(ctx, path=api), lambda u: ("GET", api, None)),
         (
-            "glossary search",
-            "/glossary/?q=convolution",
-            users_script(ctx, path="/glossary/?q=convolution"),
+            "lesson section 7.8",
+            users_script(ctx, path="/learn/7.8/"),
+            lambda u: ("GET", "/learn/7.8/", None),
         ),
-        ("glossary search API", "/", users_script(ctx, path="/api/glossary/terms/?search=lstm")),
-        ("lesson section 7.8", "/", users_script(ctx, path="/learn/7.8/")),
-        ("quiz-taking page", "/", users_script(ctx, path_key="attempt_url")),
-        ("answer-save API", "/", users_script(ctx, method="POST")),
+        (
+            "quiz-taking page",
+            users_script(ctx, path_key="attempt_url"),
+            lambda u: ("GET", u["attempt_url"], None),
+        ),
+        (
+            "answer-save API",
+            users_script(ctx, method="POST"),
+            lambda u: ("POST", u["save_url"], u["save_body"]),
+        ),
     ]
-    think = LUA_THINK.format(low=int(500 * args.think), high=int(1500 * args.think))
     print(
         f"{args.users} concurrent users, gunicorn -w {args.workers}, {os.cpu_count()} CPU cores; "
         f"capacity {args.seconds} s and latency {args.latency_seconds} s per target"
     )
     with gunicorn(env, args.workers) as base:
-        for _name, path, script in targets:  # warm every worker and cache; not measured
-            run_wrk(base + path, script, args.users, 2)
+        for _name, script, _one in targets:  # warm every worker and cache; not measured
+            run_wrk(base + "/", script, args.users, 2)
         capacity = [
-            (name, run_wrk(base + path, script, args.users, args.seconds))
-            for name, path, script in targets
+            (name, run_wrk(base + "/ok", script, args.users, args.seconds))
+            for name, script, _one in targets
         ]
         latency = [
-            (name, run_wrk(base + path, script + think, args.users, args.latency_seconds))
-            for name, path, script in targets
+            (name, run_users(base, ctx, one, args.latency_seconds, args.think))
+            for name, _script, one in targets
         ]
     print_capacity(capacity)
     print(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -48,9 +50,15 @@ class Term(models.Model):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("glossary:term", args=[self.slug])
+        # Search results and linked text build dozens of these per page: reverse() once.
+        return f"{_term_url_prefix()}{self.slug}/"
 
     @property
     def letter(self) -> str:
         first = self.name[:1].upper()
         return first if first.isalpha() else "#"
+
+
+@cache
+def _term_url_prefix() -> str:
+    return reverse("glossary:term", args=["x"]).removesuffix("x/")

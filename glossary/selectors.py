@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
@@ -53,8 +54,26 @@ def term_search(*, query: str, limit: int) -> list[Term]:
         else:
             ids = list(term_search_simple(query=query).values_list("pk", flat=True)[:limit])
         cache.set(key, ids, SEARCH_CACHE_S)
-    found = term_list().in_bulk(ids)
+    found = _terms_by_pk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+# Search results are terms every student sees alike: each process keeps the rows it has shown
+# until the term index version changes (any term saved or deleted), as link_terms does.
+_shown_terms: dict[str, Any] = {"version": None, "rows": {}}
+
+
+def _terms_by_pk(ids: list[int]) -> dict[int, Term]:
+    from .linking import index_version
+
+    version = index_version()
+    if _shown_terms["version"] != version:
+        _shown_terms.update(version=version, rows={})
+    rows: dict[int, Term] = _shown_terms["rows"]
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        rows.update(term_list().in_bulk(missing))
+    return rows
 
 
 def _search_cache_key(query: str, limit: int) -> str:

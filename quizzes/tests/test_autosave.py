@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import services, services_autosave
 from quizzes.models import Attempt, AttemptState
 
 from .factories import make_quiz
@@ -16,7 +16,7 @@ API = "/api/quizzes"
 
 
 def _save(attempt, item, response):
-    return services.answer_autosave(
+    return services_autosave.answer_autosave(
         user_id=attempt.user_id,
         attempt_id=attempt.pk,
         question_id=item.question_id,
@@ -102,7 +102,7 @@ def test_other_databases_take_the_orm_path_with_the_same_rules(student, other_st
     item.refresh_from_db()
     assert saved.answered and item.response == item.choice_order[0]
     with pytest.raises(services.AttemptError) as refused:
-        services.answer_autosave(
+        services_autosave.answer_autosave(
             user_id=other_student.pk,
             attempt_id=attempt.pk,
             question_id=item.question_id,

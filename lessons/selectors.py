@@ -57,7 +57,7 @@ def course_outline(*, user) -> list[ChapterProgress]:
 
 
 def section_for_page(number: str) -> QuerySet[Section]:
-    """The section with topics and glossary terms in 3 queries (filter, then .get() or 404)."""
+    """The section with its chapter, topics and glossary terms in 3 queries (lessons/page_cache.py)."""
     from glossary.models import Term
 
     terms = Term.objects.only("slug", "name", "abbreviation", "definition").order_by("name")
@@ -79,13 +79,6 @@ def section_neighbours(section: Section) -> tuple[Section | None, Section | None
     return previous, following
 
 
-def depth_for(user) -> str:
-    if not user.is_authenticated:
-        return Depth.STANDARD
-    pref = LessonPreference.objects.filter(user=user).values_list("depth", flat=True).first()
-    return pref or Depth.STANDARD
-
-
 def reader_state(user, section: Section) -> tuple[str, bool]:
     """The reader's preferred overview depth and whether they have read `section`: one query.
 
@@ -105,10 +98,6 @@ def reader_state(user, section: Section) -> tuple[str, bool]:
     return depth or Depth.STANDARD, bool(is_read)
 
 
-def has_read(user, section: Section) -> bool:
-    return user.is_authenticated and SectionRead.objects.filter(user=user, section=section).exists()
-
-
 def playground_url(playground: dict) -> str:
     """The playground experiment that demonstrates a topic, with its options preselected."""
     if not playground:
@@ -126,10 +115,3 @@ def quiz_url(section: Section) -> str:
 
 def term_url(slug: str) -> str:
     return safe_reverse("glossary:term", [slug], f"/glossary/{slug}/")
-
-
-def body_version(section: Section) -> str:
-    """Changes whenever the section's text or the glossary's term links change."""
-    from glossary.linking import index_version
-
-    return f"{section.updated_at.timestamp()}-{index_version()}"

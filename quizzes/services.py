@@ -155,6 +155,22 @@ def _get_item(attempt: Attempt, question_id: int, *, lock: bool = False) -> Atte
     return item
 
 
+def check_unlocked(locked: bool) -> None:
+    if locked:
+        raise AttemptError("This question is locked.", "locked")
+
+
+def _lock_open_item(
+    attempt: Attempt, question_id: int, now: datetime
+) -> tuple[Attempt, AttemptQuestion]:
+    """Inside a transaction: the attempt and its item locked, refused if either is closed."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    check_open(attempt, now)
+    item = _get_item(attempt, question_id, lock=True)
+    check_unlocked(item.locked)
+    return attempt, item
+
+
 def clean_response(kind: str, response: Any) -> Any:
     """Keep only the shape each type expects; oversize or malformed answers are refused."""
     if response is None:
@@ -184,11 +200,7 @@ def attempt_save_answer(
 ) -> AttemptQuestion:
     """Autosave: refused once the deadline passed, the attempt ended or the question locked."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        check_open(attempt, now)
-        item = _get_item(attempt, question_id, lock=True)
-        if item.locked:
-            raise AttemptError("This question is locked.", "locked")
+        _attempt, item = _lock_open_item(attempt, question_id, now)
         item.response = clean_response(item.question.type, response)
         item.answered_at = now
         item.save(update_fields=["response", "answered_at"])
@@ -227,11 +239,7 @@ def attempt_check_answer(
     if response is not None:
         attempt_save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        check_open(attempt, now)
-        item = _get_item(attempt, question_id, lock=True)
-        if item.locked:
-            raise AttemptError("This question is locked.", "locked")
+        attempt, item = _lock_open_item(attempt, question_id, now)
         if not item.answered:
             raise AttemptError("Answer the question before checking it.", "invalid")
         _grade_check(item, attempt.quiz)

@@ -10,7 +10,13 @@ from typing import Any
 from django.db import connection
 
 from .models import Attempt, AttemptQuestion, AttemptState, Question
-from .services import AttemptError, attempt_save_answer, check_open, clean_response
+from .services import (
+    AttemptError,
+    attempt_save_answer,
+    check_open,
+    check_unlocked,
+    clean_response,
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,7 @@ def _raise_if_refused(row: tuple | None, params: dict[str, Any]) -> None:
         raise AttemptError(message, "not_found")
     _kind, state, deadline, locked = row
     check_open(Attempt(state=state, deadline=deadline), params["now"])
-    if locked:
-        raise AttemptError("This question is locked.", "locked")
+    check_unlocked(locked)
 
 
 def answer_autosave(

@@ -53,7 +53,16 @@ class TermLinkSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class ItemResultSerializer(serializers.Serializer):
+class OmitMissing(serializers.Serializer):
+    """Keys the presenter left out stay out, even for fields that allow null (DRF would
+    otherwise send them as null)."""
+
+    def to_representation(self, instance: dict) -> dict:
+        data = super().to_representation(instance)
+        return {key: value for key, value in data.items() if key in instance}
+
+
+class ItemResultSerializer(OmitMissing):
     """Each field but max_mark is present only when its review option shows it now."""
 
     max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -73,7 +82,7 @@ class ItemResultSerializer(serializers.Serializer):
     section_number = serializers.CharField(allow_null=True, required=False)
 
 
-class ItemSerializer(serializers.Serializer):
+class ItemSerializer(OmitMissing):
     id = serializers.IntegerField()
     question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     number = serializers.IntegerField()
@@ -100,7 +109,7 @@ class ItemSerializer(serializers.Serializer):
     correct_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
-class AttemptSerializer(serializers.Serializer):
+class AttemptSerializer(OmitMissing):
     id = serializers.IntegerField()
     quiz_id = serializers.IntegerField()
     quiz_title = serializers.CharField()

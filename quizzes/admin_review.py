@@ -18,7 +18,14 @@ TIME_KEYS = {
     ReviewTime.AFTER_CLOSE: "closed",
 }
 MODEL_FIELDS = [review.field_name(option) for option in review.OPTIONS]
-DEPENDS_HELP = "Needs “The attempt” at the same time (as in Moodle)."
+DEPENDS_NOTE = (
+    "Whether correct, specific and general feedback and the right answer need “The attempt”"
+    " at the same time (as in Moodle)."
+)
+DURING_NOTE = (
+    " During the attempt they apply to questions already checked (immediate and interactive"
+    " behaviours); the student always sees their own answers and never the overall feedback."
+)
 
 
 def checkbox_name(option: str, when: ReviewTime) -> str:
@@ -27,13 +34,11 @@ def checkbox_name(option: str, when: ReviewTime) -> str:
 
 def _checkbox(option: str, when: ReviewTime) -> forms.BooleanField:
     forced = review.FORCED_DURING.get(option) if when == ReviewTime.DURING else None
-    depends = option not in ("attempt", "marks", "overall_feedback")
     return forms.BooleanField(
         label=review.OPTION_LABELS[option],
         required=False,
         disabled=forced is not None,
         initial=forced,
-        help_text=DEPENDS_HELP if depends else "",
     )
 
 
@@ -84,7 +89,10 @@ def review_fieldsets(fields: list[str]) -> list[tuple[str | None, dict[str, Any]
     groups = [
         (
             f"Review options: {when.label.lower()}",
-            {"fields": [checkbox_name(option, when) for option in review.OPTIONS]},
+            {
+                "fields": [checkbox_name(option, when) for option in review.OPTIONS],
+                "description": DEPENDS_NOTE + (DURING_NOTE if when == ReviewTime.DURING else ""),
+            },
         )
         for when in review.TIMES
     ]

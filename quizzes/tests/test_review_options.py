@@ -260,3 +260,48 @@ def test_migration_maps_the_old_setting():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# --- the admin ----------------------------------------------------------------------------------
+@pytest.fixture
+def admin_client(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
+    client.force_login(user)
+    return client
+
+
+def test_admin_edits_the_matrix_as_checkboxes_grouped_by_time(admin_client):
+    quiz = make_quiz(["single"])
+    html = admin_client.get(f"/admin/quizzes/quiz/{quiz.pk}/change/").content.decode()
+    for heading in ("during the attempt", "immediately after", "later, while", "after the quiz"):
+        assert f"Review options: {heading}" in html
+    assert 'type="checkbox" name="review__right_answer__closed"' in html
+    assert "review_right_answer" not in html.replace("review__right_answer", "")  # no integers
+    data = {
+        "title": "Edited",
+        "attempts_allowed": 0,
+        "grading_method": "highest",
+        "behaviour": "deferred",
+        "max_tries": 3,
+        "pass_mark": "50",
+        "feedback_bands": "[]",
+        "draw_count": 0,
+        "draw_tags": "[]",
+        "is_published": "on",
+        "slots-TOTAL_FORMS": 0,
+        "slots-INITIAL_FORMS": 0,
+        "review__attempt__open": "on",
+        "review__marks__closed": "on",
+        "review__right_answer__closed": "on",
+        "review__overall_feedback__during": "on",  # disabled: Moodle never shows it during
+    }
+    resp = admin_client.post(f"/admin/quizzes/quiz/{quiz.pk}/change/", data)
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    quiz.refresh_from_db()
+    assert quiz.title == "Edited"
+    assert quiz.review_attempt == ReviewTime.DURING | ReviewTime.LATER_WHILE_OPEN  # forced on
+    assert quiz.review_marks == quiz.review_right_answer == ReviewTime.AFTER_CLOSE
+    assert quiz.review_overall_feedback == 0
+    assert quiz.review_correctness == quiz.review_general_feedback == 0

@@ -70,6 +70,26 @@ def field_name(option: str) -> str:
     return f"review_{option}"
 
 
+TIME_NAMES = {t.name.lower(): t for t in TIMES}  # during, immediately_after, ...
+
+
+def masks_from_names(spec: dict) -> dict[str, int]:
+    """`{"right_answer": ["after_close"], "marks": []}` (bundled YAML) -> model field values;
+    options not named keep their defaults. ValueError names what is wrong."""
+    if not isinstance(spec, dict):
+        raise ValueError("`review:` must map options to lists of times")
+    values = {}
+    for option, times in spec.items():
+        if option not in OPTION_LABELS:
+            raise ValueError(f"unknown review option {option!r}; use one of {list(OPTIONS)}")
+        if not isinstance(times, list) or not all(
+            isinstance(t, str) and t in TIME_NAMES for t in times
+        ):
+            raise ValueError(f"review {option!r}: a list of times from {list(TIME_NAMES)}")
+        values[field_name(option)] = sum({int(TIME_NAMES[t]) for t in times})
+    return values
+
+
 @dataclass(frozen=True)
 class ReviewOptions:
     attempt: bool = False

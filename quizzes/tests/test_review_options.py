@@ -305,3 +305,22 @@ def test_admin_edits_the_matrix_as_checkboxes_grouped_by_time(admin_client):
     assert quiz.review_marks == quiz.review_right_answer == ReviewTime.AFTER_CLOSE
     assert quiz.review_overall_feedback == 0
     assert quiz.review_correctness == quiz.review_general_feedback == 0
+
+
+# --- bundled YAML ---------------------------------------------------------------------------------
+def test_bank_yaml_may_set_review_options():
+    from pathlib import Path
+
+    from quizzes.content import BankError, _quiz_values
+
+    from .factories import make_section
+
+    section, path = make_section(), Path("9.9.yaml")
+    block = {"review": {"right_answer": ["after_close"], "general_feedback": []}}
+    values = _quiz_values(path, block, section)
+    assert values["review_right_answer"] == 0x00010 and values["review_general_feedback"] == 0
+    assert "review_marks" not in values  # not named: what the admin set stays
+    assert not any(k.startswith("review_") for k in _quiz_values(path, {}, section))
+    for bad in ({"right_answers": []}, {"marks": ["soon"]}, {"marks": [["during"]]}, ["marks"]):
+        with pytest.raises(BankError, match="9.9.yaml"):
+            _quiz_values(path, {"review": bad}, section)

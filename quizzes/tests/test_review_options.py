@@ -164,8 +164,11 @@ def _walk_finished(client, student, when, masks: dict[str, int], shown) -> None:
     html = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     _check_html(html, shown, "result page")
     assert ('id="score"' in html) is shown["marks"]
-    history = client.get(reverse("quizzes:history")).content.decode()
-    assert ("100.0%" in history) is shown["marks"], "history"
+    for page in (reverse("quizzes:history"), reverse("quizzes:progress")):
+        html = client.get(page).content.decode()
+        assert ("100.0%" in html) is shown["marks"], page
+    html = client.get(reverse("quizzes:quiz", args=[attempt.quiz_id])).content.decode()
+    assert ("Your grade" in html) is shown["marks"] and ("100.0%" in html) is shown["marks"]
 
 
 @pytest.mark.parametrize("when", TIMES, ids=lambda t: t.name.lower())

@@ -12,7 +12,6 @@ PORT="${PORT:-8000}"
 VAR_DIR="${VAR_DIR:-var}"
 VAR_DIR="$(mkdir -p "$VAR_DIR" && cd "$VAR_DIR" && pwd)"
 export VAR_DIR
-MNIST_DIR="${MNIST_DIR:-../shared/data/mnist}"
 
 pids=()
 stop_db=0
@@ -37,16 +36,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 "$PY" manage.py migrate --noinput -v 0
-if ! "$PY" manage.py playground_data status | grep -q ": ready"; then
-  if [ -d "$MNIST_DIR" ]; then
-    echo "Installing the MNIST digits from $MNIST_DIR ..."
-    "$PY" manage.py playground_data install --from "$MNIST_DIR" | head -n 1 || true
-  else
-    echo "Downloading MNIST (11 MB, checked by md5) ..."
-    "$PY" manage.py playground_data download --timeout 20 >/dev/null 2>&1 && echo "MNIST installed." ||
-      echo "MNIST is not installed (no $MNIST_DIR and no network); digit runs wait for it: make mnist"
-  fi
-fi
+./scripts/mnist.sh
 "$PY" manage.py load_content
 if [ "$DEBUG" = "1" ] || [ "${DEMO_USERS:-0}" = "1" ]; then
   "$PY" manage.py create_demo_users

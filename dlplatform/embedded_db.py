@@ -85,8 +85,11 @@ def start(data_dir: Path | None = None, database: str = DEFAULT_DATABASE) -> str
     data_dir = Path(data_dir or default_data_dir()).resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     if not running(data_dir):
+        library = _library()
+        # The library keeps one handle per folder per process; after a stop it would be stale.
+        library.PostgresServer._instances.pop(data_dir, None)
         # cleanup_mode=None: the server outlives this process; `stop` ends it.
-        _library().get_server(data_dir, cleanup_mode=None)
+        library.get_server(data_dir, cleanup_mode=None)
     _prepare(data_dir, database)
     return url_for(data_dir, database)
 

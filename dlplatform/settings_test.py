@@ -14,6 +14,7 @@ cache) and Celery's filesystem transport in a private VAR_DIR (the `makerun` lan
 
 import atexit
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -49,7 +50,9 @@ if not os.environ.get("DATABASE_URL"):
     # In os.environ, so that the worker subprocesses use the same server without probing again.
     os.environ["DATABASE_URL"] = _database_url()
 if MAKERUN:
-    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="dlp-makerun-"))
+    if not os.environ.get("VAR_DIR"):  # the worker subprocesses inherit this one
+        os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="dlp-makerun-")
+        atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
     os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
     os.environ.setdefault("REDIS_URL", "")
 else:

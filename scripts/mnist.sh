@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 MNIST_DIR="${MNIST_DIR:-../shared/data/mnist}"
 
-if "$PY" manage.py playground_data status | grep -q ": ready"; then
+# grep without -q reads every line: an early exit would break the command's pipe.
+if "$PY" manage.py playground_data status | grep ": ready" >/dev/null; then
   exit 0
 fi
 if [ -d "$MNIST_DIR" ]; then
   echo "Installing the MNIST digits from $MNIST_DIR ..."
-  "$PY" manage.py playground_data install --from "$MNIST_DIR" | head -n 1
+  "$PY" manage.py playground_data install --from "$MNIST_DIR" >/dev/null
+  echo "Installed the MNIST digits."
 elif "$PY" manage.py playground_data download --timeout "${MNIST_TIMEOUT_S:-20}" >/dev/null 2>&1; then
   echo "Downloaded the MNIST digits (checked by md5)."
 else

@@ -28,16 +28,36 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
 
+fresh_db=0
 if [ -z "${DATABASE_URL:-}" ]; then
   # The embedded PostgreSQL: created on the first run, started (or found running) on the next.
+  [ -f "$VAR_DIR/pg/PG_VERSION" ] || fresh_db=1
   "$PY" -m dlplatform.embedded_db status --data "$VAR_DIR/pg" || stop_db=1
   DATABASE_URL="$("$PY" -m dlplatform.embedded_db start --data "$VAR_DIR/pg")"
   export DATABASE_URL
 fi
+# What this database already holds, so that a second run skips what has not changed.
+stamps="$VAR_DIR/stamps/$(printf %s "$DATABASE_URL" | sha1sum | cut -c1-12)"
+if [ "$fresh_db" = 1 ]; then rm -rf "$stamps"; fi
+mkdir -p "$stamps"
 
+echo "Migrating the database ..."
 "$PY" manage.py migrate --noinput -v 0
-./scripts/mnist.sh
-"$PY" manage.py load_content
+if [ ! -f "${PLAYGROUND_DATA_DIR:-$VAR_DIR/data}/mnist/t10k-labels-idx1-ubyte.gz" ]; then
+  ./scripts/mnist.sh  # the web pages check the files' md5 before offering a run
+fi
+content="$(find glossary/content lessons/content quizzes/content ./*/content.py \
+  -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)"
+terms="$("$PY" -c 'import os, psycopg
+url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+print(psycopg.connect(url).execute("SELECT count(*) FROM glossary_term").fetchone()[0])' 2>/dev/null || echo 0)"
+if [ "$terms" != 0 ] && [ "$(cat "$stamps/content" 2>/dev/null || true)" = "$content" ]; then
+  echo "The study content is unchanged since the last run: not reloaded."
+else
+  echo "Loading the study content ..."
+  "$PY" manage.py load_content
+  echo "$content" > "$stamps/content"
+fi
 if [ "$DEBUG" = "1" ] || [ "${DEMO_USERS:-0}" = "1" ]; then
   "$PY" manage.py create_demo_users
 fi

@@ -114,7 +114,8 @@ def _ctrl_c(proc: subprocess.Popen, log: Path, pgdata: Path) -> None:
     """Ctrl-C, as a person would: the script stops the server, both workers and PostgreSQL."""
     from dlplatform import embedded_db
 
-    os.killpg(proc.pid, signal.SIGINT)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
     try:
         proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -180,6 +181,7 @@ def test_make_run_twice_from_a_fresh_clone_on_embedded_defaults(tmp_path):
         assert time.monotonic() - began < 60, "a second run starts in under a minute"
         text = log.read_text()
         assert "PostgreSQL started in" in text and "Installing the MNIST digits from" in text
+        assert "study content is unchanged since the last run" in text
         s = _login(base, "student", "demo-student-pass")
         job = _wait_job(base, s, _submit_tiny_job(base, s), timeout=150)
         assert job["status"] == "succeeded", job

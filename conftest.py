@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -21,6 +22,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """`makerun` tests run only in their lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
+    lane = os.environ.get("DLP_TEST_STACK", "") == "makerun"
+    keep, drop = [], []
+    for item in items:
+        (keep if (item.get_closest_marker("makerun") is not None) == lane else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def require(condition: bool, reason: str) -> None:
@@ -172,7 +184,9 @@ def _worker_env() -> dict[str, str]:
     from django.db import connection
 
     db = connection.settings_dict
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    # HOST is a folder for the embedded server's unix socket: quoted, it fits in the URL's host.
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    url = f"postgres://{db['USER'] or 'postgres'}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="dlplatform.settings_test",
@@ -194,11 +208,8 @@ def start_worker(
     beat: bool = False,
 ) -> WorkerProcess:
     """A real worker subprocess; `env` overrides its environment, `beat` runs the reaper too."""
-    import redis
-    from django.conf import settings
-
-    # A private, empty broker database for this worker: no task of an earlier test is replayed.
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    # A private, empty broker for this worker: no task of an earlier test is replayed.
+    _empty_broker()
     hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log_path = tmp_path / f"worker-{hostname.split('@')[0]}.log"
     cmd = [
@@ -253,9 +264,25 @@ def stop_worker(worker: WorkerProcess) -> None:
             worker.kill()
 
 
+def _empty_broker() -> None:
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        for message in folder.glob("*.msg"):
+            message.unlink(missing_ok=True)
+        return
+    import redis
+
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
-    require(shutil.which("redis-server") is not None or _redis_up(), "Redis is not installed")
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        require(shutil.which("redis-server") is not None or _redis_up(), "Redis is not installed")
     worker = start_worker(tmp_path)
     yield worker
     stop_worker(worker)

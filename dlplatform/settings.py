@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop and production comes from the environment through
 `dlplatform.env.Env`. With no environment at all (and DEBUG=1) the platform runs on embedded
-defaults: SQLite and Celery's filesystem transport under var/.
+defaults: the embedded PostgreSQL (`dlplatform/embedded_db.py`) and Celery's filesystem transport
+under var/.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .embedded_db import url_for
 from .env import Env
 
 env = Env()
@@ -86,40 +88,37 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# PostgreSQL everywhere. Unset, DATABASE_URL names the embedded server of `make run` (var/pg, a
+# unix socket; `python -m dlplatform.embedded_db start` starts it): computing it starts nothing.
+DATABASE_URL = env.str("DATABASE_URL", "") or url_for(VAR_DIR / "pg")
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=env.int("CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL and IMMEDIATE transactions let the web process and the worker share one file.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
 if env.str("TEST_DB_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits, cached selectors) ---------------------------------------------------
+# --- Cache (rate limits, cached selectors, content versions, sessions' read copy) ---------------
 REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-    # Sessions read from Redis, written through to the database: one query less per request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    # One machine without Redis (`make run`): files that every process shares, with atomic
+    # add/incr, so rate limits and versions behave as they do on Redis.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "dlplatform.filecache.LockedFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions read from the cache, written through to the database: one query less per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -97,9 +97,8 @@ def load(*, stdout: TextIO, directory: Path | None = None) -> str:
         _link_related(entries, terms)
         term_refresh_search_vectors(slugs=list(terms))
     term_index_invalidate()
-    summary = f"glossary: {len(entries)} terms from {len(paths)} files ({_fmt(counts)})"
-    stdout.write(summary + "\n")
-    return summary
+    # load_content prints the summary line (once); this loader has no per-file lines of its own.
+    return f"glossary: {len(entries)} terms from {len(paths)} files ({_fmt(counts)})"
 
 
 def _link_related(entries: list[tuple[Path, dict[str, Any]]], terms: dict[str, Term]) -> None:

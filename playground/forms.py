@@ -15,7 +15,7 @@ from . import conf, datasets
 from .training import config as C
 from .training.corpus import platform_text
 from .training.estimate import Estimate, ShapeError, cnn_estimate, text_estimate
-from .training.files import INSTALL_HINT, LABELS
+from .training.files import LABELS
 
 MAX_BLOCKS = 24
 # Per block type: field -> (kind, low, high) or a tuple of allowed strings.
@@ -171,7 +171,7 @@ class CnnForm(RunForm):
         super().__init__(*args, **kwargs)
         ready = datasets.available()
         self.fields["dataset"].choices = [
-            (name, label if name in ready else f"{label} - not installed: {INSTALL_HINT}")
+            (name, label if name in ready else f"{label} - not installed yet")
             for name, label in LABELS.items()
         ]
 
@@ -197,7 +197,9 @@ class CnnForm(RunForm):
         name = self.cleaned_data["dataset"]
         missing = datasets.problems(name)
         if missing:
-            raise forms.ValidationError(f"{LABELS[name]} is not installed: {missing[0]}")
+            raise forms.ValidationError(
+                f"{LABELS[name]}: the digits data set is not installed yet; ask your instructor."
+            )
         return name
 
     def clean(self) -> dict[str, Any]:

@@ -83,6 +83,7 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 429
     context = {"form": form, "kind": kind, "presets": CNN_PRESETS}
+    context["digits_ready"] = bool(datasets.available())
     return render(request, "playground/new.html", context, status=status)
 
 

@@ -12,7 +12,6 @@ from django.db import connection
 from .models import Attempt, AttemptQuestion, AttemptState, Question
 from .services import (
     AttemptError,
-    attempt_save_answer,
     check_open,
     check_unlocked,
     clean_response,
@@ -62,17 +61,9 @@ def answer_autosave(
 ) -> SavedAnswer:
     """Autosave from the API: one read and one guarded UPDATE, the busiest write of a quiz.
 
-    The rules of attempt_save_answer (which other databases than PostgreSQL use), without
-    loading the attempt and item as objects or holding a transaction across statements.
+    The rules of attempt_save_answer, without loading the attempt and item as objects or holding
+    a transaction across statements.
     """
-    if connection.vendor != "postgresql":
-        attempt = Attempt.objects.filter(pk=attempt_id, user_id=user_id).first()
-        if attempt is None:
-            raise AttemptError("No such attempt.", "not_found")
-        item = attempt_save_answer(
-            attempt=attempt, question_id=question_id, response=response, now=now
-        )
-        return SavedAnswer(question_id, item.answered, item.flagged)
     params = {"attempt": attempt_id, "user": user_id, "question": question_id, "now": now}
     params["in_progress"] = AttemptState.IN_PROGRESS
     read, write = _autosave_sql()

@@ -49,6 +49,30 @@ def test_debug_runs_without_secret_on_embedded_defaults(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_without_database_url_the_default_is_the_embedded_postgresql(tmp_path):
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'])"
+    env = {"DEBUG": "1", "VAR_DIR": str(tmp_path)}
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    clean.update(env, DJANGO_SETTINGS_MODULE="dlplatform.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", str(tmp_path / "pg")], (
+        result.stderr
+    )
+    assert not (tmp_path / "pg").exists(), "reading the settings starts no server"
+
+
+def test_sqlite_is_refused():
+    result = _manage("check", env={"DEBUG": "1", "DATABASE_URL": "sqlite:///db.sqlite3"})
+    assert result.returncode != 0 and "must name a PostgreSQL database" in result.stderr
+
+
 def test_web_process_never_imports_torch():
     code = (
         "import django, sys; django.setup();"

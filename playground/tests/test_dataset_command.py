@@ -30,7 +30,7 @@ def test_install_from_folder_then_ready(empty_data):
     out = _run("install", "--from", str(SHARED_MNIST))
     assert "Installed t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz" in out
     assert "MNIST 10k (official test set, seeded 8k/2k split): ready" in out
-    assert "MNIST (60k train / 10k test): not available" in out and "playground_data" in out
+    assert "MNIST (60k train / 10k test): not available" in out and "make mnist" in out
 
 
 def test_corrupt_file_is_refused_and_nothing_installed(empty_data):
@@ -50,10 +50,7 @@ def test_corrupt_installed_file_is_reported_by_status_and_training(empty_data):
     _run("install", "--from", str(SHARED_MNIST))
     target = empty_data / "data" / "mnist" / NAMES[1]
     target.write_bytes(target.read_bytes()[:-10])
-    assert (
-        "is corrupt (checksum mismatch). Reinstall it: python manage.py playground_data install"
-        in _run("status")
-    )
+    assert "is corrupt (checksum mismatch). Reinstall it: make mnist" in _run("status")
     from playground.training.data import DatasetError, load_mnist
 
     with pytest.raises(DatasetError, match="corrupt"):

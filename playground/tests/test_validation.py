@@ -116,7 +116,7 @@ def test_missing_dataset_says_what_to_run(settings, tmp_path):
     settings.PLAYGROUND_DATA_DIR = tmp_path
     form = CnnForm(cnn_data())
     assert not form.is_valid()
-    assert "playground_data install --from" in form.errors["dataset"][0]
+    assert "not installed yet; ask your instructor" in form.errors["dataset"][0]
     assert "MNIST (60k" in CnnForm(cnn_data(dataset="mnist")).errors["dataset"][0]
 
 

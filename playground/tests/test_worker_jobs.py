@@ -39,7 +39,7 @@ def test_missing_dataset_fails_the_job_saying_what_to_run(celery_worker, student
     wait_for(lambda: _finished(job), timeout=60, message="the job to fail")
     assert job.status == "failed"
     assert "train-images-idx3-ubyte.gz is not installed" in job.failure_reason
-    assert "python manage.py playground_data install --from DIR" in job.failure_reason
+    assert "make mnist" in job.failure_reason
 
 
 def test_tiny_lstm_job_runs_to_completion(celery_worker, student):

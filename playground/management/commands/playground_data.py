@@ -22,10 +22,15 @@ class Command(BaseCommand):
         inst.add_argument(
             "--from", dest="source", required=True, help="Folder with *-idx?-ubyte.gz files."
         )
-        sub.add_parser("download", help="Download the four official files (needs network).")
+        down = sub.add_parser("download", help="Download the four official files (needs network).")
+        down.add_argument(
+            "--timeout", type=float, default=60, help="Seconds to wait for each mirror's answer."
+        )
         sub.add_parser("status", help="Say which datasets are installed and usable.")
 
-    def handle(self, *args: Any, action: str, source: str = "", **options: Any) -> None:
+    def handle(
+        self, *args: Any, action: str, source: str = "", timeout: float = 60, **options: Any
+    ) -> None:
         try:
             if action == "install":
                 names = datasets.install(source=Path(source))
@@ -33,7 +38,7 @@ class Command(BaseCommand):
                     self.style.SUCCESS(f"Installed {', '.join(names)} in {datasets.root()}")
                 )
             elif action == "download":
-                names = datasets.download()
+                names = datasets.download(timeout_s=timeout)
                 self.stdout.write(
                     self.style.SUCCESS(f"Downloaded {', '.join(names)} to {datasets.root()}")
                 )

@@ -1,0 +1,45 @@
+"""The cache of `make run` without Redis: add and incr are atomic across processes, as on Redis."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+
+from dlplatform.filecache import LockedFileBasedCache
+
+
+def _cache(folder) -> LockedFileBasedCache:
+    return LockedFileBasedCache(str(folder), {})
+
+
+def _count(folder, n: int) -> None:
+    cache = _cache(folder)
+    for _ in range(n):
+        cache.incr("hits")
+
+
+def test_incr_from_several_processes_loses_no_count(tmp_path):
+    _cache(tmp_path).set("hits", 0, timeout=60)
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_count, args=(tmp_path, 50)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert _cache(tmp_path).get("hits") == 200
+
+
+def test_add_is_once_and_incr_keeps_the_expiry(tmp_path):
+    cache = _cache(tmp_path)
+    assert cache.add("window", 0, timeout=1) is True
+    assert cache.add("window", 5, timeout=60) is False
+    assert cache.incr("window") == 1 and cache.incr("window", 2) == 3
+    time.sleep(1.2)
+    assert cache.get("window") is None, "incr must not extend the key's life"
+    with pytest.raises(ValueError):
+        cache.incr("window")
+    with pytest.raises(ValueError):
+        cache.incr("never-set")

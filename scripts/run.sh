@@ -35,5 +35,14 @@ $BIN/celery -A dlplatform worker -Q training -c 1 -n "training@%h" -B \
   -s "$VAR_DIR/celerybeat-schedule" --loglevel INFO & pids+=($!)
 $BIN/celery -A dlplatform worker -Q inference -c 1 -n "inference@%h" --loglevel INFO & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server and the workers)"
+if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
+  if [ "$DEBUG" = "1" ]; then
+    echo "E-mail (password-reset links) is not sent: each message is a file in $VAR_DIR/mail/"
+  else
+    echo "E-mail goes to the SMTP server on localhost:25 (set EMAIL_URL or EMAIL_HOST to change)"
+  fi
+else
+  echo "E-mail goes out by SMTP (EMAIL_URL / EMAIL_HOST)"
+fi
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload & pids+=($!)
 wait -n "${pids[@]}"

@@ -9,6 +9,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+# No socket address (a request built in process, e.g. force_login): one shared, valid address,
+# since django-axes stores it in an IP address column.
+UNKNOWN = "0.0.0.0"
+
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address: the one place the site (and django-axes) decides it.
@@ -18,7 +22,7 @@ def client_ip(request: HttpRequest) -> str:
     address it received from, so the entry that many places from the right is the one our
     outermost proxy saw; anything to its left is the client's own and is ignored.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = _valid(request.META.get("REMOTE_ADDR", "")) or UNKNOWN
     if not settings.BEHIND_TLS_PROXY:
         return remote
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -26,10 +30,14 @@ def client_ip(request: HttpRequest) -> str:
     count = max(1, settings.TRUSTED_PROXY_COUNT)
     if len(hops) < count:
         return remote  # the request did not come through every proxy: trust only the socket
+    return _valid(hops[-count]) or remote
+
+
+def _valid(address: str) -> str:
     try:
-        return str(ipaddress.ip_address(hops[-count]))
+        return str(ipaddress.ip_address(address))
     except ValueError:
-        return remote
+        return ""
 
 
 def hit(*, key: str, limit: int, window_s: int) -> bool:

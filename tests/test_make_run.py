@@ -114,6 +114,7 @@ def test_make_run_serves_pages_and_runs_a_job_on_embedded_defaults(tmp_path):
         _wait_for_http(f"{base}/healthz", proc, log, timeout=240)
         text = log.read_text()
         assert "student" in text and "demo-student-pass" in text, "demo credentials are printed"
+        assert f"{tmp_path / 'var'}/mail/" in text, "where password-reset mail goes is printed"
         assert (tmp_path / "var" / "db.sqlite3").exists(), "SQLite under VAR_DIR is the default"
         assert requests.get(f"{base}/glossary/", timeout=10).status_code == 200
         assert requests.get(f"{base}/learn/", timeout=10).status_code == 200

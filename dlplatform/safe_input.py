@@ -74,7 +74,7 @@ def nul_problem(request: HttpRequest) -> str | None:
             return "A form field contains a NUL character."
     elif content_type == "application/json" or content_type.endswith("+json"):
         body = request.body
-        if b"\x00" in body or _JSON_NUL.search(body):
+        if b"\x00" in body or (b"\\u0000" in body and _JSON_NUL.search(body)):
             return "A JSON string contains a NUL character (\\u0000)."
     return None
 

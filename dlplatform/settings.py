@@ -8,13 +8,14 @@ under var/.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .embedded_db import url_for
-from .env import Env
+from .env import Env, email_settings
 
 env = Env()
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "dlplatform",
     "dlplatform.accounts",
     "glossary",
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL in a path, query or field is a 400 here, before any view or query sees it.
+    "dlplatform.safe_input.NulGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,12 +68,17 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dlplatform.urls"
 WSGI_APPLICATION = "dlplatform.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["dlplatform.accounts.backends.UserWithRoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "dlplatform.accounts.backends.UserWithRoleBackend",
+]
 
 TEMPLATES = [
     {
@@ -130,6 +139,44 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 3 * 3600)
+
+# Log-in throttling (django-axes): failed attempts only, counted per account and per client
+# address independently; a success resets them. A class behind one NAT logs in freely, and one
+# account tried from many addresses still locks.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # two lists: either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "dlplatform.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "dlplatform.accounts.lockout.username"
+AXES_LOCKOUT_CALLABLE = "dlplatform.accounts.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful log-in: only failures are kept
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# --- E-mail (password reset) ---------------------------------------------------------------
+# Production: SMTP from EMAIL_URL (smtp://user:pass@host:587?tls=1, smtps://...) or EMAIL_HOST
+# and friends. Under DEBUG with neither set, mail is written to files under var/mail.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Deep Learning Study <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+_email = email_settings(
+    url=env.str("EMAIL_URL", ""),
+    host=env.str("EMAIL_HOST", ""),
+    port=env.int("EMAIL_PORT", 587),
+    user=env.str("EMAIL_HOST_USER", ""),
+    password=env.str("EMAIL_HOST_PASSWORD", ""),
+    tls=env.bool("EMAIL_USE_TLS", True),
+    debug=DEBUG,
+)
+EMAIL_BACKEND = _email["backend"]
+EMAIL_HOST = _email["host"]
+EMAIL_PORT = _email["port"]
+EMAIL_HOST_USER = _email["user"]
+EMAIL_HOST_PASSWORD = _email["password"]
+EMAIL_USE_TLS = _email["use_tls"]
+EMAIL_USE_SSL = _email["use_ssl"]
+EMAIL_TIMEOUT = 10
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -165,7 +212,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", False):
+# Behind the proxy, X-Forwarded-Proto says https and X-Forwarded-For names the client; each of
+# TRUSTED_PROXY_COUNT proxies appends one address (dlplatform.ratelimit.client_ip reads it).
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 1)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: pages pass data with json_script and load static files.
@@ -188,6 +239,12 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested deeper than dlplatform.safe_input.MAX_JSON_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "dlplatform.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -250,7 +307,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lock-outs are warnings; each success was an INFO line
+    },
 }
 
 DEMO_USERS = env.bool("DEMO_USERS", DEBUG)

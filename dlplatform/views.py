@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .safe_input import BadInput
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,6 +32,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400 with a reason people can act on: JSON for the API, a page for the browser."""
     if isinstance(exception, RequestDataTooBig):
         reason = "The request is too large: the limit is 2.5 MB."
+    elif isinstance(exception, BadInput):
+        reason = str(exception)
     else:
         reason = "The request could not be understood."
     if request.path.startswith("/api/"):

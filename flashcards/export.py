@@ -10,6 +10,7 @@ from pathlib import Path
 
 import genanki
 
+from dlplatform.csv_safe import spreadsheet_safe
 from lessons.rendering import markdown_to_html
 
 from .models import Deck
@@ -25,7 +26,7 @@ def deck_csv(deck: Deck) -> str:
     writer = csv.writer(out)
     writer.writerow(["front", "back", "topic"])
     for card in deck.cards.order_by("order", "id"):
-        writer.writerow([card.front, card.back, card.topic])
+        writer.writerow([spreadsheet_safe(v) for v in (card.front, card.back, card.topic)])
     return out.getvalue()
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 
+from dlplatform import safe_input
+
 from . import conf, datasets
 from .training import config as C
 from .training.corpus import platform_text
@@ -184,7 +186,7 @@ class CnnForm(RunForm):
         if not raw and self.data.get("preset") in C.CNN_PRESETS:
             return list(C.CNN_PRESETS[self.data["preset"]])
         try:
-            blocks = json.loads(raw) if isinstance(raw, str) else raw
+            blocks = safe_input.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"Not valid JSON: {exc.msg}.") from None
         if not isinstance(blocks, list) or not blocks:

@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dlplatform import safe_input
+
 from . import datasets, selectors, services
 from .forms import FORMS, RunForm
 from .models import Job
@@ -41,7 +43,7 @@ def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
     if kind == "text" and request.GET.get("cell") in ("lstm", "gru", "rnn"):
         initial["cell"] = request.GET["cell"]
     try:
-        shared = json.loads(
+        shared = safe_input.loads(
             base64.urlsafe_b64decode(request.GET.get("config", "").encode()) or "{}"
         )
     except (binascii.Error, ValueError):

@@ -4,8 +4,11 @@ export) and `get_urls` (statistics); keep both plain lists/overrides."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +19,7 @@ from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
     AttemptQuestion,
+    AttemptRegrade,
     Choice,
     MatchPair,
     NumericalAnswer,
@@ -27,7 +31,8 @@ from .models import (
 from .presenters import present_item
 from .review import NOTHING
 from .selectors import questions_with_answers
-from .services import question_duplicate, shuffled_choice_order
+from .services import AttemptError, question_duplicate, shuffled_choice_order
+from .services_regrade import attempt_regrade
 
 
 class ChoiceInline(admin.TabularInline):
@@ -171,14 +176,64 @@ class AttemptQuestionInline(admin.TabularInline):
     can_delete = False
 
 
+class AttemptRegradeInline(admin.TabularInline):
+    model = AttemptRegrade
+    extra = 0
+    fields = ["at", "by", "reason", "marks_before", "marks_after", "score_before", "score_after"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ["user", "quiz", "number", "state", "score", "started_at", "submitted_at"]
     list_filter = ["state", "quiz"]
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "quiz__title"]
-    readonly_fields = ["graded_at"]
-    inlines = [AttemptQuestionInline]
+    # Marks come from grading only: a changed mark goes through the regrade action (who, why).
+    readonly_fields = ["marks", "max_marks", "score", "graded_at", "needs_manual_grading"]
+    inlines = [AttemptQuestionInline, AttemptRegradeInline]
+    actions = ["regrade"]
+
+    @admin.action(
+        description="Regrade selected attempts from their responses", permissions=["change"]
+    )
+    def regrade(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> HttpResponse | None:
+        form = RegradeForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Regrade attempts",
+                "attempts": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return render(request, "admin/quizzes/attempt/regrade.html", context)
+        done, refused = 0, []
+        for attempt in queryset:
+            try:
+                attempt_regrade(
+                    attempt=attempt, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                done += 1
+            except AttemptError as exc:
+                refused.append(f"{attempt}: {exc}")
+        self.message_user(request, f"Regraded {done} attempt(s).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+        return None
+
+
+class RegradeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Recorded with your name on each attempt, e.g. 'question 3's answer key fixed'.",
+    )
 
 
 # --- formats engineer (quizzes/admin_io.py): GIFT/Aiken import & export, statistics links ---

@@ -347,3 +347,25 @@ class AttemptQuestion(models.Model):
     @property
     def answered(self) -> bool:
         return self.response not in (None, "", [], {})
+
+
+class AttemptRegrade(models.Model):
+    """Who regraded an attempt, why, and what it changed: the only way marks change after
+    grading, apart from an essay's hand grading (services_regrade.attempt_regrade)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+    marks_before = models.DecimalField(max_digits=12, decimal_places=7, null=True)
+    marks_after = models.DecimalField(max_digits=12, decimal_places=7, null=True)
+    score_before = models.DecimalField(max_digits=7, decimal_places=3, null=True)
+    score_after = models.DecimalField(max_digits=7, decimal_places=3, null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} regraded by {self.by} at {self.at:%Y-%m-%d %H:%M}"

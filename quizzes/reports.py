@@ -15,6 +15,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from dlplatform.csv_safe import spreadsheet_safe
+
+from .marks import format_mark, format_score
 from .models import AttemptQuestion, AttemptState, Quiz
 from .statistics import QuizStats, as_row, quiz_statistics
 
@@ -73,13 +76,6 @@ def _first_only(request: HttpRequest) -> bool:
     return request.GET.get("attempts") == "first"
 
 
-def _safe(value: Any) -> Any:
-    """Defuse spreadsheet formulas in user-controlled text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -88,7 +84,8 @@ class _Echo:
 def _csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow([_safe(v) for v in row]) for row in rows), content_type="text/csv"
+        (writer.writerow([spreadsheet_safe(v) for v in row]) for row in rows),
+        content_type="text/csv",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -146,9 +143,11 @@ def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
         _, user, number, submitted, total, maximum, score, *_ = attempt[0]
         marks = {r[7]: r[8] for r in attempt}
         stamp = submitted.isoformat() if submitted else ""
-        yield [user, number, stamp, total, maximum, score] + [
-            "" if marks.get(qid) is None else marks[qid] for qid, _, _ in columns
-        ]
+        yield (
+            [user, number, stamp, format_mark(total), format_mark(maximum)]
+            + [format_score(score)]
+            + [format_mark(marks.get(qid)) for qid, _, _ in columns]
+        )
 
 
 @require_GET

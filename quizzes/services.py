@@ -161,13 +161,15 @@ def check_unlocked(locked: bool) -> None:
 
 
 def _lock_open_item(
-    attempt: Attempt, question_id: int, now: datetime
+    attempt: Attempt, question_id: int, now: datetime, *, allow_locked: bool = False
 ) -> tuple[Attempt, AttemptQuestion]:
-    """Inside a transaction: the attempt and its item locked, refused if either is closed."""
+    """Inside a transaction: the attempt and its item locked, refused if either is closed
+    (a flag may still go on a locked question, as in Moodle, but not after the deadline)."""
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     check_open(attempt, now)
     item = _get_item(attempt, question_id, lock=True)
-    check_unlocked(item.locked)
+    if not allow_locked:
+        check_unlocked(item.locked)
     return attempt, item
 
 
@@ -210,11 +212,11 @@ def attempt_save_answer(
 def attempt_flag(
     *, attempt: Attempt, question_id: int, flagged: bool, now: datetime
 ) -> AttemptQuestion:
-    if attempt.state != AttemptState.IN_PROGRESS:
-        raise AttemptError("This attempt is finished.", "finished")
-    item = _get_item(attempt, question_id)
-    item.flagged = bool(flagged)
-    item.save(update_fields=["flagged"])
+    """Refused like an answer once the attempt ended or its time limit passed."""
+    with transaction.atomic():
+        _attempt, item = _lock_open_item(attempt, question_id, now, allow_locked=True)
+        item.flagged = bool(flagged)
+        item.save(update_fields=["flagged"])
     return item
 
 

@@ -74,5 +74,14 @@ fi
   -s "$VAR_DIR/celerybeat-schedule" --loglevel WARNING & pids+=($!)
 "$PY" -m celery -A dlplatform worker -Q inference -c 1 -n "inference@%h" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
+if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
+  if [ "$DEBUG" = "1" ]; then
+    echo "E-mail (password-reset links) is not sent: each message is a file in $VAR_DIR/mail/"
+  else
+    echo "E-mail goes to the SMTP server on localhost:25 (set EMAIL_URL or EMAIL_HOST to change)"
+  fi
+else
+  echo "E-mail goes out by SMTP (EMAIL_URL / EMAIL_HOST)"
+fi
 "$PY" manage.py runserver "$HOST:$PORT" --noreload & pids+=($!)
 wait -n "${pids[@]}"

@@ -136,6 +136,7 @@ def _first_run_lines(text: str) -> None:
     assert "MNIST is not installed: no " in text and "(make mnist)" in text
     assert text.count("glossary: ") == 1, "the glossary load line is printed once"
     assert "student" in text and "demo-student-pass" in text, "demo credentials are printed"
+    assert "/mail/" in text, "where password-reset mail goes is printed"
     if os.geteuid() == 0:
         assert text.count("Running as root") == 1
         assert "superuser privileges" not in text, "Celery's warning is replaced by one line"

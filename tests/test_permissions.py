@@ -87,6 +87,11 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("logout", "/accounts/logout/", REDIRECT_SIGNED_IN, method="post"),
         Route("password_change", "/accounts/password/", LOGIN),
         Route("password_change_done", "/accounts/password/done/", LOGIN),
+        # password reset: for anyone (the mail goes to the account's address only)
+        Route("password_reset", "/accounts/password/reset/", PUBLIC),
+        Route("password_reset_done", "/accounts/password/reset/sent/", PUBLIC),
+        Route("password_reset_confirm", "/accounts/password/reset/MQ/bad-token/", PUBLIC),
+        Route("password_reset_complete", "/accounts/password/reset/done/", PUBLIC),
         Route("admin", "/admin/", ADMIN_SITE),
         Route("schema", "/api/schema/", PUBLIC),
         Route("api-docs", "/api/docs/", PUBLIC),

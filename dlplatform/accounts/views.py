@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,7 +10,6 @@ from . import services
 from .forms import SignupForm
 
 SIGNUPS_PER_HOUR = 20
-LOGINS_PER_MINUTE = 20
 
 
 def _too_many(request: HttpRequest, template: str, form: object) -> HttpResponse:
@@ -37,10 +35,3 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Welcome, {user.username}! Your account is ready.")
             return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
-
-
-class RateLimitedLoginView(LoginView):
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not hit(key=f"login:{client_ip(request)}", limit=LOGINS_PER_MINUTE, window_s=60):
-            return _too_many(request, self.template_name, self.get_form())
-        return super().post(request, *args, **kwargs)

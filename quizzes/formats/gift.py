@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import result as _result
 from .gift_meta import META_PREFIX, parse_meta
 from .result import FormatError, LineError, ParseResult, default_name
 
@@ -162,6 +163,10 @@ def _parse_answers(answers: str) -> dict[str, Any]:
 
 
 def _split(answers: str, marker: str) -> list[str]:
+    if answers.count(marker) > _result.MAX_ANSWERS:  # counted before any work per answer
+        raise FormatError(
+            f"{answers.count(marker)} answers in one question: at most {_result.MAX_ANSWERS}"
+        )
     parts = [p.strip() for p in answers.split(marker)]
     if parts and not parts[0]:
         parts.pop(0)

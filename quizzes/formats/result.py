@@ -7,6 +7,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# Answers (choices, pairs, items) per question. Moodle sets no limit; a question with thousands
+# of answers is an attack on the importer, not a question. Read as result.MAX_ANSWERS at call
+# time (bench/gift_import.py raises it to time the import path beyond the cap).
+MAX_ANSWERS = 100
+
 # Keys a parser adds for the importer's benefit; they are not question data.
 META_KEYS = frozenset({"line", "category"})
 

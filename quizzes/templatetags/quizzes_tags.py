@@ -16,3 +16,11 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.filter
 def contains(values: Any, value: Any) -> bool:
     return isinstance(values, list) and (value in values or str(value) in map(str, values))
+
+
+@register.filter
+def mark(value: Any) -> str:
+    """`{{ item.mark|mark }}`: the same printing as the CSV exports (quizzes.marks)."""
+    from ..marks import format_mark
+
+    return format_mark(value)

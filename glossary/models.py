@@ -85,7 +85,10 @@ class TermSearchKey(models.Model):
 
     class Meta:
         indexes = [
-            GinIndex(fields=["key"], opclasses=["gin_trgm_ops"], name="glossary_key_trgm"),
+            # The terms that use a word, read from the index alone.
+            models.Index(
+                fields=["key", "term"], condition=models.Q(kind=0), name="glossary_word_terms"
+            ),
             GinIndex(fields=["compact"], opclasses=["gin_trgm_ops"], name="glossary_compact_trgm"),
             models.Index(
                 fields=["compact"], opclasses=["text_pattern_ops"], name="glossary_compact_eq"
@@ -94,3 +97,18 @@ class TermSearchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SearchWord(models.Model):
+    """Every distinct word of every term's keys, once: typos are matched against these (a
+    trigram index over a few thousand words), then joined to the terms that use them, so a
+    word shared by thousands of names is compared with the query once, not thousands of times.
+    Written with the keys; a word no term uses any more only matches nothing."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="glossary_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

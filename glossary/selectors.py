@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from lessons.models import Section
 
 from . import search_text
-from .models import Term, TermSearchKey
+from .models import SearchWord, Term, TermSearchKey
 
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 8
@@ -50,21 +50,23 @@ RANKING_SQL = """
 WITH words(w, factor, i) AS (
     SELECT * FROM unnest(%(words)s::text[], %(factors)s::float8[]) WITH ORDINALITY
 ),
+near AS (
+    -- The words of all names and aliases near each query word, each word compared once. The
+    -- trigram index finds them (similarity's %%, 0.3, for typos; word_similarity's <%%, 0.6,
+    -- for a word still being typed) and edit distance scores them: one typo in "decent" costs
+    -- 1/7, and a word that starts a longer one ("backpr") gets 0.8.
+    SELECT words.i, v.word, greatest(
+        1 - levenshtein(words.w, v.word)::float / greatest(length(words.w), length(v.word)),
+        CASE WHEN length(words.w) >= 3 AND starts_with(v.word, words.w) THEN 0.8 ELSE 0 END
+    ) AS sim
+    FROM words JOIN {vocabulary} v ON v.word %% words.w OR words.w <%% v.word
+),
 word_hits AS (
-    -- Each query word against the words of every name and alias, so one noise word does not
-    -- sink the rest. The trigram index finds the near spellings (similarity's %%, 0.3, for
-    -- typos; word_similarity's <%%, 0.6, for a word still being typed), edit distance scores
-    -- them: one typo in "decent" costs 1/7, and a word that starts a name ("backpr") gets 0.8.
-    SELECT term_id, i, max(sim) AS sim
-    FROM (
-        SELECT k.term_id, words.i, greatest(
-            1 - levenshtein(words.w, k.key)::float / greatest(length(words.w), length(k.key)),
-            CASE WHEN length(words.w) >= 3 AND starts_with(k.key, words.w) THEN 0.8 ELSE 0 END
-        ) AS sim
-        FROM words JOIN {keys} k ON k.kind = 0 AND (k.key %% words.w OR words.w <%% k.key)
-    ) AS near
-    WHERE sim >= 0.5
-    GROUP BY term_id, i
+    -- Each query word scored on its own, so one noise word does not sink the rest.
+    SELECT k.term_id, near.i, max(near.sim) AS sim
+    FROM near JOIN {keys} k ON k.key = near.word AND k.kind = 0
+    WHERE near.sim >= 0.5
+    GROUP BY k.term_id, near.i
 ),
 weights AS (
     -- A word many terms share ("layer") counts for less than a rare one ("softmax").
@@ -78,19 +80,29 @@ word_scores AS (
     GROUP BY h.term_id
 ),
 whole_hits AS (
-    -- The query without spaces against keys without spaces: "drop out", "batchnorm".
-    SELECT k.term_id, max(similarity(%(kept)s, k.compact)) AS score,
-           max(CASE WHEN k.compact IN (%(kept)s, %(whole)s) THEN k.kind ELSE 0 END) AS exact
-    FROM {keys} k
-    WHERE k.kind > 0 AND (k.compact %% %(kept)s OR k.compact = %(whole)s)
-    GROUP BY k.term_id
+    -- The query without spaces against names without spaces: "drop out", "batchnorm"; near
+    -- spellings of it only when nothing matched exactly and no word of the query is close to a
+    -- word of a name (joined words with a typo: "batchnormalizaton"): those scans cost most.
+    SELECT term_id, max(score) AS score, max(exact) AS exact
+    FROM (
+        SELECT k.term_id, similarity(%(kept)s, k.compact) AS score, k.kind AS exact
+        FROM {keys} k
+        WHERE k.kind > 0 AND k.compact IN (%(kept)s, %(whole)s)
+        UNION ALL
+        SELECT k.term_id, similarity(%(kept)s, k.compact), 0
+        FROM {keys} k
+        WHERE k.kind > 0 AND k.compact %% %(kept)s
+          AND NOT EXISTS (SELECT 1 FROM word_hits WHERE sim >= 0.8)
+          AND NOT EXISTS (
+              SELECT 1 FROM {keys} x WHERE x.kind > 0 AND x.compact IN (%(kept)s, %(whole)s)
+          )
+    ) AS whole
+    GROUP BY term_id
 ),
 pool AS (
-    SELECT c.term_id, coalesce(h.exact, 0) AS exact,
+    SELECT coalesce(w.term_id, h.term_id) AS term_id, coalesce(h.exact, 0) AS exact,
            greatest(coalesce(w.score, 0), coalesce(h.score, 0)) AS score
-    FROM (SELECT term_id FROM word_scores UNION SELECT term_id FROM whole_hits) c
-    LEFT JOIN word_scores w ON w.term_id = c.term_id
-    LEFT JOIN whole_hits h ON h.term_id = c.term_id
+    FROM word_scores w FULL JOIN whole_hits h ON h.term_id = w.term_id
     ORDER BY exact DESC, score DESC
     LIMIT %(pool)s
 ),
@@ -112,11 +124,11 @@ keyed AS (
     GROUP BY k.term_id
 ),
 defs AS (
-    -- Definitions are the weakest signal: only terms no name or alias matched.
+    -- Definitions are the weakest signal: read only when names and aliases leave room.
     SELECT t.id AS term_id, ts_rank(t.search_vector, query) AS rank
     FROM {terms} t, to_tsquery('english', %(tsquery)s) AS query
-    WHERE %(tsquery)s IS NOT NULL AND t.search_vector @@ query
-      AND t.id NOT IN (SELECT term_id FROM pool)
+    WHERE %(tsquery)s IS NOT NULL AND (SELECT count(*) FROM pool) < %(limit)s
+      AND t.search_vector @@ query AND t.id NOT IN (SELECT term_id FROM pool)
     ORDER BY rank DESC
     LIMIT %(limit)s
 ),
@@ -140,6 +152,7 @@ LIMIT %(limit)s
 _RANKING = RANKING_SQL.format(
     terms=Term._meta.db_table,
     keys=TermSearchKey._meta.db_table,
+    vocabulary=SearchWord._meta.db_table,
     related=Term.related.through._meta.db_table,
     sections=Section.terms.through._meta.db_table,
 )
@@ -194,12 +207,21 @@ def _search_cache_key(query: str, limit: int) -> str:
 
 
 def _ranked_ids(query: str, limit: int) -> list[int]:
+    params = _ranking_params(query, limit)
+    if params is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKING, params)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _ranking_params(query: str, limit: int) -> dict[str, Any] | None:
     typed = search_text.words(query)
     kept = search_text.meaningful(typed)[:MAX_QUERY_WORDS]
     if not kept:
-        return []
+        return None
     plain = search_text.meaningful(search_text.plain_words(query))[:MAX_QUERY_WORDS]
-    params = {
+    return {
         "words": kept,
         "factors": [GENERIC_WORD_FACTOR if word in GENERIC_WORDS else 1.0 for word in kept],
         "phrase": f" {' '.join(kept)} ",
@@ -211,9 +233,6 @@ def _ranked_ids(query: str, limit: int) -> list[int]:
         "pool": max(RANKING_POOL, limit),
         "limit": limit,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_RANKING, params)
-        return [pk for (pk,) in cursor.fetchall()]
 
 
 def term_get(*, slug: str) -> Term:

@@ -11,7 +11,7 @@ from django.db.models import Func, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from . import search_text
-from .models import Term, TermSearchKey
+from .models import SearchWord, Term, TermSearchKey
 
 # link_terms keeps its compiled term index under this key; every write to terms drops it.
 TERM_INDEX_CACHE_KEY = "glossary:term-index:v1"
@@ -90,10 +90,17 @@ def term_search_keys(*, term: Term) -> list[TermSearchKey]:
 
 
 def term_refresh_search_keys(*, terms: list[Term], created: bool = False) -> None:
-    """Replace the search keys of `terms` (two queries however many terms; one for new ones)."""
+    """Replace the search keys of `terms` and add their words to the vocabulary (three queries
+    however many terms; two for new ones)."""
     if not created:
         TermSearchKey.objects.filter(term__in=terms).delete()
-    TermSearchKey.objects.bulk_create(key for term in terms for key in term_search_keys(term=term))
+    keys = TermSearchKey.objects.bulk_create(
+        key for term in terms for key in term_search_keys(term=term)
+    )
+    spelled = {key.key for key in keys if key.kind == TermSearchKey.Kind.WORD}
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(spelled)], ignore_conflicts=True
+    )
 
 
 def term_index_invalidate() -> None:

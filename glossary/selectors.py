@@ -228,8 +228,9 @@ def _ranking_params(query: str, limit: int) -> dict[str, Any] | None:
         "first": kept[0],
         "whole": "".join(typed),
         "kept": "".join(kept),
-        # Prefix-match every word of the definitions, so they count while the student types.
-        "tsquery": " & ".join(f"{word}:*" for word in plain) or None,
+        # Prefix-match the definitions' words, so they count while the student types; not for
+        # one or two letters, which start too many words for the index to be worth reading.
+        "tsquery": " & ".join(f"{w}:*" if len(w) > 2 else w for w in plain) or None,
         "pool": max(RANKING_POOL, limit),
         "limit": limit,
     }

@@ -1,4 +1,4 @@
-"""The glossary: one row per deep-learning term, searchable on PostgreSQL and SQLite."""
+"""The glossary: one row per deep-learning term, and the normalised keys its search matches."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+
+from . import search_text
 
 
 class Category(models.TextChoices):
@@ -35,7 +37,7 @@ class Term(models.Model):
     category = models.CharField(max_length=40, choices=Category.choices, db_index=True)
     formula = models.CharField(max_length=500, blank=True)
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
-    # Filled by services.term_refresh_search_vectors; only PostgreSQL reads it.
+    # The definitions' full-text vector, filled by services.term_refresh_search_vectors.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,3 +64,51 @@ class Term(models.Model):
 @cache
 def _term_url_prefix() -> str:
     return reverse("glossary:term", args=["x"]).removesuffix("x/")
+
+
+class TermSearchKey(models.Model):
+    """One normalised name of a term (see search_text): what typo-tolerant search matches.
+
+    Kept in step with the term by services.term_refresh_search_keys, called on every save (a
+    signal) and by the importers; bulk writes call it themselves.
+    """
+
+    class Kind(models.IntegerChoices):
+        WORD = search_text.WORD, "a word of a name"
+        ALIAS = search_text.ALIAS, "alias"
+        NAME = search_text.NAME, "name or abbreviation"
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="search_keys")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    key = models.TextField()  # "batch normalization" (or, for a word, "normalization")
+    compact = models.TextField()  # "batchnormalization"
+
+    class Meta:
+        indexes = [
+            # The terms that use a word, read from the index alone.
+            models.Index(
+                fields=["key", "term"], condition=models.Q(kind=0), name="glossary_word_terms"
+            ),
+            GinIndex(fields=["compact"], opclasses=["gin_trgm_ops"], name="glossary_compact_trgm"),
+            models.Index(
+                fields=["compact"], opclasses=["text_pattern_ops"], name="glossary_compact_eq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SearchWord(models.Model):
+    """Every distinct word of every term's keys, once: typos are matched against these (a
+    trigram index over a few thousand words), then joined to the terms that use them, so a
+    word shared by thousands of names is compared with the query once, not thousands of times.
+    Written with the keys; a word no term uses any more only matches nothing."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="glossary_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,39 +1,161 @@
-"""Reads of the glossary: search (PostgreSQL full-text + trigram, SQLite icontains), index, pages."""
+"""Reads of the glossary: ranked search over normalised names (pg_trgm), index, pages."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
-from django.db import connection, models
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest, Round
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
 
 from lessons.models import Section
 
-from .models import Term
+from . import search_text
+from .models import SearchWord, Term, TermSearchKey
 
-# word_similarity above this counts as "probably a typo of this name" ("convolutonal").
-TRIGRAM_THRESHOLD = 0.45
-SHORT_QUERY_TRIGRAM_THRESHOLD = 0.7
 MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 8
 SEARCH_CACHE_S = 600
+# Words that say what kind of thing a term is rather than which one ("sgd optimizer", "lstm
+# layer"): they count for half as much as the other words of a query.
+GENERIC_WORDS = frozenset(
+    [
+        "activation",
+        "algorithm",
+        "architecture",
+        "function",
+        "layer",
+        "loss",
+        "method",
+        "model",
+        "network",
+        "neural",
+        "optimizer",
+        "problem",
+        "technique",
+    ]
+)
+GENERIC_WORD_FACTOR = 0.5
+# Candidates scored in full (key coverage, popularity): more than any page shows.
+RANKING_POOL = 200
+
+# One statement, so a search is one round trip. Names and aliases are matched through the
+# trigram indexes on their keys (see search_text and TermSearchKey), definitions through the
+# full-text GIN index, and only the best RANKING_POOL candidates are scored further, so the
+# cost follows the matches, not the size of the glossary. Order: the whole query equal to a
+# name or abbreviation, then to an alias; then the score (word by word, weighted, plus a bonus
+# for a name typed whole); then coverage of the key; then popularity; definitions last.
+RANKING_SQL = """
+WITH words(w, factor, i) AS (
+    SELECT * FROM unnest(%(words)s::text[], %(factors)s::float8[]) WITH ORDINALITY
+),
+near AS (
+    -- The words of all names and aliases near each query word, each word compared once. The
+    -- trigram index finds them (similarity's %%, 0.3, for typos; word_similarity's <%%, 0.6,
+    -- for a word still being typed) and edit distance scores them: one typo in "decent" costs
+    -- 1/7, and a word that starts a longer one ("backpr") gets 0.8.
+    SELECT words.i, v.word, greatest(
+        1 - levenshtein(words.w, v.word)::float / greatest(length(words.w), length(v.word)),
+        CASE WHEN length(words.w) >= 3 AND starts_with(v.word, words.w) THEN 0.8 ELSE 0 END
+    ) AS sim
+    FROM words JOIN {vocabulary} v ON v.word %% words.w OR words.w <%% v.word
+),
+word_hits AS (
+    -- Each query word scored on its own, so one noise word does not sink the rest.
+    SELECT k.term_id, near.i, max(near.sim) AS sim
+    FROM near JOIN {keys} k ON k.key = near.word AND k.kind = 0
+    WHERE near.sim >= 0.5
+    GROUP BY k.term_id, near.i
+),
+weights AS (
+    -- A word many terms share ("layer") counts for less than a rare one ("softmax").
+    SELECT words.i, words.factor / (1 + ln(1 + count(h.term_id))) AS weight
+    FROM words LEFT JOIN word_hits h ON h.i = words.i
+    GROUP BY words.i, words.factor
+),
+word_scores AS (
+    SELECT h.term_id, sum(h.sim * wt.weight) / (SELECT sum(weight) FROM weights) AS score
+    FROM word_hits h JOIN weights wt ON wt.i = h.i
+    GROUP BY h.term_id
+),
+whole_hits AS (
+    -- The query without spaces against names without spaces: "drop out", "batchnorm"; near
+    -- spellings of it only when nothing matched exactly and no word of the query is close to a
+    -- word of a name (joined words with a typo: "batchnormalizaton"): those scans cost most.
+    SELECT term_id, max(score) AS score, max(exact) AS exact
+    FROM (
+        SELECT k.term_id, similarity(%(kept)s, k.compact) AS score, k.kind AS exact
+        FROM {keys} k
+        WHERE k.kind > 0 AND k.compact IN (%(kept)s, %(whole)s)
+        UNION ALL
+        SELECT k.term_id, similarity(%(kept)s, k.compact), 0
+        FROM {keys} k
+        WHERE k.kind > 0 AND k.compact %% %(kept)s
+          AND NOT EXISTS (SELECT 1 FROM word_hits WHERE sim >= 0.8)
+          AND NOT EXISTS (
+              SELECT 1 FROM {keys} x WHERE x.kind > 0 AND x.compact IN (%(kept)s, %(whole)s)
+          )
+    ) AS whole
+    GROUP BY term_id
+),
+pool AS (
+    SELECT coalesce(w.term_id, h.term_id) AS term_id, coalesce(h.exact, 0) AS exact,
+           greatest(coalesce(w.score, 0), coalesce(h.score, 0)) AS score
+    FROM word_scores w FULL JOIN whole_hits h ON h.term_id = w.term_id
+    ORDER BY exact DESC, score DESC
+    LIMIT %(pool)s
+),
+keyed AS (
+    -- A name, abbreviation or alias typed whole inside a longer query ("adam algorithm")
+    -- earns a bonus; the share of its best key the query covers breaks ties ("gradient
+    -- decent" covers all of Gradient Descent, two thirds of Stochastic Gradient Descent),
+    -- then a name that starts with the query's first word ("activation").
+    SELECT k.term_id,
+        max(CASE WHEN position(' ' || k.key || ' ' IN %(phrase)s) = 0 THEN 0
+                 WHEN k.kind = 2 THEN 0.25 ELSE 0.15 END) AS bonus,
+        max((SELECT count(*) FROM unnest(string_to_array(k.key, ' ')) AS kw
+             WHERE EXISTS (SELECT 1 FROM words WHERE starts_with(kw, words.w)
+                 OR 4 * levenshtein(kw, words.w) <= greatest(length(kw), length(words.w))))::float
+            / cardinality(string_to_array(k.key, ' '))) AS share,
+        max(CASE WHEN k.kind = 2 AND starts_with(k.key, %(first)s) THEN 1 ELSE 0 END) AS lead
+    FROM {keys} k
+    WHERE k.kind > 0 AND k.term_id IN (SELECT term_id FROM pool)
+    GROUP BY k.term_id
+),
+defs AS (
+    -- Definitions are the weakest signal: read only when names and aliases leave room.
+    SELECT t.id AS term_id, ts_rank(t.search_vector, query) AS rank
+    FROM {terms} t, to_tsquery('english', %(tsquery)s) AS query
+    WHERE %(tsquery)s IS NOT NULL AND (SELECT count(*) FROM pool) < %(limit)s
+      AND t.search_vector @@ query AND t.id NOT IN (SELECT term_id FROM pool)
+    ORDER BY rank DESC
+    LIMIT %(limit)s
+),
+ranked AS (
+    SELECT pool.term_id, pool.exact, 1 AS named,
+           round((pool.score + coalesce(keyed.bonus, 0))::numeric, 2) AS score,
+           round(coalesce(keyed.share, 0)::numeric, 2) AS share, coalesce(keyed.lead, 0) AS lead
+    FROM pool LEFT JOIN keyed ON keyed.term_id = pool.term_id
+    UNION ALL
+    SELECT term_id, 0, 0, round(rank::numeric, 2), 0, 0 FROM defs
+)
+SELECT t.id
+FROM ranked r JOIN {terms} t ON t.id = r.term_id
+ORDER BY r.exact DESC, r.named DESC, r.score DESC, r.share DESC, r.lead DESC,
+    -- Then the term the course leans on more ("convolutonal": the network, not the layer).
+    (SELECT count(*) FROM {related} x WHERE x.from_term_id = t.id)
+    + (SELECT count(*) FROM {sections} x WHERE x.term_id = t.id) DESC,
+    t.name
+LIMIT %(limit)s
+"""
+_RANKING = RANKING_SQL.format(
+    terms=Term._meta.db_table,
+    keys=TermSearchKey._meta.db_table,
+    vocabulary=SearchWord._meta.db_table,
+    related=Term.related.through._meta.db_table,
+    sections=Section.terms.through._meta.db_table,
+)
 
 
 def term_list(*, category: str = "") -> QuerySet[Term]:
@@ -42,17 +164,16 @@ def term_list(*, category: str = "") -> QuerySet[Term]:
 
 
 def term_search(*, query: str, limit: int) -> list[Term]:
-    """Best matches first: exact abbreviation, exact name, then full-text rank and typo similarity."""
+    """Best matches first: an exact name or abbreviation, an exact alias, then names and aliases
+    by typo-tolerant similarity (see RANKING_SQL), then definitions; ties go to the term the
+    course uses more. The header's live search, the glossary page and the API all call this."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     if not query:
         return []
     key = _search_cache_key(query, limit)
     ids = cache.get(key)
     if ids is None:
-        if connection.vendor == "postgresql":
-            ids = list(_search_postgres(query).values_list("pk", flat=True)[:limit])
-        else:
-            ids = list(term_search_simple(query=query).values_list("pk", flat=True)[:limit])
+        ids = _ranked_ids(query, limit)
         cache.set(key, ids, SEARCH_CACHE_S)
     found = _terms_by_pk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -85,77 +206,34 @@ def _search_cache_key(query: str, limit: int) -> str:
     return f"glossary:search:{index_version()}:{limit}:{digest}"
 
 
-def _exactness(query: str) -> Case:
-    return Case(
-        When(abbreviation__iexact=query, then=Value(3)),
-        When(name__iexact=query, then=Value(2)),
-        When(name__istartswith=query, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+def _ranked_ids(query: str, limit: int) -> list[int]:
+    params = _ranking_params(query, limit)
+    if params is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKING, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def _prefix_tsquery(query: str) -> SearchQuery | None:
-    # Prefix-match every word so results appear while the student is still typing.
-    words = re.findall(r"\w+", query)
-    if not words:
+def _ranking_params(query: str, limit: int) -> dict[str, Any] | None:
+    typed = search_text.words(query)
+    kept = search_text.meaningful(typed)[:MAX_QUERY_WORDS]
+    if not kept:
         return None
-    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="english")
-
-
-def _search_postgres(query: str) -> QuerySet[Term]:
-    tsquery = _prefix_tsquery(query)
-    rank = SearchRank(F("search_vector"), tsquery) if tsquery else Value(0.0)
-    # Short queries share trigrams with too much ("GRU" and "gradient"): demand a closer match.
-    threshold = TRIGRAM_THRESHOLD if len(query) > 4 else SHORT_QUERY_TRIGRAM_THRESHOLD
-    matches = Q(abbreviation__iexact=query) | Q(similarity__gte=threshold)
-    if tsquery:
-        matches |= Q(search_vector=tsquery)
-    return (
-        term_list()
-        .annotate(
-            exact=_exactness(query),
-            rank=rank,
-            similarity=TrigramWordSimilarity(query, "name"),
-            score=Round(Greatest(F("rank"), F("similarity"), output_field=FloatField()), 2),
-            popularity=_popularity(),
-        )
-        .filter(matches)
-        .order_by("-exact", "-score", "-popularity", "name")
-    )
-
-
-def _popularity() -> Coalesce:
-    # Breaks ties between equally good matches ("convolutonal" matches Convolutional Layer and
-    # Convolutional Neural Network equally) in favour of the term the course leans on more.
-    def count(through: type[models.Model], column: str) -> Subquery:
-        rows = through.objects.filter(**{column: OuterRef("pk")}).order_by()
-        return Subquery(rows.values(column).annotate(n=Count("*")).values("n")[:1])
-
-    related = count(Term.related.through, "from_term")
-    sections = count(Section.terms.through, "term")
-    return Coalesce(related, 0) + Coalesce(sections, 0)
-
-
-def term_search_simple(*, query: str) -> QuerySet[Term]:
-    """The SQLite path (`make run`): case-insensitive substring matches, no typo tolerance."""
-    matches = (
-        Q(abbreviation__iexact=query)
-        | Q(name__icontains=query)
-        | Q(aliases__icontains=query)
-        | Q(definition__icontains=query)
-    )
-    in_title = Case(
-        When(Q(name__icontains=query) | Q(aliases__icontains=query), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (
-        term_list()
-        .filter(matches)
-        .annotate(exact=_exactness(query), in_title=in_title)
-        .order_by("-exact", "-in_title", "name")
-    )
+    plain = search_text.meaningful(search_text.plain_words(query))[:MAX_QUERY_WORDS]
+    return {
+        "words": kept,
+        "factors": [GENERIC_WORD_FACTOR if word in GENERIC_WORDS else 1.0 for word in kept],
+        "phrase": f" {' '.join(kept)} ",
+        "first": kept[0],
+        "whole": "".join(typed),
+        "kept": "".join(kept),
+        # Prefix-match the definitions' words, so they count while the student types; not for
+        # one or two letters, which start too many words for the index to be worth reading.
+        "tsquery": " & ".join(f"{w}:*" if len(w) > 2 else w for w in plain) or None,
+        "pool": max(RANKING_POOL, limit),
+        "limit": limit,
+    }
 
 
 def term_get(*, slug: str) -> Term:

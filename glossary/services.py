@@ -1,4 +1,4 @@
-"""Writes to the glossary: upserts by slug, related links and search vectors."""
+"""Writes to the glossary: upserts by slug, related links, search keys and vectors."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import TextField, Value
+from django.db.models import Func, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
-from .models import Term
+from . import search_text
+from .models import SearchWord, Term, TermSearchKey
 
 # link_terms keeps its compiled term index under this key; every write to terms drops it.
 TERM_INDEX_CACHE_KEY = "glossary:term-index:v1"
@@ -58,21 +58,49 @@ def term_set_related(*, term: Term, related: Iterable[Term]) -> None:
 
 
 def term_refresh_search_vectors(*, slugs: Iterable[str] | None = None) -> int:
-    """Recompute the weighted search vector (name A, abbreviation/aliases B, definition C)."""
-    if connection.vendor != "postgresql":
-        return 0  # SQLite has no tsvector; its search path uses icontains instead.
+    """Rebuild what search reads: the keys, and the weighted full-text vector (name A,
+    abbreviation/aliases B, definition C) over unaccented text."""
     terms = Term.objects.all() if slugs is None else Term.objects.filter(slug__in=list(slugs))
+    term_refresh_search_keys(terms=list(terms.only("pk", "name", "abbreviation", "aliases")))
     vector = (
-        SearchVector("name", weight="A", config="english")
-        + SearchVector("abbreviation", weight="B", config="english")
+        SearchVector(_unaccent("name"), weight="A", config="english")
+        + SearchVector(_unaccent("abbreviation"), weight="B", config="english")
         + SearchVector(
-            Coalesce(Cast("aliases", TextField()), Value(""), output_field=TextField()),
+            _unaccent(Coalesce(Cast("aliases", TextField()), Value(""), output_field=TextField())),
             weight="B",
             config="english",
         )
-        + SearchVector("definition", weight="C", config="english")
+        + SearchVector(_unaccent("definition"), weight="C", config="english")
     )
     return terms.update(search_vector=vector)
+
+
+def _unaccent(expression: object) -> Func:
+    return Func(expression, function="unaccent", output_field=TextField())
+
+
+def term_search_keys(*, term: Term) -> list[TermSearchKey]:
+    found = search_text.term_keys(
+        name=term.name, abbreviation=term.abbreviation, aliases=term.aliases or []
+    )
+    return [
+        TermSearchKey(term=term, kind=kind, key=key, compact=key.replace(" ", ""))
+        for kind, key in found
+    ]
+
+
+def term_refresh_search_keys(*, terms: list[Term], created: bool = False) -> None:
+    """Replace the search keys of `terms` and add their words to the vocabulary (three queries
+    however many terms; two for new ones)."""
+    if not created:
+        TermSearchKey.objects.filter(term__in=terms).delete()
+    keys = TermSearchKey.objects.bulk_create(
+        key for term in terms for key in term_search_keys(term=term)
+    )
+    spelled = {key.key for key in keys if key.kind == TermSearchKey.Kind.WORD}
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(spelled)], ignore_conflicts=True
+    )
 
 
 def term_index_invalidate() -> None:

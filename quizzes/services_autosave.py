@@ -17,6 +17,7 @@ from .services import (
     check_unlocked,
     clean_response,
 )
+from .tokens import ItemTokens, decode_response
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class SavedAnswer:
 def _autosave_sql() -> tuple[str, str]:
     item, attempt, question = (m._meta.db_table for m in (AttemptQuestion, Attempt, Question))
     read = (
-        f'SELECT q.type, a.state, a.deadline, i.locked FROM "{item}" i'
+        f'SELECT q.type, a.state, a.deadline, i.locked, i.id, i.choice_order FROM "{item}" i'
         f' JOIN "{attempt}" a ON a.id = i.attempt_id JOIN "{question}" q ON q.id = i.question_id'
         " WHERE i.attempt_id = %(attempt)s AND a.user_id = %(user)s AND i.question_id = %(question)s"
     )
@@ -52,7 +53,7 @@ def _raise_if_refused(row: tuple | None, params: dict[str, Any]) -> None:
         owned = Attempt.objects.filter(pk=params["attempt"], user_id=params["user"]).exists()
         message = "That question is not part of this attempt." if owned else "No such attempt."
         raise AttemptError(message, "not_found")
-    _kind, state, deadline, locked = row
+    _kind, state, deadline, locked, _id, _order = row
     check_open(Attempt(state=state, deadline=deadline), params["now"])
     check_unlocked(locked)
 
@@ -64,13 +65,15 @@ def answer_autosave(
 
     The rules of attempt_save_answer (which other databases than PostgreSQL use), without
     loading the attempt and item as objects or holding a transaction across statements.
+    `response` is as the student sends it, in tokens (tokens.UnknownToken if one is not theirs).
     """
     if connection.vendor != "postgresql":
         attempt = Attempt.objects.filter(pk=attempt_id, user_id=user_id).first()
         if attempt is None:
             raise AttemptError("No such attempt.", "not_found")
+        stored = decode_response(attempt_id=attempt_id, question_id=question_id, response=response)
         item = attempt_save_answer(
-            attempt=attempt, question_id=question_id, response=response, now=now
+            attempt=attempt, question_id=question_id, response=stored, now=now
         )
         return SavedAnswer(question_id, item.answered, item.flagged)
     params = {"attempt": attempt_id, "user": user_id, "question": question_id, "now": now}
@@ -80,7 +83,11 @@ def answer_autosave(
         cursor.execute(read, params)
         row = cursor.fetchone()
         _raise_if_refused(row, params)
-        cleaned = clean_response(row[0], response)
+        order = AttemptQuestion._meta.get_field("choice_order").from_db_value(
+            row[5], None, connection
+        )
+        stored = ItemTokens(row[4], row[0], order).decode(response)
+        cleaned = clean_response(row[0], stored)
         field = AttemptQuestion._meta.get_field("response")
         params["response"] = field.get_db_prep_value(cleaned, connection)
         cursor.execute(write, params)

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -33,13 +33,14 @@ class UnknownToken(ValueError):
 
 @lru_cache(maxsize=4)
 def _key(secret: str) -> bytes:
+    """A key of its own for tokens, derived from SECRET_KEY and the salt."""
     return hashlib.sha256(f"{SALT}|{secret}".encode()).digest()
 
 
 def token(scope: str, value: object) -> str:
     """A short url-safe token for `value` within `scope`; unguessable without SECRET_KEY."""
     message = f"{scope}|{value}".encode()
-    digest = hmac.new(_key(settings.SECRET_KEY), message, hashlib.sha256).digest()
+    digest = hmac.digest(_key(settings.SECRET_KEY), message, "sha256")
     return base64.urlsafe_b64encode(digest)[:LENGTH].decode()
 
 
@@ -98,7 +99,9 @@ class ItemTokens:
         return response
 
     # --- sent (tokens) -> stored (ids) ---------------------------------------------------------
+    @cached_property
     def _ids(self) -> dict[str, int]:
+        """Token -> id of every choice, ordering item or left shown (choice_order)."""
         ids = self.order.get("left", []) if isinstance(self.order, dict) else self.order
         return {self.option(i): int(i) for i in ids if _as_int(i) is not None}
 
@@ -111,11 +114,11 @@ class ItemTokens:
         """The response as stored; UnknownToken for anything not shown in this attempt item."""
         kind = self.kind
         if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
-            return None if response in (None, "") else self._lookup(self._ids(), response)
+            return None if response in (None, "") else self._lookup(self._ids, response)
         if kind in (QuestionType.MULTI, QuestionType.ORDERING):
             if not isinstance(response, list):
                 return response  # clean_response refuses the shape
-            ids = self._ids()
+            ids = self._ids
             return list(dict.fromkeys(self._lookup(ids, t) for t in response))
         if kind == QuestionType.MATCHING:
             return self._decode_matching(response)
@@ -124,7 +127,7 @@ class ItemTokens:
     def _decode_matching(self, response: Any) -> Any:
         if not isinstance(response, dict):
             return response
-        lefts = self._ids()
+        lefts = self._ids
         rights = {self.right(t): t for t in self.order.get("right", [])}
         return {
             str(self._lookup(lefts, left)): (self._lookup(rights, right) if right else "")

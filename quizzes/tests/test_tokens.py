@@ -261,3 +261,51 @@ def test_tokens_are_keyed_by_the_secret(settings):
     settings.SECRET_KEY = "another-secret-" + "y" * 40
     after = tokens.options([1, 2])
     assert before != after and len(set(before + after)) == 4
+
+
+@pytest.fixture
+def glossary_bank(db) -> None:
+    import glossary.content
+
+    glossary.content.load(stdout=io.StringIO())
+
+
+def test_practice_pages_name_options_by_tokens_of_their_own(glossary_bank, student_client):
+    from quizzes.practice import SESSION_KEY, TOKEN_KEY, option_token
+
+    pages = []
+    for _ in range(2):
+        student_client.post(reverse("quizzes:practice-start"), {"count": 10})
+        html = student_client.get(reverse("quizzes:practice-play")).content.decode()
+        values = re.findall(r'type="radio" name="q\d+" value="([^"]*)"', html)
+        assert len(values) == 40 and all(TOKEN.match(v) and not v.isdigit() for v in values)
+        state = student_client.session[SESSION_KEY]
+        assert not {s for q in state for s in q["options"]} & set(values)  # no slugs either
+        pages.append(set(values))
+    assert not pages[0] & pages[1]  # every practice quiz has tokens of its own
+    key = student_client.session[TOKEN_KEY]
+    right = {f"q{i}": option_token(key, i, q["answer"]) for i, q in enumerate(state)}
+    done = student_client.post(reverse("quizzes:practice-play"), right).content.decode()
+    assert "<strong>10</strong> of 10 right" in done
+
+
+def test_practice_lowest_token_scores_chance(glossary_bank):
+    """200 practice quizzes (20 drawn question sets, each under 10 keys) of 20 questions:
+    picking the lowest token is right 1 time in 4, within 4 standard errors (each pick is a
+    Bernoulli(1/4) if tokens say nothing, independent across keys)."""
+    import random
+    import secrets
+
+    from quizzes.practice import _present, practice_build
+
+    rng, hits, picks = random.Random(), 0, 0
+    for _ in range(20):
+        questions = practice_build(count=20, category=None, rng=rng)
+        for _ in range(10):
+            shown = _present(questions, secrets.token_urlsafe(16))
+            for q, view in zip(questions, shown, strict=True):
+                values = [v for v, _ in view["options"]]
+                hits += values.index(min(values)) == q.answer
+                picks += 1
+    error = (0.25 * 0.75 / picks) ** 0.5
+    assert picks >= 3000 and abs(hits / picks - 0.25) <= 4 * error, (hits, picks)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -24,6 +25,7 @@ from .models import (
     QuizSlot,
 )
 from .presenters import present_item
+from .review import NOTHING
 from .selectors import questions_with_answers
 from .services import question_duplicate, shuffled_choice_order
 
@@ -134,7 +136,7 @@ class QuestionAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "question": question,
-            "item": present_item(item, reveal_answers=False),
+            "item": present_item(item, review=NOTHING),
             "data": {"behaviour": "deferred"},
             "title": f"Preview: {question.name}",
         }
@@ -155,6 +157,10 @@ class QuizAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     inlines = [QuizSlotInline]
     actions: list = []  # statistics links / exports may be added here
+    form = QuizAdminForm  # the review options as Moodle's matrix of checkboxes
+
+    def get_fieldsets(self, request: HttpRequest, obj: Quiz | None = None) -> list:
+        return review_fieldsets(list(self.get_fields(request, obj)))
 
 
 class AttemptQuestionInline(admin.TabularInline):

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from .bank import QuestionDataError, question_upsert_from_data
 from .models import Behaviour, Question, Quiz, QuizSlot
+from .review import masks_from_names
 
 BANK_DIR = Path(__file__).resolve().parent / "content" / "bank"
 
@@ -48,7 +49,11 @@ def _quiz_values(path: Path, block: dict[str, Any], section: Any) -> dict[str, A
             f"{path.name}: quiz behaviour {behaviour!r} is not one of {Behaviour.values}"
         )
     minutes = block.get("time_limit_minutes")
-    return {
+    try:  # only the options the file names; the others keep what the admin set
+        review_values = masks_from_names(block["review"]) if "review" in block else {}
+    except ValueError as exc:
+        raise BankError(f"{path.name}: {exc}") from None
+    return review_values | {
         "section": section,
         "title": str(block.get("title") or f"Quiz: {section.title}"),
         "description": str(block.get("description") or ""),

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from . import review
+
 FRACTION_VALIDATORS = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))]
 
 
@@ -177,10 +179,11 @@ class Behaviour(models.TextChoices):
     INTERACTIVE = "interactive", "Interactive with multiple tries"
 
 
-class ReviewAnswers(models.TextChoices):
-    IMMEDIATELY = "immediately", "Immediately after the attempt"
-    AFTER_CLOSE = "after_close", "After the quiz closes"
-    NEVER = "never", "Never"
+def _review_field(option: str) -> models.PositiveIntegerField:
+    # A bitmask of review.ReviewTime (Moodle's bits); the admin edits it as checkboxes.
+    return models.PositiveIntegerField(
+        default=review.DEFAULTS[option], verbose_name=review.OPTION_LABELS[option]
+    )
 
 
 class Quiz(models.Model):
@@ -206,9 +209,13 @@ class Quiz(models.Model):
     feedback_bands = models.JSONField(default=list, blank=True)
     open_at = models.DateTimeField(null=True, blank=True)
     close_at = models.DateTimeField(null=True, blank=True)
-    review_answers = models.CharField(
-        max_length=12, choices=ReviewAnswers.choices, default=ReviewAnswers.IMMEDIATELY
-    )
+    review_attempt = _review_field("attempt")
+    review_correctness = _review_field("correctness")
+    review_marks = _review_field("marks")
+    review_specific_feedback = _review_field("specific_feedback")
+    review_general_feedback = _review_field("general_feedback")
+    review_right_answer = _review_field("right_answer")
+    review_overall_feedback = _review_field("overall_feedback")
     # Random draw: when draw_count > 0, each attempt draws that many bank questions.
     draw_count = models.PositiveSmallIntegerField(default=0)
     draw_topic = models.ForeignKey(

@@ -1,9 +1,11 @@
 """What a student may see of an attempt: the single place where answers are kept secret.
 
 Both the HTML pages and the API serialize `present_item`, so the integrity rule lives here:
-before an item is locked its dict holds only tokens, texts and the student's own response; the
-verdict (mark, feedback, explanation) appears once locked, the right answer only when the
-quiz's review setting allows it too.
+before an item is locked its dict holds only tokens (tokens.py, never database ids), texts and
+the student's own response; once locked, each part of the verdict (correctness, mark, specific
+and general feedback, right answer) appears only when the quiz's review options
+(`review.review_options`) allow it now.
+Hidden parts are left out of the dict, never sent empty.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import nh3
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 
-from .models import Attempt, AttemptQuestion, AttemptState, Question, Quiz, ReviewAnswers
+from .models import Attempt, AttemptQuestion, AttemptState, Question
+from .review import ReviewOptions, review_options
+from .selectors import overall_feedback
 from .tokens import ItemTokens
 
 
@@ -27,15 +31,6 @@ def render_stem(text: str, fmt: str) -> str:
     from lessons.rendering import markdown_to_html
 
     return markdown_to_html(text)
-
-
-def answers_visible(*, quiz: Quiz, now: datetime) -> bool:
-    """Whether locked questions may show their right answers (the quiz's review setting)."""
-    if quiz.review_answers == ReviewAnswers.IMMEDIATELY:
-        return True
-    if quiz.review_answers == ReviewAnswers.AFTER_CLOSE:
-        return quiz.close_at is not None and now >= quiz.close_at
-    return False
 
 
 def _options(item: AttemptQuestion) -> dict[str, Any]:
@@ -114,28 +109,30 @@ def response_text(item: AttemptQuestion) -> str:
     return str(response)
 
 
-def _result(item: AttemptQuestion) -> dict[str, Any]:
-    question = item.question
+def _result(item: AttemptQuestion, review: ReviewOptions) -> dict[str, Any]:
     from .grading import Grade
 
-    state = Grade(item.fraction, [], item.needs_grading).state
-    return {
-        "mark": item.mark,
-        "max_mark": item.max_mark,
-        "fraction": item.fraction,
-        "state": state,
-        "feedback": item.feedback,
-        "grader_comment": item.grader_comment,
-        "explanation_html": render_stem(question.explanation, "markdown"),
-        "terms": [
+    question = item.question
+    result: dict[str, Any] = {"max_mark": item.max_mark}
+    if review.correctness:
+        result["state"] = Grade(item.fraction, [], item.needs_grading).state
+    if review.marks:
+        result |= {"mark": item.mark, "fraction": item.fraction}
+    if review.specific_feedback:  # Moodle counts the grader's comment as specific feedback
+        result |= {"feedback": item.feedback, "grader_comment": item.grader_comment}
+    if review.general_feedback:
+        result["explanation_html"] = render_stem(question.explanation, "markdown")
+        result["terms"] = [
             {"slug": t.slug, "name": t.name, "url": reverse("glossary:term", args=[t.slug])}
             for t in question.terms.all()
-        ],
-        "section_number": question.section.number if question.section_id else None,
-    }
+        ]
+        result["section_number"] = question.section.number if question.section_id else None
+    return result
 
 
-def present_item(item: AttemptQuestion, *, reveal_answers: bool) -> dict[str, Any]:
+def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, Any]:
+    """`review` is what may be shown now (review.review_options); before the item locks only
+    the question and the student's own response are sent, whatever it says."""
     question = item.question
     data: dict[str, Any] = {
         "id": item.id,
@@ -156,9 +153,12 @@ def present_item(item: AttemptQuestion, *, reveal_answers: bool) -> dict[str, An
         if item.tries and question.hints:  # interactive: a hint per failed try
             data["hint"] = question.hints[min(item.tries, len(question.hints)) - 1]
         return data
-    data["response_text"] = response_text(item)
-    data["result"] = _result(item)
-    if reveal_answers and question.type not in ("essay", "description"):
+    if review.attempt:
+        data["response_text"] = response_text(item)
+    else:
+        del data["response"]
+    data["result"] = _result(item, review)
+    if review.right_answer and question.type not in ("essay", "description"):
         data["right_answer"] = right_answer_text(question)
         if question.type in ("single", "multi", "truefalse"):
             data["correct_ids"] = ItemTokens.of(item).options(
@@ -170,12 +170,14 @@ def present_item(item: AttemptQuestion, *, reveal_answers: bool) -> dict[str, An
 def present_attempt(
     attempt: Attempt, items: list[AttemptQuestion], *, now: datetime
 ) -> dict[str, Any]:
-    reveal = answers_visible(quiz=attempt.quiz, now=now)
+    """Without the `attempt` review option the questions are not reviewed at all (Moodle's
+    "not allowed to review"): `items` is empty; the total and overall feedback may still show."""
+    review = review_options(attempt=attempt, now=now)
     finished = attempt.state == AttemptState.FINISHED
     remaining = None
     if attempt.deadline and not finished:
         remaining = max(0, int((attempt.deadline - now).total_seconds()))
-    return {
+    data = {
         "id": attempt.id,
         "quiz_id": attempt.quiz_id,
         "quiz_title": attempt.quiz.title,
@@ -186,11 +188,24 @@ def present_attempt(
         "deadline": attempt.deadline,
         "submitted_at": attempt.submitted_at,
         "seconds_left": remaining,
-        "score": attempt.score if finished else None,
-        "marks": attempt.marks if finished else None,
         "max_marks": attempt.max_marks,
-        "passed": (attempt.score >= attempt.quiz.pass_mark)
-        if finished and attempt.score is not None
-        else None,
-        "items": [present_item(i, reveal_answers=reveal) for i in items],
+        "review": review.as_dict(),
+        "items": [present_item(i, review=review) for i in items] if review.attempt else [],
     }
+    if not finished:
+        data |= {"score": None, "marks": None, "passed": None}
+    elif review.marks:
+        passed = None if attempt.score is None else attempt.score >= attempt.quiz.pass_mark
+        data |= {"score": attempt.score, "marks": attempt.marks, "passed": passed}
+    return data
+
+
+def present_results(
+    attempt: Attempt, items: list[AttemptQuestion], *, now: datetime
+) -> dict[str, Any]:
+    """The result page and the API's results: the attempt, and the overall feedback when the
+    review options show it (it names the score band, so it is held back like the marks)."""
+    data = present_attempt(attempt, items, now=now)
+    if data["review"]["overall_feedback"]:
+        data["overall_feedback"] = overall_feedback(quiz=attempt.quiz, score=attempt.score)
+    return data

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     Quiz,
     QuizSlot,
 )
+from .review import marks_visible_for_all
 
 ANSWER_PREFETCH = ("choices", "numerical_answers", "match_pairs", "ordering_items")
 
@@ -100,23 +102,31 @@ def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
     return ordered.values_list("score", flat=True).first()
 
 
-def section_progress(*, user: Any) -> list[dict]:
-    """One row per published quiz: attempts, best score, passed; sections in course order."""
+def section_progress(*, user: Any, now: datetime) -> list[dict]:
+    """One row per published quiz: attempts, best score, passed; sections in course order.
+    The best score and passed are None unless the "marks" review option shows every
+    finished attempt's marks now."""
     mine = Q(attempts__user=user, attempts__state=AttemptState.FINISHED)
     quizzes = visible_quizzes().annotate(
         my_attempts=Count("attempts", filter=mine, distinct=True),
         my_best=Max("attempts__score", filter=mine),
+        my_first=Min("attempts__submitted_at", filter=mine),
+        my_last=Max("attempts__submitted_at", filter=mine),
     )
-    return [
-        {
-            "quiz": quiz,
-            "section": quiz.section,
-            "attempts": quiz.my_attempts,
-            "best": quiz.my_best,
-            "passed": quiz.my_best is not None and quiz.my_best >= quiz.pass_mark,
-        }
-        for quiz in quizzes
-    ]
+    rows = []
+    for quiz in quizzes:
+        shown = marks_visible_for_all(quiz=quiz, first=quiz.my_first, last=quiz.my_last, now=now)
+        best = quiz.my_best if shown else None
+        rows.append(
+            {
+                "quiz": quiz,
+                "section": quiz.section,
+                "attempts": quiz.my_attempts,
+                "best": best,
+                "passed": None if not shown else best is not None and best >= quiz.pass_mark,
+            }
+        )
+    return rows
 
 
 def overall_feedback(*, quiz: Quiz, score: Decimal | None) -> str:

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .models import Attempt, AttemptQuestion, AttemptState
-from .presenters import present_attempt
+from .presenters import present_attempt, present_results
+from .review import marks_visible, marks_visible_for_all
 
 
 def instructor_required(view: Callable) -> Callable:
@@ -35,9 +36,18 @@ def instructor_required(view: Callable) -> Callable:
 @require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    attempts = selectors.user_attempts(user=request.user)[:20]
+    attempts = _with_scores_shown(selectors.user_attempts(user=request.user)[:20])
     quizzes = selectors.visible_quizzes()
     return render(request, "quizzes/index.html", {"quizzes": quizzes, "attempts": attempts})
+
+
+def _with_scores_shown(attempts: Any) -> list[Attempt]:
+    """Each attempt's `score_shown`: whether the quiz's "marks" review option shows it now."""
+    now = timezone.now()
+    rows = list(attempts)
+    for attempt in rows:
+        attempt.score_shown = marks_visible(attempt=attempt, now=now)
+    return rows
 
 
 @require_GET
@@ -53,14 +63,24 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
-    attempts = selectors.user_attempts(user=request.user).filter(quiz=quiz)
+    attempts = _with_scores_shown(selectors.user_attempts(user=request.user).filter(quiz=quiz))
     context = {
         "quiz": quiz,
         "attempts": attempts,
-        "open_attempt": attempts.filter(state=AttemptState.IN_PROGRESS).first(),
-        "grade": selectors.quiz_grade(quiz=quiz, user=request.user),
+        "open_attempt": next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
+        "grade": _grade_if_shown(quiz, request.user, attempts),
     }
     return render(request, "quizzes/quiz.html", context)
+
+
+def _grade_if_shown(quiz: Any, user: Any, attempts: list[Attempt]) -> Decimal | None:
+    """The quiz grade only when the marks of every finished attempt show now (as Moodle)."""
+    done = [a.submitted_at for a in attempts if a.state == AttemptState.FINISHED]
+    done = [t for t in done if t is not None]
+    first, last = min(done, default=None), max(done, default=None)
+    if not marks_visible_for_all(quiz=quiz, first=first, last=last, now=timezone.now()):
+        return None
+    return selectors.quiz_grade(quiz=quiz, user=user)
 
 
 @require_POST
@@ -112,26 +132,23 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _current_attempt(request, pk)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt.pk)
-    data = _present(attempt)
-    context = {
-        "attempt": attempt,
-        "data": data,
-        "overall_feedback": selectors.overall_feedback(quiz=attempt.quiz, score=attempt.score),
-    }
+    items = selectors.attempt_items_for_display(attempt=attempt)
+    data = present_results(attempt, items, now=timezone.now())
+    context = {"attempt": attempt, "data": data, "review": data["review"]}
     return render(request, "quizzes/result.html", context)
 
 
 @require_GET
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    attempts = selectors.user_attempts(user=request.user)
+    attempts = _with_scores_shown(selectors.user_attempts(user=request.user))
     return render(request, "quizzes/history.html", {"attempts": attempts})
 
 
 @require_GET
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    rows = selectors.section_progress(user=request.user)
+    rows = selectors.section_progress(user=request.user, now=timezone.now())
     return render(request, "quizzes/progress.html", {"rows": rows})
 
 

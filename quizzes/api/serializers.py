@@ -1,11 +1,14 @@
 """API shapes. Attempt items serialize presenters.present_item dicts: secret fields are absent
-(not null) until a question is locked, because optional fields skip missing keys."""
+(not null) until a question is locked, and afterwards whenever the quiz's review options hide
+them now, because optional fields skip missing keys."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from ..models import Attempt, Quiz
+from ..review import marks_visible
 
 
 class QuizSerializer(serializers.ModelSerializer):
@@ -29,7 +32,6 @@ class QuizSerializer(serializers.ModelSerializer):
             "pass_mark",
             "open_at",
             "close_at",
-            "review_answers",
             "question_count",
         ]
 
@@ -57,19 +59,36 @@ class TermLinkSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class ItemResultSerializer(serializers.Serializer):
-    mark = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
+class OmitMissing(serializers.Serializer):
+    """Keys the presenter left out stay out, even for fields that allow null (DRF would
+    otherwise send them as null)."""
+
+    def to_representation(self, instance: dict) -> dict:
+        data = super().to_representation(instance)
+        return {key: value for key, value in data.items() if key in instance}
+
+
+class ItemResultSerializer(OmitMissing):
+    """Each field but max_mark is present only when its review option shows it now."""
+
     max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
-    fraction = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
-    state = serializers.CharField()
-    feedback = serializers.CharField(allow_blank=True)
-    grader_comment = serializers.CharField(allow_blank=True)
-    explanation_html = serializers.CharField(allow_blank=True)
-    terms = TermLinkSerializer(many=True)
-    section_number = serializers.CharField(allow_null=True)
+    # marks
+    mark = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True, required=False)
+    fraction = serializers.DecimalField(
+        max_digits=9, decimal_places=5, allow_null=True, required=False
+    )
+    # whether correct
+    state = serializers.CharField(required=False)
+    # specific feedback
+    feedback = serializers.CharField(allow_blank=True, required=False)
+    grader_comment = serializers.CharField(allow_blank=True, required=False)
+    # general feedback
+    explanation_html = serializers.CharField(allow_blank=True, required=False)
+    terms = TermLinkSerializer(many=True, required=False)
+    section_number = serializers.CharField(allow_null=True, required=False)
 
 
-class ItemSerializer(serializers.Serializer):
+class ItemSerializer(OmitMissing):
     id = serializers.IntegerField()
     question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     number = serializers.IntegerField()
@@ -77,7 +96,8 @@ class ItemSerializer(serializers.Serializer):
     type_label = serializers.CharField()
     stem_html = serializers.CharField()
     max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
-    response = serializers.JSONField(allow_null=True)
+    # Absent once locked when the review options hide the attempt.
+    response = serializers.JSONField(allow_null=True, required=False)
     answered = serializers.BooleanField()
     flagged = serializers.BooleanField()
     locked = serializers.BooleanField()
@@ -87,17 +107,17 @@ class ItemSerializer(serializers.Serializer):
     right_options = OptionSerializer(many=True, required=False)
     ordering = OptionSerializer(many=True, required=False)
     hint = serializers.CharField(required=False)
-    # Only once locked:
+    # Only once locked (response_text also needs the "attempt" review option):
     response_text = serializers.CharField(required=False, allow_blank=True)
     result = ItemResultSerializer(required=False)
-    # Only once locked and the review setting shows answers:
+    # Only once locked and the "right answer" review option shows it now:
     right_answer = serializers.CharField(required=False, allow_blank=True)
     correct_ids = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Tokens of the right options."
     )
 
 
-class AttemptSerializer(serializers.Serializer):
+class AttemptSerializer(OmitMissing):
     id = serializers.IntegerField()
     quiz_id = serializers.IntegerField()
     quiz_title = serializers.CharField()
@@ -108,15 +128,21 @@ class AttemptSerializer(serializers.Serializer):
     deadline = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     seconds_left = serializers.IntegerField(allow_null=True)
-    score = serializers.DecimalField(max_digits=7, decimal_places=3, allow_null=True)
-    marks = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True)
+    # null while in progress; absent when the "marks" review option hides them now.
+    score = serializers.DecimalField(
+        max_digits=7, decimal_places=3, allow_null=True, required=False
+    )
+    marks = serializers.DecimalField(
+        max_digits=9, decimal_places=5, allow_null=True, required=False
+    )
     max_marks = serializers.DecimalField(max_digits=9, decimal_places=2)
-    passed = serializers.BooleanField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True, required=False)
+    # Empty when the "attempt" review option hides the questions.
     items = ItemSerializer(many=True)
 
 
 class ResultsSerializer(AttemptSerializer):
-    overall_feedback = serializers.CharField(allow_blank=True)
+    overall_feedback = serializers.CharField(allow_blank=True, required=False)
 
 
 class AttemptSummarySerializer(serializers.ModelSerializer):
@@ -135,6 +161,14 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
             "submitted_at",
             "score",
         ]
+
+    def to_representation(self, attempt: Attempt) -> dict:
+        data = super().to_representation(attempt)
+        if attempt.state != "in_progress" and not marks_visible(
+            attempt=attempt, now=timezone.now()
+        ):
+            del data["score"]  # the "marks" review option hides it now
+        return data
 
 
 RESPONSE_HELP = (

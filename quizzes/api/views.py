@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from .. import selectors, services, services_autosave
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
-from ..presenters import answers_visible, present_attempt, present_item
+from ..presenters import present_attempt, present_item, present_results
+from ..review import review_options
 from ..tokens import UnknownToken, decode_response
 from . import serializers as s
 
@@ -80,8 +81,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _item_payload(self, attempt: Attempt, question_id: int) -> dict:
         item = selectors.attempt_item(attempt=attempt, question_id=question_id)
-        reveal = answers_visible(quiz=attempt.quiz, now=timezone.now())
-        return present_item(item, reveal_answers=reveal)
+        return present_item(item, review=review_options(attempt=attempt, now=timezone.now()))
 
     @extend_schema(request=s.AnswerRequestSerializer, responses=s.SavedSerializer)
     @action(detail=True, methods=["post"])
@@ -138,10 +138,8 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         attempt = self._attempt()
         if attempt.state == AttemptState.IN_PROGRESS:
             raise Refused(services.AttemptError("This attempt is not submitted yet.", "invalid"))
-        payload = _attempt_payload(attempt)
-        payload["overall_feedback"] = selectors.overall_feedback(
-            quiz=attempt.quiz, score=attempt.score
-        )
+        items = selectors.attempt_items_for_display(attempt=attempt)
+        payload = present_results(attempt, items, now=timezone.now())
         return Response(s.ResultsSerializer(payload).data)
 
     def _run(self, service, data: dict, attempt: Attempt | None = None) -> AttemptQuestion:

@@ -3,7 +3,7 @@
 Every question type under every behaviour: the attempt HTML and the API JSON are searched for
 the secrets planted in the factory questions (FEEDBACK-*, EXPLAIN-*, the short answer's accepted
 text, the matching pairs, the ordering's right order, the verdict keys); after locking, the
-same secrets must appear, the right answer only as the review setting allows.
+same secrets must appear (with the default review options), and only as those options allow.
 """
 
 import json
@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import Question
+from quizzes.review import ALL_TIMES, ReviewTime
 
 from .factories import as_sent, make_quiz, right_response
 
 pytestmark = pytest.mark.django_db
+REVEALING = ("review_specific_feedback", "review_general_feedback", "review_right_answer")
 
 KINDS = [
     "single",
@@ -129,27 +131,40 @@ def test_interactive_wrong_try_stays_secret(student, student_client):
 
 
 @pytest.mark.parametrize(
-    ("review", "shown"), [("immediately", True), ("never", False), ("after_close", False)]
+    ("reveal", "shown"), [(ALL_TIMES, True), (0, False), (int(ReviewTime.AFTER_CLOSE), False)]
 )
-def test_review_setting_controls_right_answer(review, shown, student, student_client):
-    quiz = make_quiz(["short", "single"], review_answers=review)
+def test_review_options_control_answer_and_feedback(reveal, shown, student, student_client):
+    """Issue 10: hiding the right answer also hides the feedback and explanation that state it."""
+    options = dict.fromkeys(REVEALING, reveal)
+    quiz = make_quiz(["short", "single"], **options)
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    single = quiz.slots.get(question__type="single").question
+    wrong = single.choices.get(text="Dropout").id
+    services.attempt_save_answer(
+        attempt=attempt, question_id=single.pk, response=wrong, now=timezone.now()
+    )
     services.attempt_submit(attempt=attempt, now=timezone.now())
     html = student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     data = json.dumps(student_client.get(f"/api/quizzes/attempts/{attempt.pk}/results/").json())
     assert ("SECRETRELU" in html) is shown and ("SECRETRELU" in data) is shown
     assert ("Right answer" in html) is shown and ('"right_answer"' in data) is shown
-    assert "EXPLAIN-short" in html  # the explanation and verdict show once locked
+    for text in (html, data):
+        assert ("EXPLAIN-short" in text) is shown and ("FEEDBACK-single-wrong" in text) is shown
+    assert "Incorrect" in html and '"state": "incorrect"' in data  # correctness still shows
 
 
 def test_after_close_shows_answers_once_closed(student, student_client):
     now = timezone.now()
     quiz = make_quiz(
-        ["short"], review_answers="after_close", close_at=now + timezone.timedelta(minutes=5)
+        ["short"],
+        close_at=now + timezone.timedelta(minutes=5),
+        **dict.fromkeys(REVEALING, int(ReviewTime.AFTER_CLOSE)),
     )
     attempt = services.attempt_start(quiz=quiz, user=student, now=now)
     services.attempt_submit(attempt=attempt, now=now)
     url = reverse("quizzes:result", args=[attempt.pk])
-    assert "SECRETRELU" not in student_client.get(url).content.decode()
+    html = student_client.get(url).content.decode()
+    assert "SECRETRELU" not in html and "EXPLAIN-short" not in html
     type(quiz).objects.filter(pk=quiz.pk).update(close_at=now - timezone.timedelta(minutes=1))
-    assert "SECRETRELU" in student_client.get(url).content.decode()
+    html = student_client.get(url).content.decode()
+    assert "SECRETRELU" in html and "EXPLAIN-short" in html

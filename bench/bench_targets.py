@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from quizzes.models import Quiz
 from quizzes.services import attempt_start
+from quizzes.tokens import ItemTokens
 
 # The answer a benchmark user saves for each question type (see quizzes/grading.py for shapes).
 QUESTION_TYPES_WITH_OPTIONS = {"single", "truefalse", "multi"}
@@ -24,7 +25,7 @@ def bench_quiz() -> Quiz:
 
 
 def some_response(item: Any) -> Any:
-    """A well-formed (not necessarily right) response for one attempt item."""
+    """A well-formed (not necessarily right) response for one attempt item, as stored (ids)."""
     question = item.question
     if question.type in QUESTION_TYPES_WITH_OPTIONS:
         first = question.choices.order_by("order", "pk").first()
@@ -44,8 +45,9 @@ def some_response(item: Any) -> Any:
 def quiz_targets(user: Any) -> dict[str, str]:
     attempt = attempt_start(quiz=bench_quiz(), user=user, now=timezone.now())
     item = attempt.items.select_related("question").filter(question__type="single").first()
+    sent = ItemTokens.of(item).present(some_response(item))  # the API takes tokens, not ids
     return {
         "attempt_url": f"/quizzes/attempt/{attempt.pk}/",
         "save_url": f"/api/quizzes/attempts/{attempt.pk}/answer/",
-        "save_body": json.dumps({"question_id": item.question_id, "response": some_response(item)}),
+        "save_body": json.dumps({"question_id": item.question_id, "response": sent}),
     }

@@ -85,7 +85,7 @@ def response_for(item: dict[str, Any]) -> Any:
     if kind == "ordering":
         return [o["id"] for o in item["ordering"]]
     if kind == "matching":
-        return {str(left["id"]): item["right_options"][0] for left in item["left"]}
+        return {str(left["id"]): item["right_options"][0]["id"] for left in item["left"]}
     if kind == "numerical":
         return "1"
     if kind in {"short", "essay"}:

@@ -3,7 +3,8 @@
 Nothing here touches the database; the answer objects only need the attributes named in the
 protocols, so model instances, dataclasses and namespaces all work.
 
-Response shapes (what the UI and API store in AttemptQuestion.response):
+Response shapes (what AttemptQuestion.response stores; students see and send tokens instead of
+the ids, and quizzes/tokens.py translates):
   single, truefalse: a choice id (int)          multi: a list of choice ids
   short: a string                               numerical: a string or a number
   matching: {"<left pair id>": "<chosen right text>", ...}

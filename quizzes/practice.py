@@ -2,13 +2,15 @@
 
 Each question offers the right answer and 3 distractors from the same category (related terms
 first, because those are the ones students confuse). Which option is right lives only in the
-server-side session until the answers are submitted; the page carries option indices only.
+server-side session until the answers are submitted; the page names options by tokens of a
+random per-quiz key (quizzes/tokens.py), so neither their values nor their order say which is right.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import secrets
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -21,7 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from glossary.models import Category, Term
 
+from .tokens import token
+
 SESSION_KEY = "quizzes_practice"
+TOKEN_KEY = "quizzes_practice_key"  # a fresh random key per practice quiz
 OPTIONS = 4
 COUNTS = (5, 10, 15, 20)
 BLANK = "_____"
@@ -81,8 +86,13 @@ def _mask(text: str, term: Term) -> str:
     return text
 
 
-def _present(questions: list[PracticeQuestion]) -> list[dict[str, Any]]:
-    """What the page may show: prompts and option texts, with no trace of the answer."""
+def option_token(key: str, number: int, index: int) -> str:
+    return token(f"practice:{key}:{number}", index)
+
+
+def _present(questions: list[PracticeQuestion], key: str | None = None) -> list[dict[str, Any]]:
+    """What the page may show: prompts and option texts, with no trace of the answer; options
+    are (token, text) with the quiz's key, (index, text) without it (after submission)."""
     slugs = {s for q in questions for s in q.options}
     terms = {t.slug: t for t in Term.objects.filter(slug__in=slugs)}
     shown = []
@@ -96,7 +106,10 @@ def _present(questions: list[PracticeQuestion]) -> list[dict[str, Any]]:
         else:
             prompt = f"Which term is this? {_mask(term.definition, term)}"
             texts = [t.name for t in options]
-        shown.append({"number": number, "prompt": prompt, "options": list(enumerate(texts))})
+        values = [option_token(key, number, i) if key else i for i in range(len(texts))]
+        shown.append(
+            {"number": number, "prompt": prompt, "options": list(zip(values, texts, strict=True))}
+        )
     return shown
 
 
@@ -149,6 +162,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         context = {"categories": Category.choices, "counts": COUNTS, "error": True}
         return render(request, "quizzes/practice_start.html", context, status=422)
     request.session[SESSION_KEY] = [asdict(q) for q in questions]
+    request.session[TOKEN_KEY] = secrets.token_urlsafe(16)
     return redirect("quizzes:practice-play")
 
 
@@ -157,11 +171,19 @@ def _session_questions(request: HttpRequest) -> list[PracticeQuestion] | None:
     return [PracticeQuestion(**q) for q in raw] if raw else None
 
 
-def _answers(request: HttpRequest, count: int) -> dict[int, int | None]:
+def _token_key(request: HttpRequest) -> str:
+    if not request.session.get(TOKEN_KEY):  # a quiz started before keys existed
+        request.session[TOKEN_KEY] = secrets.token_urlsafe(16)
+    return request.session[TOKEN_KEY]
+
+
+def _answers(request: HttpRequest, questions: list[PracticeQuestion]) -> dict[int, int | None]:
+    """Tokens back to option indices; an unknown token counts as no answer."""
+    key = _token_key(request)
     answers: dict[int, int | None] = {}
-    for number in range(count):
-        raw = request.POST.get(f"q{number}", "")
-        answers[number] = int(raw) if raw.isdigit() and int(raw) < OPTIONS else None
+    for number, q in enumerate(questions):
+        by_token = {option_token(key, number, i): i for i in range(len(q.options))}
+        answers[number] = by_token.get(request.POST.get(f"q{number}", ""))
     return answers
 
 
@@ -172,9 +194,11 @@ def practice_play(request: HttpRequest) -> HttpResponse:
     if questions is None:
         return redirect("quizzes:practice")
     if request.method == "GET":
-        return render(request, "quizzes/practice_play.html", {"questions": _present(questions)})
-    result = practice_grade(questions=questions, answers=_answers(request, len(questions)))
+        shown = _present(questions, _token_key(request))
+        return render(request, "quizzes/practice_play.html", {"questions": shown})
+    result = practice_grade(questions=questions, answers=_answers(request, questions))
     del request.session[SESSION_KEY]  # one submission per practice quiz
+    request.session.pop(TOKEN_KEY, None)
     return render(request, "quizzes/practice_result.html", result)
 
 

@@ -1,9 +1,10 @@
 """What a student may see of an attempt: the single place where answers are kept secret.
 
 Both the HTML pages and the API serialize `present_item`, so the integrity rule lives here:
-before an item is locked its dict holds only ids, texts and the student's own response; once
-locked, each part of the verdict (correctness, mark, specific and general feedback, right
-answer) appears only when the quiz's review options (`review.review_options`) allow it now.
+before an item is locked its dict holds only tokens (tokens.py, never database ids), texts and
+the student's own response; once locked, each part of the verdict (correctness, mark, specific
+and general feedback, right answer) appears only when the quiz's review options
+(`review.review_options`) allow it now.
 Hidden parts are left out of the dict, never sent empty.
 """
 
@@ -19,6 +20,7 @@ from django.utils.html import escape, linebreaks
 from .models import Attempt, AttemptQuestion, AttemptState, Question
 from .review import ReviewOptions, review_options
 from .selectors import overall_feedback
+from .tokens import ItemTokens
 
 
 def render_stem(text: str, fmt: str) -> str:
@@ -32,19 +34,38 @@ def render_stem(text: str, fmt: str) -> str:
 
 
 def _options(item: AttemptQuestion) -> dict[str, Any]:
-    question, order = item.question, item.choice_order
+    """What the student picks from, each named by its token (tokens.py), never a database id."""
+    question, order, tokens = item.question, item.choice_order, ItemTokens.of(item)
     if question.type in ("single", "multi", "truefalse"):
         by_id = {c.id: c for c in question.choices.all()}
-        return {"options": [{"id": i, "text": by_id[i].text} for i in order if i in by_id]}
+        return {
+            "options": [
+                {"id": tokens.option(i), "text": by_id[i].text} for i in order if i in by_id
+            ]
+        }
     if question.type == "matching":
         by_id = {p.id: p for p in question.match_pairs.all()}
-        lefts = [{"id": i, "text": by_id[i].left} for i in order.get("left", []) if i in by_id]
-        return {"left": lefts, "right_options": list(order.get("right", []))}
+        lefts = [
+            {"id": tokens.option(i), "text": by_id[i].left}
+            for i in order.get("left", [])
+            if i in by_id
+        ]
+        rights = [{"id": tokens.right(t), "text": t} for t in order.get("right", [])]
+        return {"left": lefts, "right_options": rights}
     if question.type == "ordering":
         by_id = {o.id: o for o in question.ordering_items.all()}
         current = item.response if _is_permutation(item.response, by_id) else order
-        return {"ordering": [{"id": i, "text": by_id[i].text} for i in current if i in by_id]}
+        return {
+            "ordering": [
+                {"id": tokens.option(i), "text": by_id[i].text} for i in current if i in by_id
+            ]
+        }
     return {}
+
+
+def present_response(item: AttemptQuestion) -> Any:
+    """The student's saved answer as they sent it: in tokens."""
+    return ItemTokens.of(item).present(item.response)
 
 
 def _is_permutation(response: Any, by_id: dict) -> bool:
@@ -121,7 +142,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         "type_label": question.get_type_display(),
         "stem_html": render_stem(question.stem, question.stem_format),
         "max_mark": item.max_mark,
-        "response": item.response,
+        "response": present_response(item),
         "answered": item.answered,
         "flagged": item.flagged,
         "locked": item.locked,
@@ -140,7 +161,9 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
     if review.right_answer and question.type not in ("essay", "description"):
         data["right_answer"] = right_answer_text(question)
         if question.type in ("single", "multi", "truefalse"):
-            data["correct_ids"] = [c.id for c in question.choices.all() if c.fraction > 0]
+            data["correct_ids"] = ItemTokens.of(item).options(
+                c.id for c in question.choices.all() if c.fraction > 0
+            )
     return data
 
 

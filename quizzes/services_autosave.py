@@ -16,6 +16,7 @@ from .services import (
     check_unlocked,
     clean_response,
 )
+from .tokens import ItemTokens
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class SavedAnswer:
 def _autosave_sql() -> tuple[str, str]:
     item, attempt, question = (m._meta.db_table for m in (AttemptQuestion, Attempt, Question))
     read = (
-        f'SELECT q.type, a.state, a.deadline, i.locked FROM "{item}" i'
+        f'SELECT q.type, a.state, a.deadline, i.locked, i.id, i.choice_order FROM "{item}" i'
         f' JOIN "{attempt}" a ON a.id = i.attempt_id JOIN "{question}" q ON q.id = i.question_id'
         " WHERE i.attempt_id = %(attempt)s AND a.user_id = %(user)s AND i.question_id = %(question)s"
     )
@@ -51,7 +52,7 @@ def _raise_if_refused(row: tuple | None, params: dict[str, Any]) -> None:
         owned = Attempt.objects.filter(pk=params["attempt"], user_id=params["user"]).exists()
         message = "That question is not part of this attempt." if owned else "No such attempt."
         raise AttemptError(message, "not_found")
-    _kind, state, deadline, locked = row
+    _kind, state, deadline, locked, _id, _order = row
     check_open(Attempt(state=state, deadline=deadline), params["now"])
     check_unlocked(locked)
 
@@ -62,7 +63,8 @@ def answer_autosave(
     """Autosave from the API: one read and one guarded UPDATE, the busiest write of a quiz.
 
     The rules of attempt_save_answer, without loading the attempt and item as objects or holding
-    a transaction across statements.
+    a transaction across statements. `response` is as the student sends it, in tokens
+    (tokens.UnknownToken if one is not theirs).
     """
     params = {"attempt": attempt_id, "user": user_id, "question": question_id, "now": now}
     params["in_progress"] = AttemptState.IN_PROGRESS
@@ -71,7 +73,11 @@ def answer_autosave(
         cursor.execute(read, params)
         row = cursor.fetchone()
         _raise_if_refused(row, params)
-        cleaned = clean_response(row[0], response)
+        order = AttemptQuestion._meta.get_field("choice_order").from_db_value(
+            row[5], None, connection
+        )
+        stored = ItemTokens(row[4], row[0], order).decode(response)
+        cleaned = clean_response(row[0], stored)
         field = AttemptQuestion._meta.get_field("response")
         params["response"] = field.get_db_prep_value(cleaned, connection)
         cursor.execute(write, params)

@@ -48,6 +48,7 @@ def world(db, student, other_student, instructor, django_user_model):
     from playground.models import Job
     from quizzes.models import Quiz
     from quizzes.services import attempt_start, attempt_submit
+    from quizzes.tokens import ItemTokens
 
     call_command("load_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-root-123")
@@ -70,7 +71,7 @@ def world(db, student, other_student, instructor, django_user_model):
         "finished": finished.pk,
         "attempt": open_attempt.pk,
         "question": item.question_id,
-        "choice": item.question.choices.first().pk,
+        "choice": ItemTokens.of(item).option(item.question.choices.first().pk),
         "job": job.pk,
     }
 

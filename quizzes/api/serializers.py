@@ -42,8 +42,14 @@ class QuizSerializer(serializers.ModelSerializer):
         return quiz.draw_count or getattr(quiz, "slot_count", 0)
 
 
+TOKEN_HELP = (
+    "An opaque token for this option, the same for this attempt's question on every load and"
+    " different in every attempt; answers name options by it."
+)
+
+
 class OptionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(help_text=TOKEN_HELP)
     text = serializers.CharField()
 
 
@@ -98,7 +104,7 @@ class ItemSerializer(OmitMissing):
     tries = serializers.IntegerField()
     options = OptionSerializer(many=True, required=False)
     left = OptionSerializer(many=True, required=False)
-    right_options = serializers.ListField(child=serializers.CharField(), required=False)
+    right_options = OptionSerializer(many=True, required=False)
     ordering = OptionSerializer(many=True, required=False)
     hint = serializers.CharField(required=False)
     # Only once locked (response_text also needs the "attempt" review option):
@@ -106,7 +112,9 @@ class ItemSerializer(OmitMissing):
     result = ItemResultSerializer(required=False)
     # Only once locked and the "right answer" review option shows it now:
     right_answer = serializers.CharField(required=False, allow_blank=True)
-    correct_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    correct_ids = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Tokens of the right options."
+    )
 
 
 class AttemptSerializer(OmitMissing):
@@ -163,14 +171,21 @@ class AttemptSummarySerializer(serializers.ModelSerializer):
         return data
 
 
+RESPONSE_HELP = (
+    "single/truefalse: an option token; multi: a list of option tokens; ordering: the item"
+    " tokens in order; matching: {left token: right option token}; short, numerical, essay:"
+    " the text. A token this question did not show is a 400."
+)
+
+
 class AnswerRequestSerializer(serializers.Serializer):
     question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    response = serializers.JSONField(allow_null=True)
+    response = serializers.JSONField(allow_null=True, help_text=RESPONSE_HELP)
 
 
 class CheckRequestSerializer(serializers.Serializer):
     question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    response = serializers.JSONField(required=False, allow_null=True)
+    response = serializers.JSONField(required=False, allow_null=True, help_text=RESPONSE_HELP)
 
 
 class FlagRequestSerializer(serializers.Serializer):

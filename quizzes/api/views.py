@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,6 +15,7 @@ from .. import selectors, services, services_autosave
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ..presenters import present_attempt, present_item, present_results
 from ..review import review_options
+from ..tokens import UnknownToken, decode_response
 from . import serializers as s
 
 STATUS_BY_CODE = {
@@ -97,6 +98,8 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             )
         except services.AttemptError as exc:
             raise Refused(exc) from None
+        except UnknownToken as exc:
+            raise ValidationError({"response": [str(exc)]}) from None
         return Response(s.SavedSerializer(saved).data)
 
     @extend_schema(request=s.CheckRequestSerializer, responses=s.ItemSerializer)
@@ -105,7 +108,13 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Immediate / interactive behaviour: grade one answer now."""
         body = s.CheckRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = self._run(services.attempt_check_answer, body.validated_data)
+        attempt, data = self.get_object(), dict(body.validated_data)
+        if data.get("response") is not None:  # only once the attempt is known to be theirs
+            try:
+                data["response"] = decode_response(attempt_id=attempt.pk, **data)
+            except UnknownToken as exc:
+                raise ValidationError({"response": [str(exc)]}) from None
+        item = self._run(services.attempt_check_answer, data, attempt)
         return Response(s.ItemSerializer(self._item_payload(item.attempt, item.question_id)).data)
 
     @extend_schema(request=s.FlagRequestSerializer, responses=s.SavedSerializer)
@@ -133,9 +142,9 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payload = present_results(attempt, items, now=timezone.now())
         return Response(s.ResultsSerializer(payload).data)
 
-    def _run(self, service, data: dict) -> AttemptQuestion:
+    def _run(self, service, data: dict, attempt: Attempt | None = None) -> AttemptQuestion:
         try:
-            return service(attempt=self.get_object(), now=timezone.now(), **data)
+            return service(attempt=attempt or self.get_object(), now=timezone.now(), **data)
         except services.AttemptError as exc:
             raise Refused(exc) from None
 

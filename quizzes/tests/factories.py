@@ -139,3 +139,10 @@ def right_response(question) -> Any:
     if kind == "essay":
         return "Gradients shrink as they flow back."
     return None
+
+
+def as_sent(item, response: Any) -> Any:
+    """A response stored as ids, as the student's browser sends it: in the item's tokens."""
+    from quizzes.tokens import ItemTokens
+
+    return ItemTokens.of(item).present(response)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from quizzes import services
 from quizzes.models import AttemptState
 
-from .factories import make_quiz, minutes, right_response
+from .factories import as_sent, make_quiz, minutes, right_response
 
 pytestmark = pytest.mark.django_db
 API = "/api/quizzes"
@@ -68,7 +68,7 @@ def test_save_after_deadline_is_refused_and_saved_answer_graded(student, student
     ok = _post(
         student_client,
         f"{API}/attempts/{attempt.pk}/answer/",
-        {"question_id": item.question_id, "response": right_response(item.question)},
+        {"question_id": item.question_id, "response": as_sent(item, right_response(item.question))},
     )
     assert ok.status_code == 200
     attempt.deadline = timezone.now() - minutes(1)

@@ -10,17 +10,18 @@ from django.utils import timezone
 from quizzes import services, services_autosave
 from quizzes.models import Attempt, AttemptState
 
-from .factories import make_quiz
+from .factories import as_sent, make_quiz
 
 API = "/api/quizzes"
 
 
 def _save(attempt, item, response):
+    """Saves a response given as ids, sent as the browser sends it (in tokens)."""
     return services_autosave.answer_autosave(
         user_id=attempt.user_id,
         attempt_id=attempt.pk,
         question_id=item.question_id,
-        response=response,
+        response=as_sent(item, response),
         now=timezone.now(),
     )
 
@@ -30,7 +31,7 @@ def test_a_save_racing_a_submit_waits_and_is_refused(student):
     """The submit holds the attempt row; the save must not land after grading has read it."""
     quiz = make_quiz(["single"])
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
-    item = attempt.items.get()
+    item = attempt.items.select_related("question").get()
     locked = threading.Event()
 
     def finish_while_holding_the_row() -> None:
@@ -62,7 +63,7 @@ def test_a_save_racing_a_submit_waits_and_is_refused(student):
 def test_a_save_returns_what_was_stored(student):
     quiz = make_quiz(["multi"])
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
-    item = attempt.items.get()
+    item = attempt.items.select_related("question").get()
 
     saved = _save(attempt, item, item.choice_order[:2])
 

@@ -16,7 +16,7 @@ from quizzes import services
 from quizzes.models import Question
 from quizzes.review import ALL_TIMES, ReviewTime
 
-from .factories import make_quiz, right_response
+from .factories import as_sent, make_quiz, right_response
 
 pytestmark = pytest.mark.django_db
 REVEALING = ("review_specific_feedback", "review_general_feedback", "review_right_answer")
@@ -115,8 +115,9 @@ def test_nothing_leaks_before_lock_then_all_shows(kind, behaviour, student, stud
 def test_interactive_wrong_try_stays_secret(student, student_client):
     quiz = make_quiz(["single"], behaviour="interactive")
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
-    question = attempt.items.get().question
-    wrong = question.choices.get(text="Dropout").id
+    item = attempt.items.select_related("question").get()
+    question = item.question
+    wrong = as_sent(item, question.choices.get(text="Dropout").id)
     resp = student_client.post(
         f"/api/quizzes/attempts/{attempt.pk}/check/",
         {"question_id": question.pk, "response": wrong},

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from glossary.services import TermData, term_set_related, term_upsert
-from quizzes.practice import SESSION_KEY, practice_build
+from quizzes.practice import SESSION_KEY, TOKEN_KEY, option_token, practice_build
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,9 @@ def test_definition_options_do_not_name_their_own_term(terms, student_client):
 
 def test_submission_grades_reveals_and_ends_the_quiz(terms, student_client):
     state = _start(student_client, category="sequence-models")
-    answers = {f"q{i}": q["answer"] for i, q in enumerate(state)}
-    answers["q0"] = (state[0]["answer"] + 1) % 4  # one wrong
+    key = student_client.session[TOKEN_KEY]
+    answers = {f"q{i}": option_token(key, i, q["answer"]) for i, q in enumerate(state)}
+    answers["q0"] = option_token(key, 0, (state[0]["answer"] + 1) % 4)  # one wrong
     response = student_client.post(reverse("quizzes:practice-play"), answers)
     html = response.content.decode()
     assert response.status_code == 200
@@ -119,8 +120,9 @@ def test_submission_grades_reveals_and_ends_the_quiz(terms, student_client):
 
 
 def test_garbage_answers_count_as_unanswered(terms, student_client):
-    _start(student_client)
-    response = student_client.post(reverse("quizzes:practice-play"), {"q0": "9", "q1": "x"})
+    state = _start(student_client)
+    plain = {f"q{i}": str(q["answer"]) for i, q in enumerate(state)}  # indices, not tokens
+    response = student_client.post(reverse("quizzes:practice-play"), {**plain, "q0": "9"})
     assert "<strong>0</strong> of 5 right" in response.content.decode()
 
 

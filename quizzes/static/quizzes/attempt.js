@@ -29,15 +29,16 @@
     const inputs = Array.from(fieldset.querySelectorAll("input, select, textarea"));
     if (type === "single" || type === "truefalse") {
       const picked = inputs.find(function (i) { return i.checked; });
-      return picked ? Number(picked.value) : null;
+      return picked ? picked.value : null;
     }
-    if (type === "multi") return inputs.filter(function (i) { return i.checked; }).map(function (i) { return Number(i.value); });
+    // Option values are opaque per-attempt tokens (quizzes/tokens.py): send them back as they are.
+    if (type === "multi") return inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
     if (type === "matching") {
       const answer = {};
       inputs.forEach(function (s) { answer[s.dataset.left] = s.value; });
       return answer;
     }
-    if (type === "ordering") return Array.from(fieldset.querySelectorAll(".ordering li")).map(function (li) { return Number(li.dataset.id); });
+    if (type === "ordering") return Array.from(fieldset.querySelectorAll(".ordering li")).map(function (li) { return li.dataset.id; });
     return inputs.length ? inputs[0].value : null;
   }
 

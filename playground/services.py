@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -23,36 +24,52 @@ S = Job.Status
 class SubmissionRefused(Exception):
     """The user may not submit now (too many active jobs, or too many submissions)."""
 
+    def __init__(self, message: str, *, retry_after: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
 
 class InferenceError(Exception):
-    """The inference worker did not answer, or the job has no trained model."""
+    """The job has no trained model, or the worker failed or dropped the request."""
 
 
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_training
+class InferenceRefused(SubmissionRefused):
+    """Too many try-it requests from this user, or too many still waiting for an answer."""
 
-    result = run_training.apply_async(args=[job_id])
-    Job.objects.filter(pk=job_id).update(task_id=result.id, enqueued=timezone.now())
+
+def _dispatch_on_commit() -> None:
+    from .dispatch import dispatch
+
+    transaction.on_commit(dispatch)
+
+
+def _lock_user(user: Any) -> None:
+    """Serialize one user's submissions: the count and the insert below see no concurrent insert."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
 
 
 def job_submit(*, user: Any, kind: str, config: dict[str, Any], title: str = "") -> Job:
-    """Create a queued job and hand it to the training queue once the row is committed."""
-    active = Job.objects.filter(user=user, status__in=Job.ACTIVE).count()
+    """Store a job as waiting; the dispatcher sends it to a worker when it is its turn."""
     limit = conf.get("PLAYGROUND_MAX_ACTIVE_JOBS")
-    if active >= limit:
-        raise SubmissionRefused(
-            f"You already have {active} jobs queued or running (the limit is {limit}). "
-            "Wait for one to finish or cancel one."
-        )
-    if not ratelimit.hit(
-        key=f"playground-submit:{user.pk}",
-        limit=conf.get("PLAYGROUND_SUBMIT_LIMIT"),
-        window_s=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
-    ):
-        raise SubmissionRefused("You are submitting runs too quickly. Wait a minute and try again.")
     with transaction.atomic():
+        _lock_user(user)
+        active = Job.objects.filter(user=user, status__in=Job.ACTIVE).count()
+        if active >= limit:
+            raise SubmissionRefused(
+                f"You already have {active} jobs queued or running (the limit is {limit}). "
+                "Wait for one to finish or cancel one."
+            )
+        if not ratelimit.hit(
+            key=f"playground-submit:{user.pk}",
+            limit=conf.get("PLAYGROUND_SUBMIT_LIMIT"),
+            window_s=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
+        ):
+            raise SubmissionRefused(
+                "You are submitting runs too quickly. Wait a minute and try again.",
+                retry_after=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
+            )
         job = Job.objects.create(user=user, kind=kind, config=config, title=title[:120])
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        _dispatch_on_commit()
     return job
 
 
@@ -62,7 +79,9 @@ def job_cancel(*, job: Job) -> Job:
     cancelled = Job.objects.filter(pk=job.pk, status=S.QUEUED).update(
         status=S.CANCELLED, finished=now, cancel_requested=True
     )
-    if not cancelled:
+    if cancelled:
+        _dispatch_on_commit()  # a dispatched job that is cancelled frees its slot
+    else:
         Job.objects.filter(pk=job.pk, status=S.RUNNING).update(cancel_requested=True)
     job.refresh_from_db()
     return job
@@ -98,6 +117,7 @@ def _finish(job_id: int, status: str, **fields: Any) -> None:
     Job.objects.filter(pk=job_id, status=S.RUNNING).update(
         status=status, finished=timezone.now(), **fields
     )
+    _dispatch_on_commit()  # a slot is free: the next waiting user's job goes out
 
 
 def job_mark_succeeded(
@@ -130,14 +150,23 @@ def reap_stale_jobs(
     ):
         counts[_reap_one(job, now)] += 1
     if broker_ids is not None:
-        old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
-        for job in Job.objects.filter(status=S.QUEUED, created__lt=old).only(
-            "pk", "task_id", "enqueued"
-        ):
-            if job.task_id not in broker_ids and (job.enqueued is None or job.enqueued < old):
-                transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
-                counts["reenqueued"] += 1
+        counts["reenqueued"] = _forget_lost_messages(now, broker_ids)
+    _dispatch_on_commit()  # also the periodic chance for waiting jobs whose dispatch was missed
     return counts
+
+
+def _forget_lost_messages(now: datetime, broker_ids: set[str]) -> int:
+    """Dispatched jobs whose message the broker lost go back to waiting; the dispatcher resends."""
+    old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
+    lost = 0
+    for job in Job.objects.filter(
+        status=S.QUEUED, created__lt=old, enqueued__lt=old, enqueued__isnull=False
+    ).only("pk", "task_id"):
+        if job.task_id not in broker_ids:
+            lost += Job.objects.filter(pk=job.pk, status=S.QUEUED, task_id=job.task_id).update(
+                enqueued=None, task_id=""
+            )
+    return lost
 
 
 def _reap_one(job: Job, now: datetime) -> str:
@@ -153,10 +182,10 @@ def _reap_one(job: Job, now: datetime) -> str:
         )
         return "failed"
     if job.attempts < conf.get("PLAYGROUND_MAX_ATTEMPTS"):
-        if Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
-            status=S.QUEUED, worker="", heartbeat=None
-        ):
-            transaction.on_commit(lambda: _enqueue(job.pk))
+        # Back to waiting: the dispatcher sends it again in its turn.
+        Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
+            status=S.QUEUED, worker="", heartbeat=None, enqueued=None, task_id=""
+        )
         return "requeued"
     reason = (
         "The worker running this job stopped responding twice (it was probably restarted or ran "
@@ -168,21 +197,70 @@ def _reap_one(job: Job, now: datetime) -> str:
     return "failed"
 
 
-def job_infer(*, job: Job, task_name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Run inference in the inference queue and wait for the answer in the shared cache."""
+TICKET_KEY = "playground:ticket:{}"
+TICKET_GRACE_S = 5  # a message taken just before it expired may still be answering
+
+
+def _take_slot(user_pk: int, ticket: str, ttl: int) -> str | None:
+    """One of the user's N try-it slots, taken atomically; it frees itself after `ttl` seconds."""
+    for i in range(conf.get("PLAYGROUND_INFER_CONCURRENCY")):
+        key = f"playground:infer-slot:{user_pk}:{i}"
+        if cache.add(key, ticket, timeout=ttl + TICKET_GRACE_S):
+            return key
+    return None
+
+
+def job_infer(*, job: Job, user: Any, task_name: str, payload: dict[str, Any]) -> str:
+    """Send a try-it request to the inference queue and return its ticket at once.
+
+    No web thread waits for the worker: the browser asks `inference_result` for the answer.
+    The message expires with the ticket, so a worker drops it rather than answer nobody.
+    """
     from . import tasks
 
     if job.status != S.SUCCEEDED or not job.weights:
         raise InferenceError("This job has no trained model yet.")
-    key = f"playground:infer:{uuid.uuid4().hex}"
-    getattr(tasks, task_name).apply_async(args=[job.pk, payload, key])
-    deadline = time.monotonic() + conf.get("PLAYGROUND_INFER_TIMEOUT_S")
-    while time.monotonic() < deadline:
-        answer = cache.get(key)
-        if answer is not None:
-            cache.delete(key)
-            if "error" in answer:
-                raise InferenceError(answer["error"])
-            return answer
-        time.sleep(0.01)
-    raise InferenceError("The inference worker did not answer in time. Try again in a moment.")
+    window = conf.get("PLAYGROUND_INFER_WINDOW_S")
+    if not ratelimit.hit(
+        key=f"playground-infer:{user.pk}", limit=conf.get("PLAYGROUND_INFER_LIMIT"), window_s=window
+    ):
+        raise InferenceRefused(
+            "You are trying the model too quickly. Wait a little and try again.",
+            retry_after=max(1, window - int(time.time()) % window),
+        )
+    ttl, ticket = conf.get("PLAYGROUND_INFER_TIMEOUT_S"), uuid.uuid4().hex
+    slot = _take_slot(user.pk, ticket, ttl)
+    if slot is None:
+        raise InferenceRefused(
+            "Your earlier try-it requests are still being answered. Try again in a moment.",
+            retry_after=1,
+        )
+    state = {"user": user.pk, "job": job.pk, "state": "pending", "slot": slot}
+    cache.set(TICKET_KEY.format(ticket), {**state, "expires": time.time() + ttl}, ttl + 60)
+    getattr(tasks, task_name).apply_async(args=[job.pk, payload, ticket], expires=ttl)
+    return ticket
+
+
+def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
+    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot."""
+    key = TICKET_KEY.format(ticket)
+    state = cache.get(key)
+    if state is None:
+        return  # long expired: nobody can ask for it any more
+    cache.set(key, {**state, "state": "done", "result": result}, timeout=60)
+    if cache.get(state["slot"]) == ticket:
+        cache.delete(state["slot"])
+
+
+def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] | None:
+    """The answer for a ticket, None while it is pending. LookupError: not this user's ticket."""
+    state = cache.get(TICKET_KEY.format(ticket))
+    if state is None or state["user"] != user.pk or state["job"] != job_id:
+        raise LookupError(ticket)
+    if state["state"] == "pending":
+        if time.time() > state["expires"] + TICKET_GRACE_S:
+            raise InferenceError("The inference worker did not answer in time. Try again.")
+        return None
+    if "error" in state["result"]:
+        raise InferenceError(state["result"]["error"])
+    return state["result"]

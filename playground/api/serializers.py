@@ -118,7 +118,7 @@ class TicketSerializer(serializers.Serializer):
 
 
 class InferenceResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["pending", "done"])
+    status = serializers.CharField(help_text='"pending" (202) until the answer is "done" (200).')
     result = serializers.DictField(
         required=False, help_text="The answer once done: a digit's probabilities, or a text."
     )

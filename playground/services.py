@@ -87,10 +87,17 @@ def job_cancel(*, job: Job) -> Job:
     return job
 
 
-def job_mark_running(*, job_id: int, worker: str) -> Job | None:
-    """Claim a queued job for this worker; None when it was cancelled or someone else has it."""
+def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) -> Job | None:
+    """Claim a queued job for this worker; None when it was cancelled or someone else has it.
+
+    With `task_id`, only the message the dispatcher sent last may claim it: an older delivery
+    (redelivered after its job went back to waiting) must not jump the queue.
+    """
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=S.QUEUED).update(
+    rows = Job.objects.filter(pk=job_id, status=S.QUEUED)
+    if task_id is not None:
+        rows = rows.filter(task_id=task_id)
+    claimed = rows.update(
         status=S.RUNNING,
         worker=worker[:200],
         started=now,

@@ -81,7 +81,9 @@ def _hostname(task: Any) -> str:
 @shared_task(bind=True, soft_time_limit=SOFT, time_limit=HARD, acks_late=True)
 def run_training(self: Any, job_id: int) -> str:
     _seen(_hostname(self))
-    job = services.job_mark_running(job_id=job_id, worker=_hostname(self))
+    job = services.job_mark_running(
+        job_id=job_id, worker=_hostname(self), task_id=getattr(self.request, "id", None)
+    )
     if job is None:
         return "skipped"  # cancelled while queued, or another delivery already claimed it
     from .runner import Reporter, run

@@ -129,3 +129,16 @@ def test_a_third_user_gets_the_next_turn(settings):
         services.job_mark_running(job_id=job.pk, worker="w@test")
         services.job_mark_failed(job_id=job.pk, reason="test")
     assert order == ["ann", "ben", "cat", "ann", "ben", "ann"]
+
+
+def test_a_stale_delivery_cannot_jump_the_queue(student):
+    job = services.job_submit(user=student, kind="cnn", config=QUICK)
+    job.refresh_from_db()
+    old = job.task_id
+    assert old  # dispatched at once: nothing else is in flight
+    Job.objects.filter(pk=job.pk).update(enqueued=None, task_id="")  # as the reaper resets it
+    assert dispatch() == [job.pk]
+    job.refresh_from_db()
+    assert job.task_id != old
+    assert services.job_mark_running(job_id=job.pk, worker="w@test", task_id=old) is None
+    assert services.job_mark_running(job_id=job.pk, worker="w@test", task_id=job.task_id)

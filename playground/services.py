@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -217,16 +218,17 @@ def _take_slot(user_pk: int, ticket: str, ttl: int) -> str | None:
     return None
 
 
-def job_infer(*, job: Job, user: Any, task_name: str, payload: dict[str, Any]) -> str:
-    """Send a try-it request to the inference queue and return its ticket at once.
+@dataclass(frozen=True)
+class Admission:
+    """A try-it request let through the limits: its ticket and the slot it holds."""
 
-    No web thread waits for the worker: the browser asks `inference_result` for the answer.
-    The message expires with the ticket, so a worker drops it rather than answer nobody.
-    """
-    from . import tasks
+    ticket: str
+    slot: str
 
-    if job.status != S.SUCCEEDED or not job.weights:
-        raise InferenceError("This job has no trained model yet.")
+
+def inference_admit(*, user: Any) -> Admission:
+    """Count a try-it request against the user's rate and concurrency limits, cheaply (two cache
+    calls, before anything parses the request): a refused flood costs the site almost nothing."""
     window = conf.get("PLAYGROUND_INFER_WINDOW_S")
     if not ratelimit.hit(
         key=f"playground-infer:{user.pk}", limit=conf.get("PLAYGROUND_INFER_LIMIT"), window_s=window
@@ -235,17 +237,48 @@ def job_infer(*, job: Job, user: Any, task_name: str, payload: dict[str, Any]) -
             "You are trying the model too quickly. Wait a little and try again.",
             retry_after=max(1, window - int(time.time()) % window),
         )
-    ttl, ticket = conf.get("PLAYGROUND_INFER_TIMEOUT_S"), uuid.uuid4().hex
-    slot = _take_slot(user.pk, ticket, ttl)
+    ticket = uuid.uuid4().hex
+    slot = _take_slot(user.pk, ticket, conf.get("PLAYGROUND_INFER_TIMEOUT_S"))
     if slot is None:
         raise InferenceRefused(
             "Your earlier try-it requests are still being answered. Try again in a moment.",
             retry_after=1,
         )
-    state = {"user": user.pk, "job": job.pk, "state": "pending", "slot": slot}
-    cache.set(TICKET_KEY.format(ticket), {**state, "expires": time.time() + ttl}, ttl + 60)
-    getattr(tasks, task_name).apply_async(args=[job.pk, payload, ticket], expires=ttl)
-    return ticket
+    return Admission(ticket, slot)
+
+
+def inference_release(*, admission: Admission) -> None:
+    """Give the slot back (the request was refused after admission, or has been answered)."""
+    if cache.get(admission.slot) == admission.ticket:
+        cache.delete(admission.slot)
+
+
+def job_infer(
+    *,
+    job: Job,
+    user: Any,
+    task_name: str,
+    payload: dict[str, Any],
+    admission: Admission | None = None,
+) -> str:
+    """Send a try-it request to the inference queue and return its ticket at once.
+
+    No web thread waits for the worker: the browser asks `inference_result` for the answer.
+    The message expires with the ticket, so a worker drops it rather than answer nobody.
+    `admission`: from `inference_admit` when the caller checked the limits first.
+    """
+    from . import tasks
+
+    if job.status != S.SUCCEEDED or not job.weights:
+        raise InferenceError("This job has no trained model yet.")
+    admission = admission or inference_admit(user=user)
+    ttl = conf.get("PLAYGROUND_INFER_TIMEOUT_S")
+    state = {"user": user.pk, "job": job.pk, "state": "pending", "slot": admission.slot}
+    cache.set(
+        TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
+    )
+    getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+    return admission.ticket
 
 
 def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
@@ -255,8 +288,7 @@ def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
     if state is None:
         return  # long expired: nobody can ask for it any more
     cache.set(key, {**state, "state": "done", "result": result}, timeout=60)
-    if cache.get(state["slot"]) == ticket:
-        cache.delete(state["slot"])
+    inference_release(admission=Admission(ticket, state["slot"]))
 
 
 def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] | None:

@@ -88,6 +88,28 @@ class JobViewSet(
         return Response({"status": "done", "result": result})
 
     def _infer(self, request: Request, task: str, serializer: type, kind: str) -> Response:
+        # The limits first: a refused request of a flood parses nothing and reads no row.
+        try:
+            admission = services.inference_admit(user=request.user)
+        except services.InferenceRefused as exc:
+            return _too_many(exc)
+        try:
+            response = self._enqueue(request, task, serializer, kind, admission)
+        except BaseException:
+            services.inference_release(admission=admission)
+            raise
+        if response.status_code != status.HTTP_202_ACCEPTED:
+            services.inference_release(admission=admission)
+        return response
+
+    def _enqueue(
+        self,
+        request: Request,
+        task: str,
+        serializer: type,
+        kind: str,
+        admission: services.Admission,
+    ) -> Response:
         job = self.get_object()
         ser = serializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -97,10 +119,12 @@ class JobViewSet(
             )
         try:
             ticket = services.job_infer(
-                job=job, user=request.user, task_name=task, payload=ser.validated_data
+                job=job,
+                user=request.user,
+                task_name=task,
+                payload=ser.validated_data,
+                admission=admission,
             )
-        except services.InferenceRefused as exc:
-            return _too_many(exc)
         except services.InferenceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         url = reverse("playground-api:job-inference", args=[job.pk, ticket])

@@ -169,3 +169,23 @@ def test_expired_message_is_dropped_not_run(student, student_client, trained, tm
     time.sleep(services.TICKET_GRACE_S)
     late = student_client.get(resp.json()["url"])
     assert late.status_code == 409 and "did not answer in time" in late.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_refused_request_gives_its_slot_back(student_client, other_client, trained, settings):
+    settings.PLAYGROUND_INFER_CONCURRENCY = 1
+    url = f"{API}{trained.pk}/predict-digit/"
+    bad = student_client.post(url, {"pixels": [[2.0] * 28]}, content_type="application/json")
+    assert bad.status_code == 400
+    assert (
+        other_client.post(url, {"pixels": BLANK}, content_type="application/json").status_code
+        == 404
+    )
+    wrong_kind = student_client.post(
+        f"{API}{trained.pk}/generate/", {"prompt": "a"}, content_type="application/json"
+    )
+    assert wrong_kind.status_code == 409
+    ok = student_client.post(url, {"pixels": BLANK}, content_type="application/json")
+    assert ok.status_code == 202  # none of the refusals kept the one slot
+    again = student_client.post(url, {"pixels": BLANK}, content_type="application/json")
+    assert again.status_code == 429

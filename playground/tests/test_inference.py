@@ -189,3 +189,29 @@ def test_a_refused_request_gives_its_slot_back(student_client, other_client, tra
     assert ok.status_code == 202  # none of the refusals kept the one slot
     again = student_client.post(url, {"pixels": BLANK}, content_type="application/json")
     assert again.status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_flood_is_refused_before_the_session_or_user_is_read(
+    student_client, trained, settings, django_assert_num_queries
+):
+    settings.PLAYGROUND_INFER_LIMIT = 2
+    settings.PLAYGROUND_INFER_CONCURRENCY = 100
+    url = f"{API}{trained.pk}/predict-digit/"
+    for _ in range(2):
+        assert (
+            student_client.post(url, {"pixels": BLANK}, content_type="application/json").status_code
+            == 202
+        )
+    with django_assert_num_queries(0):  # not even the user: the brake runs before sessions
+        resp = student_client.post(url, {"pixels": BLANK}, content_type="application/json")
+    assert resp.status_code == 429 and int(resp["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_ticket_polling_is_bounded_per_session(student_client, trained):
+    resp = student_client.post(
+        f"{API}{trained.pk}/predict-digit/", {"pixels": BLANK}, content_type="application/json"
+    )
+    codes = {student_client.get(resp.json()["url"]).status_code for _ in range(45)}
+    assert codes == {202, 429}

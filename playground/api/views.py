@@ -77,6 +77,8 @@ class JobViewSet(
         """A try-it answer: 202 while the worker is on it, 200 with the result, 409 if it failed.
 
         Reads only the shared cache (no database), so polling it is cheap."""
+        if not pk.isdigit():
+            raise Http404
         try:
             result = services.inference_result(ticket=ticket, user=request.user, job_id=int(pk))
         except LookupError:

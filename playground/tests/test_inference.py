@@ -215,3 +215,10 @@ def test_ticket_polling_is_bounded_per_session(student_client, trained):
     )
     codes = {student_client.get(resp.json()["url"]).status_code for _ in range(45)}
     assert codes == {202, 429}
+
+
+@pytest.mark.django_db
+def test_unknown_tickets_and_bad_ids_are_404(student_client, trained):
+    ticket = "0" * 32
+    assert student_client.get(f"{API}{trained.pk}/inference/{ticket}/").status_code == 404
+    assert student_client.get(f"{API}null,null/inference/{ticket}/").status_code == 404

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "playground.middleware.TryItGuard",  # before sessions: a try-it flood is refused cheaply
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL in a path, query or field is a 400 here, before any view or query sees it.
     "dlplatform.safe_input.NulGuardMiddleware",

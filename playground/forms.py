@@ -13,7 +13,7 @@ from django import forms
 
 from dlplatform import safe_input
 
-from . import conf, datasets
+from . import conf, datasets, selectors
 from .training import config as C
 from .training.corpus import platform_text
 from .training.estimate import Estimate, ShapeError, cnn_estimate, text_estimate
@@ -115,10 +115,17 @@ class RunForm(forms.Form):
             )
         seconds = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S")
         if est.seconds > seconds:
+            # Mostly per-step cost: many tiny batches, so the batch size is what to change.
+            many_steps = est.overhead_seconds > est.seconds / 2
             self.add_error(
-                "epochs",
-                f"This run would take about {est.seconds:,.0f} s; a run may take at "
-                f"most {seconds:,} s. Use fewer epochs or a smaller network.",
+                "batch_size" if many_steps else "epochs",
+                f"This run would take about {est.seconds:,.0f} s ({est.steps:,} steps); a run "
+                f"may take at most {seconds:,} s. "
+                + (
+                    "Use a larger batch or fewer epochs."
+                    if many_steps
+                    else "Use fewer epochs or a smaller network."
+                ),
             )
         mb, max_mb = est.memory_bytes / 2**20, conf.get("PLAYGROUND_MAX_MEMORY_MB")
         if mb > max_mb:
@@ -214,7 +221,8 @@ class CnnForm(RunForm):
         return data
 
     def estimate(self) -> Estimate:
-        return cnn_estimate(C.CnnConfig.from_dict(self.config()), conf.get("PLAYGROUND_CPU_GFLOPS"))
+        overhead, gflops = selectors.step_costs()
+        return cnn_estimate(C.CnnConfig.from_dict(self.config()), gflops, overhead)
 
 
 class TextForm(RunForm):
@@ -286,7 +294,8 @@ class TextForm(RunForm):
     def estimate(self) -> Estimate:
         cfg = C.TextConfig.from_dict(self.config())
         text = cfg.text if cfg.corpus == "pasted" else platform_text()
-        return text_estimate(cfg, conf.get("PLAYGROUND_CPU_GFLOPS"), len(text), len(set(text)) or 1)
+        overhead, gflops = selectors.step_costs()
+        return text_estimate(cfg, gflops, len(text), len(set(text)) or 1, overhead)
 
 
 FORMS: dict[str, type[RunForm]] = {"cnn": CnnForm, "text": TextForm}

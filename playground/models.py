@@ -56,3 +56,21 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class WorkerCalibration(models.Model):
+    """What one worker measured about itself at start: the estimates use it instead of guesses."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    queues = models.JSONField(default=list)
+    concurrency = models.PositiveSmallIntegerField(default=1)
+    threads = models.PositiveSmallIntegerField(default=1)
+    step_overhead_s = models.FloatField()  # fixed cost of one optimizer step, whatever its size
+    gflops = models.FloatField()  # achieved training FLOP rate beyond that overhead
+    measured_at = models.DateTimeField()
+    seen = models.DateTimeField()  # last start or job of this worker: live workers keep it fresh
+
+    def __str__(self) -> str:
+        return (
+            f"{self.hostname}: {1000 * self.step_overhead_s:.2f} ms/step, {self.gflops:.1f} GFLOP/s"
+        )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from .models import Job
+from . import conf
+from .models import Job, WorkerCalibration
+
+TRAINING_QUEUE = "training"
 
 LIST_FIELDS = (
     "id",
@@ -65,3 +70,33 @@ def _broker_lengths() -> dict[str, int | None]:
         return {q: int(client.llen(q)) for q in ("training", "inference")}
     except redis.RedisError:
         return {"training": None, "inference": None}
+
+
+def _training_workers(max_age_s: int) -> list[WorkerCalibration]:
+    since = timezone.now() - timedelta(seconds=max_age_s)
+    return [
+        w
+        for w in WorkerCalibration.objects.filter(seen__gte=since)
+        if TRAINING_QUEUE in (w.queues or [])
+    ]
+
+
+def worker_slots() -> int:
+    """Jobs the training workers can run at once: their pool sizes, at least one.
+
+    A worker that has run nothing for a while stops counting; with none counted, one job is
+    sent so that a worker (re)starting finds work and publishes itself again.
+    """
+    workers = _training_workers(conf.get("PLAYGROUND_WORKER_SEEN_S"))
+    return max(1, sum(w.concurrency for w in workers))
+
+
+def step_costs() -> tuple[float, float]:
+    """(seconds of overhead per step, GFLOP/s) for the estimates: the slowest training worker's
+    own measurement, or the conservative constants when no worker has published one."""
+    workers = _training_workers(conf.get("PLAYGROUND_CALIBRATION_MAX_AGE_S"))
+    if not workers:
+        return conf.get("PLAYGROUND_STEP_OVERHEAD_MS") / 1000, float(
+            conf.get("PLAYGROUND_CPU_GFLOPS")
+        )
+    return max(w.step_overhead_s for w in workers), min(w.gflops for w in workers)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -23,36 +25,52 @@ S = Job.Status
 class SubmissionRefused(Exception):
     """The user may not submit now (too many active jobs, or too many submissions)."""
 
+    def __init__(self, message: str, *, retry_after: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
 
 class InferenceError(Exception):
-    """The inference worker did not answer, or the job has no trained model."""
+    """The job has no trained model, or the worker failed or dropped the request."""
 
 
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_training
+class InferenceRefused(SubmissionRefused):
+    """Too many try-it requests from this user, or too many still waiting for an answer."""
 
-    result = run_training.apply_async(args=[job_id])
-    Job.objects.filter(pk=job_id).update(task_id=result.id, enqueued=timezone.now())
+
+def _dispatch_on_commit() -> None:
+    from .dispatch import dispatch
+
+    transaction.on_commit(dispatch)
+
+
+def _lock_user(user: Any) -> None:
+    """Serialize one user's submissions: the count and the insert below see no concurrent insert."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
 
 
 def job_submit(*, user: Any, kind: str, config: dict[str, Any], title: str = "") -> Job:
-    """Create a queued job and hand it to the training queue once the row is committed."""
-    active = Job.objects.filter(user=user, status__in=Job.ACTIVE).count()
+    """Store a job as waiting; the dispatcher sends it to a worker when it is its turn."""
     limit = conf.get("PLAYGROUND_MAX_ACTIVE_JOBS")
-    if active >= limit:
-        raise SubmissionRefused(
-            f"You already have {active} jobs queued or running (the limit is {limit}). "
-            "Wait for one to finish or cancel one."
-        )
-    if not ratelimit.hit(
-        key=f"playground-submit:{user.pk}",
-        limit=conf.get("PLAYGROUND_SUBMIT_LIMIT"),
-        window_s=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
-    ):
-        raise SubmissionRefused("You are submitting runs too quickly. Wait a minute and try again.")
     with transaction.atomic():
+        _lock_user(user)
+        active = Job.objects.filter(user=user, status__in=Job.ACTIVE).count()
+        if active >= limit:
+            raise SubmissionRefused(
+                f"You already have {active} jobs queued or running (the limit is {limit}). "
+                "Wait for one to finish or cancel one."
+            )
+        if not ratelimit.hit(
+            key=f"playground-submit:{user.pk}",
+            limit=conf.get("PLAYGROUND_SUBMIT_LIMIT"),
+            window_s=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
+        ):
+            raise SubmissionRefused(
+                "You are submitting runs too quickly. Wait a minute and try again.",
+                retry_after=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
+            )
         job = Job.objects.create(user=user, kind=kind, config=config, title=title[:120])
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        _dispatch_on_commit()
     return job
 
 
@@ -62,16 +80,25 @@ def job_cancel(*, job: Job) -> Job:
     cancelled = Job.objects.filter(pk=job.pk, status=S.QUEUED).update(
         status=S.CANCELLED, finished=now, cancel_requested=True
     )
-    if not cancelled:
+    if cancelled:
+        _dispatch_on_commit()  # a dispatched job that is cancelled frees its slot
+    else:
         Job.objects.filter(pk=job.pk, status=S.RUNNING).update(cancel_requested=True)
     job.refresh_from_db()
     return job
 
 
-def job_mark_running(*, job_id: int, worker: str) -> Job | None:
-    """Claim a queued job for this worker; None when it was cancelled or someone else has it."""
+def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) -> Job | None:
+    """Claim a queued job for this worker; None when it was cancelled or someone else has it.
+
+    With `task_id`, only the message the dispatcher sent last may claim it: an older delivery
+    (redelivered after its job went back to waiting) must not jump the queue.
+    """
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=S.QUEUED).update(
+    rows = Job.objects.filter(pk=job_id, status=S.QUEUED)
+    if task_id is not None:
+        rows = rows.filter(task_id=task_id)
+    claimed = rows.update(
         status=S.RUNNING,
         worker=worker[:200],
         started=now,
@@ -98,6 +125,7 @@ def _finish(job_id: int, status: str, **fields: Any) -> None:
     Job.objects.filter(pk=job_id, status=S.RUNNING).update(
         status=status, finished=timezone.now(), **fields
     )
+    _dispatch_on_commit()  # a slot is free: the next waiting user's job goes out
 
 
 def job_mark_succeeded(
@@ -130,14 +158,23 @@ def reap_stale_jobs(
     ):
         counts[_reap_one(job, now)] += 1
     if broker_ids is not None:
-        old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
-        for job in Job.objects.filter(status=S.QUEUED, created__lt=old).only(
-            "pk", "task_id", "enqueued"
-        ):
-            if job.task_id not in broker_ids and (job.enqueued is None or job.enqueued < old):
-                transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
-                counts["reenqueued"] += 1
+        counts["reenqueued"] = _forget_lost_messages(now, broker_ids)
+    _dispatch_on_commit()  # also the periodic chance for waiting jobs whose dispatch was missed
     return counts
+
+
+def _forget_lost_messages(now: datetime, broker_ids: set[str]) -> int:
+    """Dispatched jobs whose message the broker lost go back to waiting; the dispatcher resends."""
+    old = now - timedelta(seconds=conf.get("PLAYGROUND_QUEUED_REQUEUE_S"))
+    lost = 0
+    for job in Job.objects.filter(
+        status=S.QUEUED, created__lt=old, enqueued__lt=old, enqueued__isnull=False
+    ).only("pk", "task_id"):
+        if job.task_id not in broker_ids:
+            lost += Job.objects.filter(pk=job.pk, status=S.QUEUED, task_id=job.task_id).update(
+                enqueued=None, task_id=""
+            )
+    return lost
 
 
 def _reap_one(job: Job, now: datetime) -> str:
@@ -153,10 +190,10 @@ def _reap_one(job: Job, now: datetime) -> str:
         )
         return "failed"
     if job.attempts < conf.get("PLAYGROUND_MAX_ATTEMPTS"):
-        if Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
-            status=S.QUEUED, worker="", heartbeat=None
-        ):
-            transaction.on_commit(lambda: _enqueue(job.pk))
+        # Back to waiting: the dispatcher sends it again in its turn.
+        Job.objects.filter(pk=job.pk, status=S.RUNNING).update(
+            status=S.QUEUED, worker="", heartbeat=None, enqueued=None, task_id=""
+        )
         return "requeued"
     reason = (
         "The worker running this job stopped responding twice (it was probably restarted or ran "
@@ -168,21 +205,101 @@ def _reap_one(job: Job, now: datetime) -> str:
     return "failed"
 
 
-def job_infer(*, job: Job, task_name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Run inference in the inference queue and wait for the answer in the shared cache."""
+TICKET_KEY = "playground:ticket:{}"
+TICKET_GRACE_S = 5  # a message taken just before it expired may still be answering
+
+
+def _take_slot(user_pk: int, ticket: str, ttl: int) -> str | None:
+    """One of the user's N try-it slots, taken atomically; it frees itself after `ttl` seconds."""
+    for i in range(conf.get("PLAYGROUND_INFER_CONCURRENCY")):
+        key = f"playground:infer-slot:{user_pk}:{i}"
+        if cache.add(key, ticket, timeout=ttl + TICKET_GRACE_S):
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A try-it request let through the limits: its ticket and the slot it holds."""
+
+    ticket: str
+    slot: str
+
+
+def inference_admit(*, user: Any) -> Admission:
+    """Count a try-it request against the user's rate and concurrency limits, cheaply (two cache
+    calls, before anything parses the request): a refused flood costs the site almost nothing."""
+    window = conf.get("PLAYGROUND_INFER_WINDOW_S")
+    if not ratelimit.hit(
+        key=f"playground-infer:{user.pk}", limit=conf.get("PLAYGROUND_INFER_LIMIT"), window_s=window
+    ):
+        raise InferenceRefused(
+            "You are trying the model too quickly. Wait a little and try again.",
+            retry_after=max(1, window - int(time.time()) % window),
+        )
+    ticket = uuid.uuid4().hex
+    slot = _take_slot(user.pk, ticket, conf.get("PLAYGROUND_INFER_TIMEOUT_S"))
+    if slot is None:
+        raise InferenceRefused(
+            "Your earlier try-it requests are still being answered. Try again in a moment.",
+            retry_after=1,
+        )
+    return Admission(ticket, slot)
+
+
+def inference_release(*, admission: Admission) -> None:
+    """Give the slot back (the request was refused after admission, or has been answered)."""
+    if cache.get(admission.slot) == admission.ticket:
+        cache.delete(admission.slot)
+
+
+def job_infer(
+    *,
+    job: Job,
+    user: Any,
+    task_name: str,
+    payload: dict[str, Any],
+    admission: Admission | None = None,
+) -> str:
+    """Send a try-it request to the inference queue and return its ticket at once.
+
+    No web thread waits for the worker: the browser asks `inference_result` for the answer.
+    The message expires with the ticket, so a worker drops it rather than answer nobody.
+    `admission`: from `inference_admit` when the caller checked the limits first.
+    """
     from . import tasks
 
     if job.status != S.SUCCEEDED or not job.weights:
         raise InferenceError("This job has no trained model yet.")
-    key = f"playground:infer:{uuid.uuid4().hex}"
-    getattr(tasks, task_name).apply_async(args=[job.pk, payload, key])
-    deadline = time.monotonic() + conf.get("PLAYGROUND_INFER_TIMEOUT_S")
-    while time.monotonic() < deadline:
-        answer = cache.get(key)
-        if answer is not None:
-            cache.delete(key)
-            if "error" in answer:
-                raise InferenceError(answer["error"])
-            return answer
-        time.sleep(0.01)
-    raise InferenceError("The inference worker did not answer in time. Try again in a moment.")
+    admission = admission or inference_admit(user=user)
+    ttl = conf.get("PLAYGROUND_INFER_TIMEOUT_S")
+    state = {"user": user.pk, "job": job.pk, "state": "pending", "slot": admission.slot}
+    cache.set(
+        TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
+    )
+    getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+    return admission.ticket
+
+
+def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
+    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot."""
+    key = TICKET_KEY.format(ticket)
+    state = cache.get(key)
+    if state is None:
+        return  # long expired: nobody can ask for it any more
+    cache.set(key, {**state, "state": "done", "result": result}, timeout=60)
+    inference_release(admission=Admission(ticket, state["slot"]))
+
+
+def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] | None:
+    """The answer for a ticket, None while it is pending. LookupError: not this user's ticket."""
+    state = cache.get(TICKET_KEY.format(ticket))
+    if state is None or state["user"] != user.pk or state["job"] != job_id:
+        raise LookupError(ticket)
+    if state["state"] == "pending":
+        if time.time() > state["expires"] + TICKET_GRACE_S:
+            raise InferenceError("The inference worker did not answer in time. Try again.")
+        return None
+    if "error" in state["result"]:
+        raise InferenceError(state["result"]["error"])
+    return state["result"]

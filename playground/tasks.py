@@ -9,12 +9,13 @@ from typing import Any
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_ready, worker_shutdown
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
 
 from . import conf, services
-from .models import Job
+from .models import Job, WorkerCalibration
+from .selectors import TRAINING_QUEUE
 
 log = logging.getLogger(__name__)
 SOFT, HARD = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
@@ -37,13 +38,52 @@ def _warm_up(**_: object) -> None:
         log.warning("playground warm-up incomplete", exc_info=True)
 
 
+@worker_ready.connect
+def _calibrate(sender: Any = None, **_: object) -> None:
+    """A training worker measures its per-step cost and FLOP rate once, after the pool started
+    (so the measuring cannot disturb the children), and publishes it for the estimates.
+
+    This is the main process, kept at one torch thread for the fork: the figures are those of a
+    one-thread run, on the cautious side when the children use more.
+    """
+    queues = [q.name for q in getattr(getattr(sender, "task_consumer", None), "queues", [])]
+    if TRAINING_QUEUE not in queues:
+        return
+    try:
+        from .calibration import publish
+    except ImportError:  # a web-only install has no torch
+        return
+    try:
+        publish(hostname=sender.hostname, queues=queues, concurrency=sender.pool.num_processes or 1)
+    except Exception:  # the estimates fall back to the conservative constants
+        log.warning("playground calibration failed", exc_info=True)
+
+
+@worker_shutdown.connect
+def _unpublish(sender: Any = None, **_: object) -> None:
+    """A worker that stops no longer counts as a slot for the dispatcher."""
+    hostname = getattr(sender, "hostname", None)
+    if hostname:
+        try:
+            WorkerCalibration.objects.filter(hostname=hostname).delete()
+        except Exception:  # the database may be gone too; the row then ages out
+            log.warning("could not unpublish worker %s", hostname, exc_info=True)
+
+
+def _seen(hostname: str) -> None:
+    WorkerCalibration.objects.filter(hostname=hostname).update(seen=timezone.now())
+
+
 def _hostname(task: Any) -> str:
     return getattr(task.request, "hostname", None) or socket.gethostname()
 
 
 @shared_task(bind=True, soft_time_limit=SOFT, time_limit=HARD, acks_late=True)
 def run_training(self: Any, job_id: int) -> str:
-    job = services.job_mark_running(job_id=job_id, worker=_hostname(self))
+    _seen(_hostname(self))
+    job = services.job_mark_running(
+        job_id=job_id, worker=_hostname(self), task_id=getattr(self.request, "id", None)
+    )
     if job is None:
         return "skipped"  # cancelled while queued, or another delivery already claimed it
     from .runner import Reporter, run
@@ -104,28 +144,31 @@ def reap_stale_jobs() -> dict[str, int]:
     return services.reap_stale_jobs(broker_ids=ids)
 
 
-def _answer(key: str, job_id: int, work: Any) -> None:
+def _answer(ticket: str, job_id: int, work: Any) -> None:
     try:
         job = Job.objects.only("weights").get(pk=job_id)
-        cache.set(key, work(job.weights), timeout=60)
-    except Exception as exc:  # the web side is waiting: always give it an answer
+        result = work(job.weights)
+    except Exception as exc:  # the browser is polling the ticket: always give it an answer
         log.exception("inference for job %s failed", job_id)
-        cache.set(key, {"error": f"Inference failed: {type(exc).__name__}"}, timeout=60)
+        result = {"error": f"Inference failed: {type(exc).__name__}"}
+    services.inference_answer(ticket=ticket, result=result)
 
 
+# Routed to the inference queue (name starts with "infer"); sent with `expires`, so a message
+# older than its ticket is dropped by the worker instead of run.
 @shared_task(soft_time_limit=20, time_limit=30)
-def infer_digit(job_id: int, payload: dict[str, Any], key: str) -> None:
+def infer_digit(job_id: int, payload: dict[str, Any], ticket: str) -> None:
     from .runner import infer_digit as run
 
-    _answer(key, job_id, lambda path: run(job_id, path, payload["pixels"]))
+    _answer(ticket, job_id, lambda path: run(job_id, path, payload["pixels"]))
 
 
 @shared_task(soft_time_limit=20, time_limit=30)
-def infer_text(job_id: int, payload: dict[str, Any], key: str) -> None:
+def infer_text(job_id: int, payload: dict[str, Any], ticket: str) -> None:
     from .runner import infer_text as run
 
     _answer(
-        key,
+        ticket,
         job_id,
         lambda path: run(
             job_id, path, payload["prompt"], payload["temperature"], payload.get("length", 200)

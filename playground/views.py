@@ -71,7 +71,7 @@ def new(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("experiment", "cnn")
     kind = kind if kind in FORMS else "cnn"
     form = FORMS[kind](request.POST or None, initial=_initial(request, kind))
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST" and form.is_valid():
         try:
             job = services.job_submit(
@@ -84,9 +84,13 @@ def new(request: HttpRequest) -> HttpResponse:
         except services.SubmissionRefused as exc:
             form.add_error(None, str(exc))
             status = 429
+            retry_after = exc.retry_after
     context = {"form": form, "kind": kind, "presets": CNN_PRESETS}
     context["digits_ready"] = bool(datasets.available())
-    return render(request, "playground/new.html", context, status=status)
+    response = render(request, "playground/new.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required

@@ -181,6 +181,7 @@ COVERED_ELSEWHERE = {
     "playground-api:job-cancel": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground-api:job-generate": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground-api:job-predict-digit": "tests/test_permissions.py::test_api_writes_of_another_user",
+    "playground-api:job-inference": "playground/tests/test_inference.py (a ticket is per user)",
     "glossary-api:api-root": "DRF's browsable root",
     "lessons-api:api-root": "DRF's browsable root",
     "flashcards-api:api-root": "DRF's browsable root",

@@ -109,3 +109,16 @@ class DigitAnswerSerializer(serializers.Serializer):
 class TextAnswerSerializer(serializers.Serializer):
     prompt = serializers.CharField()
     continuation = serializers.CharField()
+
+
+class TicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="Ask `url` for the answer until it is ready.")
+    url = serializers.CharField()
+    status = serializers.CharField()
+
+
+class InferenceResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text='"pending" (202) until the answer is "done" (200).')
+    result = serializers.DictField(
+        required=False, help_text="The answer once done: a digit's probabilities, or a text."
+    )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -43,7 +45,7 @@ class JobViewSet(
         try:
             job = services.job_submit(user=request.user, **ser.validated_data)
         except services.SubmissionRefused as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return _too_many(exc)
         return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.JobSerializer)
@@ -57,17 +59,59 @@ class JobViewSet(
     def progress(self, request: Request, pk: str) -> Response:
         return Response(s.JobProgressSerializer(self.get_object()).data)
 
-    @extend_schema(request=s.DigitSerializer, responses={200: s.DigitAnswerSerializer, 409: None})
+    @extend_schema(request=s.DigitSerializer, responses={202: s.TicketSerializer, 409: None})
     @action(detail=True, methods=["post"], url_path="predict-digit")
     def predict_digit(self, request: Request, pk: str) -> Response:
         return self._infer(request, "infer_digit", s.DigitSerializer, Job.Kind.CNN)
 
-    @extend_schema(request=s.PromptSerializer, responses={200: s.TextAnswerSerializer, 409: None})
+    @extend_schema(request=s.PromptSerializer, responses={202: s.TicketSerializer, 409: None})
     @action(detail=True, methods=["post"])
     def generate(self, request: Request, pk: str) -> Response:
         return self._infer(request, "infer_text", s.PromptSerializer, Job.Kind.TEXT)
 
+    @extend_schema(
+        request=None, responses={200: s.InferenceResultSerializer, 202: s.InferenceResultSerializer}
+    )
+    @action(detail=True, methods=["get"], url_path=r"inference/(?P<ticket>[0-9a-f]{32})")
+    def inference(self, request: Request, pk: str, ticket: str) -> Response:
+        """A try-it answer: 202 while the worker is on it, 200 with the result, 409 if it failed.
+
+        Reads only the shared cache (no database), so polling it is cheap."""
+        if not pk.isdigit():
+            raise Http404
+        try:
+            result = services.inference_result(ticket=ticket, user=request.user, job_id=int(pk))
+        except LookupError:
+            raise Http404 from None
+        except services.InferenceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if result is None:
+            return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
+        return Response({"status": "done", "result": result})
+
     def _infer(self, request: Request, task: str, serializer: type, kind: str) -> Response:
+        # The limits first: a refused request of a flood parses nothing and reads no row.
+        try:
+            admission = services.inference_admit(user=request.user)
+        except services.InferenceRefused as exc:
+            return _too_many(exc)
+        try:
+            response = self._enqueue(request, task, serializer, kind, admission)
+        except BaseException:
+            services.inference_release(admission=admission)
+            raise
+        if response.status_code != status.HTTP_202_ACCEPTED:
+            services.inference_release(admission=admission)
+        return response
+
+    def _enqueue(
+        self,
+        request: Request,
+        task: str,
+        serializer: type,
+        kind: str,
+        admission: services.Admission,
+    ) -> Response:
         job = self.get_object()
         ser = serializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -76,6 +120,26 @@ class JobViewSet(
                 {"detail": f"This is not a {kind} job."}, status=status.HTTP_409_CONFLICT
             )
         try:
-            return Response(services.job_infer(job=job, task_name=task, payload=ser.validated_data))
+            ticket = services.job_infer(
+                job=job,
+                user=request.user,
+                task_name=task,
+                payload=ser.validated_data,
+                admission=admission,
+            )
         except services.InferenceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        url = reverse("playground-api:job-inference", args=[job.pk, ticket])
+        return Response(
+            {"ticket": ticket, "url": url, "status": "pending"},
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": url},
+        )
+
+
+def _too_many(exc: services.SubmissionRefused) -> Response:
+    return Response(
+        {"detail": str(exc)},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(exc.retry_after)},
+    )

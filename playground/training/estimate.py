@@ -34,6 +34,8 @@ class Estimate:
     seconds: float
     shapes: list[str]
     memory_bytes: int = 0  # activations and their gradients for one training batch
+    steps: int = 0  # optimizer steps the run will take
+    overhead_seconds: float = 0.0  # the part of `seconds` that is per-step cost, not FLOPs
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,8 @@ class Estimate:
             "seconds": round(self.seconds, 1),
             "shapes": self.shapes,
             "memory_mb": round(self.memory_bytes / 2**20, 1),
+            "steps": self.steps,
+            "overhead_seconds": round(self.overhead_seconds, 1),
         }
 
 
@@ -90,7 +94,12 @@ def _share(max_steps: int, steps: int) -> float:
     return min(1.0, max_steps / steps) if max_steps else 1.0
 
 
-def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
+def _run_steps(max_steps: int, steps: int) -> int:
+    return min(max_steps, steps) if max_steps else steps
+
+
+def cnn_estimate(cfg: CnnConfig, gflops: float, step_overhead_s: float = 0.0) -> Estimate:
+    """`step_overhead_s`: what one step costs beyond its FLOPs (a worker measures it)."""
     params, macs, shapes, features, acts = _walk_cnn(cfg.blocks)
     params += features * 10 + 10  # the classifier that every network ends with
     macs += features * 10
@@ -102,7 +111,10 @@ def cnn_estimate(cfg: CnnConfig, gflops: float) -> Estimate:
     total = per_epoch * cfg.epochs * _share(cfg.max_steps, steps)
     total += per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
     memory = 2 * 4 * (acts + 784 + 10) * cfg.batch_size  # float32 values and their gradients
-    return Estimate(params, per_sample, per_epoch, total / (gflops * 1e9), shapes, memory)
+    run = _run_steps(cfg.max_steps, steps)
+    overhead = run * step_overhead_s
+    seconds = total / (gflops * 1e9) + overhead
+    return Estimate(params, per_sample, per_epoch, seconds, shapes, memory, run, overhead)
 
 
 def text_params(cfg: TextConfig, vocab: int) -> int:
@@ -117,7 +129,11 @@ def text_params(cfg: TextConfig, vocab: int) -> int:
 
 
 def text_estimate(
-    cfg: TextConfig, gflops: float, corpus_chars: int, vocab: int = DEFAULT_VOCAB
+    cfg: TextConfig,
+    gflops: float,
+    corpus_chars: int,
+    vocab: int = DEFAULT_VOCAB,
+    step_overhead_s: float = 0.0,
 ) -> Estimate:
     params = text_params(cfg, vocab)
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.cell]
@@ -129,7 +145,9 @@ def text_estimate(
     per_char = 2 * macs
     per_epoch = TRAIN_FACTOR * per_char * int(corpus_chars * 0.9)
     steps = max(1, int(corpus_chars * 0.9) // (cfg.batch_size * cfg.seq_len)) * cfg.epochs
-    seconds = per_epoch * cfg.epochs * _share(cfg.max_steps, steps) / (gflops * 1e9)
+    run = _run_steps(cfg.max_steps, steps)
+    overhead = run * step_overhead_s
+    seconds = per_epoch * cfg.epochs * _share(cfg.max_steps, steps) / (gflops * 1e9) + overhead
     shapes = [
         f"embedding: {vocab}->{cfg.embedding}",
         f"{cfg.cell} x{cfg.layers}: {cfg.hidden}",
@@ -137,4 +155,4 @@ def text_estimate(
     ]
     per_step = cfg.embedding + cfg.layers * cfg.hidden * (gates + 2) + 2 * vocab
     memory = 2 * 4 * per_step * cfg.seq_len * cfg.batch_size
-    return Estimate(params, per_char, per_epoch, seconds, shapes, memory)
+    return Estimate(params, per_char, per_epoch, seconds, shapes, memory, run, overhead)

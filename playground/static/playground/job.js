@@ -14,8 +14,27 @@
     const resp = await fetch(url, { method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }, body: JSON.stringify(body) });
     const json = await resp.json();
-    if (!resp.ok) throw new Error(json.detail || JSON.stringify(json));
+    if (!resp.ok) {
+      const wait = resp.headers.get("Retry-After");
+      throw new Error((json.detail || JSON.stringify(json)) + (wait ? ` (wait ${wait} s)` : ""));
+    }
     return json;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // Try it: the server answers at once with a ticket; the answer is fetched with short requests
+  // (every 100 ms at first, then less often) until the worker has written it.
+  async function ask(url, body) {
+    const ticket = await post(url, body);
+    for (let i = 0, delay = 100; i < 80; i++, delay = Math.min(500, delay * 1.3)) {
+      await sleep(delay);
+      const resp = await fetch(ticket.url, { credentials: "same-origin" });
+      const json = await resp.json();
+      if (resp.status === 200) return json.result;
+      if (resp.status !== 202) throw new Error(json.detail || `The answer could not be fetched (${resp.status}).`);
+    }
+    throw new Error("The model did not answer in time. Try again.");
   }
 
   function fmtSeconds(s) {
@@ -122,7 +141,7 @@
     $("clear").addEventListener("click", clear);
     $("predict").addEventListener("click", async () => {
       try {
-        const answer = await post(data.predict, { pixels: toMnist(canvas) });
+        const answer = await ask(data.predict, { pixels: toMnist(canvas) });
         $("prediction").textContent = String(answer.prediction);
         const list = $("probabilities"); list.replaceChildren();
         answer.probabilities.forEach((p, i) => {
@@ -171,7 +190,7 @@
     temp.addEventListener("input", () => { $("temperature-out").textContent = temp.value; });
     button.addEventListener("click", async () => {
       try {
-        const answer = await post(data.generate, { prompt: $("prompt").value, temperature: Number(temp.value) });
+        const answer = await ask(data.generate, { prompt: $("prompt").value, temperature: Number(temp.value) });
         $("continuation").textContent = answer.prompt + answer.continuation;
         $("try-error").textContent = "";
       } catch (e) { $("try-error").textContent = e.message; }

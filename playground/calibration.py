@@ -1,0 +1,80 @@
+"""A worker measures its own speed at start and publishes it for the estimates.
+
+Worker code path only (imports torch): `tasks.py` calls `publish` from Celery's worker_ready
+signal. One measurement is a few hundred milliseconds: training steps of a small CNN through the
+real training loop at batch 1 (nearly all per-step cost) and at batch 64 (mostly FLOPs). Two
+equations, two unknowns: time per step = overhead + FLOPs per step / FLOP rate.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import torch
+from django.utils import timezone
+
+from .models import WorkerCalibration
+from .training.config import CnnConfig, act, conv, pool
+from .training.data import Split
+from .training.estimate import TRAIN_FACTOR, cnn_estimate
+from .training.loop import Hooks, Meter, train_one_epoch
+from .training.models import build_cnn, make_optimizer
+
+log = logging.getLogger(__name__)
+# Two conv stages, about 2 MFLOP per image forward: big enough at batch 32 for FLOPs to dominate.
+PROBE = CnnConfig(blocks=[conv(16, 5, 1, 2), act("relu"), pool(), conv(32, 3), act("relu"), pool()])
+
+
+def _seconds_per_step(batch: int, steps: int) -> float:
+    """Median of three timed passes of `steps` steps (after a warm-up pass) through the loop."""
+    gen = torch.Generator().manual_seed(0)
+    model = build_cnn(PROBE)
+    opt = make_optimizer("adam", model.parameters(), 0.001)
+    n = batch * steps
+    data = Split(torch.randn(n, 1, 28, 28, generator=gen), torch.zeros(n, dtype=torch.long))
+    times = []
+    for _ in range(4):
+        meter = Meter(Hooks(), total_steps=steps, epochs=1)
+        started = time.perf_counter()
+        train_one_epoch(model, opt, None, data, batch, gen, meter, 1, False)
+        times.append((time.perf_counter() - started) / steps)
+    return sorted(times[1:])[1]
+
+
+def measure() -> dict[str, float]:
+    """{"step_overhead_s", "gflops"} of this process as it is configured now."""
+    per_sample = cnn_estimate(PROBE, 1.0).flops_per_sample * TRAIN_FACTOR
+    small_b, big_b = 1, 32
+    t_small, t_big = _seconds_per_step(small_b, 20), _seconds_per_step(big_b, 4)
+    extra_flops = per_sample * (big_b - small_b)
+    # Noise can make the big step look no slower; a floor keeps the rate finite and cautious.
+    rate = extra_flops / max(t_big - t_small, 1e-6)
+    overhead = max(t_small - per_sample * small_b / rate, 1e-5)
+    return {"step_overhead_s": overhead, "gflops": max(min(rate / 1e9, 10_000.0), 0.1)}
+
+
+def publish(*, hostname: str, queues: list[str], concurrency: int) -> dict[str, Any]:
+    """Measure and store this worker's calibration (one row per worker hostname)."""
+    started = time.perf_counter()
+    figures = measure()
+    now = timezone.now()
+    WorkerCalibration.objects.update_or_create(
+        hostname=hostname[:200],
+        defaults={
+            **figures,
+            "queues": sorted(queues),
+            "concurrency": concurrency,
+            "threads": torch.get_num_threads(),
+            "measured_at": now,
+            "seen": now,
+        },
+    )
+    log.info(
+        "calibrated in %.0f ms: %.3f ms per step, %.1f GFLOP/s",
+        1000 * (time.perf_counter() - started),
+        1000 * figures["step_overhead_s"],
+        figures["gflops"],
+    )
+    return figures

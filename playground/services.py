@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -11,6 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
 
@@ -18,6 +21,7 @@ from . import conf
 from .models import Job
 
 S = Job.Status
+log = logging.getLogger(__name__)
 
 
 class SubmissionRefused(Exception):
@@ -31,7 +35,12 @@ class InferenceError(Exception):
 def _enqueue(job_id: int) -> None:
     from .tasks import run_training
 
-    result = run_training.apply_async(args=[job_id])
+    try:
+        result = run_training.apply_async(args=[job_id])
+    except (KombuOperationalError, RedisError, OSError) as error:
+        # The broker is down: the row stays queued and the reaper enqueues it again later.
+        log.warning("job %s not enqueued (%s); the reaper will retry", job_id, error)
+        return
     Job.objects.filter(pk=job_id).update(task_id=result.id, enqueued=timezone.now())
 
 

@@ -178,7 +178,7 @@ class ResilientRedisCache(RedisCache):
 
     def set_many(self, data: dict, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> list:
         made = [self.make_and_validate_key(key, version=version) for key in data]
-        write = super(ResilientRedisCache, self).set_many
+        write = super().set_many
         self._call(lambda: write(data, timeout, version), [], forget=made)
         return []
 

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlplatform.settings")
 
@@ -23,3 +23,12 @@ def _set_torch_threads(**_: object) -> None:
     except ImportError:  # a web-only install has no torch; such a worker runs no training
         return
     torch.set_num_threads(threads)
+
+
+@worker_ready.connect
+def _start_heartbeat(sender: object, **_: object) -> None:
+    """/healthz reads these to say which queues have live workers (dlplatform/health.py)."""
+    from dlplatform.health import start_heartbeat
+
+    queues = sorted(sender.app.amqp.queues.consume_from)  # type: ignore[attr-defined]
+    start_heartbeat(hostname=sender.hostname, queues=queues)  # type: ignore[attr-defined]

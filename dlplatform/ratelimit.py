@@ -1,17 +1,33 @@
-"""A small fixed-window rate limiter on the shared cache (works across processes with Redis)."""
+"""A small fixed-window rate limiter on the shared cache (works across processes with Redis).
+
+When the shared cache cannot be reached (Redis down: the cache raises CacheUnavailable, or any
+other backend error), the count falls back to a per-process window kept in memory. The limit still
+holds in each process, so a client can get at most `limit` times the number of web processes
+through during an outage: looser, but never unlimited, and no 500.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from dlplatform.cache import CacheUnavailable
+
 # No socket address (a request built in process, e.g. force_login): one shared, valid address,
 # since django-axes stores it in an IP address column.
 UNKNOWN = "0.0.0.0"
+log = logging.getLogger(__name__)
+LOCAL_MAX_KEYS = 50_000
+
+_local: dict[str, tuple[int, float]] = {}  # bucket -> (count, monotonic expiry)
+_local_lock = threading.Lock()
+_state = {"logged_at": -60.0}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -42,11 +58,47 @@ def _valid(address: str) -> str:
 
 def hit(*, key: str, limit: int, window_s: int) -> bool:
     """Count one event for `key`; return False once more than `limit` happened in this window."""
-    bucket = f"ratelimit:{key}:{int(time.time() // window_s)}"
+    window = int(time.time() // window_s)
+    bucket = f"ratelimit:{key}:{window}"
+    try:
+        count = _shared_count(bucket, window_s)
+    except CacheUnavailable:
+        count = _local_count(bucket, window_s)
+    return count <= limit
+
+
+def _shared_count(bucket: str, window_s: int) -> int:
     cache.add(bucket, 0, timeout=window_s + 1)
     try:
-        count = cache.incr(bucket)
-    except ValueError:  # the key expired between add and incr
-        cache.set(bucket, 1, timeout=window_s + 1)
-        count = 1
-    return count <= limit
+        return cache.incr(bucket)
+    except ValueError:  # the key expired between add and incr (or add could not reach Redis)
+        if cache.add(bucket, 1, timeout=window_s + 1):
+            return 1
+        return cache.incr(bucket)
+
+
+def _local_count(bucket: str, window_s: int) -> int:
+    now = time.monotonic()
+    if now - _state["logged_at"] >= 60:
+        _state["logged_at"] = now
+        log.warning("rate limits fall back to per-process counts: the shared cache is unreachable")
+    with _local_lock:
+        if len(_local) >= LOCAL_MAX_KEYS:
+            _prune(now)
+        count = _local.get(bucket, (0, 0.0))[0] + 1
+        _local[bucket] = (count, now + window_s + 1)
+    return count
+
+
+def _prune(now: float) -> None:
+    """Drop past windows; if that is not enough (a flood of distinct keys), start over."""
+    for bucket, (_, expires) in list(_local.items()):
+        if expires < now:
+            del _local[bucket]
+    if len(_local) >= LOCAL_MAX_KEYS:
+        _local.clear()
+
+
+def local_reset() -> None:
+    with _local_lock:
+        _local.clear()

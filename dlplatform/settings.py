@@ -115,8 +115,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits, cached selectors, content versions, sessions' read copy) ---------------
 REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
+    # A Redis that cannot be reached costs a miss, not a 500 (dlplatform/cache.py); the short
+    # timeouts and the circuit keep an outage to microseconds per call.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "dlplatform.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+                "circuit_open_s": 1.0,
+            },
+        }
     }
 else:
     # One machine without Redis (`make run`): files that every process shares, with atomic

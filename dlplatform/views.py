@@ -1,8 +1,9 @@
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from dlplatform import health
 
 from .safe_input import BadInput
 
@@ -20,12 +21,9 @@ def ok(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # any database failure means "not healthy", with no traceback to the client
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Each dependency's state; 503 when a required one (database, broker) is down."""
+    status, body = health.report()
+    return JsonResponse(body, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -9,6 +9,7 @@ with five waiting jobs and a user with one take turns, and nobody runs more than
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -20,14 +21,14 @@ from . import conf, selectors
 from .models import Job
 
 S = Job.Status
+log = logging.getLogger(__name__)
 # Any constant of our own: pg_advisory_xact_lock serializes dispatchers across processes.
 LOCK_ID = 0x504C4159  # "PLAY"
 
 
 def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
 def _in_flight() -> dict[int, int]:
@@ -60,8 +61,6 @@ def _pick(
 
 def dispatch() -> list[int]:
     """Send as many waiting jobs as there are free slots, fairly; return the ids sent."""
-    from .tasks import run_training
-
     sent: list[tuple[int, str]] = []
     with transaction.atomic():
         _lock()
@@ -95,7 +94,20 @@ def dispatch() -> list[int]:
             now = now + timedelta(microseconds=1)  # keeps the turn order strict
             sent.append((job.pk, task_id))
             free -= 1
-        transaction.on_commit(
-            lambda: [run_training.apply_async(args=[pk], task_id=tid) for pk, tid in sent]
-        )
+        transaction.on_commit(lambda: _send(sent))
     return [pk for pk, _ in sent]
+
+
+def _send(sent: list[tuple[int, str]]) -> None:
+    """Hand the claimed jobs to the broker; with the broker down they wait for the reaper."""
+    from kombu.exceptions import OperationalError as KombuOperationalError
+    from redis.exceptions import RedisError
+
+    from .tasks import run_training
+
+    for pk, task_id in sent:
+        try:
+            run_training.apply_async(args=[pk], task_id=task_id)
+        except (KombuOperationalError, RedisError, OSError) as error:
+            # The row keeps its claim; the reaper finds no message for it and sends it again.
+            log.warning("job %s not sent to the broker (%s); the reaper will retry", pk, error)

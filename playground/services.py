@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
 
@@ -20,6 +23,7 @@ from . import conf
 from .models import Job
 
 S = Job.Status
+log = logging.getLogger(__name__)
 
 
 class SubmissionRefused(Exception):
@@ -277,7 +281,12 @@ def job_infer(
     cache.set(
         TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
     )
-    getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+    try:
+        getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+    except (KombuOperationalError, RedisError, OSError) as error:
+        log.warning("try-it for job %s not sent (%s)", job.pk, error)
+        cache.delete(TICKET_KEY.format(admission.ticket))
+        raise InferenceError("Trying the model is unavailable for a moment; try again.") from error
     return admission.ticket
 
 

@@ -80,12 +80,14 @@ def test_admin_question_tag_filters_and_show_counts_answer(content, admin_client
 def test_answer_autosave_through_the_api(content, student, student_client):
     from quizzes import services
     from quizzes.models import Quiz
+    from quizzes.tests.factories import as_sent
 
     attempt = services.attempt_start(quiz=Quiz.objects.first(), user=student, now=timezone.now())
     item = next(i for i in attempt.items.all() if i.choice_order)
     response = student_client.post(
         f"/api/quizzes/attempts/{attempt.pk}/answer/",
-        {"question_id": item.question_id, "response": item.choice_order[0]},
+        # Sent as the browser sends it: in the attempt's tokens, never database ids.
+        {"question_id": item.question_id, "response": as_sent(item, item.choice_order[0])},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

@@ -6,6 +6,10 @@ from celery import Celery
 from celery.signals import worker_process_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlplatform.settings")
+# Read by OpenMP when torch first loads, which in a worker happens after this module: idle
+# OpenMP threads then sleep instead of spinning, so a thread that waits at a barrier for a
+# descheduled sibling gives its core back (bench/busy_train.py measures the difference).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 app = Celery("dlplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -14,10 +18,11 @@ app.autodiscover_tasks()
 
 @worker_process_init.connect
 def _set_torch_threads(**_: object) -> None:
-    """Fix torch's thread count once per worker process, before any job runs."""
+    """Start each worker process at one torch thread (or TORCH_THREADS): the right count for
+    inference, and safe for training, whose first job measures its own (playground.threads)."""
     from django.conf import settings
 
-    threads = settings.TORCH_THREADS or os.cpu_count() or 1
+    threads = settings.TORCH_THREADS or 1
     try:
         import torch
     except ImportError:  # a web-only install has no torch; such a worker runs no training

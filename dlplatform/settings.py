@@ -310,7 +310,7 @@ CELERY_BEAT_SCHEDULE["playground-reap-stale-jobs"] = {
     "task": "playground.tasks.reap_stale_jobs",
     "schedule": float(PLAYGROUND_REAP_EVERY_S),
 }
-TORCH_THREADS = env.int("TORCH_THREADS", 0)  # 0: let torch use every core it sees
+TORCH_THREADS = env.int("TORCH_THREADS", 0)  # 0: measured per worker process (playground.threads)
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

@@ -37,6 +37,9 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    # "Stop and keep the model": the run ends at its next batch as if finished, with the
+    # results of its last completed epoch (results["stopped"] says so).
+    stop_requested = models.BooleanField(default=False)
     failure_reason = models.TextField(blank=True)
     progress = models.JSONField(default=dict, blank=True)
     history = models.JSONField(default=dict, blank=True)  # {"train": [...], "val": [...]}, bounded

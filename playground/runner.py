@@ -13,11 +13,11 @@ from typing import Any
 import torch
 from django.conf import settings
 
-from . import datasets, services
+from . import conf, datasets, services, threads
 from .training.config import OPTIMIZERS, CnnConfig, TextConfig
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
-from .training.loop import Hooks, train_cnn
+from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
 from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
 
@@ -56,11 +56,15 @@ def _first_steps() -> None:
 class Reporter:
     """Turns training callbacks into throttled row updates and cheap cancel checks."""
 
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
+    def __init__(
+        self, job_id: int, kind: str = "cnn", config: dict[str, Any] | None = None
+    ) -> None:
+        self.job_id, self.kind, self.config = job_id, kind, config or {}
         self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
         self.last_check = 0.0
-        self.cancelled = False
+        self.cancelled = self.stop = False
+        self.deadline = perf_deadline()
+        self.kept: dict[str, Any] | None = None  # results of the last checkpoint
 
     def on_progress(self, p: dict[str, Any]) -> None:
         train = self.history["train"]
@@ -76,13 +80,42 @@ class Reporter:
         now = time.monotonic()
         if now - self.last_check >= 0.3:
             self.last_check = now
-            self.cancelled = services.job_cancel_requested(job_id=self.job_id)
+            self.cancelled, self.stop = services.job_flags(job_id=self.job_id)
         return self.cancelled
+
+    def keep_reason(self) -> str | None:
+        return "requested" if self.stop else None
+
+    def on_checkpoint(self, model: torch.nn.Module, results: dict[str, Any]) -> None:
+        """Each epoch end: the weights on disk and the results in memory, so a run killed by
+        the soft time limit still ends with the last completed epoch."""
+        path = weights_path(self.job_id)
+        torch.save({"kind": self.kind, "config": self.config, "state": model.state_dict()}, path)
+        self.kept = results
+
+    def stopped_results(self, reason: str) -> tuple[dict[str, Any], str] | None:
+        """(results, weights) of the last checkpoint, marked as stopped; None without one."""
+        if self.kept is None:
+            return None
+        stop = _stopped(reason, self.kept.get("epochs_done", 0), self.config.get("epochs", 0))
+        return {**self.kept, "stopped": stop}, str(weights_path(self.job_id))
 
     def hooks(self) -> Hooks:
         return Hooks(
-            on_progress=self.on_progress, on_epoch=self.on_epoch, should_stop=self.should_stop
+            on_progress=self.on_progress,
+            on_epoch=self.on_epoch,
+            should_stop=self.should_stop,
+            keep_reason=self.keep_reason,
+            deadline=self.deadline,
+            on_checkpoint=self.on_checkpoint if self.kind == "cnn" else _no_checkpoint,
         )
+
+
+def perf_deadline() -> float:
+    """When the loop stops and keeps its model: a margin before the task's soft time limit
+    (read now, so a test can shorten it), left for saving and writing the results."""
+    soft = float(conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"))
+    return time.perf_counter() + soft - min(15.0, max(0.5, 0.05 * soft))
 
 
 def weights_path(job_id: int) -> Path:
@@ -98,7 +131,12 @@ def corpus_for(cfg: TextConfig) -> Corpus:
 def run(
     job_id: int, kind: str, config: dict[str, Any], reporter: Reporter
 ) -> tuple[dict[str, Any], str]:
-    """Train; return (results, weights path). Raises Cancelled or DatasetError."""
+    """Train; return (results, weights path). Raises Cancelled or DatasetError.
+
+    A run stopped early (time limit, or "stop and keep") returns normally, with the model and
+    results of its last completed epoch and `results["stopped"]`.
+    """
+    threads.ensure()
     path = weights_path(job_id)
     if kind == "cnn":
         cfg = CnnConfig.from_dict(config)

@@ -312,3 +312,26 @@ def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] |
     if "error" in state["result"]:
         raise InferenceError(state["result"]["error"])
     return state["result"]
+
+
+def job_stop(*, job: Job) -> Job:
+    """Stop and keep the model: a running job ends at its next batch with the results of its
+    last completed epoch; a queued one has learned nothing yet, so it is simply cancelled."""
+    if Job.objects.filter(pk=job.pk, status=S.RUNNING).update(stop_requested=True):
+        job.refresh_from_db()
+        return job
+    return job_cancel(job=job)
+
+
+def job_flags(*, job_id: int) -> tuple[bool, bool]:
+    """(cancel requested, stop-and-keep requested), read in one query between batches."""
+    row = Job.objects.filter(pk=job_id).values_list("cancel_requested", "stop_requested").first()
+    return (bool(row[0]), bool(row[1])) if row else (True, False)
+
+
+def job_mark_stopped(
+    *, job_id: int, results: dict[str, Any], weights: str, history: dict[str, Any]
+) -> None:
+    """A run stopped at the time limit or on request, with what it learned: it reads as a
+    finished run (results page, try-it) and `results["stopped"]` says why and after what."""
+    _finish(job_id, S.SUCCEEDED, results=results, weights=weights, history=history)

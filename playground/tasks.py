@@ -90,7 +90,7 @@ def run_training(self: Any, job_id: int) -> str:
     from .training.files import DatasetError
     from .training.loop import Cancelled
 
-    reporter = Reporter(job_id)
+    reporter = Reporter(job_id, job.kind, job.config)
     try:
         results, weights = run(job_id, job.kind, job.config, reporter)
     except Cancelled:
@@ -100,6 +100,12 @@ def run_training(self: Any, job_id: int) -> str:
         services.job_mark_failed(job_id=job_id, reason=str(exc))
         return "failed"
     except SoftTimeLimitExceeded:
+        kept = reporter.stopped_results("time_limit")  # the loop's own deadline was overrun
+        if kept is not None:
+            services.job_mark_stopped(
+                job_id=job_id, results=kept[0], weights=kept[1], history=reporter.history
+            )
+            return "stopped"
         services.job_mark_failed(
             job_id=job_id,
             reason=f"The training took longer than the time limit "
@@ -112,6 +118,11 @@ def run_training(self: Any, job_id: int) -> str:
             job_id=job_id, reason=f"The training stopped with an error: {type(exc).__name__}: {exc}"
         )
         return "failed"
+    if "stopped" in results:
+        services.job_mark_stopped(
+            job_id=job_id, results=results, weights=weights, history=reporter.history
+        )
+        return "stopped"
     services.job_mark_succeeded(
         job_id=job_id, results=results, weights=weights, history=reporter.history
     )

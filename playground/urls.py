@@ -12,4 +12,5 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="cancel"),
+    path("jobs/<int:pk>/stop/", views.job_stop, name="stop"),
 ]

@@ -171,3 +171,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "playground/queue.html",
         {"state": selectors.queue_state(), "jobs": selectors.all_jobs()},
     )
+
+
+@login_required
+@require_POST
+def job_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    job = services.job_stop(job=_get_job_for_user(request, pk))
+    messages.info(
+        request,
+        "Cancelled: it had not started."
+        if job.status == "cancelled"
+        else "Stopping at the next batch; the model of the last completed epoch is kept…",
+    )
+    return redirect("playground:job", pk=job.pk)

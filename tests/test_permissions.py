@@ -165,6 +165,7 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("playground-api:job-detail", f"/api/playground/jobs/{j}/", API_OWNED),
         Route("playground-api:job-progress", f"/api/playground/jobs/{j}/progress/", API_OWNED),
         Route("playground:cancel", f"/playground/jobs/{j}/cancel/", POST_OWNED, method="post"),
+        Route("playground:stop", f"/playground/jobs/{j}/stop/", POST_OWNED, method="post"),
     ]
 
 
@@ -179,6 +180,7 @@ COVERED_ELSEWHERE = {
     "quizzes-api:attempt-submit": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground:estimate": "playground/tests (estimate is a POST of a config)",
     "playground-api:job-cancel": "tests/test_permissions.py::test_api_writes_of_another_user",
+    "playground-api:job-stop": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground-api:job-generate": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground-api:job-predict-digit": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground-api:job-inference": "playground/tests/test_inference.py (a ticket is per user)",
@@ -245,6 +247,7 @@ def test_api_writes_of_another_user(world, other_client, anon_client):
         (f"/api/quizzes/attempts/{a}/check/", body),
         (f"/api/quizzes/attempts/{a}/submit/", {}),
         (f"/api/playground/jobs/{j}/cancel/", {}),
+        (f"/api/playground/jobs/{j}/stop/", {}),
         (f"/api/playground/jobs/{j}/generate/", {"prompt": "the ", "temperature": 1.0}),
         (f"/api/playground/jobs/{j}/predict-digit/", {"pixels": [[0] * 28] * 28}),
     ]:

@@ -41,6 +41,7 @@ class JobSerializer(serializers.ModelSerializer):
             "worker",
             "attempts",
             "cancel_requested",
+            "stop_requested",
             "failure_reason",
             "progress",
             "history",

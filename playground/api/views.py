@@ -54,6 +54,13 @@ class JobViewSet(
         job = services.job_cancel(job=self.get_object())
         return Response(s.JobSerializer(job).data)
 
+    @extend_schema(request=None, responses=s.JobSerializer)
+    @action(detail=True, methods=["post"])
+    def stop(self, request: Request, pk: str) -> Response:
+        """Stop and keep the model: ends at the next batch with the last completed epoch."""
+        job = services.job_stop(job=self.get_object())
+        return Response(s.JobSerializer(job).data)
+
     @extend_schema(responses=s.JobProgressSerializer)
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:

@@ -21,11 +21,28 @@ class Cancelled(Exception):
     """Raised between batches when `should_stop` says the job was cancelled."""
 
 
+class Stopped(Exception):
+    """Raised between batches to end a run early but keep what it learned: the deadline
+    (`reason` "time_limit") or the student's "stop and keep" (`reason` "requested")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _never() -> bool:
     return False
 
 
 def _ignore(_: dict[str, Any]) -> None:
+    return None
+
+
+def _no_reason() -> str | None:
+    return None
+
+
+def _no_checkpoint(_: nn.Module, __: dict[str, Any]) -> None:
     return None
 
 
@@ -35,6 +52,11 @@ class Hooks:
     on_epoch: Callable[[dict[str, Any]], None] = _ignore  # validation figures after each epoch
     should_stop: Callable[[], bool] = _never
     interval_s: float = 0.5
+    # A reason to stop and keep the model ("requested"), or None; checked with should_stop.
+    keep_reason: Callable[[], str | None] = _no_reason
+    deadline: float | None = None  # time.perf_counter() at which the run stops and keeps
+    # After each epoch: the model and the results as they would be if the run ended there.
+    on_checkpoint: Callable[[nn.Module, dict[str, Any]], None] = _no_checkpoint
 
 
 @dataclass
@@ -55,13 +77,20 @@ class Meter:
         if self.hooks.should_stop():
             raise Cancelled
         now = time.perf_counter()
+        reason = "time_limit" if self.past_deadline(now) else self.hooks.keep_reason()
+        if reason:
+            raise Stopped(reason)
         if now - self.last_report >= self.hooks.interval_s or self.step == self.total_steps:
             self.last_report = now
             self.hooks.on_progress(self.snapshot(epoch, loss, acc, now))
 
+    def past_deadline(self, now: float) -> bool:
+        return self.hooks.deadline is not None and now >= self.hooks.deadline
+
     def snapshot(self, epoch: int, loss: float, acc: float | None, now: float) -> dict[str, Any]:
         elapsed = max(now - self.started, 1e-6)
         rate = self.step / elapsed
+        left = None if self.hooks.deadline is None else max(self.hooks.deadline - now, 0.0)
         return {
             "step": self.step,
             "total_steps": self.total_steps,
@@ -72,6 +101,7 @@ class Meter:
             f"{self.unit}_per_s": round(self.seen / elapsed, 1),
             "elapsed_s": round(elapsed, 2),
             "eta_s": round((self.total_steps - self.step) / rate, 1) if rate else None,
+            "time_left_s": None if left is None else round(left, 1),  # before the run stops
         }
 
 
@@ -161,7 +191,52 @@ def cnn_report(data: Split, pred: torch.Tensor, max_examples: int = 24) -> dict[
     }
 
 
+def _stopped(reason: str, epochs_done: int, epochs: int) -> dict[str, Any]:
+    why = "at the time limit" if reason == "time_limit" else "on request"
+    return {
+        "reason": reason,
+        "epochs_done": epochs_done,
+        "epochs": epochs,
+        "message": f"Stopped {why} after {epochs_done} of {epochs} epochs.",
+    }
+
+
+def _epoch_end(
+    model: nn.Module,
+    mnist: Mnist,
+    meter: Meter,
+    epoch: int,
+    loss: float | None,
+    acc: float | None,
+    t0: float,
+) -> dict[str, Any]:
+    """Validate, report the epoch, and return the results as they stand after it."""
+    ev = evaluate(model, mnist.test)
+    meter.hooks.on_epoch(
+        {
+            "epoch": epoch,
+            "step": meter.step,
+            "train_loss": None if loss is None else round(loss, 4),
+            "train_acc": None if acc is None else round(acc, 4),
+            "val_loss": round(ev["loss"], 4),
+            "val_acc": round(ev["acc"], 4),
+            "elapsed_s": round(time.perf_counter() - t0, 2),
+        }
+    )
+    return {
+        "params": count_params(model),
+        "test_accuracy": round(ev["acc"], 4),
+        "val_loss": round(ev["loss"], 4),
+        "train_seconds": round(time.perf_counter() - t0, 2),
+        "steps": meter.step,
+        "epochs_done": epoch,
+        **cnn_report(mnist.test, ev["pred"]),
+    }
+
+
 def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, dict[str, Any]]:
+    """Train; a run stopped early (deadline or request) returns the model and results of its
+    last completed epoch, or of the partial first epoch when none completed."""
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
     train = mnist.train
@@ -175,30 +250,24 @@ def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, di
     opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
     sched = make_schedule(cfg.schedule, opt, total)
     meter, started = Meter(hooks, total, cfg.epochs), time.perf_counter()
-    result: dict[str, Any] = {"params": count_params(model)}
-    for epoch in range(1, cfg.epochs + 1):
-        loss, acc = train_one_epoch(
-            model, opt, sched, train, cfg.batch_size, gen, meter, epoch, cfg.augment
-        )
-        ev = evaluate(model, mnist.test)
-        hooks.on_epoch(
-            {
-                "epoch": epoch,
-                "step": meter.step,
-                "train_loss": round(loss, 4),
-                "train_acc": round(acc, 4),
-                "val_loss": round(ev["loss"], 4),
-                "val_acc": round(ev["acc"], 4),
-                "elapsed_s": round(time.perf_counter() - started, 2),
-            }
-        )
-        if meter.step >= total:
-            break
-    result.update(
-        test_accuracy=round(ev["acc"], 4),
-        val_loss=round(ev["loss"], 4),
-        train_seconds=round(time.perf_counter() - started, 2),
-        steps=meter.step,
-        **cnn_report(mnist.test, ev["pred"]),
-    )
+    kept: tuple[dict[str, Any], dict[str, Any]] | None = None  # (state, results) at epoch end
+    epoch = 0
+    try:
+        for epoch in range(1, cfg.epochs + 1):
+            loss, acc = train_one_epoch(
+                model, opt, sched, train, cfg.batch_size, gen, meter, epoch, cfg.augment
+            )
+            result = _epoch_end(model, mnist, meter, epoch, loss, acc, started)
+            kept = ({k: v.detach().clone() for k, v in model.state_dict().items()}, result)
+            hooks.on_checkpoint(model, result)
+            if meter.step >= total:
+                break
+            if meter.past_deadline(time.perf_counter()):
+                raise Stopped("time_limit")
+    except Stopped as stop:
+        if kept is None:  # not one epoch done: the partly trained model is still worth keeping
+            kept = (model.state_dict(), _epoch_end(model, mnist, meter, epoch, None, None, started))
+            kept[1]["epochs_done"] = 0
+        model.load_state_dict(kept[0])
+        result = {**kept[1], "stopped": _stopped(stop.reason, kept[1]["epochs_done"], cfg.epochs)}
     return model, result

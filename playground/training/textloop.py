@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from .config import TextConfig
 from .data import Corpus
-from .loop import Hooks, Meter
+from .loop import Hooks, Meter, Stopped, _stopped
 from .models import CharModel, build_text, count_params, make_optimizer
 
 LN2 = math.log(2)
@@ -109,28 +109,23 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
     )
     meter, started = Meter(hooks, total, cfg.epochs, unit="chars"), time.perf_counter()
     samples: list[dict[str, Any]] = []
-    for epoch in range(1, cfg.epochs + 1):
-        loss = train_text_epoch(model, opt, cfg, corpus, gen, meter, epoch)
-        ev = evaluate_text(model, corpus.val, cfg.seq_len)
-        samples.append(
-            {
-                "epoch": epoch,
-                "step": meter.step,
-                "text": generate(model, corpus, "The ", 160, 0.8, seed=cfg.seed),
-            }
-        )
-        hooks.on_epoch(
-            {
-                "epoch": epoch,
-                "step": meter.step,
-                "train_loss": round(loss, 4),
-                "val_loss": ev["loss"],
-                "val_bpc": ev["bpc"],
-                "elapsed_s": round(time.perf_counter() - started, 2),
-            }
-        )
-        if meter.step >= total:
-            break
+    stopped: dict[str, Any] | None = None
+    done, kept = 0, None
+    try:
+        for epoch in range(1, cfg.epochs + 1):
+            loss = train_text_epoch(model, opt, cfg, corpus, gen, meter, epoch)
+            ev = _text_epoch_end(model, cfg, corpus, meter, epoch, loss, started, samples)
+            done, kept = epoch, {k: v.detach().clone() for k, v in model.state_dict().items()}
+            if meter.step >= total:
+                break
+            if meter.past_deadline(time.perf_counter()):
+                raise Stopped("time_limit")
+    except Stopped as stop:  # keep the last completed epoch, or the partial first one
+        if kept is not None:
+            model.load_state_dict(kept)
+        else:
+            ev = _text_epoch_end(model, cfg, corpus, meter, 1, None, started, samples)
+        stopped = _stopped(stop.reason, done, cfg.epochs)
     secs = time.perf_counter() - started
     return model, {
         "params": count_params(model),
@@ -142,4 +137,37 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
         "train_seconds": round(secs, 2),
         "vocab": len(corpus.chars),
         "chars_per_s": round(meter.seen / max(secs, 1e-6), 1),
+        "epochs_done": done,
+        **({"stopped": stopped} if stopped else {}),
     }
+
+
+def _text_epoch_end(
+    model: CharModel,
+    cfg: TextConfig,
+    corpus: Corpus,
+    meter: Meter,
+    epoch: int,
+    loss: float | None,
+    started: float,
+    samples: list[dict[str, Any]],
+) -> dict[str, Any]:
+    ev = evaluate_text(model, corpus.val, cfg.seq_len)
+    samples.append(
+        {
+            "epoch": epoch,
+            "step": meter.step,
+            "text": generate(model, corpus, "The ", 160, 0.8, seed=cfg.seed),
+        }
+    )
+    meter.hooks.on_epoch(
+        {
+            "epoch": epoch,
+            "step": meter.step,
+            "train_loss": None if loss is None else round(loss, 4),
+            "val_loss": ev["loss"],
+            "val_bpc": ev["bpc"],
+            "elapsed_s": round(time.perf_counter() - started, 2),
+        }
+    )
+    return ev

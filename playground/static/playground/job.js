@@ -57,6 +57,16 @@
     }
     if (job.failure_reason) { $("job-failure").hidden = false; $("job-failure").textContent = job.failure_reason; }
     $("cancel-form").hidden = !ACTIVE.includes(job.status);
+    $("stop-form").hidden = job.status !== "running";
+    // Said while there is still time to act: at this speed the run ends at the time limit.
+    const late = job.status === "running" && p.eta_s !== null && p.eta_s !== undefined
+      && p.time_left_s !== null && p.time_left_s !== undefined && p.eta_s > p.time_left_s;
+    $("job-late").hidden = !late;
+    if (late) {
+      $("job-late").textContent = `At this speed the run needs about ${fmtSeconds(p.eta_s)} more but has ${fmtSeconds(p.time_left_s)} before the time limit: it will stop there and keep the model of its last completed epoch. Stop and keep it now, or let it run.`;
+    }
+    const stopped = (job.results || {}).stopped;
+    if (stopped) { $("job-stopped").hidden = false; $("job-stopped").textContent = stopped.message; }
   }
 
   function showCurves(job) {

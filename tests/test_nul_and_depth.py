@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from dlplatform import safe_input
+from playground.tests.conftest import cnn_form_data
 from quizzes import services
 from quizzes.models import AttemptQuestion
 from quizzes.tests.factories import make_quiz
@@ -21,17 +22,7 @@ pytestmark = pytest.mark.django_db
 
 DEEP_5000 = "[" * 5000 + "]" * 5000
 DEEP_3000 = "[" * 3000 + "]" * 3000
-CNN_FORM = {
-    "kind": "cnn",
-    "dataset": "mnist10k",
-    "optimizer": "adam",
-    "lr": "0.01",
-    "schedule": "none",
-    "batch_size": "32",
-    "epochs": "1",
-    "init": "default",
-    "seed": "0",
-}
+CNN_FORM = cnn_form_data()
 
 
 def _reason(response) -> str:

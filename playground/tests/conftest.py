@@ -26,6 +26,14 @@ TINY_CNN = {
     "max_steps": 0,
     "train_subset": 320,
 }
+FORM_FIELDS = ("dataset", "optimizer", "lr", "schedule", "batch_size", "epochs", "init", "seed")
+
+
+def cnn_form_data() -> dict[str, str]:
+    """TINY_CNN's scalar fields as the run form posts them (blocks left to the caller)."""
+    return {"kind": "cnn", **{name: str(TINY_CNN[name]) for name in FORM_FIELDS}}
+
+
 TINY_TEXT = {
     "cell": "lstm",
     "embedding": 8,

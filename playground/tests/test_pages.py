@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from playground.models import Job
-from playground.tests.conftest import TINY_CNN
+from playground.tests.conftest import TINY_CNN, cnn_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +97,7 @@ def test_cancel_a_queued_job_from_the_page(student_client, job):
 
 
 def test_estimate_endpoint_counts_parameters(student_client):
-    data = {
-        "kind": "cnn",
-        "blocks": json.dumps(TINY_CNN["blocks"]),
-        "dataset": "mnist10k",
-        "optimizer": "adam",
-        "lr": "0.01",
-        "schedule": "none",
-        "batch_size": "32",
-        "epochs": "1",
-        "init": "default",
-        "seed": "0",
-    }
+    data = {**cnn_form_data(), "blocks": json.dumps(TINY_CNN["blocks"])}
     body = student_client.post(reverse("playground:estimate"), data).json()
     # conv 1->4 3x3: 4*9+4 = 40; classifier 4*14*14*10+10 = 7850
     assert body["valid"] and body["estimate"]["params"] == 40 + 7850

@@ -1,7 +1,7 @@
 """Settings for the test suite: real PostgreSQL and Redis, each run isolated by environment.
 
 TEST_DB_NAME names the test database and TEST_REDIS_DB picks the Redis database for the broker
-(the cache uses TEST_REDIS_DB + 8), so several test runs can share one machine.
+(the cache uses TEST_REDIS_DB + 8) on TEST_REDIS_PORT (6379), so several test runs can share one machine.
 
 PostgreSQL: DATABASE_URL when set; else the server on TEST_PG_HOST:TEST_PG_PORT (127.0.0.1:5432)
 when it answers; else the embedded server of `make run` (`dlplatform/embedded_db.py`, data in
@@ -45,6 +45,7 @@ def _database_url() -> str:
 
 
 _redis_db = int(os.environ.get("TEST_REDIS_DB", "5"))
+_redis_port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 if not os.environ.get("DATABASE_URL"):
     # In os.environ, so that the worker subprocesses use the same server without probing again.
@@ -56,8 +57,8 @@ if MAKERUN:
     os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
     os.environ.setdefault("REDIS_URL", "")
 else:
-    os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:6379/{_redis_db}")
-    os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{_redis_db + 8}")
+    os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:{_redis_port}/{_redis_db}")
+    os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/{_redis_db + 8}")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")

@@ -1,7 +1,9 @@
 """Validation of run configurations, with bounds and field-level errors.
 
 The HTML form and the API both go through these forms, so a hidden size of 10^9 or a zero
-learning rate is refused in the same words everywhere, long before a worker sees it.
+learning rate is refused in the same words everywhere, long before a worker sees it. Their
+fields are generated from the schema in `training/config.py`; what is added here is what needs
+the site: installed data sets, the size and time limits of settings, the platform's text.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.forms.forms import DeclarativeFieldsMetaclass
 
 from dlplatform import safe_input
 
@@ -19,90 +22,67 @@ from .training.corpus import platform_text
 from .training.estimate import Estimate, ShapeError, cnn_estimate, text_estimate
 from .training.files import LABELS
 
-MAX_BLOCKS = 24
-# Per block type: field -> (kind, low, high) or a tuple of allowed strings.
-BLOCK_FIELDS: dict[str, dict[str, Any]] = {
-    "conv": {
-        "channels": (int, 1, 128),
-        "kernel": (int, 1, 9),
-        "stride": (int, 1, 4),
-        "padding": (int, 0, 4),
-    },
-    "activation": {"fn": C.ACTIVATIONS},
-    "batchnorm": {},
-    "pool": {"kind": C.POOLS, "size": (int, 2, 4)},
-    "dropout": {"p": (float, 0.0, 0.9)},
-    "dense": {"units": (int, 1, 1024)},
-}
+# Posted by the page with the settings but not settings themselves.
+PAGE_KEYS = frozenset({"kind", "csrfmiddlewaretoken"})
 
 
-def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, v) for v in values]
-
-
-def _check_value(where: str, name: str, rule: Any, value: Any) -> Any:
-    if isinstance(rule, tuple) and rule and isinstance(rule[0], str):
-        if value not in rule:
-            raise forms.ValidationError(f"{where}: {name} must be one of {', '.join(rule)}.")
-        return value
-    kind, low, high = rule
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or (kind is int and value != int(value))
-    ):
-        raise forms.ValidationError(
-            f"{where}: {name} must be a {'whole ' if kind is int else ''}number."
-        )
-    if not low <= value <= high:
-        raise forms.ValidationError(f"{where}: {name} must be between {low} and {high}.")
-    return kind(value)
-
-
-def clean_block(index: int, block: Any) -> dict[str, Any]:
-    where = f"Block {index + 1}"
-    if not isinstance(block, dict) or block.get("type") not in BLOCK_FIELDS:
-        raise forms.ValidationError(f"{where}: type must be one of {', '.join(BLOCK_FIELDS)}.")
-    rules = BLOCK_FIELDS[block["type"]]
-    missing = [name for name in rules if name not in block]
-    if missing:
-        raise forms.ValidationError(f"{where}: {', '.join(missing)} missing.")
-    out = {"type": block["type"]}
-    for name, rule in rules.items():
-        out[name] = _check_value(where, name, rule, block[name])
-    return out
-
-
-class RunForm(forms.Form):
-    title = forms.CharField(max_length=120, required=False)
-    optimizer = forms.ChoiceField(choices=_choices(C.OPTIMIZERS), initial="adam")
-    lr = forms.FloatField(label="Learning rate", min_value=1e-6, max_value=1.0, initial=0.003)
-    batch_size = forms.IntegerField(min_value=1, max_value=512, initial=64)
-    epochs = forms.IntegerField(min_value=1, max_value=50, initial=6)
-    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, initial=0)
-    max_steps = forms.IntegerField(
-        min_value=0,
-        max_value=1_000_000,
-        initial=0,
-        required=False,
-        help_text="Stop after this many batches (0: no limit).",
+def _form_field(spec: C.Spec) -> forms.Field:
+    """The form field for one setting of the schema: its bounds, default and help come from it."""
+    common: dict[str, Any] = {
+        "label": spec.label or None,  # None: Django's own wording of the name
+        "help_text": spec.help,
+        "initial": spec.default,
+    }
+    if spec.choices:
+        return forms.ChoiceField(choices=list(spec.choices), **common)
+    if spec.type == "bool":
+        return forms.BooleanField(required=False, **common)
+    if spec.type in ("int", "float"):
+        kind = forms.IntegerField if spec.type == "int" else forms.FloatField
+        return kind(min_value=spec.low, max_value=spec.high, required=not spec.optional, **common)
+    if spec.type == "list":  # the blocks, as JSON text that the builder keeps in sync
+        common["initial"] = json.dumps(spec.default)
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, **common)
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, strip=False, **common
     )
 
+
+class _SchemaForm(DeclarativeFieldsMetaclass):
+    """Adds a field per setting of the class's `kind` (training/config.py) to those declared."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        kind = attrs.get("kind")
+        if kind:
+            attrs = {n: _form_field(spec) for n, spec in C.specs(kind).items()} | attrs
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class RunForm(forms.Form, metaclass=_SchemaForm):
+    title = forms.CharField(max_length=120, required=False)
+
     kind = ""
+    _config: C.RunConfig | None = None
 
-    def clean_max_steps(self) -> int:
-        return self.cleaned_data.get("max_steps") or 0
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unknown = sorted(set(self.data) - set(self.fields) - PAGE_KEYS)
+        if unknown:
+            self.add_error(None, f"Unknown setting: {', '.join(unknown)}.")
+        for name, spec in C.specs(self.kind).items():
+            if spec.optional and name in data and data[name] is None:
+                data[name] = spec.default  # left empty: "off"
+        return data
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The dataclass defaults are the one source of the form's starting values.
-        for name, value in C.config_from(self.kind, {}).to_dict().items():
-            if name in self.fields and name != "blocks":
-                self.fields[name].initial = value
-
-    def config(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "title"}
-        return C.config_from(self.kind, data).to_dict()
+    def config(self) -> C.RunConfig:
+        """The run as its dataclass, built once from the cleaned settings; it stays one until
+        `services.job_submit` stores it. Settings that did not validate take their default
+        (only the live estimate of an invalid form uses that)."""
+        if self._config is None:
+            names = C.specs(self.kind)
+            data = {k: v for k, v in self.cleaned_data.items() if k in names}
+            self._config = C.config_from(self.kind, data)
+        return self._config
 
     def estimate(self) -> Estimate:
         raise NotImplementedError
@@ -139,42 +119,9 @@ class RunForm(forms.Form):
 class CnnForm(RunForm):
     kind = "cnn"
     preset = forms.ChoiceField(
-        choices=[("", "custom")] + _choices(tuple(C.CNN_PRESETS)), required=False
+        choices=[("", "custom")] + [(p, p) for p in C.CNN_PRESETS], required=False
     )
-    blocks = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
-        help_text="The network as a JSON list of blocks (the builder fills this in).",
-    )
-    dataset = forms.ChoiceField(choices=list(LABELS.items()), initial="mnist10k")
-    schedule = forms.ChoiceField(choices=_choices(C.SCHEDULES), initial="cosine")
-    init = forms.ChoiceField(
-        label="Weight initialization", choices=_choices(C.INITS), initial="default"
-    )
-    augment = forms.BooleanField(required=False, help_text="Small random shifts and rotations.")
-    train_subset = forms.IntegerField(
-        min_value=0,
-        max_value=60_000,
-        initial=0,
-        required=False,
-        help_text="Train on only this many images (0: all).",
-    )
-    field_order = [
-        "title",
-        "preset",
-        "blocks",
-        "dataset",
-        "optimizer",
-        "lr",
-        "schedule",
-        "batch_size",
-        "epochs",
-        "init",
-        "augment",
-        "seed",
-        "max_steps",
-        "train_subset",
-    ]
+    field_order = ["title", "preset", "blocks"]  # then the settings, in the schema's order
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,9 +130,6 @@ class CnnForm(RunForm):
             (name, label if name in ready else f"{label} - not installed yet")
             for name, label in LABELS.items()
         ]
-
-    def clean_train_subset(self) -> int:
-        return self.cleaned_data.get("train_subset") or 0
 
     def clean_blocks(self) -> list[dict[str, Any]]:
         raw = self.data.get("blocks")  # a JSON string from the page, a list from the API
@@ -196,11 +140,10 @@ class CnnForm(RunForm):
             blocks = safe_input.loads(raw) if isinstance(raw, str) else raw
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"Not valid JSON: {exc.msg}.") from None
-        if not isinstance(blocks, list) or not blocks:
-            raise forms.ValidationError("Give at least one block.")
-        if len(blocks) > MAX_BLOCKS:
-            raise forms.ValidationError(f"At most {MAX_BLOCKS} blocks.")
-        return [clean_block(i, b) for i, b in enumerate(blocks)]
+        try:
+            return C.clean_blocks(blocks)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_dataset(self) -> str:
         name = self.cleaned_data["dataset"]
@@ -222,50 +165,14 @@ class CnnForm(RunForm):
 
     def estimate(self) -> Estimate:
         overhead, gflops = selectors.step_costs()
-        return cnn_estimate(C.CnnConfig.from_dict(self.config()), gflops, overhead)
+        cfg = self.config()
+        assert isinstance(cfg, C.CnnConfig)
+        return cnn_estimate(cfg, gflops, overhead)
 
 
 class TextForm(RunForm):
     kind = "text"
-    cell = forms.ChoiceField(choices=_choices(C.CELLS), initial="lstm")
-    embedding = forms.IntegerField(min_value=2, max_value=256, initial=32)
-    hidden = forms.IntegerField(label="Hidden size", min_value=2, max_value=1024, initial=128)
-    layers = forms.IntegerField(min_value=1, max_value=4, initial=1)
-    dropout = forms.FloatField(min_value=0.0, max_value=0.8, initial=0.0)
-    seq_len = forms.IntegerField(label="Sequence length", min_value=4, max_value=256, initial=64)
-    clip = forms.FloatField(
-        label="Gradient clipping",
-        min_value=0.0,
-        max_value=100.0,
-        initial=1.0,
-        help_text="Largest gradient norm (0: no clipping).",
-    )
-    corpus = forms.ChoiceField(
-        choices=[
-            ("platform", "The platform's glossary and lessons"),
-            ("pasted", "Text I paste below"),
-        ],
-        initial="platform",
-    )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, strip=False)
-    field_order = [
-        "title",
-        "cell",
-        "embedding",
-        "hidden",
-        "layers",
-        "dropout",
-        "seq_len",
-        "batch_size",
-        "clip",
-        "optimizer",
-        "lr",
-        "epochs",
-        "seed",
-        "max_steps",
-        "corpus",
-        "text",
-    ]
+    field_order = ["title"]  # then the settings, in the schema's order
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,7 +199,8 @@ class TextForm(RunForm):
         return data
 
     def estimate(self) -> Estimate:
-        cfg = C.TextConfig.from_dict(self.config())
+        cfg = self.config()
+        assert isinstance(cfg, C.TextConfig)
         text = cfg.text if cfg.corpus == "pasted" else platform_text()
         overhead, gflops = selectors.step_costs()
         return text_estimate(cfg, gflops, len(text), len(set(text)) or 1, overhead)

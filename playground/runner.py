@@ -14,7 +14,7 @@ import torch
 from django.conf import settings
 
 from . import conf, datasets, services, threads
-from .training.config import OPTIMIZERS, CnnConfig, TextConfig
+from .training.config import OPTIMIZERS, CnnConfig, TextConfig, config_from
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
 from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
@@ -138,14 +138,13 @@ def run(
     """
     threads.ensure()
     path = weights_path(job_id)
-    if kind == "cnn":
-        cfg = CnnConfig.from_dict(config)
+    cfg = config_from(kind, config)  # the stored row's dict, read once into its dataclass
+    if isinstance(cfg, CnnConfig):
         model, results = train_cnn(cfg, load_mnist(datasets.root(), cfg.dataset), reporter.hooks())
         torch.save({"kind": kind, "config": config, "state": model.state_dict()}, path)
     else:
-        tcfg = TextConfig.from_dict(config)
-        corpus = corpus_for(tcfg)
-        model, results = train_text(tcfg, corpus, reporter.hooks())
+        corpus = corpus_for(cfg)
+        model, results = train_text(cfg, corpus, reporter.hooks())
         torch.save(
             {"kind": kind, "config": config, "state": model.state_dict(), "chars": corpus.chars},
             path,
@@ -163,13 +162,14 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         _MODELS.move_to_end(key)
         return _MODELS[key]
     saved = torch.load(path, map_location="cpu", weights_only=True)
-    if saved["kind"] == "cnn":
-        model, extra = build_cnn(CnnConfig.from_dict(saved["config"])), None
+    cfg = config_from(saved["kind"], saved["config"])
+    if isinstance(cfg, CnnConfig):
+        model, extra = build_cnn(cfg), None
     else:
         extra = Corpus(
             saved["chars"], torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64)
         )
-        model = build_text(TextConfig.from_dict(saved["config"]), len(saved["chars"]))
+        model = build_text(cfg, len(saved["chars"]))
     model.load_state_dict(saved["state"])
     model.eval()
     _MODELS[key] = (model, extra)

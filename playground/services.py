@@ -21,6 +21,7 @@ from dlplatform import ratelimit
 
 from . import conf
 from .models import Job
+from .training.config import RunConfig, config_from
 
 S = Job.Status
 log = logging.getLogger(__name__)
@@ -53,8 +54,12 @@ def _lock_user(user: Any) -> None:
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
 
 
-def job_submit(*, user: Any, kind: str, config: dict[str, Any], title: str = "") -> Job:
-    """Store a job as waiting; the dispatcher sends it to a worker when it is its turn."""
+def job_submit(*, user: Any, kind: str, config: RunConfig | dict[str, Any], title: str = "") -> Job:
+    """Store a job as waiting; the dispatcher sends it to a worker when it is its turn.
+
+    `config` is the run's dataclass, as the form and the API serializer give it; a dict (scripts,
+    tests) is read into one here, where a key the schema lacks raises `ConfigError`."""
+    run = config_from(kind, config) if isinstance(config, dict) else config
     limit = conf.get("PLAYGROUND_MAX_ACTIVE_JOBS")
     with transaction.atomic():
         _lock_user(user)
@@ -73,7 +78,7 @@ def job_submit(*, user: Any, kind: str, config: dict[str, Any], title: str = "")
                 "You are submitting runs too quickly. Wait a minute and try again.",
                 retry_after=conf.get("PLAYGROUND_SUBMIT_WINDOW_S"),
             )
-        job = Job.objects.create(user=user, kind=kind, config=config, title=title[:120])
+        job = Job.objects.create(user=user, kind=kind, config=run.to_dict(), title=title[:120])
         _dispatch_on_commit()
     return job
 

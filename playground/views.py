@@ -20,7 +20,7 @@ from dlplatform import safe_input
 from . import datasets, selectors, services
 from .forms import FORMS, RunForm
 from .models import Job
-from .training.config import CNN_PRESETS
+from .training.config import CNN_PRESETS, builder_schema
 from .training.estimate import ShapeError
 
 
@@ -85,7 +85,7 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
             status = 429
             retry_after = exc.retry_after
-    context = {"form": form, "kind": kind, "presets": CNN_PRESETS}
+    context = {"form": form, "kind": kind, "presets": CNN_PRESETS, "builder": builder_schema()}
     context["digits_ready"] = bool(datasets.available())
     response = render(request, "playground/new.html", context, status=status)
     if status == 429:

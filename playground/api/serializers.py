@@ -6,7 +6,13 @@ from rest_framework import serializers
 
 from ..forms import FORMS
 from ..models import Job
-from ..training.config import CnnConfig, TextConfig
+from ..training import config as C
+
+
+def _config_help() -> str:
+    return "The run's settings; any left out take their default. " + " ".join(
+        f"{kind}: {', '.join(C.specs(kind))}." for kind in C.CONFIGS
+    )
 
 
 class JobListSerializer(serializers.ModelSerializer):
@@ -65,16 +71,22 @@ class JobProgressSerializer(serializers.ModelSerializer):
 
 
 class JobCreateSerializer(serializers.Serializer):
-    """Validates `config` with the same form as the HTML page; errors come back per field."""
+    """Validates `config` with the same form as the HTML page; errors come back per field.
+
+    `validated_data["config"]` is the run's dataclass (training/config.py), not a dict."""
 
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    config = serializers.DictField()
+    config = serializers.DictField(help_text=_config_help())
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        defaults = (CnnConfig() if attrs["kind"] == "cnn" else TextConfig()).to_dict()
-        data = {**defaults, **attrs["config"]}
-        form = FORMS[attrs["kind"]](data)
+        kind, given = attrs["kind"], attrs["config"]
+        unknown = C.unknown_keys(kind, given)
+        if unknown:  # a misspelt setting would otherwise train with the default unnoticed
+            raise serializers.ValidationError(
+                {"config": {key: ["Unknown setting."] for key in unknown}}
+            )
+        form = FORMS[kind]({**C.CONFIGS[kind]().to_dict(), **given})
         if not form.is_valid():
             errors = {
                 name: [e["message"] for e in errs]

@@ -93,3 +93,16 @@ def test_augment_keeps_shape_and_moves_pixels():
     x = _fake_split(8).x
     y = augment(x, torch.Generator().manual_seed(0))
     assert y.shape == x.shape and not torch.allclose(x, y)
+
+
+@pytest.mark.parametrize("preset", sorted(CNN_PRESETS))
+def test_the_one_shape_rule_matches_torch(preset):
+    """`block_output` is what both the estimate and the builder walk the network with."""
+    from playground.training.config import block_output
+
+    cfg = CnnConfig(blocks=CNN_PRESETS[preset])
+    model = build_cnn(cfg).eval()
+    x, shape = torch.zeros(2, 1, 28, 28), (1, 28, 28)
+    for i, (block, layer) in enumerate(zip(cfg.blocks, model, strict=False)):
+        x, shape = layer(x), block_output(i, block, shape)
+        assert tuple(x.shape[1:]) == shape, (i, block)

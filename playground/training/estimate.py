@@ -7,23 +7,18 @@ match the modules that `models.py` builds (a test checks the parameter count aga
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import prod
 from typing import Any
 
-from .config import CnnConfig, TextConfig
+from .config import CnnConfig, ShapeError, TextConfig, block_output
+
+__all__ = ["Estimate", "ShapeError", "cnn_estimate", "text_estimate", "text_params"]
 
 TRAIN_SIZES = {"mnist10k": 8000, "mnist": 60000}
 TEST_SIZES = {"mnist10k": 2000, "mnist": 10000}
 DEFAULT_VOCAB = 96
 # Backward costs about twice the forward pass, so a training step is ~3x the forward FLOPs.
 TRAIN_FACTOR = 3
-
-
-class ShapeError(ValueError):
-    """The blocks do not fit together (e.g. a kernel larger than its input)."""
-
-    def __init__(self, index: int, message: str) -> None:
-        super().__init__(f"block {index + 1}: {message}")
-        self.index = index
 
 
 @dataclass
@@ -50,43 +45,29 @@ class Estimate:
         }
 
 
-def _conv(b: dict[str, Any], c: int, h: int, w: int, i: int) -> tuple[int, int, int, int, int]:
-    k, s, p, out = b["kernel"], b["stride"], b["padding"], b["channels"]
-    oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-    if oh < 1 or ow < 1:
-        raise ShapeError(i, f"a {k}x{k} kernel does not fit a {h}x{w} input")
-    params = out * c * k * k + out
-    return out, oh, ow, params, out * oh * ow * c * k * k
-
-
 def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int, int]:
-    """Return (params, forward MACs, shape notes, features before the classifier, activations)."""
-    c, h, w, flat = 1, 28, 28, None  # flat is set once a dense layer has flattened the map
+    """Return (params, forward MACs, shape notes, features before the classifier, activations).
+
+    The shapes come from `block_output`, the rule the model builder follows too."""
+    shape: tuple[int, ...] = (1, 28, 28)
     params = macs = 0
     shapes: list[str] = []
     acts = 0  # values each sample keeps for the backward pass, one per block output
     for i, b in enumerate(blocks):
-        t = b["type"]
+        t, before = b["type"], shape
+        shape = block_output(i, b, shape)
+        size = prod(shape)
         if t == "conv":
-            if flat is not None:
-                raise ShapeError(i, "a convolution cannot follow a dense layer")
-            c, h, w, p, m = _conv(b, c, h, w, i)
-            params, macs = params + p, macs + m
-        elif t == "pool":
-            if flat is not None:
-                raise ShapeError(i, "pooling cannot follow a dense layer")
-            if b["size"] > h or b["size"] > w:
-                raise ShapeError(i, f"a {b['size']}x{b['size']} pool does not fit a {h}x{w} input")
-            h, w = h // b["size"], w // b["size"]
+            k = b["kernel"]
+            params += shape[0] * before[0] * k * k + shape[0]
+            macs += size * before[0] * k * k
         elif t == "batchnorm":
-            params += 2 * (flat if flat is not None else c)
+            params += 2 * shape[0]
         elif t == "dense":
-            fan_in = flat if flat is not None else c * h * w
-            params, macs = params + fan_in * b["units"] + b["units"], macs + fan_in * b["units"]
-            flat = b["units"]
-        shapes.append(f"{t}: {flat}" if flat is not None else f"{t}: {c}x{h}x{w}")
-        acts += flat if flat is not None else c * h * w
-    return params, macs, shapes, flat if flat is not None else c * h * w, acts
+            params, macs = params + prod(before) * size + size, macs + prod(before) * size
+        shapes.append(f"{t}: {'x'.join(map(str, shape))}")
+        acts += size
+    return params, macs, shapes, prod(shape), acts
 
 
 def _share(max_steps: int, steps: int) -> float:

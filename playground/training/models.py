@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import torch
 from torch import nn
 
-from .config import CnnConfig, TextConfig
+from .config import CnnConfig, TextConfig, block_output
 
 _ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -17,29 +18,19 @@ _ACTIVATIONS = {
 }
 
 
-def _block(b: dict[str, Any], shape: list[int]) -> nn.Module:
-    """One block; `shape` is [C, H, W] before a dense layer and [F] after, updated in place."""
+def _block(b: dict[str, Any], shape: tuple[int, ...]) -> nn.Module:
+    """One block, given its input shape: (C, H, W) before a dense layer, (F,) after. The output
+    shape is `block_output`'s, the rule the estimate follows too."""
     t = b["type"]
     if t == "conv":  # (B, C, H, W) -> (B, channels, (H + 2p - k) // s + 1, ...)
-        layer = nn.Conv2d(shape[0], b["channels"], b["kernel"], b["stride"], b["padding"])
-        h = (shape[1] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
-        w = (shape[2] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
-        shape[:] = [b["channels"], h, w]
-        return layer
+        return nn.Conv2d(shape[0], b["channels"], b["kernel"], b["stride"], b["padding"])
     if t == "pool":  # (B, C, H, W) -> (B, C, H // size, W // size)
-        shape[1:] = [shape[1] // b["size"], shape[2] // b["size"]]
         return (nn.MaxPool2d if b["kind"] == "max" else nn.AvgPool2d)(b["size"])
     if t == "batchnorm":
         return nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0])
     if t == "dense":  # (B, ...) -> (B, units); flattens a feature map first
-        fan_in = shape[0] * shape[1] * shape[2] if len(shape) == 3 else shape[0]
-        layer = (
-            nn.Sequential(nn.Flatten(), nn.Linear(fan_in, b["units"]))
-            if len(shape) == 3
-            else nn.Linear(fan_in, b["units"])
-        )
-        shape[:] = [b["units"]]
-        return layer
+        layer = nn.Linear(prod(shape), b["units"])
+        return nn.Sequential(nn.Flatten(), layer) if len(shape) == 3 else layer
     if t == "dropout":
         return nn.Dropout(b["p"])
     return _ACTIVATIONS[b["fn"]]()
@@ -47,10 +38,12 @@ def _block(b: dict[str, Any], shape: list[int]) -> nn.Module:
 
 def build_cnn(cfg: CnnConfig) -> nn.Sequential:
     """Input (B, 1, 28, 28) -> logits (B, 10): the blocks, a flatten, then a 10-way classifier."""
-    shape = [1, 28, 28]
-    layers = [_block(b, shape) for b in cfg.blocks]
-    features = shape[0] * shape[1] * shape[2] if len(shape) == 3 else shape[0]
-    layers += [nn.Flatten(), nn.Linear(features, 10)]
+    shape: tuple[int, ...] = (1, 28, 28)
+    layers = []
+    for i, b in enumerate(cfg.blocks):
+        layers.append(_block(b, shape))
+        shape = block_output(i, b, shape)
+    layers += [nn.Flatten(), nn.Linear(prod(shape), 10)]
     model = nn.Sequential(*layers)
     _init(model, cfg.init)
     return model

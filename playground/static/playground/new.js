@@ -1,19 +1,9 @@
 // New-run form: a block builder for the CNN (kept in sync with the JSON field) and a live estimate.
 (() => {
   "use strict";
-  const FIELDS = {
-    conv: { channels: [1, 128, 1], kernel: [1, 9, 1], stride: [1, 4, 1], padding: [0, 4, 1] },
-    activation: { fn: ["relu", "leaky_relu", "tanh", "sigmoid"] },
-    batchnorm: {},
-    pool: { kind: ["max", "avg"], size: [2, 4, 1] },
-    dropout: { p: [0, 0.9, 0.05] },
-    dense: { units: [1, 1024, 1] },
-  };
-  const DEFAULTS = {
-    conv: { channels: 16, kernel: 3, stride: 1, padding: 1 }, activation: { fn: "relu" }, batchnorm: {},
-    pool: { kind: "max", size: 2 }, dropout: { p: 0.25 }, dense: { units: 64 },
-  };
   const $ = (id) => document.getElementById(id);
+  // Block types, their fields, bounds and defaults: the schema of training/config.py, embedded by the page.
+  let BLOCKS = {};
   let form, jsonField, list, timer = null;
 
   function read() {
@@ -25,12 +15,12 @@
     const label = document.createElement("label"), id = `blk-${index}-${name}`;
     label.htmlFor = id; label.textContent = name;
     let el;
-    if (typeof spec[0] === "string") {
+    if (spec.choices) {
       el = document.createElement("select");
-      spec.forEach((v) => { const o = document.createElement("option"); o.value = o.textContent = v; el.appendChild(o); });
+      spec.choices.forEach(([v, text]) => { const o = document.createElement("option"); o.value = v; o.textContent = text; el.appendChild(o); });
     } else {
       el = document.createElement("input"); el.type = "number";
-      [el.min, el.max, el.step] = spec.map(String);
+      [el.min, el.max, el.step] = [spec.min, spec.max, spec.step].map(String);
     }
     el.id = id; el.value = block[name];
     el.addEventListener("change", () => {
@@ -52,7 +42,9 @@
     blocks.forEach((block, i) => {
       const li = document.createElement("li"); li.className = "block-item";
       const name = document.createElement("strong"); name.textContent = block.type; li.appendChild(name);
-      Object.entries(FIELDS[block.type] || {}).forEach(([f, spec]) => li.append(...input(block, f, spec, i)));
+      const type = BLOCKS[block.type];
+      if (type) name.title = type.shape;
+      Object.entries(type ? type.fields : {}).forEach(([f, spec]) => li.append(...input(block, f, spec, i)));
       const move = (d) => () => { const b = read(); const [x] = b.splice(i, 1); b.splice(i + d, 0, x); $("id_preset").value = ""; write(b); };
       if (i > 0) li.appendChild(button("↑", `Move block ${i + 1} up`, move(-1)));
       if (i < blocks.length - 1) li.appendChild(button("↓", `Move block ${i + 1} down`, move(1)));
@@ -65,10 +57,12 @@
     jsonField = $("id_blocks"); list = $("block-list");
     if (!jsonField || !list) return;
     const presets = JSON.parse($("pg-presets").textContent);
+    BLOCKS = JSON.parse($("pg-builder").textContent).blocks;
     ["add-block-type", "add-block"].forEach((id) => { $(id).hidden = false; });
     $("add-block").addEventListener("click", () => {
       const t = $("add-block-type").value, b = read();
-      b.push({ type: t, ...DEFAULTS[t] }); $("id_preset").value = ""; write(b);
+      const defaults = Object.fromEntries(Object.entries(BLOCKS[t].fields).map(([f, spec]) => [f, spec.default]));
+      b.push({ type: t, ...defaults }); $("id_preset").value = ""; write(b);
     });
     $("id_preset").addEventListener("change", (e) => { if (presets[e.target.value]) write(presets[e.target.value]); });
     jsonField.addEventListener("input", () => { render(read()); scheduleEstimate(); });

@@ -302,10 +302,37 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- Playground (training jobs) ----------------------------------------------------------------
+# Every PLAYGROUND_* setting is here (and only here); each can be changed in the environment,
+# and tests override them with the `settings` fixture. The code reads them when it needs them
+# (playground.conf.get), never once at import.
 PLAYGROUND_DATA_DIR = env.path("PLAYGROUND_DATA_DIR", VAR_DIR / "data")
 # Progress writes (about twice a second) are the heartbeat; a running job silent this long is dead.
 PLAYGROUND_STALE_S = env.int("PLAYGROUND_STALE_S", 60)
 PLAYGROUND_REAP_EVERY_S = env.int("PLAYGROUND_REAP_EVERY_S", 30)
+PLAYGROUND_MAX_ACTIVE_JOBS = env.int("PLAYGROUND_MAX_ACTIVE_JOBS", 3)  # queued + running
+PLAYGROUND_SUBMIT_LIMIT = env.int("PLAYGROUND_SUBMIT_LIMIT", 10)  # submissions per window
+PLAYGROUND_SUBMIT_WINDOW_S = env.int("PLAYGROUND_SUBMIT_WINDOW_S", 60)
+# The training task's Celery limits, given per message when it is sent (playground.queue).
+PLAYGROUND_JOB_SOFT_LIMIT_S = env.int("PLAYGROUND_JOB_SOFT_LIMIT_S", 600)
+PLAYGROUND_JOB_HARD_LIMIT_S = env.int("PLAYGROUND_JOB_HARD_LIMIT_S", 630)
+PLAYGROUND_QUEUED_REQUEUE_S = env.int("PLAYGROUND_QUEUED_REQUEUE_S", 120)
+PLAYGROUND_MAX_ATTEMPTS = 2  # a job killed twice is failed, not retried forever
+PLAYGROUND_MAX_PARAMS = env.int("PLAYGROUND_MAX_PARAMS", 2_000_000)
+PLAYGROUND_MAX_MEMORY_MB = env.int("PLAYGROUND_MAX_MEMORY_MB", 1024)  # activations per batch
+PLAYGROUND_MAX_TEXT_CHARS = env.int("PLAYGROUND_MAX_TEXT_CHARS", 200_000)
+PLAYGROUND_CPU_GFLOPS = env.int("PLAYGROUND_CPU_GFLOPS", 40)  # achieved, not peak
+# A try-it message older than this is dropped by the worker (Celery `expires`), and its
+# ticket then reads "expired": nobody is waiting for an answer that late.
+PLAYGROUND_INFER_TIMEOUT_S = env.int("PLAYGROUND_INFER_TIMEOUT_S", 10)
+PLAYGROUND_INFER_LIMIT = env.int("PLAYGROUND_INFER_LIMIT", 30)  # inferences per window
+PLAYGROUND_INFER_WINDOW_S = env.int("PLAYGROUND_INFER_WINDOW_S", 60)
+PLAYGROUND_INFER_CONCURRENCY = env.int("PLAYGROUND_INFER_CONCURRENCY", 2)  # open tickets
+# Used until a worker has published its own calibration (slow on purpose: refuse, not kill).
+PLAYGROUND_STEP_OVERHEAD_MS = env.int("PLAYGROUND_STEP_OVERHEAD_MS", 10)
+PLAYGROUND_CALIBRATION_MAX_AGE_S = env.int("PLAYGROUND_CALIBRATION_MAX_AGE_S", 7 * 86400)
+PLAYGROUND_MAX_RUNNING_PER_USER = env.int("PLAYGROUND_MAX_RUNNING_PER_USER", 1)
+# A worker that has run nothing for this long no longer counts towards the dispatch slots.
+PLAYGROUND_WORKER_SEEN_S = env.int("PLAYGROUND_WORKER_SEEN_S", 3600)
 CELERY_BEAT_SCHEDULE["playground-reap-stale-jobs"] = {
     "task": "playground.tasks.reap_stale_jobs",
     "schedule": float(PLAYGROUND_REAP_EVERY_S),

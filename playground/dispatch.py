@@ -105,9 +105,13 @@ def _send(sent: list[tuple[int, str]]) -> None:
 
     from .tasks import run_training
 
+    # Read at each send, not at import: a settings override (tests) reaches the worker.
+    soft, hard = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
     for pk, task_id in sent:
         try:
-            run_training.apply_async(args=[pk], task_id=task_id)
+            run_training.apply_async(
+                args=[pk], task_id=task_id, soft_time_limit=soft, time_limit=hard
+            )
         except (KombuOperationalError, RedisError, OSError) as error:
             # The row keeps its claim; the reaper finds no message for it and sends it again.
             log.warning("job %s not sent to the broker (%s); the reaper will retry", pk, error)

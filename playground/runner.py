@@ -57,13 +57,18 @@ class Reporter:
     """Turns training callbacks into throttled row updates and cheap cancel checks."""
 
     def __init__(
-        self, job_id: int, kind: str = "cnn", config: dict[str, Any] | None = None
+        self,
+        job_id: int,
+        kind: str = "cnn",
+        config: dict[str, Any] | None = None,
+        *,
+        soft_limit_s: float | None = None,
     ) -> None:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
         self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
         self.last_check = 0.0
         self.cancelled = self.stop = False
-        self.deadline = perf_deadline()
+        self.deadline = perf_deadline(soft_limit_s)
         self.kept: dict[str, Any] | None = None  # results of the last checkpoint
 
     def on_progress(self, p: dict[str, Any]) -> None:
@@ -111,10 +116,11 @@ class Reporter:
         )
 
 
-def perf_deadline() -> float:
+def perf_deadline(soft_limit_s: float | None = None) -> float:
     """When the loop stops and keeps its model: a margin before the task's soft time limit
-    (read now, so a test can shorten it), left for saving and writing the results."""
-    soft = float(conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"))
+    (the message's, else the setting read now, so a test can shorten it), left for saving and
+    writing the results."""
+    soft = float(soft_limit_s or conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"))
     return time.perf_counter() + soft - min(15.0, max(0.5, 0.05 * soft))
 
 

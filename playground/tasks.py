@@ -18,7 +18,6 @@ from .models import Job, WorkerCalibration
 from .selectors import TRAINING_QUEUE
 
 log = logging.getLogger(__name__)
-SOFT, HARD = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
 
 
 @worker_init.connect
@@ -78,7 +77,16 @@ def _hostname(task: Any) -> str:
     return getattr(task.request, "hostname", None) or socket.gethostname()
 
 
-@shared_task(bind=True, soft_time_limit=SOFT, time_limit=HARD, acks_late=True)
+def _soft_limit(task: Any) -> float:
+    """The soft time limit this message runs under: the one the dispatcher gave it from the
+    settings when it sent it, or the setting now for a message sent without one."""
+    _hard, soft = getattr(task.request, "timelimit", None) or (None, None)
+    return float(soft or conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"))
+
+
+# No limits on the decorator: they would be frozen at import. The dispatcher sends each message
+# with the settings' limits (`dispatch._send`); a message sent by hand gets Celery's defaults.
+@shared_task(bind=True, acks_late=True)
 def run_training(self: Any, job_id: int) -> str:
     _seen(_hostname(self))
     job = services.job_mark_running(
@@ -90,7 +98,8 @@ def run_training(self: Any, job_id: int) -> str:
     from .training.files import DatasetError
     from .training.loop import Cancelled
 
-    reporter = Reporter(job_id, job.kind, job.config)
+    soft = _soft_limit(self)
+    reporter = Reporter(job_id, job.kind, job.config, soft_limit_s=soft)
     try:
         results, weights = run(job_id, job.kind, job.config, reporter)
     except Cancelled:
@@ -109,7 +118,7 @@ def run_training(self: Any, job_id: int) -> str:
         services.job_mark_failed(
             job_id=job_id,
             reason=f"The training took longer than the time limit "
-            f"of {SOFT} seconds. Try fewer epochs or a smaller network.",
+            f"of {soft:g} seconds. Try fewer epochs or a smaller network.",
         )
         return "failed"
     except Exception as exc:  # anything else: tell the student plainly, keep the trace in the log

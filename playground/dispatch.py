@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from . import conf, selectors
+from . import conf, queue, selectors
 from .models import Job
 
 S = Job.Status
@@ -103,15 +103,9 @@ def _send(sent: list[tuple[int, str]]) -> None:
     from kombu.exceptions import OperationalError as KombuOperationalError
     from redis.exceptions import RedisError
 
-    from .tasks import run_training
-
-    # Read at each send, not at import: a settings override (tests) reaches the worker.
-    soft, hard = conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"), conf.get("PLAYGROUND_JOB_HARD_LIMIT_S")
     for pk, task_id in sent:
         try:
-            run_training.apply_async(
-                args=[pk], task_id=task_id, soft_time_limit=soft, time_limit=hard
-            )
+            queue.send_training(pk, task_id=task_id)
         except (KombuOperationalError, RedisError, OSError) as error:
             # The row keeps its claim; the reaper finds no message for it and sends it again.
             log.warning("job %s not sent to the broker (%s); the reaper will retry", pk, error)

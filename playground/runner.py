@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 from django.conf import settings
 
-from . import conf, datasets, services, threads
+from . import conf, datasets, threads
 from .training.config import OPTIMIZERS, CnnConfig, TextConfig, config_from
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
@@ -54,7 +55,10 @@ def _first_steps() -> None:
 
 
 class Reporter:
-    """Turns training callbacks into throttled row updates and cheap cancel checks."""
+    """Turns training callbacks into throttled row updates and cheap cancel checks.
+
+    The writes and reads are passed in (`tasks` passes `services.job_progress` and
+    `services.job_flags`), so the runner does not import `services`."""
 
     def __init__(
         self,
@@ -63,8 +67,11 @@ class Reporter:
         config: dict[str, Any] | None = None,
         *,
         soft_limit_s: float | None = None,
+        job_progress: Callable[..., None],
+        job_flags: Callable[..., tuple[bool, bool]],
     ) -> None:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
+        self.job_progress, self.job_flags = job_progress, job_flags  # called with keywords
         self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
         self.last_check = 0.0
         self.cancelled = self.stop = False
@@ -76,7 +83,7 @@ class Reporter:
         train.append({"step": p["step"], "loss": p["loss"], "acc": p["acc"]})
         if len(train) > MAX_POINTS:
             self.history["train"] = train[::2]
-        services.job_progress(job_id=self.job_id, progress=p, history=self.history)
+        self.job_progress(job_id=self.job_id, progress=p, history=self.history)
 
     def on_epoch(self, ev: dict[str, Any]) -> None:
         self.history["val"].append(ev)
@@ -85,7 +92,7 @@ class Reporter:
         now = time.monotonic()
         if now - self.last_check >= 0.3:
             self.last_check = now
-            self.cancelled, self.stop = services.job_flags(job_id=self.job_id)
+            self.cancelled, self.stop = self.job_flags(job_id=self.job_id)
         return self.cancelled
 
     def keep_reason(self) -> str | None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from . import conf
+from . import conf, queue
 from .models import Job, WorkerCalibration
-
-TRAINING_QUEUE = "training"
 
 LIST_FIELDS = (
     "id",
@@ -55,21 +52,8 @@ def queue_state() -> dict[str, Any]:
     return {
         "counts": {s: counts.get(s, 0) for s in Job.Status.values},
         "running": running,
-        "broker": _broker_lengths(),
+        "broker": queue.queue_lengths(),
     }
-
-
-def _broker_lengths() -> dict[str, int | None]:
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith(("redis://", "rediss://")):
-        return {"training": None, "inference": None}
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        return {q: int(client.llen(q)) for q in ("training", "inference")}
-    except redis.RedisError:
-        return {"training": None, "inference": None}
 
 
 def _training_workers(max_age_s: int) -> list[WorkerCalibration]:
@@ -77,7 +61,7 @@ def _training_workers(max_age_s: int) -> list[WorkerCalibration]:
     return [
         w
         for w in WorkerCalibration.objects.filter(seen__gte=since)
-        if TRAINING_QUEUE in (w.queues or [])
+        if queue.TRAINING_QUEUE in (w.queues or [])
     ]
 
 

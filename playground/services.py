@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
 
-from . import conf
+from . import conf, queue
 from .models import Job
 from .training.config import RunConfig, config_from
 
@@ -276,8 +276,6 @@ def job_infer(
     The message expires with the ticket, so a worker drops it rather than answer nobody.
     `admission`: from `inference_admit` when the caller checked the limits first.
     """
-    from . import tasks
-
     if job.status != S.SUCCEEDED or not job.weights:
         raise InferenceError("This job has no trained model yet.")
     admission = admission or inference_admit(user=user)
@@ -287,7 +285,7 @@ def job_infer(
         TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
     )
     try:
-        getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+        queue.send_inference(task_name, args=[job.pk, payload, admission.ticket], expires=ttl)
     except (KombuOperationalError, RedisError, OSError) as error:
         log.warning("try-it for job %s not sent (%s)", job.pk, error)
         cache.delete(TICKET_KEY.format(admission.ticket))

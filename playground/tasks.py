@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 from typing import Any
@@ -10,12 +9,11 @@ from typing import Any
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init, worker_ready, worker_shutdown
-from django.conf import settings
 from django.utils import timezone
 
 from . import conf, services
 from .models import Job, WorkerCalibration
-from .selectors import TRAINING_QUEUE
+from .queue import RUN_TRAINING, TRAINING_QUEUE, broker_task_ids
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +82,9 @@ def _soft_limit(task: Any) -> float:
     return float(soft or conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"))
 
 
-# No limits on the decorator: they would be frozen at import. The dispatcher sends each message
-# with the settings' limits (`dispatch._send`); a message sent by hand gets Celery's defaults.
-@shared_task(bind=True, acks_late=True)
+# No limits on the decorator: they would be frozen at import. Each message is sent with the
+# settings' limits (`queue.send_training`); one sent by hand gets Celery's defaults.
+@shared_task(name=RUN_TRAINING, bind=True, acks_late=True)
 def run_training(self: Any, job_id: int) -> str:
     _seen(_hostname(self))
     job = services.job_mark_running(
@@ -99,7 +97,14 @@ def run_training(self: Any, job_id: int) -> str:
     from .training.loop import Cancelled
 
     soft = _soft_limit(self)
-    reporter = Reporter(job_id, job.kind, job.config, soft_limit_s=soft)
+    reporter = Reporter(
+        job_id,
+        job.kind,
+        job.config,
+        soft_limit_s=soft,
+        job_progress=services.job_progress,
+        job_flags=services.job_flags,
+    )
     try:
         results, weights = run(job_id, job.kind, job.config, reporter)
     except Cancelled:
@@ -136,23 +141,6 @@ def run_training(self: Any, job_id: int) -> str:
         job_id=job_id, results=results, weights=weights, history=reporter.history
     )
     return "succeeded"
-
-
-def broker_task_ids() -> set[str] | None:
-    """Task ids waiting in or taken from the Redis training queue; None for other brokers."""
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith(("redis://", "rediss://")):
-        return None
-    import redis
-
-    client = redis.Redis.from_url(url)
-    ids: set[str] = set()
-    for raw in client.lrange("training", 0, -1):
-        ids.add(json.loads(raw).get("headers", {}).get("id", ""))
-    for raw in client.hvals("unacked"):
-        message = json.loads(raw)[0]
-        ids.add(message.get("headers", {}).get("id", ""))
-    return ids
 
 
 @shared_task(soft_time_limit=60, time_limit=90)

@@ -15,7 +15,7 @@ from conftest import _make_user, start_worker, stop_worker, wait_for
 from playground import services
 from playground.dispatch import dispatch
 from playground.models import Job, WorkerCalibration
-from playground.tasks import broker_task_ids
+from playground.queue import broker_task_ids
 from playground.tests.conftest import TINY_CNN
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from conftest import start_worker, stop_worker, wait_for
 from playground.models import Job
+from playground.queue import broker_task_ids
 from playground.services import job_submit, reap_stale_jobs
-from playground.tasks import broker_task_ids
 from playground.tasks import reap_stale_jobs as reap_task
 from playground.tests.conftest import TINY_CNN
 

@@ -12,9 +12,8 @@ from django.conf import settings as django_settings
 from django.test import override_settings
 
 from conftest import wait_for
-from playground import services
+from playground import queue, services
 from playground.models import Job
-from playground.tasks import run_training
 from playground.tests.conftest import TINY_CNN
 
 LONG_CNN = {**TINY_CNN, "train_subset": 0, "epochs": 20, "max_steps": 0}
@@ -25,7 +24,7 @@ def test_each_message_carries_the_limits_of_the_settings_now(
     student, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[dict] = []
-    monkeypatch.setattr(run_training, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(queue.app, "send_task", lambda name, **kw: sent.append(kw))
     for soft, hard in ((7, 9), (40, 50)):
         with (
             override_settings(PLAYGROUND_JOB_SOFT_LIMIT_S=soft, PLAYGROUND_JOB_HARD_LIMIT_S=hard),

@@ -1,0 +1,81 @@
+"""The broker, in one place: the queue names, sending the playground's tasks, and looking into
+the Redis queues (for the reaper and the instructors' queue page).
+
+Tasks are sent by name, so nothing here (nor in `services` or `dispatch`, which send through
+this module) imports `tasks`: the imports among the playground's modules point one way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+
+from dlplatform.celery import app
+
+from . import conf
+
+# The same names as CELERY_TASK_DEFAULT_QUEUE and CELERY_TASK_ROUTES in settings.py (a test
+# checks): training is the default queue, tasks named infer* are routed to inference.
+TRAINING_QUEUE = "training"
+INFERENCE_QUEUE = "inference"
+QUEUES = (TRAINING_QUEUE, INFERENCE_QUEUE)
+TASKS = "playground.tasks"
+RUN_TRAINING = f"{TASKS}.run_training"
+INFERENCE_TASKS = ("infer_digit", "infer_text")
+
+
+def send_training(job_id: int, *, task_id: str) -> None:
+    """Send a claimed job to the training queue with the time limits of the settings now
+    (read at each send, not at import: an override in a test reaches the worker)."""
+    app.send_task(
+        RUN_TRAINING,
+        args=[job_id],
+        task_id=task_id,
+        soft_time_limit=conf.get("PLAYGROUND_JOB_SOFT_LIMIT_S"),
+        time_limit=conf.get("PLAYGROUND_JOB_HARD_LIMIT_S"),
+    )
+
+
+def send_inference(task: str, *, args: list[Any], expires: float) -> None:
+    """Send a try-it request; `task` is one of INFERENCE_TASKS, routed by its name."""
+    if task not in INFERENCE_TASKS:
+        raise ValueError(f"not an inference task: {task}")
+    app.send_task(f"{TASKS}.{task}", args=args, expires=expires)
+
+
+def _redis() -> Any | None:
+    """A client for the Redis broker; None for other brokers (the filesystem one of make run)."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return None
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=1)
+
+
+def broker_task_ids() -> set[str] | None:
+    """Task ids waiting in or taken from the Redis training queue; None for other brokers."""
+    client = _redis()
+    if client is None:
+        return None
+    ids: set[str] = set()
+    for raw in client.lrange(TRAINING_QUEUE, 0, -1):
+        ids.add(json.loads(raw).get("headers", {}).get("id", ""))
+    for raw in client.hvals("unacked"):
+        message = json.loads(raw)[0]
+        ids.add(message.get("headers", {}).get("id", ""))
+    return ids
+
+
+def queue_lengths() -> dict[str, int | None]:
+    """Messages waiting per queue; None when unknown (another broker, or Redis is down)."""
+    import redis
+
+    unknown: dict[str, int | None] = dict.fromkeys(QUEUES)
+    try:
+        client = _redis()
+        return unknown if client is None else {q: int(client.llen(q)) for q in QUEUES}
+    except redis.RedisError:
+        return unknown

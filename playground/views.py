@@ -20,7 +20,7 @@ from dlplatform import safe_input
 from . import datasets, selectors, services
 from .forms import FORMS, RunForm
 from .models import Job
-from .training.config import CNN_PRESETS, builder_schema
+from .training.config import CELLS, CNN_PRESETS, builder_schema
 from .training.estimate import ShapeError
 
 
@@ -40,7 +40,7 @@ def share_query(kind: str, config: dict[str, Any]) -> str:
 
 def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
     initial: dict[str, Any] = {}
-    if kind == "text" and request.GET.get("cell") in ("lstm", "gru", "rnn"):
+    if kind == "text" and request.GET.get("cell") in CELLS:
         initial["cell"] = request.GET["cell"]
     try:
         shared = safe_input.loads(

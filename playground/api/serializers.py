@@ -86,7 +86,7 @@ class JobCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"config": {key: ["Unknown setting."] for key in unknown}}
             )
-        form = FORMS[kind]({**C.CONFIGS[kind]().to_dict(), **given})
+        form = FORMS[kind]({**C.defaults(kind), **given})
         if not form.is_valid():
             errors = {
                 name: [e["message"] for e in errs]

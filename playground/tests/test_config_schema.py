@@ -113,3 +113,8 @@ def test_block_defaults_are_valid_blocks():
     for block_type, block in C.BLOCKS.items():
         made = {"type": block_type, **{n: s.default for n, s in block.fields.items()}}
         assert C.clean_block(0, made) == made
+
+
+@pytest.mark.parametrize("kind", ["cnn", "text"])
+def test_the_schema_defaults_are_the_dataclass_defaults(kind):
+    assert C.defaults(kind) == C.CONFIGS[kind]().to_dict()

@@ -351,6 +351,11 @@ def specs(kind: str) -> dict[str, Spec]:
     return {f.name: f.metadata["spec"] for f in fields(CONFIGS[kind])}
 
 
+def defaults(kind: str) -> dict[str, Any]:
+    """Each setting's default, as the API fills in the settings a request leaves out."""
+    return {name: copy.deepcopy(spec.default) for name, spec in specs(kind).items()}
+
+
 def unknown_keys(kind: str, keys: Iterable[str]) -> list[str]:
     names = {f.name for f in fields(CONFIGS[kind])}
     return sorted(k for k in keys if k not in names)

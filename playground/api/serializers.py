@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from ..forms import FORMS
@@ -9,10 +10,39 @@ from ..models import Job
 from ..training import config as C
 
 
-def _config_help() -> str:
-    return "The run's settings; any left out take their default. " + " ".join(
-        f"{kind}: {', '.join(C.specs(kind))}." for kind in C.CONFIGS
+def _api_field(spec: C.Spec) -> serializers.Field:
+    """A setting of the schema as a DRF field, so /api/schema/ documents its type and bounds."""
+    common: dict[str, Any] = {"required": False, "help_text": spec.help or None}
+    if spec.choices:
+        return serializers.ChoiceField(choices=list(spec.choices), default=spec.default, **common)
+    if spec.type == "list":
+        return serializers.ListField(child=serializers.DictField(), **common)
+    field = {
+        "bool": serializers.BooleanField,
+        "int": serializers.IntegerField,
+        "float": serializers.FloatField,
+        "str": serializers.CharField,
+    }[spec.type]
+    bounds = {"min_value": spec.low, "max_value": spec.high} if spec.low is not None else {}
+    extra = {"allow_blank": True, "trim_whitespace": False} if spec.type == "str" else {}
+    return field(default=spec.default, **bounds, **extra, **common)
+
+
+def _config_serializer(kind: str) -> type[serializers.Serializer]:
+    fields = {name: _api_field(spec) for name, spec in C.specs(kind).items()}
+    return type(f"{kind.title()}ConfigSerializer", (serializers.Serializer,), fields)
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="RunConfig",
+        serializers=[_config_serializer(kind) for kind in C.CONFIGS],
+        resource_type_field_name=None,
     )
+)
+class ConfigField(serializers.DictField):
+    """The run's settings (the schema of training/config.py, per kind); any left out take
+    their default. Documented from the schema; validated by the run form."""
 
 
 class JobListSerializer(serializers.ModelSerializer):
@@ -77,7 +107,7 @@ class JobCreateSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=Job.Kind.choices)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    config = serializers.DictField(help_text=_config_help())
+    config = ConfigField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         kind, given = attrs["kind"], attrs["config"]

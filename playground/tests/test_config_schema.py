@@ -118,3 +118,17 @@ def test_block_defaults_are_valid_blocks():
 @pytest.mark.parametrize("kind", ["cnn", "text"])
 def test_the_schema_defaults_are_the_dataclass_defaults(kind):
     assert C.defaults(kind) == C.CONFIGS[kind]().to_dict()
+
+
+def test_the_api_schema_documents_each_setting_from_the_schema(anon_client):
+    components = anon_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    create = components["JobCreateRequest"]["properties"]["config"]["$ref"].rsplit("/", 1)[1]
+    kinds = [ref["$ref"].rsplit("/", 1)[1] for ref in components[create]["oneOf"]]
+    assert kinds == ["CnnConfigRequest", "TextConfigRequest"]
+    for kind, name in zip(C.CONFIGS, kinds, strict=True):
+        documented = components[name]["properties"]
+        assert list(documented) == list(C.specs(kind))
+        for setting, spec in C.specs(kind).items():
+            if spec.type in ("int", "float"):
+                got = (documented[setting]["minimum"], documented[setting]["maximum"])
+                assert got == (spec.low, spec.high), setting

@@ -13,15 +13,13 @@ from typing import Any
 
 from .files import LABELS
 
-BLOCK_TYPES = ("conv", "activation", "batchnorm", "pool", "dropout", "dense")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 POOLS = ("max", "avg")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
 SCHEDULES = ("none", "step", "cosine")
 INITS = ("default", "xavier", "kaiming")
 CELLS = ("lstm", "gru", "rnn")
-DATASETS = ("mnist10k", "mnist")
-CORPORA = ("platform", "pasted")
+DATASETS = tuple(LABELS)  # their files and labels: files.py
 
 
 def conv(channels: int, kernel: int = 3, stride: int = 1, padding: int = 0) -> dict[str, Any]:
@@ -210,7 +208,7 @@ BLOCKS: dict[str, BlockType] = {
     "dropout": BlockType("dropout", {"p": Spec(0.25, 0.0, 0.9, step=0.05)}, "keeps the shape"),
     "dense": BlockType("dense", {"units": Spec(64, 1, 1024)}, "anything → units (flattens first)"),
 }
-assert tuple(BLOCKS) == BLOCK_TYPES
+BLOCK_TYPES = tuple(BLOCKS)
 
 
 def block_output(index: int, block: Mapping[str, Any], shape: tuple[int, ...]) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlplatform.settings")
 # Read by OpenMP when torch first loads, which in a worker happens after this module: idle
@@ -37,3 +37,29 @@ def _start_heartbeat(sender: object, **_: object) -> None:
 
     queues = sorted(sender.app.amqp.queues.consume_from)  # type: ignore[attr-defined]
     start_heartbeat(hostname=sender.hostname, queues=queues)  # type: ignore[attr-defined]
+
+
+@worker_ready.connect
+def _start_watchdog(sender: object, **_: object) -> None:
+    """Self-supervision: a worker whose pool or broker connection is stuck ends itself, and its
+    supervisor starts a fresh one (dlplatform/watchdog.py)."""
+    from django.conf import settings
+
+    from dlplatform import watchdog
+
+    watchdog.start(
+        consumer=sender,
+        every_s=settings.WORKER_WATCHDOG_EVERY_S,
+        stuck_s=settings.WORKER_STUCK_S,
+        broker_lost_s=settings.WORKER_BROKER_LOST_S,
+        overdue_grace_s=settings.WORKER_OVERDUE_GRACE_S,
+    )
+
+
+@worker_shutdown.connect
+def _forget_alive_file(sender: object = None, **_: object) -> None:
+    from dlplatform import watchdog
+
+    hostname = getattr(sender, "hostname", None)
+    if hostname:
+        watchdog.forget(hostname)

@@ -1,6 +1,7 @@
 """The Celery application. Importing this module never imports torch."""
 
 import os
+import warnings
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
@@ -10,6 +11,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlplatform.settings")
 # OpenMP threads then sleep instead of spinning, so a thread that waits at a barrier for a
 # descheduled sibling gives its core back (bench/busy_train.py measures the difference).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# Printed at every broker reconnection while worker_cancel_long_running_tasks_on_connection_loss
+# is False, which settings.py chooses on purpose (and says why).
+warnings.filterwarnings("ignore", message=r"\s*In Celery 5.1 we introduced an optional breaking")
 
 app = Celery("dlplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -99,11 +99,15 @@ def start_web(env: dict[str, str], log_path: Path) -> tuple[Proc, str]:
 
 
 def start_supervised_worker(
-    env: dict[str, str], log_path: Path, queues: str = "training,inference", beat: bool = False
+    env: dict[str, str],
+    log_path: Path,
+    queues: str = "training,inference",
+    beat: bool = False,
+    app: str = "dlplatform",
 ) -> tuple[Proc, str]:
     """A worker under scripts/supervise.sh; returns once its first process is ready."""
     hostname = f"fault-{uuid.uuid4().hex[:8]}@localhost"
-    celery = [sys.executable, "-m", "celery", "-A", "dlplatform", "worker", "-Q", queues]
+    celery = [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues]
     celery += ["-c", "1", "-n", hostname, "--loglevel", "INFO", "--without-gossip"]
     celery += ["--without-mingle"]
     if beat:

@@ -1,6 +1,7 @@
 """The Celery application. Importing this module never imports torch."""
 
 import os
+import time
 import warnings
 
 from celery import Celery
@@ -36,21 +37,24 @@ def _set_torch_threads(**_: object) -> None:
 
 
 @worker_ready.connect
-def _start_heartbeat(sender: object, **_: object) -> None:
-    """/healthz reads these to say which queues have live workers (dlplatform/health.py)."""
-    from dlplatform.health import start_heartbeat
-
-    queues = sorted(sender.app.amqp.queues.consume_from)  # type: ignore[attr-defined]
-    start_heartbeat(hostname=sender.hostname, queues=queues)  # type: ignore[attr-defined]
-
-
-@worker_ready.connect
 def _start_watchdog(sender: object, **_: object) -> None:
     """Self-supervision: a worker whose pool or broker connection is stuck ends itself, and its
-    supervisor starts a fresh one (dlplatform/watchdog.py)."""
+    supervisor starts a fresh one (dlplatform/watchdog.py). The heartbeat that /healthz reads
+    (dlplatform/health.py) is written from the watchdog's loop after a check that passed: it
+    says the worker's checks pass, not merely that some thread of the process still runs."""
     from django.conf import settings
 
-    from dlplatform import watchdog
+    from dlplatform import health, watchdog
+
+    hostname = sender.hostname  # type: ignore[attr-defined]
+    queues = sorted(sender.app.amqp.queues.consume_from)  # type: ignore[attr-defined]
+    last = [-health.HEARTBEAT_EVERY_S]
+
+    def beat() -> None:
+        now = time.monotonic()
+        if now - last[0] >= health.HEARTBEAT_EVERY_S:
+            last[0] = now
+            health.heartbeat_write(hostname=hostname, queues=queues)
 
     watchdog.start(
         consumer=sender,
@@ -58,6 +62,7 @@ def _start_watchdog(sender: object, **_: object) -> None:
         stuck_s=settings.WORKER_STUCK_S,
         broker_lost_s=settings.WORKER_BROKER_LOST_S,
         overdue_grace_s=settings.WORKER_OVERDUE_GRACE_S,
+        on_healthy=beat,
     )
 
 

@@ -194,7 +194,9 @@ def start(
     broker_lost_s: float,
     overdue_grace_s: float,
     exit_fn: Callable[[str], None] = end_process,
+    on_healthy: Callable[[], None] | None = None,
 ) -> CeleryProbe:
+    """Start the watchdog thread; `on_healthy` runs after each check that passed."""
     from celery.signals import task_received
 
     probe = CeleryProbe(consumer)
@@ -220,8 +222,10 @@ def start(
                 return
             try:
                 alive.touch()
-            except OSError:
-                log.warning("watchdog: cannot touch %s", alive)
+                if on_healthy is not None:
+                    on_healthy()
+            except Exception:  # the alive file or the heartbeat; the next round tries again
+                log.warning("watchdog: could not record a passing check", exc_info=True)
             time.sleep(every_s)
 
     threading.Thread(target=watch, name="worker-watchdog", daemon=True).start()

@@ -30,9 +30,15 @@ fi
 
 child=""
 stopping=0
-stop() {
-  stopping=1
-  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; fi
+termed=""
+# The trap only records the request; the loop below passes it on, so a signal that lands while
+# a new command is being started (before $child is known) is not lost.
+stop() { stopping=1; pass_on_stop; }
+pass_on_stop() {
+  if [ "$stopping" = 1 ] && [ -n "$child" ] && [ "$termed" != "$child" ]; then
+    termed="$child"
+    kill -TERM "$child" 2>/dev/null || true
+  fi
 }
 trap stop TERM INT
 
@@ -59,11 +65,13 @@ while :; do
   "$@" &
   child=$!
   while kill -0 "$child" 2>/dev/null; do
+    pass_on_stop
     sleep 1 &
     wait $! 2>/dev/null || true
     if hung; then
       echo "supervise: $alive has not touched $alive_file for over $max_age s; killing it" >&2
       kill_tree "$child"
+      break  # `wait` below reaps it (kill -0 would still find the zombie)
     fi
   done
   wait "$child"

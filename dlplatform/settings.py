@@ -333,9 +333,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_MAX_TASKS_PER_CHILD", 100)
 # The worker's watchdog: how often it looks, and how long each kind of stall may last.
 WORKER_WATCHDOG_EVERY_S = float(env.int("WORKER_WATCHDOG_EVERY_S", 5))
-WORKER_STUCK_S = float(env.int("WORKER_STUCK_S", 60))
+WORKER_STUCK_S = float(env.int("WORKER_STUCK_S", 30))
 WORKER_BROKER_LOST_S = float(env.int("WORKER_BROKER_LOST_S", 60))
-WORKER_OVERDUE_GRACE_S = float(env.int("WORKER_OVERDUE_GRACE_S", 30))
+WORKER_OVERDUE_GRACE_S = float(env.int("WORKER_OVERDUE_GRACE_S", 15))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- Playground (training jobs) ----------------------------------------------------------------

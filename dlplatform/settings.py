@@ -286,9 +286,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A message not acknowledged within this time is handed to another worker.
-        "visibility_timeout": env.int("CELERY_VISIBILITY_S", 3600),
+    # A message not acknowledged within this time is handed to another worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_S", 3600)}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         # A Redis that vanished (restart, network cut) must show as an error within seconds, not
         # as a read that blocks forever: the worker then reconnects instead of waiting on a dead
         # socket. socket_timeout stays above the 1 s BRPOP the consumer blocks in.

@@ -94,3 +94,19 @@ def test_alive_file_check(tmp_path, monkeypatch):
     path.touch()
     run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_celery_reads_the_supervision_settings():
+    """A misspelt CELERY_* setting is silently ignored: check that Celery sees each one."""
+    from dlplatform.celery import app
+
+    conf = app.conf
+    assert conf.broker_connection_retry_on_startup is True
+    assert conf.broker_connection_retry is True
+    assert conf.broker_connection_max_retries is None  # retry forever; the watchdog decides
+    assert conf.worker_cancel_long_running_tasks_on_connection_loss is False
+    assert conf.worker_max_tasks_per_child == 100
+    assert conf.task_publish_retry_policy["max_retries"] == 2
+    options = conf.broker_transport_options
+    assert options["socket_timeout"] > 1  # above the consumer's 1 s BRPOP
+    assert options["socket_keepalive"] is True and options["health_check_interval"] == 25

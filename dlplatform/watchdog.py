@@ -142,7 +142,7 @@ class CeleryProbe:
 
         now_wall, now = time.time(), time.monotonic()
         running, waiting = [], []
-        reserved = list(state.reserved_requests)
+        reserved = _copy(state.reserved_requests)
         for request in reserved:
             if request.time_start:
                 limit = request.time_limits[0] or request.task.time_limit
@@ -150,8 +150,12 @@ class CeleryProbe:
                 running.append((request.name, now_wall - request.time_start, float(limit)))
             elif request.id in self.received:
                 waiting.append(now - self.received[request.id])
+        # Forget finished requests in place (the main thread adds to this dict meanwhile); one
+        # received after the copy above is young, so only old entries go.
         ids = {request.id for request in reserved}
-        self.received = {k: v for k, v in self.received.items() if k in ids}
+        for request_id, at in list(self.received.items()):
+            if request_id not in ids and now - at > 60:
+                self.received.pop(request_id, None)
         answers, messages = self._broker()
         connected = self.consumer.connection is not None and self.consumer.blueprint.state == RUN
         return Snapshot(
@@ -162,6 +166,16 @@ class CeleryProbe:
             waiting=waiting,
             slots=getattr(self.consumer.pool, "num_processes", None) or 1,
         )
+
+
+def _copy(requests: Any) -> list[Any]:
+    """The main thread changes this set while we read it: try again rather than fail the check."""
+    for _ in range(5):
+        try:
+            return list(requests)
+        except RuntimeError:  # "Set changed size during iteration"
+            continue
+    return []
 
 
 def _children() -> list[int]:
@@ -182,7 +196,8 @@ def end_process(reason: str) -> None:
     for pid in _children():
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-    logging.shutdown()
+    # No logging.shutdown(): a wedged main thread may hold a handler's lock; each line is
+    # flushed as it is written anyway.
     os._exit(EXIT_CODE)
 
 
@@ -208,7 +223,10 @@ def start(
         stuck_s=stuck_s, broker_lost_s=broker_lost_s, overdue_grace_s=overdue_grace_s
     )
     alive = alive_path(consumer.hostname)
-    alive.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        alive.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # the checks still run; only the healthcheck's file is missing
+        log.warning("watchdog: cannot create %s", alive.parent)
 
     def watch() -> None:
         while True:

@@ -1,15 +1,15 @@
 """What /healthz checks: database, cache, broker, and the workers' heartbeats, each with a short
 timeout so that the answer comes within about a second even when Redis is unreachable.
 
-Workers write a heartbeat into the shared cache every HEARTBEAT_EVERY_S (a thread started on
-`worker_ready` in dlplatform/celery.py): one key per queue holding {hostname: unix time}. Reading
-it is one cache get per queue, far cheaper than a broadcast ping to every worker.
+Workers write a heartbeat into the shared cache every HEARTBEAT_EVERY_S: one key per queue
+holding {hostname: unix time}. Reading it is one cache get per queue, far cheaper than a broadcast
+ping to every worker. The worker's watchdog writes it after each check that passed
+(dlplatform/celery.py, dlplatform/watchdog.py): a worker whose checks stop passing goes quiet.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
@@ -35,20 +35,6 @@ def heartbeat_write(*, hostname: str, queues: list[str], now: float | None = Non
         seen = {h: t for h, t in seen.items() if now - t < 10 * HEARTBEAT_STALE_S}
         seen[hostname] = now
         cache.set(_heartbeat_key(queue), seen, timeout=int(10 * HEARTBEAT_STALE_S))
-
-
-def start_heartbeat(*, hostname: str, queues: list[str]) -> threading.Thread:
-    def beat() -> None:
-        while True:
-            try:
-                heartbeat_write(hostname=hostname, queues=queues)
-            except Exception:  # a heartbeat must never kill the worker; the next one retries
-                log.exception("worker heartbeat failed")
-            time.sleep(HEARTBEAT_EVERY_S)
-
-    thread = threading.Thread(target=beat, name="health-heartbeat", daemon=True)
-    thread.start()
-    return thread
 
 
 def expected_queues() -> list[str]:

@@ -124,6 +124,7 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": 0.25,
                 "socket_timeout": 0.5,
+                "socket_keepalive": True,
                 "circuit_open_s": 1.0,
             },
         }
@@ -287,6 +288,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A message not acknowledged within this time is handed to another worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_S", 3600)}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        # A Redis that vanished (restart, network cut) must show as an error within seconds, not
+        # as a read that blocks forever: the worker then reconnects instead of waiting on a dead
+        # socket. socket_timeout stays above the 1 s BRPOP the consumer blocks in.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "socket_keepalive": True,
+        "retry_on_timeout": True,
+        "health_check_interval": 25,  # a PING on a connection idle this long finds it dead early
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -298,7 +310,33 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TIME_LIMIT", 960)
 CELERY_TASK_DEFAULT_QUEUE = "training"
 CELERY_TASK_ROUTES = {"playground.tasks.infer*": {"queue": "inference"}}
+# Reconnect to the broker forever, at start-up and after a loss: a worker that gave up would
+# need a person to start it again. The watchdog (dlplatform/watchdog.py) ends a worker whose
+# reconnection or pool is stuck, and compose / scripts/run.sh start a fresh one.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# A web request that sends a task while the broker is down gives up within about a second (and
+# says so, playground/dispatch.py and the try-it path) instead of holding its thread.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A lost connection leaves running tasks running: training and try-it write their results to
+# PostgreSQL and the cache, not to the broker, so a Redis blip must not throw away minutes of a
+# training run (a cancelled run loses the epochs it trained; the watchdog handles a stuck one).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A pool process is replaced after this many tasks: memory that torch or a model leaks is given
+# back regularly, at the cost of one fork (the datasets were loaded before the fork).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_MAX_TASKS_PER_CHILD", 100)
+# The worker's watchdog: how often it looks, and how long each kind of stall may last.
+WORKER_WATCHDOG_EVERY_S = float(env.int("WORKER_WATCHDOG_EVERY_S", 5))
+WORKER_STUCK_S = float(env.int("WORKER_STUCK_S", 30))
+WORKER_BROKER_LOST_S = float(env.int("WORKER_BROKER_LOST_S", 60))
+WORKER_OVERDUE_GRACE_S = float(env.int("WORKER_OVERDUE_GRACE_S", 15))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # --- Playground (training jobs) ----------------------------------------------------------------

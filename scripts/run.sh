@@ -70,9 +70,15 @@ if [ "$(id -u)" = 0 ]; then
 fi
 # Two workers so that a try-it inference never waits behind a training; the training worker
 # also runs the periodic reaper (beat). `python -m celery` puts this checkout first on sys.path.
-"$PY" -m celery -A dlplatform worker -Q training -c 1 -n "training@%h" -B \
-  -s "$VAR_DIR/celerybeat-schedule" --loglevel WARNING & pids+=($!)
-"$PY" -m celery -A dlplatform worker -Q inference -c 1 -n "inference@%h" --loglevel WARNING & pids+=($!)
+# Each runs under scripts/supervise.sh, which starts it again when it exits (its watchdog ends
+# a wedged worker, dlplatform/watchdog.py) or stops touching its alive file.
+host="$("$PY" -c 'import socket; print(socket.gethostname())')"
+export PY
+./scripts/supervise.sh --alive "training@$host" -- "$PY" -m celery -A dlplatform worker \
+  -Q training -c 1 -n "training@$host" -B -s "$VAR_DIR/celerybeat-schedule" \
+  --loglevel WARNING & pids+=($!)
+./scripts/supervise.sh --alive "inference@$host" -- "$PY" -m celery -A dlplatform worker \
+  -Q inference -c 1 -n "inference@$host" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
 if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
   if [ "$DEBUG" = "1" ]; then

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from lessons.models import Section
 
 from . import search_text
+from .caches import search_rows, term_index
 from .models import SearchWord, Term, TermSearchKey
 
 MAX_QUERY_LENGTH = 100
@@ -179,31 +180,17 @@ def term_search(*, query: str, limit: int) -> list[Term]:
     return [found[pk] for pk in ids if pk in found]
 
 
-# Search results are terms every student sees alike: each process keeps the rows it has shown
-# until the term index version changes (any term saved or deleted), as link_terms does.
-_shown_terms: dict[str, Any] = {"version": None, "rows": {}}
-
-
 def _terms_by_pk(ids: list[int]) -> dict[int, Term]:
-    from .linking import index_version
-
-    version = index_version()
-    if _shown_terms["version"] != version:
-        _shown_terms.update(version=version, rows={})
-    rows: dict[int, Term] = _shown_terms["rows"]
-    missing = [pk for pk in ids if pk not in rows]
-    if missing:
-        rows.update(term_list().in_bulk(missing))
-    return rows
+    # Search results are terms every student sees alike: each process keeps the rows it has
+    # shown until the term index version moves (any term saved or deleted).
+    return search_rows.get_many_or_build(ids, lambda missing: term_list().in_bulk(missing))
 
 
 def _search_cache_key(query: str, limit: int) -> str:
     # Every match in the search is case-insensitive, and the key follows the term index, so a
     # changed glossary never serves stale rankings.
-    from .linking import index_version
-
     digest = hashlib.sha1(query.lower().encode()).hexdigest()
-    return f"glossary:search:{index_version()}:{limit}:{digest}"
+    return f"glossary:search:{term_index.version()}:{limit}:{digest}"
 
 
 def _ranked_ids(query: str, limit: int) -> list[int]:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from .hooks import term_uses
 from .linking import link_terms
 from .models import Category, Term
 from .rendering import render_markdown
@@ -44,5 +45,10 @@ def term(request: HttpRequest, slug: str) -> HttpResponse:
     except Term.DoesNotExist as exc:
         raise Http404("No such term") from exc
     explanation = link_terms(render_markdown(found.explanation), skip=[found.slug])
-    context = {"term": found, "explanation": mark_safe(explanation)}  # noqa: S308 - nh3-cleaned
+    context = {
+        "term": found,
+        "explanation": mark_safe(explanation),  # noqa: S308 - nh3-cleaned
+        # What the apps above add (the lesson sections that use the term): glossary/hooks.py.
+        "panels": [(use.template, use.uses(found)) for use in term_uses()],
+    }
     return render(request, "glossary/term.html", context)

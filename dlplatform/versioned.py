@@ -206,3 +206,11 @@ class VersionedQuerySet(models.QuerySet):
         deleted = super().delete()
         self._bump()
         return deleted
+
+    # As Django marks its own: templates may not call these, and `Model.objects.delete()`
+    # (every row) stays impossible; only a queryset deletes.
+    update.alters_data = True  # type: ignore[attr-defined]
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]

@@ -61,6 +61,7 @@ def test_every_model_is_content_or_declared_uncached():
 def test_every_manager_of_a_content_model_bumps_its_caches(model):
     for manager in model._meta.managers:
         assert isinstance(manager.get_queryset(), VersionedQuerySet), manager
+        assert not hasattr(manager, "delete"), "a manager must not delete every row at once"
 
 
 @pytest.mark.django_db

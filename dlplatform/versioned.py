@@ -7,6 +7,10 @@ dict; the shared cache (Redis, or the file cache of `make run`) holds one token 
 seconds (a page reads cached values many times), so a change shows at once in the process that
 made it and within that interval in every other one.
 
+Inside a transaction a bump moves the shared version only when the transaction commits (no
+other process can see the rows before), and the writing thread meanwhile follows a token of its
+own, so it sees its own writes at once and a rollback leaves nothing behind.
+
 A cache may follow others (`depends_on`): its version includes theirs, so a section page that
 links glossary terms is rebuilt when the term index moves.
 
@@ -81,7 +85,11 @@ class VersionedCache(Generic[V]):
         if self._token is None or now - self._checked_at >= self.check_every_s:
             self._token = str(self.shared.get_or_set(self.name, _new_token, None))
             self._checked_at = now
-        version = "-".join([self._token, *(other.version() for other in self.depends_on)])
+        own = self._token
+        uncommitted = self._uncommitted()
+        if uncommitted is not None:
+            own = f"{own}+{uncommitted}"
+        version = "-".join([own, *(other.version() for other in self.depends_on)])
         if version != self._version:
             with self._lock:
                 self._entries.clear()
@@ -136,19 +144,29 @@ class VersionedCache(Generic[V]):
     def bump(self) -> None:
         """Every process drops its entries within `check_every_s`; this one at once.
 
-        Inside a transaction the version moves again when it commits: another process may have
-        rebuilt from the rows it could see meanwhile (not ours yet), and must rebuild again.
+        Inside a transaction the shared version moves when it commits: until then no other
+        process can see the new rows (and one that rebuilt early would keep the old ones), so
+        only this thread's version moves, by a token of its own. A rollback leaves nothing
+        behind, and a transaction of thousands of bulk writes sets the shared version once.
         """
-        self._publish()
         connection = transaction.get_connection()
         if not connection.in_atomic_block:
+            self._publish()
             return
-        # One commit hook per transaction however many bulk writes it makes. Django replaces
-        # the list on commit and on rollback, so a stale reference never matches.
-        if getattr(self._pending, "hooks", None) is connection.run_on_commit:
-            return
-        self._pending.hooks = connection.run_on_commit
-        transaction.on_commit(self._publish)
+        if getattr(self._pending, "hooks", None) is not connection.run_on_commit:
+            self._pending.hooks = connection.run_on_commit
+            # robust: a cache that fails after the commit must not fail the request that made it.
+            transaction.on_commit(self._publish, robust=True)
+        self._pending.token = _new_token()
+
+    def _uncommitted(self) -> str | None:
+        """This thread's token while its transaction holds bumps not yet published."""
+        hooks = getattr(self._pending, "hooks", None)
+        # Django replaces the list of commit hooks on commit and on rollback (and on a rolled
+        # back savepoint), so a stale reference never matches.
+        if hooks is None or hooks is not transaction.get_connection().run_on_commit:
+            return None
+        return self._pending.token
 
     def _publish(self) -> None:
         token = _new_token()
@@ -163,6 +181,7 @@ class VersionedCache(Generic[V]):
             self._entries.clear()
             self._token, self._version = None, None
             self._checked_at = float("-inf")
+        self._pending.hooks = None
 
 
 def forget_all_local() -> None:

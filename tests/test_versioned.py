@@ -148,21 +148,37 @@ def test_forget_all_local_empties_every_cache(shared, clock):
 
 
 @pytest.mark.django_db
-def test_inside_a_transaction_the_version_moves_again_at_commit(
+def test_inside_a_transaction_others_see_the_bump_at_commit(
     shared, clock, django_capture_on_commit_callbacks
 ):
     mine, other = _pair(shared)
-    build = Builds()
+    build_mine, build_other = Builds(), Builds()
+    mine.get_or_build("k", build_mine)
+    other.get_or_build("k", build_other)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         mine.bump()
+        assert mine.get_or_build("k", build_mine) == 2, "the writer sees its rows at once"
         mine.bump()  # many bulk writes, one commit hook
-        during = mine.version()
-        # Another process rebuilds from the rows it sees: ours are not committed yet.
-        other.get_or_build("k", build)
+        assert mine.get_or_build("k", build_mine) == 3
+        clock.advance(2.1)
+        # Another process cannot see the rows yet: had it rebuilt, it would keep the old ones.
+        assert other.get_or_build("k", build_other) == 1
     assert len(callbacks) == 1
     clock.advance(2.1)
-    assert other.version() != during, "the commit moved the version again"
-    assert other.get_or_build("k", build) == 2
+    assert other.get_or_build("k", build_other) == 2, "the commit moved the shared version"
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_bump_leaves_nothing_behind(shared, clock):
+    mine = VersionedCache(_name(), shared=shared)
+    build = Builds()
+    before = mine.version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mine.bump()
+        assert mine.get_or_build("k", build) == 1  # built from rows about to be rolled back
+        raise RuntimeError("roll back")
+    assert mine.version() == before
+    assert mine.get_or_build("k", build) == 2, "what the rolled-back rows built is gone"
 
 
 def test_a_bump_in_another_real_process_is_seen(shared, clock):

@@ -99,15 +99,11 @@ def _clear_cache(settings) -> Iterator[None]:
     """Rate-limit counters and cached selectors never leak from one test into the next."""
     from django.core.cache import cache
 
-    from glossary.linking import forget_local_index
-    from lessons import page_cache
-    from quizzes import question_cache
+    from dlplatform.versioned import forget_all_local
 
     cache.clear()
     # In-process copies follow the shared cache (and rolled-back rows must not linger in them).
-    forget_local_index()
-    page_cache.forget_local()
-    question_cache.clear()
+    forget_all_local()
     yield
 
 

@@ -169,7 +169,8 @@ def full_scans(all_queries: list[str], limit: int) -> dict[str, list[str]]:
             params = selectors._ranking_params(query, limit)
             if params is None:
                 continue
-            cursor.execute("EXPLAIN " + selectors._RANKING, params)
+            sql = selectors._ranking(selectors.hooks.term_uses())
+            cursor.execute("EXPLAIN " + sql, params)
             for (line,) in cursor.fetchall():
                 if "Seq Scan on glossary_" in line:
                     table = line.split("Seq Scan on ")[1].split()[0]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver
 
 MAX_JSON_DEPTH = 32  # our deepest legitimate document (a job config) is 4 levels deep
 
@@ -92,7 +93,8 @@ class NulGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         reason = nul_problem(request)
         if reason is not None:
-            from .views import bad_request
-
-            return bad_request(request, BadInput(reason))
+            # The project's 400 handler (urls.handler400, views.bad_request), found through the
+            # URL resolver: views import this module for BadInput.
+            handler = get_resolver().resolve_error_handler(400)
+            return handler(request, BadInput(reason))
         return self.get_response(request)

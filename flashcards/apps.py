@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class FlashcardsConfig(AppConfig):
     name = "flashcards"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from glossary import hooks
+
+        from .importing import deck_import_items
+
+        hooks.register_deck_importer(deck_import_items)

@@ -11,7 +11,7 @@ from pathlib import Path
 import genanki
 
 from dlplatform.csv_safe import spreadsheet_safe
-from lessons.rendering import markdown_to_html
+from glossary.rendering import markdown_to_html
 
 from .models import Deck
 

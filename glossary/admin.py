@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from .forms import ImportForm
-from .importing import deck_import_items, glossary_import_items
+from .hooks import deck_import_items
+from .importing import glossary_import_items
 from .models import Term
 from .services import term_index_invalidate, term_refresh_search_vectors
 from .textformats import ParseError, parse

@@ -1,4 +1,4 @@
-"""Import parsed plain-text items (see textformats) into the glossary or a flashcard deck.
+"""Import parsed plain-text items (see textformats) into the glossary (decks: flashcards/importing.py).
 
 This is a services module: keyword-only entry points, all or nothing in one transaction.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -15,9 +14,6 @@ from django.utils.text import slugify
 from .models import Category, Term
 from .services import TermData, term_index_invalidate, term_refresh_search_vectors, term_upsert
 from .textformats import Item, ParseError
-
-if TYPE_CHECKING:  # flashcards is imported lazily: the glossary must not need it to load
-    from flashcards.services import ImportSummary
 
 # "What is max pooling?" names a term; "When is a pipeline applied?" does not.
 QUESTION_TERM = re.compile(
@@ -145,17 +141,3 @@ def glossary_import_items(
     if not dry_run:
         term_index_invalidate()
     return report
-
-
-def deck_import_items(*, deck_slug: str, items: list[Item], dry_run: bool) -> ImportSummary:
-    """Hand (front, back) pairs to the flashcards app, which owns decks and cards."""
-    from flashcards.models import Deck
-    from flashcards.services import deck_import_cards
-
-    deck = Deck.objects.filter(slug=deck_slug).first()
-    if deck is None:
-        raise LookupError(f"no deck with slug {deck_slug!r}")
-    with transaction.atomic():
-        return deck_import_cards(
-            deck=deck, cards=[(item.front, item.back) for item in items], dry_run=dry_run
-        )

@@ -8,18 +8,15 @@ Text inside links, code, headings and similar elements is never touched.
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 
+from .caches import term_index
 from .models import Term
-from .services import TERM_INDEX_CACHE_KEY
 
 # Elements whose text must stay as written: nested links are invalid, code is literal,
 # headings are structure, and the rest are widgets or foreign content.
@@ -54,7 +51,6 @@ BLOCK_TAGS = frozenset(["p", "li", "dd", "dt", "td", "th", "blockquote"])
 # A tag, allowing ">" inside quoted attribute values (nh3 does not escape it there).
 _TAG = re.compile(r"(<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)")
 _TAG_NAME = re.compile(r"^</?\s*([a-zA-Z][a-zA-Z0-9]*)")
-INDEX_TIMEOUT = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -64,20 +60,6 @@ class _Index:
     # matched text → (slug, url, definition); names keyed lower-case, abbreviations as written
     names: dict[str, tuple[str, str, str]]
     abbreviations: dict[str, tuple[str, str, str]]
-
-
-_compiled: _Index | None = None
-# The shared cache is asked at most this often per process whether the terms changed: a lesson
-# page links a dozen text blocks, and one cache round trip per block dominated its cost.
-CHECK_EVERY_S = 2.0
-_checked_at = float("-inf")
-
-
-def forget_local_index() -> None:
-    """Make this process re-read the shared index on its next use (after a content change)."""
-    global _compiled, _checked_at
-    _compiled, _checked_at = None, float("-inf")
-    _link_cached.cache_clear()
 
 
 def _build_entries() -> dict:
@@ -93,14 +75,14 @@ def _build_entries() -> dict:
                 names.setdefault(alias.strip().lower(), target)
         if len(term.abbreviation.strip()) > 1:
             abbreviations.setdefault(term.abbreviation.strip(), target)
-    return {"version": uuid.uuid4().hex, "names": names, "abbreviations": abbreviations}
+    return {"names": names, "abbreviations": abbreviations}
 
 
 def _looks_like_acronym(label: str) -> bool:
     return bool(re.search(r"[A-Z]{2}|[a-z][A-Z]", label))
 
 
-def _compile(entries: dict) -> _Index:
+def _compile(entries: dict, version: str) -> _Index:
     names, abbreviations = entries["names"], entries["abbreviations"]
     alternatives = [(label, f"(?i:{_phrase(label)})") for label in names]
     alternatives += [(label, _phrase(label)) for label in abbreviations]
@@ -110,12 +92,12 @@ def _compile(entries: dict) -> _Index:
         body = "|".join(regex for _, regex in alternatives)
         # An optional plural ("CNNs", "autoencoders") still counts as a mention.
         pattern = re.compile(rf"(?<![\w-])({body})(?:e?s)?(?![\w-])")
-    return _Index(entries["version"], pattern, names, abbreviations)
+    return _Index(version, pattern, names, abbreviations)
 
 
 def index_version() -> str:
     """Identifies the current term index: cached HTML that links terms should key on it."""
-    return _index().version
+    return term_index.version()
 
 
 def _phrase(label: str) -> str:
@@ -124,18 +106,9 @@ def _phrase(label: str) -> str:
 
 
 def _index() -> _Index:
-    global _compiled, _checked_at
-    now = time.monotonic()
-    if _compiled is not None and now - _checked_at < CHECK_EVERY_S:
-        return _compiled
-    _checked_at = now
-    entries = cache.get(TERM_INDEX_CACHE_KEY)
-    if entries is None:
-        entries = _build_entries()
-        cache.set(TERM_INDEX_CACHE_KEY, entries, INDEX_TIMEOUT)
-    if _compiled is None or _compiled.version != entries["version"]:
-        _compiled = _compile(entries)
-    return _compiled
+    # Kept per process and rebuilt when the term index version moves (glossary/caches.py).
+    version = term_index.version()
+    return term_index.get_or_build("index", lambda: _compile(_build_entries(), version))
 
 
 def _target(index: _Index, text: str) -> tuple[str, str, str] | None:

@@ -9,7 +9,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
+from dlplatform.versioned import VersionedQuerySet
+
 from . import search_text
+from .caches import term_index
 
 
 class Category(models.TextChoices):
@@ -40,6 +43,10 @@ class Term(models.Model):
     # The definitions' full-text vector, filled by services.term_refresh_search_vectors.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (term_index,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -83,6 +90,10 @@ class TermSearchKey(models.Model):
     key = models.TextField()  # "batch normalization" (or, for a word, "normalization")
     compact = models.TextField()  # "batchnormalization"
 
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (term_index,)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         indexes = [
             # The terms that use a word, read from the index alone.
@@ -106,6 +117,10 @@ class SearchWord(models.Model):
     Written with the keys; a word no term uses any more only matches nothing."""
 
     word = models.TextField(primary_key=True)
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (term_index,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="glossary_word_trgm")]

@@ -1,14 +1,40 @@
-"""Term explanations: Markdown to HTML, then sanitized with nh3 (content may carry raw HTML)."""
+"""Study text (term explanations, lessons, cards, question stems): Markdown to sanitized HTML,
+with glossary terms linked where asked. The one Markdown renderer of the site.
+
+Sanitizing happens after Markdown so that raw HTML in content can never carry script or
+inline style (the CSP would block it anyway, but it would also break the page).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
 
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-_EXTENSIONS = ["sane_lists", "smarty", "fenced_code"]
+from .linking import link_terms
+
+_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
 
 
-def render_markdown(text: str) -> SafeString:
+@lru_cache(maxsize=4096)
+def markdown_to_html(text: str) -> str:
+    """Rendering is pure, so results are memoized per process (content rarely changes)."""
     html = markdown.markdown(text or "", extensions=_EXTENSIONS, output_format="html")
-    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer"))  # noqa: S308 - sanitized
+    return nh3.clean(html, link_rel="noopener noreferrer")
+
+
+def render_markdown(text: str, *, link: bool = False, skip: Iterable[str] = ()) -> SafeString:
+    """Markdown as safe HTML; with `link`, the first mention of each term (but those in `skip`)
+    becomes a term link."""
+    html = markdown_to_html(text)
+    if link:
+        html = link_terms(html, skip=skip)
+    return mark_safe(html)  # noqa: S308 - sanitized by nh3 above; link_terms only adds links
+
+
+def render_lesson_text(text: str, *, link: bool = True) -> SafeString:
+    """Lesson prose: glossary mentions become term links unless `link` is False."""
+    return render_markdown(text, link=link)

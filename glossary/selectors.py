@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from lessons.models import Section
-
-from . import search_text
+from . import hooks, search_text
+from .caches import search_rows, term_index
 from .models import SearchWord, Term, TermSearchKey
 
 MAX_QUERY_LENGTH = 100
@@ -143,19 +143,26 @@ ranked AS (
 SELECT t.id
 FROM ranked r JOIN {terms} t ON t.id = r.term_id
 ORDER BY r.exact DESC, r.named DESC, r.score DESC, r.share DESC, r.lead DESC,
-    -- Then the term the course leans on more ("convolutonal": the network, not the layer).
-    (SELECT count(*) FROM {related} x WHERE x.from_term_id = t.id)
-    + (SELECT count(*) FROM {sections} x WHERE x.term_id = t.id) DESC,
+    -- Then the term the course leans on more ("convolutonal": the network, not the layer):
+    -- its related terms, and its uses in the apps above (lessons' sections, glossary/hooks.py).
+    (SELECT count(*) FROM {related} x WHERE x.from_term_id = t.id){uses} DESC,
     t.name
 LIMIT %(limit)s
 """
-_RANKING = RANKING_SQL.format(
-    terms=Term._meta.db_table,
-    keys=TermSearchKey._meta.db_table,
-    vocabulary=SearchWord._meta.db_table,
-    related=Term.related.through._meta.db_table,
-    sections=Section.terms.through._meta.db_table,
-)
+
+
+@lru_cache(maxsize=4)
+def _ranking(uses: tuple[hooks.TermUses, ...]) -> str:
+    return RANKING_SQL.format(
+        terms=Term._meta.db_table,
+        keys=TermSearchKey._meta.db_table,
+        vocabulary=SearchWord._meta.db_table,
+        related=Term.related.through._meta.db_table,
+        uses="".join(
+            f"\n    + (SELECT count(*) FROM {use.table} x WHERE x.{use.term_column} = t.id)"
+            for use in uses
+        ),
+    )
 
 
 def term_list(*, category: str = "") -> QuerySet[Term]:
@@ -179,31 +186,17 @@ def term_search(*, query: str, limit: int) -> list[Term]:
     return [found[pk] for pk in ids if pk in found]
 
 
-# Search results are terms every student sees alike: each process keeps the rows it has shown
-# until the term index version changes (any term saved or deleted), as link_terms does.
-_shown_terms: dict[str, Any] = {"version": None, "rows": {}}
-
-
 def _terms_by_pk(ids: list[int]) -> dict[int, Term]:
-    from .linking import index_version
-
-    version = index_version()
-    if _shown_terms["version"] != version:
-        _shown_terms.update(version=version, rows={})
-    rows: dict[int, Term] = _shown_terms["rows"]
-    missing = [pk for pk in ids if pk not in rows]
-    if missing:
-        rows.update(term_list().in_bulk(missing))
-    return rows
+    # Search results are terms every student sees alike: each process keeps the rows it has
+    # shown until the term index version moves (any term saved or deleted).
+    return search_rows.get_many_or_build(ids, lambda missing: term_list().in_bulk(missing))
 
 
 def _search_cache_key(query: str, limit: int) -> str:
     # Every match in the search is case-insensitive, and the key follows the term index, so a
     # changed glossary never serves stale rankings.
-    from .linking import index_version
-
     digest = hashlib.sha1(query.lower().encode()).hexdigest()
-    return f"glossary:search:{index_version()}:{limit}:{digest}"
+    return f"glossary:search:{term_index.version()}:{limit}:{digest}"
 
 
 def _ranked_ids(query: str, limit: int) -> list[int]:
@@ -211,7 +204,7 @@ def _ranked_ids(query: str, limit: int) -> list[int]:
     if params is None:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_RANKING, params)
+        cursor.execute(_ranking(hooks.term_uses()), params)
         return [pk for (pk,) in cursor.fetchall()]
 
 
@@ -237,10 +230,9 @@ def _ranking_params(query: str, limit: int) -> dict[str, Any] | None:
 
 
 def term_get(*, slug: str) -> Term:
-    """One term with what its page shows (related terms, lesson sections), in 3 queries."""
-    sections = Prefetch("sections", queryset=Section.objects.select_related("chapter"))
+    """One term with its related terms, in 2 queries (apps above add panels: glossary/hooks.py)."""
     related = Prefetch("related", queryset=term_list().order_by("name"))
-    return Term.objects.prefetch_related(related, sections).get(slug=slug)
+    return Term.objects.prefetch_related(related).get(slug=slug)
 
 
 def term_index_groups(*, category: str = "") -> list[tuple[str, list[Term]]]:

@@ -6,15 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
-from django.core.cache import cache
 from django.db.models import Func, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from . import search_text
+from .caches import term_index
 from .models import SearchWord, Term, TermSearchKey
-
-# link_terms keeps its compiled term index under this key; every write to terms drops it.
-TERM_INDEX_CACHE_KEY = "glossary:term-index:v1"
 
 TERM_FIELDS = (
     "name",
@@ -104,7 +101,6 @@ def term_refresh_search_keys(*, terms: list[Term], created: bool = False) -> Non
 
 
 def term_index_invalidate() -> None:
-    from .linking import forget_local_index
-
-    cache.delete(TERM_INDEX_CACHE_KEY)
-    forget_local_index()
+    """Every process rebuilds its term index, and whatever follows it, within CHECK_EVERY_S
+    (bulk writes on terms do this themselves, see dlplatform/versioned.py)."""
+    term_index.bump()

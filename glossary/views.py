@@ -6,10 +6,9 @@ from string import ascii_uppercase
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from .linking import link_terms
+from .hooks import term_uses
 from .models import Category, Term
 from .rendering import render_markdown
 from .selectors import term_get, term_index_groups, term_search
@@ -43,6 +42,10 @@ def term(request: HttpRequest, slug: str) -> HttpResponse:
         found = term_get(slug=slug)
     except Term.DoesNotExist as exc:
         raise Http404("No such term") from exc
-    explanation = link_terms(render_markdown(found.explanation), skip=[found.slug])
-    context = {"term": found, "explanation": mark_safe(explanation)}  # noqa: S308 - nh3-cleaned
+    context = {
+        "term": found,
+        "explanation": render_markdown(found.explanation, link=True, skip=[found.slug]),
+        # What the apps above add (the lesson sections that use the term): glossary/hooks.py.
+        "panels": [(use.template, use.uses(found)) for use in term_uses()],
+    }
     return render(request, "glossary/term.html", context)

@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dlplatform.versioned import VersionedQuerySet
+
+from .caches import content
+
 
 class Depth(models.TextChoices):
     BASIC = "basic", "Basic"
@@ -16,6 +20,10 @@ class Depth(models.TextChoices):
 class Chapter(models.Model):
     number = models.PositiveIntegerField(unique=True)
     title = models.CharField(max_length=200)
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (content,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -39,6 +47,10 @@ class Section(models.Model):
     order = models.PositiveIntegerField(default=0)
     # Part of the cache key of the rendered section body: any save makes the old fragment stale.
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (content,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["chapter__number", "order", "number"]
@@ -66,6 +78,10 @@ class Topic(models.Model):
     # {"experiment": "cnn"} or {"experiment": "text", "cell": "lstm"}; empty when no demo fits.
     playground = models.JSONField(default=dict, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (content,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["section", "order"]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import page_cache
+from .caches import content
 from .models import Chapter, Section, Topic
 
 
@@ -20,6 +19,6 @@ from .models import Chapter, Section, Topic
 @receiver(post_delete, sender=Topic)
 @receiver(m2m_changed, sender=Section.terms.through)
 def content_changed(sender: type, **kwargs: Any) -> None:
-    page_cache.forget_local()
-    # Other processes must not rebuild from rows that are not committed yet.
-    transaction.on_commit(page_cache.bump_version)
+    # Inside a transaction the version moves again at commit, so other processes do not keep
+    # pages they rebuilt from rows that were not committed yet.
+    content.bump()

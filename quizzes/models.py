@@ -12,7 +12,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from dlplatform.versioned import VersionedQuerySet
+
 from . import review
+from .caches import questions as question_cache
 
 FRACTION_VALIDATORS = [MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))]
 
@@ -94,6 +97,10 @@ class Question(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (question_cache,)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["section", "id"]
 
@@ -114,6 +121,10 @@ class Choice(models.Model):
     feedback = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (question_cache,)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["question", "order", "id"]
 
@@ -132,6 +143,10 @@ class NumericalAnswer(models.Model):
     feedback = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (question_cache,)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["question", "order", "id"]
 
@@ -147,6 +162,10 @@ class MatchPair(models.Model):
     right = models.CharField(max_length=500)
     order = models.PositiveIntegerField(default=0)
 
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (question_cache,)
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["question", "order", "id"]
 
@@ -158,6 +177,10 @@ class OrderingItem(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ordering_items")
     text = models.CharField(max_length=500)
     position = models.PositiveIntegerField(help_text="Correct position, from 0.")
+
+    # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
+    content_caches = (question_cache,)
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["question", "position", "id"]

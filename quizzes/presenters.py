@@ -17,6 +17,8 @@ import nh3
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
 
+from glossary.rendering import markdown_to_html
+
 from .models import Attempt, AttemptQuestion, AttemptState, Question
 from .review import ReviewOptions, review_options
 from .selectors import overall_feedback
@@ -28,8 +30,6 @@ def render_stem(text: str, fmt: str) -> str:
         return nh3.clean(text)
     if fmt == "plain":
         return linebreaks(escape(text))
-    from lessons.rendering import markdown_to_html
-
     return markdown_to_html(text)
 
 

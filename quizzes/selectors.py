@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from . import caches
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -56,16 +57,26 @@ def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
 
 
 def attempt_items_for_display(*, attempt: Attempt) -> list[AttemptQuestion]:
-    """The items with their questions for presenting: one query, questions from question_cache."""
-    from . import question_cache
-
+    """The items with their questions for presenting: one query, the questions (with answers,
+    section and terms) kept in process by `caches.questions` per `updated_at` and shared between requests:
+    callers only read them."""
     items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
     items = list(items.annotate(question_version=F("question__updated_at")))
-    versions = {item.question_id: item.question_version for item in items}
-    questions = question_cache.questions(versions=versions)
-    for item in items:
-        item.question = questions[item.question_id]
+    keys = [(item.question_id, item.question_version) for item in items]
+    questions = caches.questions.get_many_or_build(keys, _questions_for_display)
+    for item, key in zip(items, keys, strict=True):
+        item.question = questions[key]
     return items
+
+
+def _questions_for_display(
+    keys: list[tuple[int, datetime]],
+) -> dict[tuple[int, datetime], Question]:
+    # Loading one question with its choices, numerical answers, pairs, ordering items, section
+    # and terms took six queries and most of the quiz page's time; every student sees the same.
+    queryset = questions_with_answers().select_related("section").prefetch_related("terms")
+    found = queryset.in_bulk([pk for pk, _ in keys])
+    return {key: found[key[0]] for key in keys if key[0] in found}
 
 
 def attempt_for_user(*, user: Any, pk: int) -> Attempt:

@@ -126,12 +126,12 @@ def test_a_content_version_is_shared_by_every_process(tmp_path):
 
     from django.core.cache import cache
 
-    from lessons import page_cache
+    from lessons.caches import content
 
-    page_cache.bump_version()
-    mine = cache.get(page_cache.VERSION_KEY)
+    content.bump()
+    mine = cache.get(content.name)
     code = "import django; django.setup(); from django.core.cache import cache; "
-    code += f"print(cache.get({page_cache.VERSION_KEY!r}))"
+    code += f"print(cache.get({content.name!r}))"
     other = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lessons.rendering import render_lesson_text
+from glossary.rendering import render_lesson_text
 
 from ..models import Card, Deck, Rating, ReviewLog
 

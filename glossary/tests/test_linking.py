@@ -17,11 +17,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_index(sample_terms):
-    from django.core.cache import cache
+    from glossary.caches import term_index
 
-    from glossary.services import TERM_INDEX_CACHE_KEY
-
-    cache.delete(TERM_INDEX_CACHE_KEY)
+    term_index.bump()
 
 
 def _count(html: str, slug: str) -> int:

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from lessons.rendering import render_lesson_text
+from glossary.rendering import render_lesson_text
 
 register = template.Library()
 

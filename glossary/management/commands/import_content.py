@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from glossary.importing import deck_import_items, glossary_import_items
+from glossary.hooks import deck_import_items
+from glossary.importing import glossary_import_items
 from glossary.models import Category
 from glossary.textformats import FORMATS, ParseError, parse
 

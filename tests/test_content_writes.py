@@ -1,0 +1,115 @@
+"""No write to content escapes the versioned caches (dlplatform/versioned.py).
+
+Saves and deletes send signals; bulk writes do not, so every model whose rows an in-process
+cache keeps has a VersionedQuerySet manager that bumps its caches. A new model must say here
+whether a cache reads it; a write path around the managers fails the scan below.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db.models import F, Model
+
+from dlplatform.versioned import VersionedQuerySet
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("glossary", "lessons", "flashcards", "quizzes", "playground")
+# Models no in-process cache reads: per-user rows, or read from the database on every request.
+NOT_CACHED = {
+    "flashcards.Deck",
+    "flashcards.Card",
+    "flashcards.ReviewState",
+    "flashcards.ReviewLog",
+    "lessons.SectionRead",
+    "lessons.LessonPreference",
+    "playground.Job",
+    "playground.WorkerCalibration",
+    "quizzes.Quiz",
+    "quizzes.QuizSlot",
+    "quizzes.Attempt",
+    "quizzes.AttemptQuestion",
+    "quizzes.AttemptRegrade",
+}
+
+
+def _models() -> list[type[Model]]:
+    return [
+        model
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model._meta.auto_created
+    ]
+
+
+def _content_models() -> list[type[Model]]:
+    return [model for model in _models() if model._meta.label not in NOT_CACHED]
+
+
+def test_every_model_is_content_or_declared_uncached():
+    unknown = [m._meta.label for m in _content_models() if not getattr(m, "content_caches", ())]
+    assert unknown == [], (
+        "a cache reads these? give them content_caches and VersionedQuerySet.as_manager(); "
+        "if not, add them to NOT_CACHED"
+    )
+
+
+@pytest.mark.parametrize("model", _content_models(), ids=lambda m: m._meta.label)
+def test_every_manager_of_a_content_model_bumps_its_caches(model):
+    for manager in model._meta.managers:
+        assert isinstance(manager.get_queryset(), VersionedQuerySet), manager
+        assert not hasattr(manager, "delete"), "a manager must not delete every row at once"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", _content_models(), ids=lambda m: m._meta.label)
+def test_bulk_writes_move_the_version(model):
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    field = fields[0] if fields else model._meta.pk.attname  # SearchWord is its key alone
+    writes = {
+        "update": lambda: model.objects.filter(pk__in=[]).update(**{field: F(field)}),
+        "bulk_create": lambda: model.objects.bulk_create([]),
+        "delete": lambda: model.objects.filter(pk__in=[]).delete(),
+    }
+    if fields:
+        writes["bulk_update"] = lambda: model.objects.bulk_update([], fields[:1])
+    for name, write in writes.items():
+        before = [cache.version() for cache in model.content_caches]
+        write()
+        after = [cache.version() for cache in model.content_caches]
+        assert all(a != b for a, b in zip(before, after, strict=True)), f"{name} did not bump"
+
+
+# Ways to write rows past the managers: private QuerySet API, the base manager (a plain
+# Manager), and auto-created many-to-many tables (their related managers send m2m_changed,
+# their `objects` does not).
+BYPASSES = ("_update", "_base_manager", "_insert", "_batched_insert")
+
+
+def _bypasses(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr in BYPASSES:
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("objects", "_default_manager")
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "through"
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} .through.{node.attr}")
+    return found
+
+
+def test_no_app_code_writes_past_the_content_managers():
+    files = [
+        path
+        for label in APPS
+        for path in (ROOT / label).rglob("*.py")
+        if "tests" not in path.relative_to(ROOT).parts and "migrations" not in path.parts
+    ]
+    assert files
+    assert [hit for path in files for hit in _bypasses(path)] == []

@@ -40,4 +40,8 @@ def render_lesson_text(text: str, *, link: bool = True) -> SafeString:
     html = markdown_to_html(text)
     if link:
         html = _term_linker()(html)
+    else:
+        from glossary.linking import strip_overrides
+
+        html = strip_overrides(html)  # "[[slug|text]]" reads as "text" where nothing links
     return mark_safe(html)  # noqa: S308 - sanitized by nh3 above; link_terms only adds links

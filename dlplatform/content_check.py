@@ -34,6 +34,10 @@ MIN_QUESTIONS = 10
 DEPTHS = ("basic", "standard", "detailed")
 TOPIC_PARTS = ("explanation", "examples", "applications", "memory_aids")
 OVERRIDE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\|[^\[\]|]+\]\]")
+OVERRIDE_ANY = re.compile(r"\[\[(?:[a-z0-9][a-z0-9-]*\||!)[^\[\]]+\]\]")
+# Cards, quiz text and glossary definitions (tooltips, glossary decks) are not term-linked, so
+# [[...]] there would be shown as typed.
+RAW_OVERRIDE = "[[...]] link overrides work in lesson text only; here they would show raw"
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,14 @@ def check_references(content: Content, *, stop_phrases: bool = True) -> list[Pro
             for slug in OVERRIDE.findall(text):
                 if slug not in slugs:
                     problems.append(Problem(file, where, f"[[{slug}|...]] names no term"))
+        for i, card in enumerate(section.get("flashcards") or []):
+            if any(OVERRIDE_ANY.search(str(card.get(side) or "")) for side in ("front", "back")):
+                problems.append(Problem(file, f"flashcards[{i}]", RAW_OVERRIDE))
+    raw_texts = [(f, w, t) for f, e in content.terms for w, t in _walk(e, e.get("slug", "?"))]
+    raw_texts += [(f, w, t) for f, bank in content.banks for w, t in _walk(bank, "top")]
+    for file, where, text in raw_texts:
+        if OVERRIDE_ANY.search(text):
+            problems.append(Problem(file, where, RAW_OVERRIDE))
     numbers = {str(section.get("number")) for _, section in content.sections}
     for file, bank in content.banks:
         if str(bank.get("section")) not in numbers:

@@ -194,6 +194,7 @@ STOP_PHRASES: dict[str, frozenset[str]] = {
     "heavy weight": frozenset({"weight"}),
     "lighter weight": frozenset({"weight"}),
     "to any accuracy": frozenset({"accuracy"}),
+    "attention is all you need": frozenset({"attention-mechanism"}),  # a paper's title
     "arbitrary accuracy": frozenset({"accuracy"}),
 }
 # [[slug|text]] forces a link; [[!text]] suppresses every link inside text.

@@ -40,6 +40,10 @@ WRONG_SENSES = [
     ("translation-invariance", r"⟦translation equivariance"),
     ("parameter-sharing", r"⟦tied weights"),
     ("pretrained-model", r"⟦backbones?⟧"),
+    ("mini-batch", r"⟦Batch⟧, stochastic|⟦Batch⟧ norm"),
+    ("attention-mechanism", r"“⟦Attention⟧ Is All"),
+    ("dimensionality-reduction", r"⟦PCA⟧"),
+    ("depthwise-separable-convolution", r"⟦MobileNet⟧"),
 ]
 
 

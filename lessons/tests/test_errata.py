@@ -116,6 +116,21 @@ def test_neighbours_are_related_terms_not_aliases(slug, alias, neighbour):
     assert {slug, neighbour} & linked, f"{slug} and {neighbour} should be related"
 
 
+# Instances or parts named as if they were the concept itself (found in the auto-link review).
+@pytest.mark.parametrize(
+    ("slug", "alias"),
+    [
+        ("dimensionality-reduction", "PCA"),
+        ("dimensionality-reduction", "t-SNE"),
+        ("depthwise-separable-convolution", "MobileNet"),
+        ("depthwise-separable-convolution", "depthwise convolution"),
+        ("generative-pre-trained-transformer", "decoder-only transformer"),
+    ],
+)
+def test_an_instance_is_not_an_alias(slug, alias):
+    assert alias.lower() not in [a.lower() for a in TERMS[slug].get("aliases", [])]
+
+
 def test_translation_equivariance_is_defined_against_invariance():
     term = TERMS["translation-equivariance"]
     assert "invarian" in term["explanation"] and term["category"] == "layers"

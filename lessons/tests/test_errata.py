@@ -125,6 +125,13 @@ def test_neighbours_are_related_terms_not_aliases(slug, alias, neighbour):
         ("depthwise-separable-convolution", "MobileNet"),
         ("depthwise-separable-convolution", "depthwise convolution"),
         ("generative-pre-trained-transformer", "decoder-only transformer"),
+        ("local-minimum", "global minimum"),
+        ("internal-covariate-shift", "covariate shift"),
+        ("xor-problem", "linear separability"),
+        ("collaborative-filtering", "recommender system"),
+        ("diffusion-model", "stable diffusion"),
+        ("sparse-coding", "sparse autoencoder"),
+        ("bayesian-neural-network", "probabilistic neural network"),
     ],
 )
 def test_an_instance_is_not_an_alias(slug, alias):

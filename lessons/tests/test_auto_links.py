@@ -28,7 +28,7 @@ WRONG_SENSES = [
     ("bias", r"⟦bias(es)?⟧\s+(and variance|towards|toward|in the data|correction)"),
     ("bias", r"(personal|start-up)\s+⟦bias"),
     ("recall", r"⟦sensitiv\w*⟧\s+(to|of)\b"),
-    ("logit", r"pre-activation\s+\(or\s+⟦logit"),
+    ("logit", r"pre-activation\s+\(or\s+⟦logit|exam’s\s+⟦raw|⟦raw scores⟧ would have"),
     ("object-detection", r"(anomaly|keypoint|disease)\s+⟦detection"),
     ("kernel", r"(spam|comment)\s+⟦filters?⟧|efficient\s+⟦kernels"),
     ("gating-mechanism", r"(multiply|add|max)\s+⟦gate"),

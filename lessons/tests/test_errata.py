@@ -170,7 +170,8 @@ def test_logit_has_one_meaning():
     assert not _matching(
         r"hidden[^.]{0,40}\blogits?\b[^.]{0,20}(of|for) (every|each) (neuron|unit)"
     )
-    assert not [a for a in TERMS["logit"].get("aliases", []) if "activation" in a]
+    assert not [a for a in TERMS["logit"].get("aliases", []) if "activation" in a or "raw" in a]
+    assert not _matching(r"logits?'? variance|attention logits")  # attention has scores
     assert "final layer" in TERMS["logit"]["definition"]
 
 

@@ -41,6 +41,7 @@ WRONG_SENSES = [
     ("parameter-sharing", r"⟦tied weights"),
     ("pretrained-model", r"⟦backbones?⟧"),
     ("mini-batch", r"⟦Batch⟧, stochastic|⟦Batch⟧ norm"),
+    ("stride", r"their\s+⟦stride|Long\s+⟦strides"),  # a runner's stride
     ("attention-mechanism", r"“⟦Attention⟧ Is All"),
     ("dimensionality-reduction", r"⟦PCA⟧"),
     ("depthwise-separable-convolution", r"⟦MobileNet⟧"),

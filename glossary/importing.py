@@ -218,6 +218,7 @@ def glossary_import_items(
     allowed = None if update is True else {slug.strip() for slug in (update or []) if slug}
     matcher = _Matcher()
     conflicting: set[str] = set()
+    taken: dict[str, int] = {}  # existing slug -> the line that matched it
     with transaction.atomic():
         for data, line in planned:
             found = matcher.match(data)
@@ -228,6 +229,13 @@ def glossary_import_items(
                 matcher.by_slug[term.slug] = term
                 continue
             existing, how = found
+            if existing.slug in taken:  # "RNN" and "Recurrent neural network" in one file
+                report.skipped.append(
+                    f"{data.name} (line {line}: also matches '{existing.name}', "
+                    f"already matched by line {taken[existing.slug]})"
+                )
+                continue
+            taken[existing.slug] = line
             before = term_snapshot(existing)
             merged = _merged(existing, data)
             differences = _differences(before, _data_fields(merged))

@@ -144,3 +144,14 @@ def test_a_term_repeated_under_two_spellings_in_one_file_is_imported_once(db, tm
     deck.write_text("Data Lake\nA store of raw data.\nData lakes\nAnother wording.\n")
     out = _run(str(deck))
     assert Term.objects.count() == 1 and "repeats line 1" in out
+
+
+def test_two_lines_matching_one_existing_term_change_it_at_most_once(glossary, tmp_path):
+    deck = tmp_path / "deck.txt"
+    deck.write_text("RNN\nA looping network.\nRecurrent network\nAnother wording.\n")
+    out = _run(str(deck), "--update")
+    assert "line 3: also matches 'Recurrent Neural Network', already matched by line 1" in out
+    record = ImportRecord.objects.get()
+    assert [c["key"] for c in record.changes] == ["recurrent-neural-network"]
+    _run("--undo", str(record.pk))
+    assert _state() == glossary

@@ -66,12 +66,21 @@ class TermAdmin(admin.ModelAdmin):
             fmt, items = parse(data["file"], fmt=data["format"] or None)
             if data["deck"]:
                 summary = deck_import_items(
-                    deck_slug=data["deck"], items=items, dry_run=data["dry_run"]
+                    deck_slug=data["deck"],
+                    items=items,
+                    dry_run=data["dry_run"],
+                    user=request.user,
+                    filename=_upload_name(data),
                 )
                 lists = {"created": summary.created_fronts, "updated": summary.updated_fronts}
             else:
                 summary = glossary_import_items(
-                    items=items, fmt=fmt, category=data["category"], dry_run=data["dry_run"]
+                    items=items,
+                    fmt=fmt,
+                    category=data["category"],
+                    dry_run=data["dry_run"],
+                    user=request.user,
+                    filename=_upload_name(data),
                 )
                 lists = {"created": summary.created, "updated": summary.updated}
                 lists["skipped"] = summary.skipped
@@ -82,3 +91,8 @@ class TermAdmin(admin.ModelAdmin):
         level = messages.INFO if data["dry_run"] else messages.SUCCESS
         self.message_user(request, f"{len(items)} items ({fmt}): {summary}", level)
         return {"lists": lists, "dry_run": data["dry_run"]}
+
+
+def _upload_name(data: dict) -> str:
+    # The form hands over the decoded text; the upload's name, when it kept one, is recorded.
+    return str(data.get("filename") or "admin upload")

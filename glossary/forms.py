@@ -29,6 +29,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 2 MB.")
+        self.cleaned_data["filename"] = upload.name  # recorded with the import
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -28,11 +28,30 @@ class TermUses:
 
 
 class DeckImporter(Protocol):
-    def __call__(self, *, deck_slug: str, items: list[Item], dry_run: bool) -> Any: ...
+    def __call__(
+        self,
+        *,
+        deck_slug: str,
+        items: list[Item],
+        dry_run: bool,
+        actor: str = "",
+        user: object | None = None,
+        filename: str = "",
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class DeckUndo:
+    """How the deck owner undoes a recorded deck import (glossary.import_log calls it):
+    `drifted(record)` lists the cards edited since the import, `undo(record, report)` reverts."""
+
+    drifted: Callable[[Any], list[str]]
+    undo: Callable[[Any, Any], None]
 
 
 _term_uses: list[TermUses] = []
 _deck_importer: list[DeckImporter] = []
+_deck_undo: list[DeckUndo] = []
 
 
 def register_term_uses(uses: TermUses) -> None:
@@ -48,8 +67,33 @@ def register_deck_importer(importer: DeckImporter) -> None:
     _deck_importer[:] = [importer]
 
 
-def deck_import_items(*, deck_slug: str, items: list[Item], dry_run: bool) -> Any:
+def deck_import_items(
+    *,
+    deck_slug: str,
+    items: list[Item],
+    dry_run: bool,
+    actor: str = "",
+    user: object | None = None,
+    filename: str = "",
+) -> Any:
     """Hand (front, back) items to the app that owns decks (flashcards.importing)."""
     if not _deck_importer:
         raise LookupError("no installed app imports flashcard decks")
-    return _deck_importer[0](deck_slug=deck_slug, items=items, dry_run=dry_run)
+    return _deck_importer[0](
+        deck_slug=deck_slug,
+        items=items,
+        dry_run=dry_run,
+        actor=actor,
+        user=user,
+        filename=filename,
+    )
+
+
+def register_deck_undo(entry: DeckUndo) -> None:
+    _deck_undo[:] = [entry]
+
+
+def deck_undo() -> DeckUndo:
+    if not _deck_undo:
+        raise LookupError("no installed app undoes flashcard deck imports")
+    return _deck_undo[0]

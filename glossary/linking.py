@@ -1,8 +1,16 @@
 """Link glossary terms in lesson HTML: the first mention of each term becomes a term link.
 
 Names and aliases match case-insensitively, abbreviations case-sensitively ("GRU" but not "gru"),
-whole words only, longest first ("Convolutional Neural Network" before "Neural Network").
+whole words only, longest first ("Convolutional Neural Network" before "Neural Network"); a hyphen
+in a name also matches an en dash in the text ("bias–variance trade-off").
 Text inside links, code, headings and similar elements is never touched.
+
+Wrong senses are kept out two ways (see the "matching" functions below):
+- STOP_PHRASES: phrases in which a word is not a mention of a term ("inductive bias" is not the
+  neuron's Bias parameter, "sensitivity to hyperparameters" is not the metric Recall);
+- per-occurrence overrides written in the source text: `[[term-slug|text]]` links `text` to that
+  term whatever it says, and `[[!text]]` shows `text` and never links anything inside it.
+  An override must sit inside one text run (no Markdown emphasis inside it).
 """
 
 from __future__ import annotations
@@ -91,7 +99,7 @@ def _compile(entries: dict, version: str) -> _Index:
     if alternatives:
         body = "|".join(regex for _, regex in alternatives)
         # An optional plural ("CNNs", "autoencoders") still counts as a mention.
-        pattern = re.compile(rf"(?<![\w-])({body})(?:e?s)?(?![\w-])")
+        pattern = re.compile(rf"{_WORD_START}({body})(?:e?s)?{_WORD_END}")
     return _Index(version, pattern, names, abbreviations)
 
 
@@ -101,8 +109,10 @@ def index_version() -> str:
 
 
 def _phrase(label: str) -> str:
-    # Any run of whitespace in the text may separate the words of a multi-word name.
-    return r"\s+".join(re.escape(word) for word in label.split())
+    # Any run of whitespace in the text may separate the words of a multi-word name, and any
+    # dash may stand for a hyphen ("bias–variance" is typeset with an en dash).
+    words = (re.escape(word).replace(r"\-", "-") for word in label.split())
+    return r"\s+".join(word.replace("-", _DASH) for word in words)
 
 
 def _index() -> _Index:
@@ -111,23 +121,165 @@ def _index() -> _Index:
     return term_index.get_or_build("index", lambda: _compile(_build_entries(), version))
 
 
+# --- matching: which words of a text run are mentions of which term -----------------------------
+# Dashes that join the words of a compound; a name never matches half of such a compound.
+_DASHES = "\u2010\u2011\u2012\u2013-"
+_DASH = f"[{_DASHES}]"
+_WORD_START = rf"(?<![\w{_DASHES}])"
+_WORD_END = rf"(?![\w{_DASHES}])"
+
+# Phrases in which a word does not mean the term it names: phrase → slugs never linked inside
+# it. Other terms inside the phrase still link ("hyperparameters" in "sensitivity to
+# hyperparameters"). Matched case-insensitively, any dash for a hyphen, plural allowed.
+STOP_PHRASES: dict[str, frozenset[str]] = {
+    "inductive bias": frozenset({"bias"}),
+    "bias-variance": frozenset({"bias"}),
+    "statistical bias": frozenset({"bias"}),
+    "systematic bias": frozenset({"bias"}),
+    "selection bias": frozenset({"bias"}),
+    "dataset bias": frozenset({"bias"}),
+    "biased towards": frozenset({"bias"}),
+    "bias towards": frozenset({"bias"}),
+    "bias toward": frozenset({"bias"}),
+    "personal bias": frozenset({"bias"}),
+    "start-up bias": frozenset({"bias"}),
+    "bias correction": frozenset({"bias"}),
+    "bias and variance": frozenset({"bias"}),
+    "sensitivity to": frozenset({"recall"}),
+    "sensitivity of": frozenset({"recall"}),
+    "sensitive to": frozenset({"recall"}),
+    "anomaly detection": frozenset({"object-detection"}),
+    "keypoint detection": frozenset({"object-detection"}),
+    "disease detection": frozenset({"object-detection"}),
+    "edge detection": frozenset({"object-detection"}),
+    "fraud detection": frozenset({"object-detection"}),
+    "spam filter": frozenset({"kernel"}),
+    "comment filter": frozenset({"kernel"}),
+    "content filter": frozenset({"kernel"}),
+    "efficient kernel": frozenset({"kernel"}),
+    "GPU kernel": frozenset({"kernel"}),
+    "CUDA kernel": frozenset({"kernel"}),
+    "fused kernel": frozenset({"kernel"}),
+    "multiply gate": frozenset({"gating-mechanism"}),
+    "add gate": frozenset({"gating-mechanism"}),
+    "max gate": frozenset({"gating-mechanism"}),
+    "logic gate": frozenset({"gating-mechanism"}),
+    "heavy weight": frozenset({"weight"}),
+    "lighter weight": frozenset({"weight"}),
+    "to any accuracy": frozenset({"accuracy"}),
+    "attention is all you need": frozenset({"attention-mechanism"}),  # a paper's title
+    "arbitrary accuracy": frozenset({"accuracy"}),
+}
+# [[slug|text]] forces a link; [[!text]] suppresses every link inside text.
+OVERRIDE = re.compile(
+    r"\[\[(?:(?P<slug>[a-z0-9][a-z0-9-]*)\|(?P<text>[^\[\]|]+)|!(?P<plain>[^\[\]]+))\]\]"
+)
+
+
+@lru_cache(maxsize=1)
+def _stop_pattern() -> re.Pattern[str]:
+    phrases = sorted(STOP_PHRASES, key=len, reverse=True)
+    body = "|".join(_phrase(phrase) for phrase in phrases)
+    # Only letters bound a stop phrase: "plant-disease detection" still contains one.
+    return re.compile(rf"(?<!\w)(?i:({body}))(?:e?s)?(?!\w)")
+
+
+def _stop_key(text: str) -> str:
+    return re.sub(_DASH, "-", " ".join(text.split()).lower())
+
+
+@lru_cache(maxsize=1)
+def _stop_slugs() -> dict[str, frozenset[str]]:
+    return {_stop_key(phrase): slugs for phrase, slugs in STOP_PHRASES.items()}
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, slugs) for each stop phrase in `text`: those slugs do not link inside it."""
+    return [
+        (m.start(), m.end(), _stop_slugs().get(_stop_key(m.group(1)), frozenset()))
+        for m in _stop_pattern().finditer(text)
+    ]
+
+
+def _is_blocked(start: int, end: int, slug: str, spans: list) -> bool:
+    return any(s <= start and end <= e and slug in slugs for s, e, slugs in spans)
+
+
 def _target(index: _Index, text: str) -> tuple[str, str, str] | None:
-    return index.abbreviations.get(text) or index.names.get(" ".join(text.split()).lower())
+    spaced = " ".join(text.split())
+    key = re.sub(_DASH, "-", spaced)  # the index keeps names as written, usually with "-"
+    for label in (spaced, key):
+        target = index.abbreviations.get(label) or index.names.get(label.lower())
+        if target is not None:
+            return target
+    return None
 
 
-def _link_text(text: str, index: _Index, seen: set[str]) -> str:
+_slug_targets: tuple[str, dict[str, tuple[str, str, str]]] = ("", {})
+
+
+def _target_by_slug(index: _Index, slug: str) -> tuple[str, str, str] | None:
+    global _slug_targets
+    if _slug_targets[0] != index.version:
+        targets = {t[0]: t for t in (*index.names.values(), *index.abbreviations.values())}
+        _slug_targets = (index.version, targets)
+    return _slug_targets[1].get(slug)
+
+
+def _anchor(target: tuple[str, str, str], text: str) -> str:
+    _, url, definition = target
+    return f'<a class="term-link" href="{url}" data-definition="{escape(definition)}">{text}</a>'
+
+
+def _auto_link(text: str, index: _Index, seen: set[str]) -> str:
+    """Link the first unseen mention of each term, except inside stop phrases."""
+    if index.pattern is None:
+        return text
+    spans = _blocked_spans(text)
+
     def replace(match: re.Match[str]) -> str:
         target = _target(index, match.group(1))
         if target is None or target[0] in seen:
             return match.group(0)
+        if _is_blocked(match.start(), match.end(), target[0], spans):
+            return match.group(0)
         seen.add(target[0])
-        slug, url, definition = target
-        return (
-            f'<a class="term-link" href="{url}" data-definition="{escape(definition)}">'
-            f"{match.group(0)}</a>"
-        )
+        return _anchor(target, match.group(0))
 
-    return index.pattern.sub(replace, text) if index.pattern else text
+    return index.pattern.sub(replace, text)
+
+
+def _link_text(text: str, index: _Index, seen: set[str]) -> str:
+    """One text run: overrides first ([[slug|text]], [[!text]]), automatic links elsewhere."""
+    out: list[str] = []
+    position = 0
+    for match in OVERRIDE.finditer(text):
+        out.append(_auto_link(text[position : match.start()], index, seen))
+        position = match.end()
+        if match.group("plain") is not None:
+            out.append(match.group("plain"))
+            continue
+        target = _target_by_slug(index, match.group("slug"))
+        if target is None:  # an unknown slug shows its text; check_content reports it
+            out.append(match.group("text"))
+            continue
+        seen.add(target[0])
+        out.append(_anchor(target, match.group("text")))
+    out.append(_auto_link(text[position:], index, seen))
+    return "".join(out)
+
+
+def strip_overrides(html: str) -> str:
+    """Text as readers see it when it is shown unlinked: override markup reduced to its text."""
+    return OVERRIDE.sub(lambda m: m.group("text") or m.group("plain"), html)
+
+
+def auto_links(html: str) -> list[tuple[str, str]]:
+    """(slug, linked text) for every term link in linked HTML, in order (for reviews and tests)."""
+    return re.findall(r'<a class="term-link" href="[^"]*?/glossary/([^/"]+)/"[^>]*>(.*?)</a>', html)
+
+
+# --- applying the matcher to HTML ----------------------------------------------------------------
 
 
 def link_terms(html: str, *, per: str = "document", skip: Iterable[str] = ()) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -127,3 +128,40 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ImportRecord(models.Model):
+    """One run of import_content (or of the admin upload) that saved something: who ran it,
+    when, on which file, and every change with its before and after values, so it can be
+    reviewed and undone (glossary.import_log.import_undo)."""
+
+    class Target(models.TextChoices):
+        GLOSSARY = "glossary", "Glossary"
+        DECK = "deck", "Flashcard deck"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The account name, or the operating-system user for a shell command: kept even if the
+    # account is deleted later.
+    actor = models.CharField(max_length=150)
+    filename = models.CharField(max_length=255)
+    target = models.CharField(max_length=20, choices=Target.choices)
+    deck_slug = models.CharField(max_length=140, blank=True)
+    summary = models.CharField(max_length=300)
+    # [{"action": "created" | "updated" | "deck-created" | "card-created" | "card-updated",
+    #   "key": term slug or card key, "before": {field: value} | None, "after": {...} | None}]
+    changes = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.filename} by {self.actor}"

@@ -14,7 +14,7 @@ import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
-from .linking import link_terms
+from .linking import link_terms, strip_overrides
 
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists", "smarty"]
 
@@ -30,8 +30,8 @@ def render_markdown(text: str, *, link: bool = False, skip: Iterable[str] = ()) 
     """Markdown as safe HTML; with `link`, the first mention of each term (but those in `skip`)
     becomes a term link."""
     html = markdown_to_html(text)
-    if link:
-        html = link_terms(html, skip=skip)
+    # Unlinked, "[[slug|text]]" override markup reads as plain "text".
+    html = link_terms(html, skip=skip) if link else strip_overrides(html)
     return mark_safe(html)  # noqa: S308 - sanitized by nh3 above; link_terms only adds links
 
 

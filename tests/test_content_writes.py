@@ -21,6 +21,7 @@ APPS = ("glossary", "lessons", "flashcards", "quizzes", "playground")
 # Models no in-process cache reads: per-user rows, or read from the database on every request.
 NOT_CACHED = {
     "flashcards.Deck",
+    "glossary.ImportRecord",  # the import log: written by imports, shown only in the admin
     "flashcards.Card",
     "flashcards.ReviewState",
     "flashcards.ReviewLog",

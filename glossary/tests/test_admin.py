@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from glossary.models import Term
+from glossary.models import ImportRecord, Term
 from glossary.selectors import term_search
 
 from .conftest import FIXTURES
@@ -36,9 +36,14 @@ def test_dry_run_then_import(instructor_client):
         and "Stride" in response.content.decode()
     )
     assert Term.objects.count() == 0
+    assert not ImportRecord.objects.exists()  # a dry run is not recorded
     response = instructor_client.post(URL, {"file": _upload(), "category": "layers"})
     assert Term.objects.filter(category="layers").count() == 3
     assert term_search(query="strde", limit=3)[0].slug == "stride"  # search vectors/trigram ready
+    record = ImportRecord.objects.get()  # who, which file, what: so it can be undone
+    user = response.wsgi_request.user
+    assert (record.user, record.actor) == (user, user.get_username())
+    assert record.filename == "pairs.txt" and len(record.changes) == 3
 
 
 def test_errors_are_listed_with_line_numbers(instructor_client):

@@ -71,16 +71,21 @@ def test_dry_run_saves_nothing_and_lists_changes():
     assert Term.objects.count() == 0
 
 
-def test_reimport_updates_instead_of_duplicating(tmp_path, sample_terms):
+def test_reimport_never_duplicates_and_updates_only_when_asked(tmp_path, sample_terms):
+    kept = Term.objects.get(slug="kernel").definition
     first = _run(str(TEXT / "pairs.txt"))
-    assert "created 2, updated 1" in first  # Kernel exists in the sample glossary
+    # Kernel exists in the sample glossary: a conflict, shown and left alone.
+    assert "created 2, updated 0, skipped 1" in first and "CONFLICT line 6" in first
+    assert Term.objects.get(slug="kernel").definition == kept
+    assert "created 0, updated 0, skipped 3" in _run(str(TEXT / "pairs.txt"))  # no duplicates
+    _run(str(TEXT / "pairs.txt"), "--update=kernel")
     kernel = Term.objects.get(slug="kernel")
     assert kernel.definition == "A small grid of weights slid over the input."
     assert (kernel.category, kernel.aliases) == ("layers", ["filter"])  # kept from the original
-    assert "created 0, updated 0, skipped 3" in _run(str(TEXT / "pairs.txt"))
     changed = tmp_path / "pairs.txt"
     changed.write_text((TEXT / "pairs.txt").read_text().replace("How far", "How many pixels"))
-    assert "created 0, updated 1, skipped 2" in _run(str(changed))
+    assert "created 0, updated 0, skipped 3" in _run(str(changed))
+    assert "created 0, updated 1, skipped 2" in _run(str(changed), "--update")
     assert Term.objects.filter(slug="stride").count() == 1
 
 
@@ -155,6 +160,13 @@ def test_seed_000_into_a_deck_keeps_multi_paragraph_answers():
     assert deck.cards.count() == 10
 
 
-def test_unknown_deck_is_an_error():
-    with pytest.raises(CommandError, match="no deck"):
-        _run(str(TEXT / "qa.txt"), "--deck", "missing")
+def test_a_missing_deck_is_created_but_not_by_a_dry_run():
+    from flashcards.models import Deck
+
+    out = _run(str(TEXT / "qa.txt"), "--deck", "new-deck", "--dry-run")
+    assert "would create deck new-deck" in out and not Deck.objects.filter(slug="new-deck").exists()
+    _run(str(TEXT / "qa.txt"), "--deck", "new-deck")
+    deck = Deck.objects.get(slug="new-deck")
+    assert deck.title == "New deck" and deck.cards.count() == 3
+    with pytest.raises(CommandError, match="not a valid deck slug"):
+        _run(str(TEXT / "qa.txt"), "--deck", "Not A Slug")

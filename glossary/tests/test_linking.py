@@ -122,3 +122,54 @@ def test_skip_and_per_paragraph_keep_skipped_terms_unlinked():
         "<p>Dropout and GRU.</p><p>Dropout again.</p>", per="paragraph", skip=["dropout"]
     )
     assert _count(html, "dropout") == 0 and _count(html, "gated-recurrent-unit") == 1
+
+
+# --- wrong senses: stop phrases, dashes, longest phrase, per-occurrence overrides ----------------
+def _term(slug: str, name: str, aliases: list[str] | None = None) -> None:
+    Term.objects.create(
+        slug=slug, name=name, aliases=aliases or [], definition=f"{name}.", category="metrics"
+    )
+
+
+@pytest.fixture
+def senses(db):
+    _term("bias", "Bias", ["bias term"])
+    _term("recall", "Recall", ["sensitivity"])
+    _term("hyperparameter", "Hyperparameter", ["hyperparameters"])
+    _term("bias-variance-tradeoff", "Bias-Variance Trade-off")
+
+
+def test_stop_phrases_block_only_the_wrong_sense(senses):
+    html = link_terms("<p>CNNs have an inductive bias and sensitivity to hyperparameters.</p>")
+    assert _count(html, "bias") == 0 and _count(html, "recall") == 0
+    assert ">hyperparameters</a>" in html  # the other word of the stop phrase still links
+    assert _count(link_terms("<p>Add a bias.</p>"), "bias") == 1
+    assert _count(link_terms("<p>Recall and sensitivity.</p>"), "recall") == 1
+
+
+def test_a_dash_joins_words_and_the_longest_name_wins(senses):
+    html = link_terms("<p>The bias–variance picture; the bias–variance trade-off.</p>")
+    assert _count(html, "bias") == 0
+    assert ">bias–variance trade-off</a>" in html and _count(html, "bias-variance-tradeoff") == 1
+
+
+def test_override_forces_a_link_and_escape_suppresses(senses):
+    html = link_terms("<p>The [[recall|hit rate]] matters; [[!Bias]] here is plain; a bias.</p>")
+    assert '<a class="term-link" href="/glossary/recall/"' in html and ">hit rate</a>" in html
+    assert "[[" not in html and "Bias here is plain" in html
+    assert _count(html, "bias") == 1 and html.count("term-link") == 2  # "a bias" still links
+    # An unknown slug shows its text unlinked (check_content reports it).
+    assert link_terms("<p>[[ghost|a ghost]]</p>") == "<p>a ghost</p>"
+
+
+def test_overrides_are_stripped_where_text_is_not_linked(senses):
+    from glossary.rendering import render_lesson_text
+
+    assert str(render_lesson_text("[[recall|hit rate]] and [[!Bias]]", link=False)) == (
+        "<p>hit rate and Bias</p>"
+    )
+
+
+def test_code_that_looks_like_an_override_is_left_alone(senses):
+    html = "<p><code>[[!x]]</code> and [[1, 2], [3, 4]]</p>"
+    assert link_terms(html) == html

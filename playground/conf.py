@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "PLAYGROUND_INFER_LIMIT": _env.int("PLAYGROUND_INFER_LIMIT", 30),  # inferences per window
     "PLAYGROUND_INFER_WINDOW_S": _env.int("PLAYGROUND_INFER_WINDOW_S", 60),
     "PLAYGROUND_INFER_CONCURRENCY": _env.int("PLAYGROUND_INFER_CONCURRENCY", 2),  # open tickets
+    # A poll of a pending ticket blocks this long at most for the answer (playground/answers.py),
+    # and at most this many polls block at once per web process; the others answer at once.
+    "PLAYGROUND_INFER_WAIT_MS": _env.int("PLAYGROUND_INFER_WAIT_MS", 400),
+    "PLAYGROUND_INFER_WAITERS": _env.int("PLAYGROUND_INFER_WAITERS", 2),
     # Used until a worker has published its own calibration (slow on purpose: refuse, not kill).
     "PLAYGROUND_STEP_OVERHEAD_MS": _env.int("PLAYGROUND_STEP_OVERHEAD_MS", 10),
     "PLAYGROUND_CALIBRATION_MAX_AGE_S": _env.int("PLAYGROUND_CALIBRATION_MAX_AGE_S", 7 * 86400),

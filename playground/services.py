@@ -19,8 +19,8 @@ from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
 
-from . import conf
-from .models import Job
+from . import answers, conf
+from .models import Job, JobPoint
 
 S = Job.Status
 log = logging.getLogger(__name__)
@@ -112,12 +112,38 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
         history={},
         failure_reason="",
     )
-    return Job.objects.get(pk=job_id) if claimed else None
+    if not claimed:
+        return None
+    JobPoint.objects.filter(job_id=job_id).delete()  # a run given again starts a new curve
+    return Job.objects.get(pk=job_id)
 
 
-def job_progress(*, job_id: int, progress: dict[str, Any], history: dict[str, Any]) -> None:
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(
-        progress=progress, history=history, heartbeat=timezone.now()
+def job_progress(
+    *, job_id: int, progress: dict[str, Any], point: dict[str, Any] | None = None
+) -> None:
+    """The latest progress (and heartbeat) on the row, and the new curve point appended as a
+    row of its own: earlier points are never written again. `point` has its `seq`."""
+    with transaction.atomic():
+        if (
+            Job.objects.filter(pk=job_id, status=S.RUNNING).update(
+                progress=progress, heartbeat=timezone.now()
+            )
+            and point is not None
+        ):
+            _append(job_id, JobPoint.Curve.TRAIN, point)
+
+
+def job_point(*, job_id: int, curve: str, point: dict[str, Any]) -> None:
+    """Append one point (a validation after an epoch) to a running job's curves."""
+    if Job.objects.filter(pk=job_id, status=S.RUNNING).exists():
+        _append(job_id, curve, point)
+
+
+def _append(job_id: int, curve: str, point: dict[str, Any]) -> None:
+    # ignore_conflicts: a point the run sent twice (a retried write) stays one point.
+    JobPoint.objects.bulk_create(
+        [JobPoint(job_id=job_id, seq=point["seq"], curve=curve, data=point)],
+        ignore_conflicts=True,
     )
 
 
@@ -126,9 +152,15 @@ def job_cancel_requested(*, job_id: int) -> bool:
 
 
 def _finish(job_id: int, status: str, **fields: Any) -> None:
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(
-        status=status, finished=timezone.now(), **fields
-    )
+    with transaction.atomic():
+        if (
+            Job.objects.filter(pk=job_id, status=S.RUNNING).update(
+                status=status, finished=timezone.now(), **fields
+            )
+            and "history" in fields
+        ):
+            # The finished history is on the row now (written once); the points were its draft.
+            JobPoint.objects.filter(job_id=job_id).delete()
     _dispatch_on_commit()  # a slot is free: the next waiting user's job goes out
 
 
@@ -282,7 +314,9 @@ def job_infer(
         TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
     )
     try:
-        getattr(tasks, task_name).apply_async(args=[job.pk, payload, admission.ticket], expires=ttl)
+        getattr(tasks, task_name).apply_async(
+            args=[job.pk, payload, admission.ticket, job.weights], expires=ttl
+        )
     except (KombuOperationalError, RedisError, OSError) as error:
         log.warning("try-it for job %s not sent (%s)", job.pk, error)
         cache.delete(TICKET_KEY.format(admission.ticket))
@@ -290,13 +324,15 @@ def job_infer(
     return admission.ticket
 
 
-def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
-    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot."""
+def inference_answer(*, ticket: str, result: dict[str, Any], took_ms: float = 0.0) -> None:
+    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot and
+    wakes the poll waiting for it. `took_ms`: the worker's own time on it (bench/jobs.py)."""
     key = TICKET_KEY.format(ticket)
     state = cache.get(key)
     if state is None:
         return  # long expired: nobody can ask for it any more
-    cache.set(key, {**state, "state": "done", "result": result}, timeout=60)
+    cache.set(key, {**state, "state": "done", "result": result, "took_ms": round(took_ms, 3)}, 60)
+    answers.notify(ticket)
     inference_release(admission=Admission(ticket, state["slot"]))
 
 
@@ -312,6 +348,29 @@ def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] |
     if "error" in state["result"]:
         raise InferenceError(state["result"]["error"])
     return state["result"]
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A poll's outcome: the answer (None: pending) and how long the browser should wait before
+    asking again (0 after a blocking wait); `waited` is answers.wait's word."""
+
+    result: dict[str, Any] | None
+    retry_ms: int
+    waited: str = ""
+
+
+def inference_poll(*, ticket: str, user: Any, job_id: int) -> Poll:
+    """The answer for a ticket, waiting a bounded moment for it while it is pending (see
+    playground/answers.py); LookupError and InferenceError as `inference_result`."""
+    result = inference_result(ticket=ticket, user=user, job_id=job_id)
+    if result is not None:
+        return Poll(result, 0)
+    waited = answers.wait(ticket)
+    if waited == "skipped":
+        return Poll(None, answers.RETRY_MS, waited)
+    # Read again even after a timeout: an answer whose wake-up was lost is still served.
+    return Poll(inference_result(ticket=ticket, user=user, job_id=job_id), 0, waited)
 
 
 def job_stop(*, job: Job) -> Job:

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from .. import selectors
 from ..forms import FORMS
 from ..models import Job
 from ..training.config import CnnConfig, TextConfig
@@ -25,7 +26,28 @@ class JobListSerializer(serializers.ModelSerializer):
         ]
 
 
-class JobSerializer(serializers.ModelSerializer):
+class _HistoryFields(serializers.Serializer):
+    """`history`: the curve points after `since` (context; 0: all), from the rows a running
+    job appends or the history a finished one stores; `history_last`: send it back as since."""
+
+    history = serializers.SerializerMethodField()
+    history_last = serializers.SerializerMethodField()
+
+    def _history(self, job: Job) -> tuple[dict[str, Any], int]:
+        cached = getattr(self, "_cached_history", None)
+        if cached is None or cached[0] != job.pk:
+            cached = (job.pk, selectors.job_history(job, self.context.get("since", 0)))
+            self._cached_history = cached
+        return cached[1]
+
+    def get_history(self, job: Job) -> dict[str, list[dict[str, Any]]]:
+        return self._history(job)[0]
+
+    def get_history_last(self, job: Job) -> int:
+        return self._history(job)[1]
+
+
+class JobSerializer(_HistoryFields, serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
@@ -45,11 +67,12 @@ class JobSerializer(serializers.ModelSerializer):
             "failure_reason",
             "progress",
             "history",
+            "history_last",
             "results",
         ]
 
 
-class JobProgressSerializer(serializers.ModelSerializer):
+class JobProgressSerializer(_HistoryFields, serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
@@ -57,6 +80,7 @@ class JobProgressSerializer(serializers.ModelSerializer):
             "status",
             "progress",
             "history",
+            "history_last",
             "results",
             "failure_reason",
             "started",
@@ -122,4 +146,7 @@ class InferenceResultSerializer(serializers.Serializer):
     status = serializers.CharField(help_text='"pending" (202) until the answer is "done" (200).')
     result = serializers.DictField(
         required=False, help_text="The answer once done: a digit's probabilities, or a text."
+    )
+    retry_ms = serializers.IntegerField(
+        required=False, help_text="While pending: ask again after this many milliseconds."
     )

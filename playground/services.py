@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -118,19 +119,34 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
     return Job.objects.get(pk=job_id)
 
 
+# One statement, so the heartbeat of every progress report stays one round trip: the row's
+# latest progress, and the new point appended only if that row is still running.
+_PROGRESS_SQL = """
+WITH running AS (
+    UPDATE playground_job SET progress = %s::jsonb, heartbeat = %s
+    WHERE id = %s AND status = 'running' RETURNING id
+)
+INSERT INTO playground_jobpoint (job_id, seq, curve, data)
+SELECT id, %s, 'train', %s::jsonb FROM running
+ON CONFLICT (job_id, seq) DO NOTHING
+"""
+
+
 def job_progress(
     *, job_id: int, progress: dict[str, Any], point: dict[str, Any] | None = None
 ) -> None:
     """The latest progress (and heartbeat) on the row, and the new curve point appended as a
     row of its own: earlier points are never written again. `point` has its `seq`."""
-    with transaction.atomic():
-        if (
-            Job.objects.filter(pk=job_id, status=S.RUNNING).update(
-                progress=progress, heartbeat=timezone.now()
-            )
-            and point is not None
-        ):
-            _append(job_id, JobPoint.Curve.TRAIN, point)
+    if point is None:
+        Job.objects.filter(pk=job_id, status=S.RUNNING).update(
+            progress=progress, heartbeat=timezone.now()
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROGRESS_SQL,
+            [json.dumps(progress), timezone.now(), job_id, point["seq"], json.dumps(point)],
+        )
 
 
 def job_point(*, job_id: int, curve: str, point: dict[str, Any]) -> None:
@@ -324,14 +340,18 @@ def job_infer(
     return admission.ticket
 
 
-def inference_answer(*, ticket: str, result: dict[str, Any], took_ms: float = 0.0) -> None:
+def inference_answer(
+    *, ticket: str, result: dict[str, Any], took_ms: float = 0.0, started_at: float = 0.0
+) -> None:
     """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot and
-    wakes the poll waiting for it. `took_ms`: the worker's own time on it (bench/jobs.py)."""
+    wakes the poll waiting for it. `took_ms` and `started_at` (when the worker began on it)
+    split the round trip in bench/jobs.py."""
     key = TICKET_KEY.format(ticket)
     state = cache.get(key)
     if state is None:
         return  # long expired: nobody can ask for it any more
-    cache.set(key, {**state, "state": "done", "result": result, "took_ms": round(took_ms, 3)}, 60)
+    timing = {"took_ms": round(took_ms, 3), "started_at": started_at, "answered_at": time.time()}
+    cache.set(key, {**state, "state": "done", "result": result, **timing}, 60)
     answers.notify(ticket)
     inference_release(admission=Admission(ticket, state["slot"]))
 

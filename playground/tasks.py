@@ -160,7 +160,7 @@ def _answer(ticket: str, job_id: int, work: Any, weights: str = "") -> None:
     """Run `work(weights path)` and answer the ticket; the web sends the path with the message
     (read from the row it checked), so an answer costs no query here. Messages sent before the
     path travelled with them carry none: then the row is read."""
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     try:
         path = weights or Job.objects.only("weights").get(pk=job_id).weights
         result = work(path)
@@ -168,7 +168,10 @@ def _answer(ticket: str, job_id: int, work: Any, weights: str = "") -> None:
         log.exception("inference for job %s failed", job_id)
         result = {"error": f"Inference failed: {type(exc).__name__}"}
     services.inference_answer(
-        ticket=ticket, result=result, took_ms=1000 * (time.perf_counter() - started)
+        ticket=ticket,
+        result=result,
+        took_ms=1000 * (time.perf_counter() - started),
+        started_at=started_at,
     )
 
 

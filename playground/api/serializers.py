@@ -26,12 +26,15 @@ class JobListSerializer(serializers.ModelSerializer):
         ]
 
 
+# `history`: the curve points after `since` (from the context; 0: all), from the rows a running
+# job appends or the history a finished one stores; `history_last`: send it back as `since`.
 class _HistoryFields(serializers.Serializer):
-    """`history`: the curve points after `since` (context; 0: all), from the rows a running
-    job appends or the history a finished one stores; `history_last`: send it back as since."""
-
-    history = serializers.SerializerMethodField()
-    history_last = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField(
+        help_text='{"train": [...], "val": [...]}: the points after `since` (all without it).'
+    )
+    history_last = serializers.SerializerMethodField(
+        help_text="The `seq` of the last point: ask with `since` set to it for the next ones."
+    )
 
     def _history(self, job: Job) -> tuple[dict[str, Any], int]:
         cached = getattr(self, "_cached_history", None)

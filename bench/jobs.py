@@ -68,17 +68,18 @@ def _ms(xs: list[float]) -> str:
     return f"p50 {_pct(xs, 0.5):.1f} ms, p90 {_pct(xs, 0.9):.1f} ms"
 
 
-def _first_progress(user: object, jobs: int) -> tuple[list[float], list[float]]:
-    """Submit -> claimed by a worker and submit -> first progress report, in ms, per job."""
+def _first_progress(user: object, jobs: int) -> tuple[list[float], list[float], list[float]]:
+    """Submit -> sent to the broker, -> claimed by a worker, -> first progress report (ms)."""
     from playground.models import Job
     from playground.services import job_submit
     from playground.training.config import CnnConfig
 
     cnn = {**CnnConfig().to_dict(), "epochs": 1, "train_subset": 2000}
-    pickup, first = [], []
+    sent, pickup, first = [], [], []
     for _ in range(jobs):
         t0 = time.perf_counter()
-        job = job_submit(user=user, kind="cnn", config=cnn)
+        job = job_submit(user=user, kind="cnn", config=cnn)  # stored, dispatched and sent
+        sent.append(1000 * (time.perf_counter() - t0))
         picked = False
         while True:
             job.refresh_from_db(fields=["status", "progress", "started"])
@@ -92,7 +93,7 @@ def _first_progress(user: object, jobs: int) -> tuple[list[float], list[float]]:
         while job.status not in Job.FINISHED:
             time.sleep(0.1)
             job.refresh_from_db(fields=["status"])
-    return pickup, first
+    return sent, pickup, first
 
 
 def _round_trips(user: object, job: object, task: str, payload: dict, n: int) -> dict:
@@ -165,7 +166,7 @@ def inner(jobs: int, inferences: int) -> None:
 
     user, _ = User.objects.get_or_create(username="bench-jobs")
     Job.objects.filter(user=user).delete()
-    pickup, first = _first_progress(user, jobs)
+    sent, pickup, first = _first_progress(user, jobs)
     text = job_submit(
         user=user, kind="text", config={**TextConfig().to_dict(), "epochs": 1, "max_steps": 20}
     )
@@ -179,6 +180,7 @@ def inner(jobs: int, inferences: int) -> None:
     digit = _round_trips(user, cnn, "infer_digit", {"pixels": pixels}, inferences)
     prompt = {"prompt": "The ", "temperature": 0.8, "length": 100}
     gen = _round_trips(user, text, "infer_text", prompt, inferences)
+    print(f"submit -> stored, dispatched, sent ({jobs} jobs): {_ms(sent)}")
     print(f"submit -> claimed by the worker ({jobs} jobs): {_ms(pickup)}")
     print(f"submit -> first progress report ({jobs} jobs): {_ms(first)}")
     _report(f"try-it, digit ({inferences}x)", digit)

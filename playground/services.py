@@ -115,8 +115,10 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
     )
     if not claimed:
         return None
-    JobPoint.objects.filter(job_id=job_id).delete()  # a run given again starts a new curve
-    return Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
+    if job.attempts > 1:  # a run given again starts a new curve (a first run has no points)
+        JobPoint.objects.filter(job_id=job_id).delete()
+    return job
 
 
 # One statement, so the heartbeat of every progress report stays one round trip: the row's

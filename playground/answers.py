@@ -1,7 +1,8 @@
 """How a try-it answer reaches the browser: a short blocking wait, not polling at intervals.
 
-The worker writes the answer into the ticket's cache entry, then pushes a few tokens onto a
-per-ticket Redis list. A poll of a pending ticket waits on that list (BLPOP) for at most
+The worker pushes the answer onto a per-ticket Redis list (a few copies, one per poll it may
+wake), then writes it into the ticket's cache entry for later polls. A poll of a pending ticket
+waits on that list (BLPOP) and returns what it pops, for at most
 `PLAYGROUND_INFER_WAIT_MS`, so the answer leaves the web the moment the worker wrote it, and
 no web thread waits on a worker for longer than that bound: the poll then answers 202 and the
 browser asks again at once.
@@ -14,6 +15,7 @@ poll answers at once the same way: short polling, as before.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any
@@ -61,14 +63,14 @@ def _gate() -> threading.BoundedSemaphore:
         return _gates[n]
 
 
-def notify(ticket: str) -> None:
-    """The worker has written the answer: wake the polls waiting for it (if there is Redis)."""
+def notify(ticket: str, answer: dict[str, Any]) -> None:
+    """Hand the answer to the polls waiting for it (if there is Redis)."""
     client = _client(1.0)
     if client is None:
         return
-    key = KEY.format(ticket)
+    key, body = KEY.format(ticket), json.dumps(answer)
     try:
-        client.pipeline().rpush(key, *([1] * TOKENS)).expire(key, TOKEN_TTL_S).execute()
+        client.pipeline().rpush(key, *([body] * TOKENS)).expire(key, TOKEN_TTL_S).execute()
     except RedisError as error:  # the poll then returns after its bound and reads the answer
         log.warning("could not wake the poll for ticket %s (%s)", ticket, error)
 
@@ -77,26 +79,26 @@ def waiting() -> int:
     return _waiting[0]
 
 
-def wait(ticket: str) -> str:
-    """Block until the worker answers `ticket` or the bound passes.
+def wait(ticket: str) -> tuple[str, dict[str, Any] | None]:
+    """Block until the worker answers `ticket` or the bound passes: (how, the answer).
 
-    "woken": the answer is there; "timeout": waited the whole bound; "skipped": did not wait
-    (no Redis, an outage, or enough polls blocked in this process already).
+    how is "woken" (with the answer), "timeout" (waited the whole bound) or "skipped" (did not
+    wait: no Redis, an outage, or enough polls blocked in this process already).
     """
     wait_s = conf.get("PLAYGROUND_INFER_WAIT_MS") / 1000
     client = _client(wait_s + 1.0) if wait_s > 0 else None
     gate = _gate()
     if client is None or not gate.acquire(blocking=False):
-        return "skipped"
+        return "skipped", None
     try:
         with _lock:
             _waiting[0] += 1
         popped: Any = client.blpop([KEY.format(ticket)], timeout=wait_s)
     except RedisError as error:
         log.warning("waiting for ticket %s failed (%s); the browser polls", ticket, error)
-        return "skipped"
+        return "skipped", None
     finally:
         with _lock:
             _waiting[0] -= 1
         gate.release()
-    return "woken" if popped else "timeout"
+    return ("woken", json.loads(popped[1])) if popped else ("timeout", None)

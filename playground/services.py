@@ -353,8 +353,8 @@ def inference_answer(
     if state is None:
         return  # long expired: nobody can ask for it any more
     timing = {"took_ms": round(took_ms, 3), "started_at": started_at, "answered_at": time.time()}
+    answers.notify(ticket, result)  # first: the waiting poll needs nothing else
     cache.set(key, {**state, "state": "done", "result": result, **timing}, 60)
-    answers.notify(ticket)
     inference_release(admission=Admission(ticket, state["slot"]))
 
 
@@ -388,9 +388,13 @@ def inference_poll(*, ticket: str, user: Any, job_id: int) -> Poll:
     result = inference_result(ticket=ticket, user=user, job_id=job_id)
     if result is not None:
         return Poll(result, 0)
-    waited = answers.wait(ticket)
+    waited, answer = answers.wait(ticket)
     if waited == "skipped":
         return Poll(None, answers.RETRY_MS, waited)
+    if answer is not None:
+        if "error" in answer:
+            raise InferenceError(answer["error"])
+        return Poll(answer, 0, waited)
     # Read again even after a timeout: an answer whose wake-up was lost is still served.
     return Poll(inference_result(ticket=ticket, user=user, job_id=job_id), 0, waited)
 

@@ -242,9 +242,10 @@ def outcomes(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = answers.wait
 
-    def spy(ticket: str) -> str:
-        seen.append(real(ticket))
-        return seen[-1]
+    def spy(ticket: str) -> tuple[str, dict | None]:
+        how, answer = real(ticket)
+        seen.append(how)
+        return how, answer
 
     monkeypatch.setattr(answers, "wait", spy)
     return seen
@@ -253,12 +254,12 @@ def outcomes(monkeypatch) -> list[str]:
 ANSWER = {"prediction": 7, "probabilities": [0.1] * 10}
 
 
-def _answer_once_a_poll_waits(ticket: str) -> threading.Thread:
+def _answer_once_a_poll_waits(ticket: str, result: dict = ANSWER) -> threading.Thread:
     def worker() -> None:
         deadline = time.monotonic() + 20
         while answers.waiting() == 0 and time.monotonic() < deadline:
             time.sleep(0.005)
-        services.inference_answer(ticket=ticket, result=ANSWER)
+        services.inference_answer(ticket=ticket, result=result)
 
     thread = threading.Thread(target=worker, daemon=True)
     thread.start()
@@ -274,6 +275,17 @@ def test_a_waiting_poll_is_woken_by_the_answer(student_client, trained, settings
     poll = student_client.get(ticket["url"])  # one request, blocked until the answer came
     thread.join(timeout=30)
     assert poll.status_code == 200 and poll.json() == {"status": "done", "result": ANSWER}
+    assert outcomes == ["woken"]
+
+
+@pytest.mark.django_db
+def test_a_failure_reaches_the_waiting_poll_as_409(student_client, trained, settings, outcomes):
+    settings.PLAYGROUND_INFER_WAIT_MS = 30_000
+    ticket = _post(student_client, trained)
+    thread = _answer_once_a_poll_waits(ticket["ticket"], {"error": "Inference failed: OSError"})
+    poll = student_client.get(ticket["url"])
+    thread.join(timeout=30)
+    assert poll.status_code == 409 and poll.json()["detail"] == "Inference failed: OSError"
     assert outcomes == ["woken"]
 
 

@@ -123,13 +123,13 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
 
 # One statement, so the heartbeat of every progress report stays one round trip: the row's
 # latest progress, and the new point appended only if that row is still running.
-_PROGRESS_SQL = """
+_PROGRESS_SQL = f"""
 WITH running AS (
-    UPDATE playground_job SET progress = %s::jsonb, heartbeat = %s
-    WHERE id = %s AND status = 'running' RETURNING id
+    UPDATE {Job._meta.db_table} SET progress = %s::jsonb, heartbeat = %s
+    WHERE id = %s AND status = %s RETURNING id
 )
-INSERT INTO playground_jobpoint (job_id, seq, curve, data)
-SELECT id, %s, 'train', %s::jsonb FROM running
+INSERT INTO {JobPoint._meta.db_table} (job_id, seq, curve, data)
+SELECT id, %s, %s, %s::jsonb FROM running
 ON CONFLICT (job_id, seq) DO NOTHING
 """
 
@@ -147,7 +147,10 @@ def job_progress(
     with connection.cursor() as cursor:
         cursor.execute(
             _PROGRESS_SQL,
-            [json.dumps(progress), timezone.now(), job_id, point["seq"], json.dumps(point)],
+            [
+                *(json.dumps(progress), timezone.now(), job_id, S.RUNNING.value),
+                *(point["seq"], JobPoint.Curve.TRAIN.value, json.dumps(point)),
+            ],
         )
 
 

@@ -8,7 +8,8 @@ Starts its own worker (queues training,inference, concurrency 2) on a bench data
 bench/_stack.py). A try-it round trip is split into the worker's own time on the request (as it
 reports it) and the rest, the queue's share: the web's send, the broker, the hand-over to a pool
 process, the answer's write and the wake-up of the waiting poll. `--burn N` runs N processes
-that keep a core busy each, for the busy-machine figures.
+that keep a core busy each, for the busy-machine figures. BENCH_POOL picks the worker's pool
+(prefork, as deployed; threads to compare the hand-over).
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def inner(jobs: int, inferences: int) -> None:
     print(f"submit -> stored, dispatched, sent ({jobs} jobs): {_ms(sent)}")
     print(f"submit -> claimed by the worker ({jobs} jobs): {_ms(pickup)}")
     print(f"submit -> first progress report ({jobs} jobs): {_ms(first)}")
+    print(f"  each job, in order: {', '.join(f'{x:.0f}' for x in first)} ms")
     _report(f"try-it, digit ({inferences}x)", digit)
     _report(f"try-it, 100-character text continuation ({inferences}x)", gen)
 
@@ -194,6 +196,12 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=5)
     p.add_argument("--inferences", type=int, default=20)
     p.add_argument("--burn", type=int, default=0, help="CPU-burning processes beside the bench")
+    p.add_argument(
+        "--measured-threads",
+        action="store_true",
+        help="TORCH_THREADS=0 (the default): each pool process times its thread counts at its "
+        "first job, which that job's first progress report waits for",
+    )
     p.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.inner:
@@ -203,7 +211,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env.update(
             PLAYGROUND_DATA_DIR=tmp,
-            TORCH_THREADS="1",
+            TORCH_THREADS="0" if args.measured_threads else "1",
             PLAYGROUND_MAX_ACTIVE_JOBS="100",
             PLAYGROUND_SUBMIT_LIMIT="1000",
             PLAYGROUND_INFER_LIMIT="100000",

@@ -320,7 +320,8 @@ def job_infer(
 ) -> str:
     """Send a try-it request to the inference queue and return its ticket at once.
 
-    No web thread waits for the worker: the browser asks `inference_result` for the answer.
+    The web does not wait for the worker here: the browser asks `inference_poll` for the
+    answer, which waits a bounded moment at most.
     The message expires with the ticket, so a worker drops it rather than answer nobody.
     `admission`: from `inference_admit` when the caller checked the limits first.
     """

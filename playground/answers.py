@@ -53,13 +53,10 @@ def _client(read_timeout_s: float) -> redis.Redis | None:
         return _clients[key]
 
 
-def _gate() -> threading.BoundedSemaphore:
-    n = max(0, int(conf.get("PLAYGROUND_INFER_WAITERS")))
+def _gate(n: int) -> threading.BoundedSemaphore:
     with _lock:
         if n not in _gates:
-            _gates[n] = threading.BoundedSemaphore(n) if n else threading.BoundedSemaphore(1)
-            if not n:
-                _gates[n].acquire()  # zero waiters: the gate never opens
+            _gates[n] = threading.BoundedSemaphore(n)
         return _gates[n]
 
 
@@ -85,9 +82,10 @@ def wait(ticket: str) -> tuple[str, dict[str, Any] | None]:
     how is "woken" (with the answer), "timeout" (waited the whole bound) or "skipped" (did not
     wait: no Redis, an outage, or enough polls blocked in this process already).
     """
-    wait_s = conf.get("PLAYGROUND_INFER_WAIT_MS") / 1000
-    client = _client(wait_s + 1.0) if wait_s > 0 else None
-    gate = _gate()
+    wait_s, most = conf.get("PLAYGROUND_INFER_WAIT_MS") / 1000, conf.get("PLAYGROUND_INFER_WAITERS")
+    if wait_s <= 0 or most <= 0:
+        return "skipped", None
+    client, gate = _client(wait_s + 1.0), _gate(int(most))
     if client is None or not gate.acquire(blocking=False):
         return "skipped", None
     try:

@@ -316,7 +316,7 @@ def test_blocked_polls_per_process_are_bounded(student_client, trained, settings
     settings.PLAYGROUND_INFER_WAITERS = 1
     settings.PLAYGROUND_INFER_WAIT_MS = 30_000
     ticket = _post(student_client, trained)
-    gate = answers._gate()
+    gate = answers._gate(1)
     assert gate.acquire(blocking=False)  # another poll holds the one place
     try:
         pending = student_client.get(ticket["url"])

@@ -78,9 +78,9 @@
 
   function addPoints(job) {
     if (job.started !== curves.started) {
-      const fresh = curves.started !== null;
+      const rerun = curves.started !== null;
       Object.assign(curves, { train: [], val: [], since: 0, started: job.started });
-      if (fresh) return false; // these points were counted from the old run's `since`
+      if (rerun) return false; // these points were counted from the old run's `since`
     }
     const h = job.history || {};
     curves.train.push(...(h.train || []));

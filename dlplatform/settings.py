@@ -365,6 +365,10 @@ PLAYGROUND_INFER_TIMEOUT_S = env.int("PLAYGROUND_INFER_TIMEOUT_S", 10)
 PLAYGROUND_INFER_LIMIT = env.int("PLAYGROUND_INFER_LIMIT", 30)  # inferences per window
 PLAYGROUND_INFER_WINDOW_S = env.int("PLAYGROUND_INFER_WINDOW_S", 60)
 PLAYGROUND_INFER_CONCURRENCY = env.int("PLAYGROUND_INFER_CONCURRENCY", 2)  # open tickets
+# A poll of a pending ticket blocks this long at most for the answer (playground/answers.py),
+# and at most this many polls block at once per web process; the others answer at once.
+PLAYGROUND_INFER_WAIT_MS = env.int("PLAYGROUND_INFER_WAIT_MS", 400)
+PLAYGROUND_INFER_WAITERS = env.int("PLAYGROUND_INFER_WAITERS", 2)
 # Used until a worker has published its own calibration (slow on purpose: refuse, not kill).
 PLAYGROUND_STEP_OVERHEAD_MS = env.int("PLAYGROUND_STEP_OVERHEAD_MS", 10)
 PLAYGROUND_CALIBRATION_MAX_AGE_S = env.int("PLAYGROUND_CALIBRATION_MAX_AGE_S", 7 * 86400)

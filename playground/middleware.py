@@ -24,7 +24,7 @@ from . import conf
 
 TRY_IT = re.compile(r"^/api/playground/jobs/\d+/(predict-digit|generate)/$")
 TICKET = re.compile(r"^/api/playground/jobs/\d+/inference/[0-9a-f]{32}/$")
-POLLS_PER_S = 20  # the page polls each ticket at most every 100 ms, and holds at most a few
+POLLS_PER_S = 20  # a poll blocks for the answer or is retried after 150 ms; a page holds a few
 
 
 class TryItGuard:

@@ -77,3 +77,29 @@ class WorkerCalibration(models.Model):
         return (
             f"{self.hostname}: {1000 * self.step_overhead_s:.2f} ms/step, {self.gflops:.1f} GFLOP/s"
         )
+
+
+class JobPoint(models.Model):
+    """One point of a running job's curves, appended as it is measured and never rewritten.
+
+    A progress report adds one row instead of writing the whole history again, and the page asks
+    only for the points after the last one it has (`?since=seq`). When the run finishes, its
+    history is stored once on the job (`Job.history`, every point with its `seq`) and these
+    rows are deleted.
+    """
+
+    class Curve(models.TextChoices):
+        TRAIN = "train", "Training batches"
+        VAL = "val", "Validation after an epoch"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="points")
+    seq = models.PositiveIntegerField()  # per run, across both curves: the order of measuring
+    curve = models.CharField(max_length=5, choices=Curve.choices)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["job", "seq"]
+        constraints = [models.UniqueConstraint(fields=["job", "seq"], name="jobpoint_job_seq")]
+
+    def __str__(self) -> str:
+        return f"job {self.job_id} {self.curve} #{self.seq}"

@@ -5,6 +5,7 @@ Imported only inside Celery tasks and the worker warm-up, never by the web proce
 
 from __future__ import annotations
 
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -69,24 +70,34 @@ class Reporter:
         soft_limit_s: float | None = None,
         job_progress: Callable[..., None],
         job_flags: Callable[..., tuple[bool, bool]],
+        job_point: Callable[..., None],
     ) -> None:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
         self.job_progress, self.job_flags = job_progress, job_flags  # called with keywords
+        self.job_point = job_point
         self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
+        self.seq = 0  # numbers the points of both curves in the order they were measured
         self.last_check = 0.0
         self.cancelled = self.stop = False
         self.deadline = perf_deadline(soft_limit_s)
         self.kept: dict[str, Any] | None = None  # results of the last checkpoint
 
+    def _seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
     def on_progress(self, p: dict[str, Any]) -> None:
+        point = {"seq": self._seq(), "step": p["step"], "loss": p["loss"], "acc": p["acc"]}
         train = self.history["train"]
-        train.append({"step": p["step"], "loss": p["loss"], "acc": p["acc"]})
-        if len(train) > MAX_POINTS:
+        train.append(point)
+        if len(train) > MAX_POINTS:  # thins the history stored at the end, not the live rows
             self.history["train"] = train[::2]
-        self.job_progress(job_id=self.job_id, progress=p, history=self.history)
+        self.job_progress(job_id=self.job_id, progress=p, point=point)
 
     def on_epoch(self, ev: dict[str, Any]) -> None:
-        self.history["val"].append(ev)
+        point = {"seq": self._seq(), **ev}
+        self.history["val"].append(point)
+        self.job_point(job_id=self.job_id, curve="val", point=point)
 
     def should_stop(self) -> bool:
         now = time.monotonic()
@@ -165,16 +176,31 @@ def run(
     return results, str(path)
 
 
-_MODELS: OrderedDict[tuple[int, str], tuple[torch.nn.Module, Any]] = OrderedDict()
+MODEL_CACHE_SIZE = 8  # models kept warm per worker process: the last few jobs tried
+_MODELS: OrderedDict[tuple[int, str], tuple[tuple[int, int], torch.nn.Module, Any]] = OrderedDict()
+LOADS = {"count": 0}  # models read from disk by this process (the tests count reloads)
+
+
+def _version(path: str) -> tuple[int, int]:
+    """What identifies one saved model: a rerun or a later checkpoint rewrites the file."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
 
 
 def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
-    """The trained model of a job, cached per process (a few most recent)."""
-    key = (job_id, path)
-    if key in _MODELS:
+    """The trained model of a job, kept warm in this process (an LRU of the last few).
+
+    Reading and rebuilding a model costs far more than answering with it, so a second try-it
+    of the same job reuses it; the file's version (mtime, size) is in the key, so weights
+    written again (a requeued run, a new checkpoint) are read afresh instead of served stale.
+    """
+    key, version = (job_id, path), _version(path)
+    cached = _MODELS.get(key)
+    if cached is not None and cached[0] == version:
         _MODELS.move_to_end(key)
-        return _MODELS[key]
+        return cached[1], cached[2]
     saved = torch.load(path, map_location="cpu", weights_only=True)
+    LOADS["count"] += 1
     cfg = config_from(saved["kind"], saved["config"])
     if isinstance(cfg, CnnConfig):
         model, extra = build_cnn(cfg), None
@@ -185,15 +211,24 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         model = build_text(cfg, len(saved["chars"]))
     model.load_state_dict(saved["state"])
     model.eval()
-    _MODELS[key] = (model, extra)
-    if len(_MODELS) > 8:
+    _MODELS[key] = (version, model, extra)
+    _MODELS.move_to_end(key)
+    while len(_MODELS) > MODEL_CACHE_SIZE:
         _MODELS.popitem(last=False)
     return model, extra
+
+
+def _one_thread() -> None:
+    """One sample through a small model: more threads only add OpenMP hand-offs (and on a busy
+    machine, waits for a descheduled sibling). A training job later sets its own count again."""
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
 
 
 def infer_digit(job_id: int, path: str, pixels: list[list[float]]) -> dict[str, Any]:
     from .training.data import from_pixels
 
+    _one_thread()
     model, _ = load_model(job_id, path)
     with torch.inference_mode():
         probs = torch.softmax(model(from_pixels(pixels)), dim=1)[0]
@@ -203,5 +238,6 @@ def infer_digit(job_id: int, path: str, pixels: list[list[float]]) -> dict[str, 
 def infer_text(
     job_id: int, path: str, prompt: str, temperature: float, length: int
 ) -> dict[str, Any]:
+    _one_thread()
     model, corpus = load_model(job_id, path)
     return {"prompt": prompt, "continuation": generate(model, corpus, prompt, length, temperature)}

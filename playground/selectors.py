@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from . import conf, queue
-from .models import Job, WorkerCalibration
+from .models import Job, JobPoint, WorkerCalibration
 
 LIST_FIELDS = (
     "id",
@@ -84,3 +84,21 @@ def step_costs() -> tuple[float, float]:
             conf.get("PLAYGROUND_CPU_GFLOPS")
         )
     return max(w.step_overhead_s for w in workers), min(w.gflops for w in workers)
+
+
+def job_history(job: Job, since: int = 0) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The job's curve points measured after point `since`, and the `seq` of the last point
+    (to send back as `since`). A running job's points are rows appended as they come; a
+    finished one's are the history stored on it (or its rows, for a run that failed)."""
+    history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
+    last = since
+    if job.status in Job.FINISHED and job.history:
+        points = [(c, p) for c in ("train", "val") for p in job.history.get(c, [])]
+        points = [(c, p) for c, p in points if not since or p.get("seq", 0) > since]
+    else:
+        rows = JobPoint.objects.filter(job_id=job.pk, seq__gt=since).values_list("curve", "data")
+        points = list(rows)
+    for curve, point in points:
+        history.setdefault(curve, []).append(point)
+        last = max(last, int(point.get("seq", 0)))
+    return history, last

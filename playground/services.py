@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -19,8 +20,8 @@ from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
 
-from . import conf, queue
-from .models import Job
+from . import answers, conf, queue
+from .models import Job, JobPoint
 from .training.config import RunConfig, config_from
 
 S = Job.Status
@@ -117,12 +118,58 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
         history={},
         failure_reason="",
     )
-    return Job.objects.get(pk=job_id) if claimed else None
+    if not claimed:
+        return None
+    job = Job.objects.get(pk=job_id)
+    if job.attempts > 1:  # a run given again starts a new curve (a first run has no points)
+        JobPoint.objects.filter(job_id=job_id).delete()
+    return job
 
 
-def job_progress(*, job_id: int, progress: dict[str, Any], history: dict[str, Any]) -> None:
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(
-        progress=progress, history=history, heartbeat=timezone.now()
+# One statement, so the heartbeat of every progress report stays one round trip: the row's
+# latest progress, and the new point appended only if that row is still running.
+_PROGRESS_SQL = f"""
+WITH running AS (
+    UPDATE {Job._meta.db_table} SET progress = %s::jsonb, heartbeat = %s
+    WHERE id = %s AND status = %s RETURNING id
+)
+INSERT INTO {JobPoint._meta.db_table} (job_id, seq, curve, data)
+SELECT id, %s, %s, %s::jsonb FROM running
+ON CONFLICT (job_id, seq) DO NOTHING
+"""
+
+
+def job_progress(
+    *, job_id: int, progress: dict[str, Any], point: dict[str, Any] | None = None
+) -> None:
+    """The latest progress (and heartbeat) on the row, and the new curve point appended as a
+    row of its own: earlier points are never written again. `point` has its `seq`."""
+    if point is None:
+        Job.objects.filter(pk=job_id, status=S.RUNNING).update(
+            progress=progress, heartbeat=timezone.now()
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROGRESS_SQL,
+            [
+                *(json.dumps(progress), timezone.now(), job_id, S.RUNNING.value),
+                *(point["seq"], JobPoint.Curve.TRAIN.value, json.dumps(point)),
+            ],
+        )
+
+
+def job_point(*, job_id: int, curve: str, point: dict[str, Any]) -> None:
+    """Append one point (a validation after an epoch) to a running job's curves."""
+    if Job.objects.filter(pk=job_id, status=S.RUNNING).exists():
+        _append(job_id, curve, point)
+
+
+def _append(job_id: int, curve: str, point: dict[str, Any]) -> None:
+    # ignore_conflicts: a point the run sent twice (a retried write) stays one point.
+    JobPoint.objects.bulk_create(
+        [JobPoint(job_id=job_id, seq=point["seq"], curve=curve, data=point)],
+        ignore_conflicts=True,
     )
 
 
@@ -131,9 +178,15 @@ def job_cancel_requested(*, job_id: int) -> bool:
 
 
 def _finish(job_id: int, status: str, **fields: Any) -> None:
-    Job.objects.filter(pk=job_id, status=S.RUNNING).update(
-        status=status, finished=timezone.now(), **fields
-    )
+    with transaction.atomic():
+        if (
+            Job.objects.filter(pk=job_id, status=S.RUNNING).update(
+                status=status, finished=timezone.now(), **fields
+            )
+            and "history" in fields
+        ):
+            # The finished history is on the row now (written once); the points were its draft.
+            JobPoint.objects.filter(job_id=job_id).delete()
     _dispatch_on_commit()  # a slot is free: the next waiting user's job goes out
 
 
@@ -272,7 +325,8 @@ def job_infer(
 ) -> str:
     """Send a try-it request to the inference queue and return its ticket at once.
 
-    No web thread waits for the worker: the browser asks `inference_result` for the answer.
+    The web does not wait for the worker here: the browser asks `inference_poll` for the
+    answer, which waits a bounded moment at most.
     The message expires with the ticket, so a worker drops it rather than answer nobody.
     `admission`: from `inference_admit` when the caller checked the limits first.
     """
@@ -285,7 +339,9 @@ def job_infer(
         TICKET_KEY.format(admission.ticket), {**state, "expires": time.time() + ttl}, ttl + 60
     )
     try:
-        queue.send_inference(task_name, args=[job.pk, payload, admission.ticket], expires=ttl)
+        queue.send_inference(
+            task_name, args=[job.pk, payload, admission.ticket, job.weights], expires=ttl
+        )
     except (KombuOperationalError, RedisError, OSError) as error:
         log.warning("try-it for job %s not sent (%s)", job.pk, error)
         cache.delete(TICKET_KEY.format(admission.ticket))
@@ -293,13 +349,19 @@ def job_infer(
     return admission.ticket
 
 
-def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
-    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot."""
+def inference_answer(
+    *, ticket: str, result: dict[str, Any], took_ms: float = 0.0, started_at: float = 0.0
+) -> None:
+    """The worker's answer to a ticket (`result` has "error" when it failed); frees the slot and
+    wakes the poll waiting for it. `took_ms` and `started_at` (when the worker began on it)
+    split the round trip in bench/jobs.py."""
     key = TICKET_KEY.format(ticket)
     state = cache.get(key)
     if state is None:
         return  # long expired: nobody can ask for it any more
-    cache.set(key, {**state, "state": "done", "result": result}, timeout=60)
+    timing = {"took_ms": round(took_ms, 3), "started_at": started_at, "answered_at": time.time()}
+    answers.notify(ticket, result)  # first: the waiting poll needs nothing else
+    cache.set(key, {**state, "state": "done", "result": result, **timing}, 60)
     inference_release(admission=Admission(ticket, state["slot"]))
 
 
@@ -315,6 +377,33 @@ def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] |
     if "error" in state["result"]:
         raise InferenceError(state["result"]["error"])
     return state["result"]
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A poll's outcome: the answer (None: pending) and how long the browser should wait before
+    asking again (0 after a blocking wait); `waited` is answers.wait's word."""
+
+    result: dict[str, Any] | None
+    retry_ms: int
+    waited: str = ""
+
+
+def inference_poll(*, ticket: str, user: Any, job_id: int) -> Poll:
+    """The answer for a ticket, waiting a bounded moment for it while it is pending (see
+    playground/answers.py); LookupError and InferenceError as `inference_result`."""
+    result = inference_result(ticket=ticket, user=user, job_id=job_id)
+    if result is not None:
+        return Poll(result, 0)
+    waited, answer = answers.wait(ticket)
+    if waited == "skipped":
+        return Poll(None, answers.RETRY_MS, waited)
+    if answer is not None:
+        if "error" in answer:
+            raise InferenceError(answer["error"])
+        return Poll(answer, 0, waited)
+    # Read again even after a timeout: an answer whose wake-up was lost is still served.
+    return Poll(inference_result(ticket=ticket, user=user, job_id=job_id), 0, waited)
 
 
 def job_stop(*, job: Job) -> Job:

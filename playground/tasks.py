@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from typing import Any
 
 from celery import shared_task
@@ -104,6 +105,7 @@ def run_training(self: Any, job_id: int) -> str:
         soft_limit_s=soft,
         job_progress=services.job_progress,
         job_flags=services.job_flags,
+        job_point=services.job_point,
     )
     try:
         results, weights = run(job_id, job.kind, job.config, reporter)
@@ -152,27 +154,36 @@ def reap_stale_jobs() -> dict[str, int]:
     return services.reap_stale_jobs(broker_ids=ids)
 
 
-def _answer(ticket: str, job_id: int, work: Any) -> None:
+def _answer(ticket: str, job_id: int, work: Any, weights: str = "") -> None:
+    """Run `work(weights path)` and answer the ticket; the web sends the path with the message
+    (read from the row it checked), so an answer costs no query here. Messages sent before the
+    path travelled with them carry none: then the row is read."""
+    started, started_at = time.perf_counter(), time.time()
     try:
-        job = Job.objects.only("weights").get(pk=job_id)
-        result = work(job.weights)
+        path = weights or Job.objects.only("weights").get(pk=job_id).weights
+        result = work(path)
     except Exception as exc:  # the browser is polling the ticket: always give it an answer
         log.exception("inference for job %s failed", job_id)
         result = {"error": f"Inference failed: {type(exc).__name__}"}
-    services.inference_answer(ticket=ticket, result=result)
+    services.inference_answer(
+        ticket=ticket,
+        result=result,
+        took_ms=1000 * (time.perf_counter() - started),
+        started_at=started_at,
+    )
 
 
 # Routed to the inference queue (name starts with "infer"); sent with `expires`, so a message
 # older than its ticket is dropped by the worker instead of run.
 @shared_task(soft_time_limit=20, time_limit=30)
-def infer_digit(job_id: int, payload: dict[str, Any], ticket: str) -> None:
+def infer_digit(job_id: int, payload: dict[str, Any], ticket: str, weights: str = "") -> None:
     from .runner import infer_digit as run
 
-    _answer(ticket, job_id, lambda path: run(job_id, path, payload["pixels"]))
+    _answer(ticket, job_id, lambda path: run(job_id, path, payload["pixels"]), weights)
 
 
 @shared_task(soft_time_limit=20, time_limit=30)
-def infer_text(job_id: int, payload: dict[str, Any], ticket: str) -> None:
+def infer_text(job_id: int, payload: dict[str, Any], ticket: str, weights: str = "") -> None:
     from .runner import infer_text as run
 
     _answer(
@@ -181,4 +192,5 @@ def infer_text(job_id: int, payload: dict[str, Any], ticket: str) -> None:
         lambda path: run(
             job_id, path, payload["prompt"], payload["temperature"], payload.get("length", 200)
         ),
+        weights,
     )

@@ -150,7 +150,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "id": j.pk,
             "label": f"#{j.pk} {j.title or j.kind} {j.config.get('cell', '')}".strip(),
-            "history": j.history,
+            "history": selectors.job_history(j)[0],
         }
         for j in jobs
     ]

@@ -163,7 +163,7 @@ def digits(settings, tmp_path, monkeypatch) -> Path:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_training_job_completes_on_a_real_worker_through_the_filesystem_broker(
-    digits, celery_worker, student, settings
+    digits, celery_worker, student, student_client, settings
 ):
     from playground.models import Job
     from playground.services import job_submit
@@ -184,3 +184,22 @@ def test_a_training_job_completes_on_a_real_worker_through_the_filesystem_broker
     )
     assert done.status == "succeeded", (done.failure_reason, celery_worker.log()[-3000:])
     assert Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).is_dir()
+    # Try it without Redis: no poll can block on the answer, so each answers at once and the
+    # browser asks again after `retry_ms` (short polling); the answer still arrives.
+    blank = [[0.0] * 28 for _ in range(28)]
+    ticket = student_client.post(
+        f"/api/playground/jobs/{job.pk}/predict-digit/",
+        {"pixels": blank},
+        content_type="application/json",
+    ).json()
+
+    def answered() -> dict | None:
+        poll = student_client.get(ticket["url"])
+        assert poll.status_code in (200, 202), poll.content
+        if poll.status_code == 202:
+            assert poll.json()["retry_ms"] > 0  # the file cache: the poll did not wait
+            return None
+        return poll.json()["result"]
+
+    result = wait_for(answered, timeout=60, interval=0.2, message="the try-it answer")
+    assert len(result["probabilities"]) == 10

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from .. import selectors
 from ..forms import FORMS
 from ..models import Job
 from ..training import config as C
@@ -61,7 +62,31 @@ class JobListSerializer(serializers.ModelSerializer):
         ]
 
 
-class JobSerializer(serializers.ModelSerializer):
+# `history`: the curve points after `since` (from the context; 0: all), from the rows a running
+# job appends or the history a finished one stores; `history_last`: send it back as `since`.
+class _HistoryFields(serializers.Serializer):
+    history = serializers.SerializerMethodField(
+        help_text='{"train": [...], "val": [...]}: the points after `since` (all without it).'
+    )
+    history_last = serializers.SerializerMethodField(
+        help_text="The `seq` of the last point: ask with `since` set to it for the next ones."
+    )
+
+    def _history(self, job: Job) -> tuple[dict[str, Any], int]:
+        cached = getattr(self, "_cached_history", None)
+        if cached is None or cached[0] != job.pk:
+            cached = (job.pk, selectors.job_history(job, self.context.get("since", 0)))
+            self._cached_history = cached
+        return cached[1]
+
+    def get_history(self, job: Job) -> dict[str, list[dict[str, Any]]]:
+        return self._history(job)[0]
+
+    def get_history_last(self, job: Job) -> int:
+        return self._history(job)[1]
+
+
+class JobSerializer(_HistoryFields, serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
@@ -81,11 +106,12 @@ class JobSerializer(serializers.ModelSerializer):
             "failure_reason",
             "progress",
             "history",
+            "history_last",
             "results",
         ]
 
 
-class JobProgressSerializer(serializers.ModelSerializer):
+class JobProgressSerializer(_HistoryFields, serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
@@ -93,6 +119,7 @@ class JobProgressSerializer(serializers.ModelSerializer):
             "status",
             "progress",
             "history",
+            "history_last",
             "results",
             "failure_reason",
             "started",
@@ -164,4 +191,7 @@ class InferenceResultSerializer(serializers.Serializer):
     status = serializers.CharField(help_text='"pending" (202) until the answer is "done" (200).')
     result = serializers.DictField(
         required=False, help_text="The answer once done: a digit's probabilities, or a text."
+    )
+    retry_ms = serializers.IntegerField(
+        required=False, help_text="While pending: ask again after this many milliseconds."
     )

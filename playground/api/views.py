@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -61,10 +61,22 @@ class JobViewSet(
         job = services.job_stop(job=self.get_object())
         return Response(s.JobSerializer(job).data)
 
-    @extend_schema(responses=s.JobProgressSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                int,
+                description="Only the curve points after this `history_last` of an earlier "
+                "answer (the page appends them); 0 or absent: all of them.",
+            )
+        ],
+        responses=s.JobProgressSerializer,
+    )
     @action(detail=True, methods=["get"])
     def progress(self, request: Request, pk: str) -> Response:
-        return Response(s.JobProgressSerializer(self.get_object()).data)
+        raw = request.query_params.get("since", "0")
+        since = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+        return Response(s.JobProgressSerializer(self.get_object(), context={"since": since}).data)
 
     @extend_schema(request=s.DigitSerializer, responses={202: s.TicketSerializer, 409: None})
     @action(detail=True, methods=["post"], url_path="predict-digit")
@@ -83,18 +95,22 @@ class JobViewSet(
     def inference(self, request: Request, pk: str, ticket: str) -> Response:
         """A try-it answer: 202 while the worker is on it, 200 with the result, 409 if it failed.
 
-        Reads only the shared cache (no database), so polling it is cheap."""
+        A pending ticket is held a bounded moment (PLAYGROUND_INFER_WAIT_MS) and answered as
+        soon as the worker writes the answer; a 202 says in `retry_ms` when to ask again.
+        Reads only the shared cache (no database)."""
         if not pk.isdigit():
             raise Http404
         try:
-            result = services.inference_result(ticket=ticket, user=request.user, job_id=int(pk))
+            poll = services.inference_poll(ticket=ticket, user=request.user, job_id=int(pk))
         except LookupError:
             raise Http404 from None
         except services.InferenceError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        if result is None:
-            return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
-        return Response({"status": "done", "result": result})
+        if poll.result is None:
+            return Response(
+                {"status": "pending", "retry_ms": poll.retry_ms}, status=status.HTTP_202_ACCEPTED
+            )
+        return Response({"status": "done", "result": poll.result})
 
     def _infer(self, request: Request, task: str, serializer: type, kind: str) -> Response:
         # The limits first: a refused request of a flood parses nothing and reads no row.

@@ -37,6 +37,8 @@ def test_submit_watch_and_draw(page, live_server, celery_worker, student):
     page.fill("#id_title", "browser run")
     page.fill("#id_epochs", "2")
     page.fill("#id_train_subset", "3000")  # a few seconds of training on an idle machine
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/progress/" in r.url else None)
     page.click("button[type=submit]:has-text('Start training')")
     page.wait_for_url(re.compile(r"/playground/jobs/\d+/$"))
 
@@ -45,6 +47,13 @@ def test_submit_watch_and_draw(page, live_server, celery_worker, student):
     assert any(0 < v < 1 for v, _ in seen), seen  # the bar was seen part-way
     points = [p for _, p in seen]
     assert len(set(points)) >= 2 and points[-1] > points[0]  # the curves grew while we watched
+    # Each poll asked only for the points after the last one it had, and what it appended is
+    # the whole curve: a fresh load of the finished job draws exactly as many points. (The
+    # answer that said "Succeeded" brought the last points with it.)
+    assert any(re.search(r"since=[1-9]", url) for url in asked), asked
+    drawn = page.get_attribute("#loss-chart", "data-points")
+    page.reload()
+    expect(page.locator("#loss-chart")).to_have_attribute("data-points", drawn)
 
     page.wait_for_selector("#results:not([hidden])")
     expect(page.locator("#cancel-form")).to_be_hidden()  # nothing left to cancel

@@ -4,11 +4,13 @@ answer is fetched from the ticket; limits answer 429 with Retry-After; old messa
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from conftest import start_worker, stop_worker, wait_for
+from playground import answers, services
 from playground.models import Job
 from playground.services import job_submit
 from playground.tests.conftest import TINY_CNN, TINY_TEXT
@@ -95,7 +97,8 @@ def test_request_returns_a_ticket_without_any_worker(student_client, trained):
     )
     assert resp.status_code == 202 and resp.json()["status"] == "pending"
     poll = student_client.get(resp.json()["url"])
-    assert poll.status_code == 202 and poll.json() == {"status": "pending"}
+    assert poll.status_code == 202 and poll.json()["status"] == "pending"
+    assert poll.json()["retry_ms"] >= 0
     assert student_client.post(resp.json()["url"]).status_code == 405
 
 
@@ -209,7 +212,8 @@ def test_a_flood_is_refused_before_the_session_or_user_is_read(
 
 
 @pytest.mark.django_db
-def test_ticket_polling_is_bounded_per_session(student_client, trained):
+def test_ticket_polling_is_bounded_per_session(student_client, trained, settings):
+    settings.PLAYGROUND_INFER_WAIT_MS = 0  # polls that answer at once: the brake counts them
     resp = student_client.post(
         f"{API}{trained.pk}/predict-digit/", {"pixels": BLANK}, content_type="application/json"
     )
@@ -222,3 +226,112 @@ def test_unknown_tickets_and_bad_ids_are_404(student_client, trained):
     ticket = "0" * 32
     assert student_client.get(f"{API}{trained.pk}/inference/{ticket}/").status_code == 404
     assert student_client.get(f"{API}null,null/inference/{ticket}/").status_code == 404
+
+
+def _post(client, job: Job):
+    resp = client.post(
+        f"{API}{job.pk}/predict-digit/", {"pixels": BLANK}, content_type="application/json"
+    )
+    assert resp.status_code == 202, resp.content
+    return resp.json()
+
+
+@pytest.fixture
+def outcomes(monkeypatch) -> list[str]:
+    """What each poll's wait came to: woken by the answer, timed out, or skipped."""
+    seen: list[str] = []
+    real = answers.wait
+
+    def spy(ticket: str) -> tuple[str, dict | None]:
+        how, answer = real(ticket)
+        seen.append(how)
+        return how, answer
+
+    monkeypatch.setattr(answers, "wait", spy)
+    return seen
+
+
+ANSWER = {"prediction": 7, "probabilities": [0.1] * 10}
+
+
+def _answer_once_a_poll_waits(ticket: str, result: dict = ANSWER) -> threading.Thread:
+    def worker() -> None:
+        deadline = time.monotonic() + 20
+        while answers.waiting() == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        services.inference_answer(ticket=ticket, result=result)
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db
+def test_a_waiting_poll_is_woken_by_the_answer(student_client, trained, settings, outcomes):
+    # A bound far longer than the test: only the worker's answer can end this wait early.
+    settings.PLAYGROUND_INFER_WAIT_MS = 30_000
+    ticket = _post(student_client, trained)
+    thread = _answer_once_a_poll_waits(ticket["ticket"])
+    poll = student_client.get(ticket["url"])  # one request, blocked until the answer came
+    thread.join(timeout=30)
+    assert poll.status_code == 200 and poll.json() == {"status": "done", "result": ANSWER}
+    assert outcomes == ["woken"]
+
+
+@pytest.mark.django_db
+def test_a_failure_reaches_the_waiting_poll_as_409(student_client, trained, settings, outcomes):
+    settings.PLAYGROUND_INFER_WAIT_MS = 30_000
+    ticket = _post(student_client, trained)
+    thread = _answer_once_a_poll_waits(ticket["ticket"], {"error": "Inference failed: OSError"})
+    poll = student_client.get(ticket["url"])
+    thread.join(timeout=30)
+    assert poll.status_code == 409 and poll.json()["detail"] == "Inference failed: OSError"
+    assert outcomes == ["woken"]
+
+
+@pytest.mark.django_db
+def test_a_poll_of_an_answered_ticket_does_not_wait(student_client, trained, outcomes):
+    ticket = _post(student_client, trained)
+    services.inference_answer(ticket=ticket["ticket"], result=ANSWER)
+    assert student_client.get(ticket["url"]).json()["result"] == ANSWER
+    assert outcomes == []
+
+
+@pytest.mark.django_db
+def test_without_redis_a_poll_answers_at_once_and_says_when_to_ask_again(
+    student_client, trained, settings, outcomes
+):
+    settings.REDIS_URL = ""  # the `make run` stack: nothing to block on
+    settings.PLAYGROUND_INFER_WAIT_MS = 30_000
+    ticket = _post(student_client, trained)
+    pending = student_client.get(ticket["url"])
+    assert pending.status_code == 202 and pending.json()["retry_ms"] == answers.RETRY_MS
+    services.inference_answer(ticket=ticket["ticket"], result=ANSWER)
+    assert student_client.get(ticket["url"]).json()["result"] == ANSWER
+    assert outcomes == ["skipped"]
+
+
+@pytest.mark.django_db
+def test_blocked_polls_per_process_are_bounded(student_client, trained, settings, outcomes):
+    settings.PLAYGROUND_INFER_WAITERS = 1
+    settings.PLAYGROUND_INFER_WAIT_MS = 30_000
+    ticket = _post(student_client, trained)
+    gate = answers._gate(1)
+    assert gate.acquire(blocking=False)  # another poll holds the one place
+    try:
+        pending = student_client.get(ticket["url"])
+    finally:
+        gate.release()
+    assert pending.status_code == 202 and pending.json()["retry_ms"] == answers.RETRY_MS
+    assert outcomes == ["skipped"]
+
+
+@pytest.mark.django_db
+def test_a_ticket_that_times_out_waiting_is_pending_and_asked_again_at_once(
+    student_client, trained, settings, outcomes
+):
+    settings.PLAYGROUND_INFER_WAIT_MS = 50
+    ticket = _post(student_client, trained)
+    pending = student_client.get(ticket["url"])
+    assert pending.status_code == 202 and pending.json() == {"status": "pending", "retry_ms": 0}
+    assert outcomes == ["timeout"]

@@ -23,16 +23,19 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  // Try it: the server answers at once with a ticket; the answer is fetched with short requests
-  // (every 100 ms at first, then less often) until the worker has written it.
+  // Try it: the server answers at once with a ticket. Asking the ticket waits a bounded moment
+  // on the server and returns as soon as the worker has answered; a 202 says (retry_ms) when to
+  // ask again: at once after such a wait, a little later where the server cannot wait (no Redis).
   async function ask(url, body) {
     const ticket = await post(url, body);
-    for (let i = 0, delay = 100; i < 80; i++, delay = Math.min(500, delay * 1.3)) {
-      await sleep(delay);
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline) {
       const resp = await fetch(ticket.url, { credentials: "same-origin" });
       const json = await resp.json();
       if (resp.status === 200) return json.result;
       if (resp.status !== 202) throw new Error(json.detail || `The answer could not be fetched (${resp.status}).`);
+      const retry = Number(json.retry_ms);
+      await sleep(Number.isFinite(retry) ? Math.min(1000, Math.max(0, retry)) : 150);
     }
     throw new Error("The model did not answer in time. Try again.");
   }
@@ -69,8 +72,25 @@
     if (stopped) { $("job-stopped").hidden = false; $("job-stopped").textContent = stopped.message; }
   }
 
-  function showCurves(job) {
-    const h = job.history || {}, train = h.train || [], val = h.val || [];
+  // The curves as received so far: each poll asks only for the points after the last one
+  // (`since`) and appends them. A run given to a worker again (a new `started`) starts over.
+  const curves = { train: [], val: [], since: 0, started: null };
+
+  function addPoints(job) {
+    if (job.started !== curves.started) {
+      const rerun = curves.started !== null;
+      Object.assign(curves, { train: [], val: [], since: 0, started: job.started });
+      if (rerun) return false; // these points were counted from the old run's `since`
+    }
+    const h = job.history || {};
+    curves.train.push(...(h.train || []));
+    curves.val.push(...(h.val || []));
+    curves.since = Math.max(curves.since, job.history_last || 0);
+    return true;
+  }
+
+  function showCurves() {
+    const train = curves.train, val = curves.val;
     const C = window.PGCharts;
     C.lineChart($("loss-chart"), [
       { label: "train loss", points: train.map((p) => [p.step, p.loss]) },
@@ -121,10 +141,12 @@
 
   async function poll() {
     try {
-      const resp = await fetch(data.api, { credentials: "same-origin" });
+      const resp = await fetch(`${data.api}?since=${curves.since}`, { credentials: "same-origin" });
       if (resp.ok) {
         const job = await resp.json();
-        showProgress(job); showCurves(job); showResults(job);
+        const complete = addPoints(job);
+        showProgress(job); showCurves(); showResults(job);
+        if (!complete) { poll(); return; } // a new run: ask again from its first point
         if (!ACTIVE.includes(job.status)) return;
       }
     } catch (e) { /* a dropped request is retried on the next tick */ }

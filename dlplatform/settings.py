@@ -297,7 +297,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TIME_LIMIT", 960)
 CELERY_TASK_DEFAULT_QUEUE = "training"
-CELERY_TASK_ROUTES = {"playground.tasks.infer*": {"queue": "inference"}}
+# Reports (quiz statistics) recompute on their own queue, served by the inference worker: short
+# jobs that must not wait behind a training run.
+CELERY_TASK_ROUTES = {
+    "playground.tasks.infer*": {"queue": "inference"},
+    "quizzes.tasks.*": {"queue": "reports"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}

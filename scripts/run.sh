@@ -68,11 +68,11 @@ if [ "$(id -u)" = 0 ]; then
   export PYTHONWARNINGS="ignore:You're running the worker with superuser privileges"
   echo "Running as root: the Celery workers run as root too (fine on your own machine)."
 fi
-# Two workers so that a try-it inference never waits behind a training; the training worker
-# also runs the periodic reaper (beat). `python -m celery` puts this checkout first on sys.path.
+# Two workers so that a try-it inference (or a quiz statistics recompute, queue `reports`) never
+# waits behind a training; the training worker also runs the periodic reaper (beat). `python -m celery` puts this checkout first on sys.path.
 "$PY" -m celery -A dlplatform worker -Q training -c 1 -n "training@%h" -B \
   -s "$VAR_DIR/celerybeat-schedule" --loglevel WARNING & pids+=($!)
-"$PY" -m celery -A dlplatform worker -Q inference -c 1 -n "inference@%h" --loglevel WARNING & pids+=($!)
+"$PY" -m celery -A dlplatform worker -Q inference,reports -c 1 -n "inference@%h" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
 if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
   if [ "$DEBUG" = "1" ]; then

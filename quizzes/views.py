@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .fragments import question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
 from .review import marks_visible, marks_visible_for_all
@@ -114,7 +115,8 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("quizzes:result", attempt.pk)
     data = _present(attempt)
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
-    context = {"attempt": attempt, "data": data, "config": config}
+    questions = question_fragments(data, attempt)
+    context = {"attempt": attempt, "data": data, "config": config, "questions": questions}
     return render(request, "quizzes/attempt.html", context)
 
 

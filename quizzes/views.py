@@ -102,18 +102,14 @@ def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
     return services.attempt_submit_if_overdue(attempt=attempt, now=timezone.now())
 
 
-def _present(attempt: Attempt) -> dict:
-    items = selectors.attempt_items_for_display(attempt=attempt)
-    return present_attempt(attempt, items, now=timezone.now())
-
-
 @require_GET
 @login_required
 def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _current_attempt(request, pk)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
-    data = _present(attempt)
+    items = selectors.attempt_items_for_display(attempt=attempt)
+    data = present_attempt(attempt, items, now=timezone.now())
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
     questions = question_fragments(data, attempt)
     context = {"attempt": attempt, "data": data, "config": config, "questions": questions}

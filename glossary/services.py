@@ -105,6 +105,7 @@ def term_refresh_search_keys(*, terms: list[Term], created: bool = False) -> Non
 
 def term_index_invalidate() -> None:
     from .linking import forget_local_index
+    from .selectors import LETTER_COUNTS_KEY
 
-    cache.delete(TERM_INDEX_CACHE_KEY)
+    cache.delete_many([TERM_INDEX_CACHE_KEY, LETTER_COUNTS_KEY])
     forget_local_index()

@@ -182,3 +182,13 @@ def test_letter_follows_a_renamed_term(anon_client):
     assert Term.objects.get(slug="t-66-0").initial == "Z"
     html = anon_client.get(reverse("glossary:index"), {"letter": "Z"}).content.decode()
     assert "Zeta" in html and 'aria-label="B: 100 terms"' in html
+
+
+def test_letter_counts_follow_a_saved_term(anon_client):
+    _letter_terms({"B": 101})
+    assert (
+        'aria-label="B: 101 terms"' in anon_client.get(reverse("glossary:index")).content.decode()
+    )
+    Term.objects.create(slug="zz", name="Zulu", definition="d.", category="data")  # a signal
+    html = anon_client.get(reverse("glossary:index")).content.decode()
+    assert 'aria-label="Z: 1 term"' in html and 'href="?letter=Z"' in html

@@ -162,8 +162,8 @@ INSERT INTO quizzes_attemptquestion (attempt_id, question_id, "order", max_mark,
 SELECT a.id, s.question_id, s."order", 1, '[]', NULL, false, true, 0, m.mark, m.mark, '', false, ''
 FROM quizzes_attempt a JOIN quizzes_quizslot s ON s.quiz_id = a.quiz_id
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN (hashint4(a.id * 31 + s."order") & 1023) / 1023.0
-                     < 0.3 + 0.5 * ((hashint4(a.id) & 255) / 255.0)
+    SELECT CASE WHEN (hashint8(a.id * 31 + s."order") & 1023) / 1023.0
+                     < 0.3 + 0.5 * ((hashint8(a.id) & 255) / 255.0)
                 THEN 1 ELSE (CASE WHEN s."order" %% 3 = 0 THEN 0.3333333 ELSE 0 END) END AS mark
 ) m
 WHERE a.quiz_id = %(quiz)s AND a.id > %(after)s

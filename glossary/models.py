@@ -57,8 +57,12 @@ class Term(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="glossary_term_search_gin"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="glossary_term_name_trgm"),
-            models.Index("initial", Lower("name"), name="glossary_term_letter"),
-            models.Index("category", "initial", Lower("name"), name="glossary_term_cat_letter"),
+            # With the id, the pages' order (name, then id) is the index's: a page reads its 100
+            # rows from the index, not every row of the letter.
+            models.Index("initial", Lower("name"), "id", name="glossary_term_letter"),
+            models.Index(
+                "category", "initial", Lower("name"), "id", name="glossary_term_cat_letter"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,10 +18,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='term',
-            index=models.Index(models.F('initial'), django.db.models.functions.text.Lower('name'), name='glossary_term_letter'),
+            index=models.Index(models.F('initial'), django.db.models.functions.text.Lower('name'), models.F('id'), name='glossary_term_letter'),
         ),
         migrations.AddIndex(
             model_name='term',
-            index=models.Index(models.F('category'), models.F('initial'), django.db.models.functions.text.Lower('name'), name='glossary_term_cat_letter'),
+            index=models.Index(models.F('category'), models.F('initial'), django.db.models.functions.text.Lower('name'), models.F('id'), name='glossary_term_cat_letter'),
         ),
     ]

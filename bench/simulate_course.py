@@ -34,16 +34,16 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Per-request web costs in ms of one core: README's bench/web.py capacity (2 cores / req/s):
-# home 663 req/s, lesson 459, search 391, answer save 442; the quiz page and the job API are
-# set from bench/scale.py (in-process, the same client) and the answer-save cost.
+# Per-request web costs in ms of one core, from README's bench/web.py capacity figures (2 cores /
+# req/s): home 663 req/s, lesson 459, search 391, search API 437, quiz page 227, answer save 442.
+# Change any with --cost kind=ms (e.g. --cost quiz_page=5 for the page as bench/scale.py now has it).
 COSTS_MS = {
-    "page": 4.4,  # lesson section / glossary / home, averaged
+    "page": 4.4,  # a lesson section (the home page is 3.0, a glossary page about the same)
     "search": 5.1,
-    "quiz_page": 6.0,
+    "quiz_page": 8.8,
     "save": 4.5,
-    "submit": 30.0,  # grading 11 questions and the total, bench/quiz_load.py
-    "poll": 4.6,  # the job's progress API
+    "submit": 30.0,  # grading 11 questions and the total: bench/quiz_load.py, 12 attempts/s
+    "poll": 4.6,  # the job's progress API, as the search API (an API read of one row)
     "tryit": 5.0,  # the web side of a try-it (the inference itself is on a worker)
 }
 
@@ -177,8 +177,8 @@ def parse() -> tuple[Options, list[int], list[int], float, float]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = p.add_argument
     add("--students", type=int, default=10_000)
-    add("--web", type=_ints, default=_ints("2,4,8,16,32"), help="web processes to try")
-    add("--workers", type=_ints, default=_ints("8,32,128"), help="training workers to try")
+    add("--web", type=_ints, default=_ints("4,8,16,32"), help="web processes to try")
+    add("--workers", type=_ints, default=_ints("16,64,128"), help="training workers to try")
     add("--arrive-s", type=float, default=3600, help="arrivals spread over this many seconds")
     add("--pages", type=int, default=20, help="pages each student reads")
     add("--think-s", type=float, default=30, help="mean think time between pages")
@@ -198,7 +198,13 @@ def parse() -> tuple[Options, list[int], list[int], float, float]:
     add("--web-p95-ms", type=float, default=100, help="aim for the web queue's p95 wait")
     add("--job-p95-s", type=float, default=300, help="aim for the training queue's p95 wait")
     add("--seed", type=int, default=1)
+    add("--cost", action="append", default=[], help="KIND=MS, a web cost (see COSTS_MS)")
     a = p.parse_args()
+    for item in a.cost:
+        kind, _, ms = item.partition("=")
+        if kind not in COSTS_MS:
+            p.error(f"--cost: {kind!r} is not one of {', '.join(COSTS_MS)}")
+        COSTS_MS[kind] = float(ms)
     o = Options(
         **{k: getattr(a, k) for k in Options.__dataclass_fields__}  # type: ignore[arg-type]
     )
@@ -217,6 +223,7 @@ def main() -> int:
         f"of {o.job_s:g} s each, quiz deadline at {o.deadline_s:.0f} s with {o.late:.0%} in its "
         f"last {o.burst_s:.0f} s; {o.inference_workers} inference workers"
     )
+    print("web costs, ms: " + ", ".join(f"{k} {v:g}" for k, v in COSTS_MS.items()))
     print("queue waits p50/p95/max")
     header = f"{'web':>4} {'workers':>7} {'requests':>9} {'web (hour)':>18} {'web (burst)':>18}"
     print(f"{header} {'training jobs':>22} {'try-its':>16}")

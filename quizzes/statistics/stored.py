@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,7 +26,7 @@ from .formulas import QuizStats, from_dict, to_dict
 from .queries import finished_attempts, quiz_statistics
 
 log = logging.getLogger(__name__)
-DEBOUNCE_S = 10
+DEBOUNCE_S = 10  # the default of settings.QUIZ_STATISTICS_DEBOUNCE_S
 # A recompute queued longer ago than this is taken as lost (no worker, broker restarted).
 LOST_AFTER = timedelta(minutes=10)
 INLINE_S = 0.25  # recompute in the request when the last run took less than this
@@ -155,7 +156,8 @@ def _enqueue(quiz_id: int) -> None:
     from quizzes.tasks import refresh_statistics
 
     try:
-        refresh_statistics.apply_async(args=[quiz_id], countdown=DEBOUNCE_S)
+        countdown = getattr(settings, "QUIZ_STATISTICS_DEBOUNCE_S", DEBOUNCE_S)  # read per call
+        refresh_statistics.apply_async(args=[quiz_id], countdown=countdown)
     except (KombuOperationalError, ConnectionError, OSError) as error:
         # The broker is down: the next change (or a stale view) asks again.
         log.warning("statistics of quiz %s not queued (%s)", quiz_id, error)

@@ -39,6 +39,19 @@ def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
     return out
 
 
+def nav_html(items: list[dict[str, Any]]) -> SafeString:
+    """The quiz navigation's links, one per question (attempt.js keeps their classes current)."""
+    links = []
+    for item in items:
+        state = "".join(f" is-{name}" for name in ("answered", "flagged", "locked") if item[name])
+        links.append(
+            f'<li><a href="#q-{item["number"]}" class="nav-q{state}" '
+            f'data-qid="{item["question_id"]}" aria-label="Question {item["number"]}">'
+            f"{item['number']}</a></li>"
+        )
+    return mark_safe("".join(links))  # noqa: S308 - numbers only
+
+
 def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
     kind = item["type"]
     parts = [

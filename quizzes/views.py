@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .fragments import question_fragments
+from .fragments import nav_html, question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
 from .review import marks_visible, marks_visible_for_all
@@ -111,8 +111,13 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.attempt_items_for_display(attempt=attempt)
     data = present_attempt(attempt, items, now=timezone.now())
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
-    questions = question_fragments(data, attempt)
-    context = {"attempt": attempt, "data": data, "config": config, "questions": questions}
+    context = {
+        "attempt": attempt,
+        "data": data,
+        "config": config,
+        "nav": nav_html(data["items"]),
+        "questions": question_fragments(data, attempt),
+    }
     return render(request, "quizzes/attempt.html", context)
 
 

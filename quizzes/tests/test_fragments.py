@@ -107,3 +107,24 @@ def test_the_page_shows_the_fragments(student, student_client):
     for fragment in question_fragments(data, attempt):
         assert _normal(fragment) in _normal(html)
     assert html.count('<fieldset class="card question') == 2
+
+
+def test_the_navigation_marks_answered_and_flagged_questions(student, student_client):
+    quiz = make_quiz(["single", "truefalse"])
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    first = attempt.items.order_by("order").first()
+    services.attempt_save_answer(
+        attempt=attempt,
+        question_id=first.question_id,
+        response=right_response(first.question),
+        now=timezone.now(),
+    )
+    services.attempt_flag(
+        attempt=attempt, question_id=first.question_id, flagged=True, now=timezone.now()
+    )
+    html = student_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert (
+        f'<a href="#q-1" class="nav-q is-answered is-flagged" data-qid="{first.question_id}" '
+        'aria-label="Question 1">1</a>'
+    ) in html
+    assert '<a href="#q-2" class="nav-q" data-qid=' in html

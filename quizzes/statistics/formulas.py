@@ -254,18 +254,28 @@ def paired_sorted_sum(xs: Iterable[tuple[Number, int]], os: Iterable[tuple[Numbe
     return total
 
 
+def _finite(value: Any) -> Any:
+    # PostgreSQL's jsonb has no NaN or infinity; a figure that is not a number is undefined.
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def to_dict(stats: QuizStats) -> dict[str, Any]:
     """JSON-ready, for the stored result (QuizStatistics.results)."""
+    questions = [
+        {
+            **{k: _finite(v) for k, v in q.__dict__.items()},
+            "frequencies": [list(f) for f in q.frequencies],
+        }
+        for q in stats.questions
+    ]
     return {
         "n": stats.n,
-        "mean": stats.mean,
-        "median": stats.median,
-        "sd": stats.sd,
+        "mean": _finite(stats.mean),
+        "median": _finite(stats.median),
+        "sd": _finite(stats.sd),
         "histogram": [list(b) for b in stats.histogram],
-        "alpha": stats.alpha,
-        "questions": [
-            {**q.__dict__, "frequencies": [list(f) for f in q.frequencies]} for q in stats.questions
-        ],
+        "alpha": _finite(stats.alpha),
+        "questions": questions,
     }
 
 

@@ -148,3 +148,14 @@ def test_a_broker_outage_leaves_the_next_change_to_queue_again(quiz, monkeypatch
     monkeypatch.setattr(refresh_statistics, "apply_async", down)
     assert statistics_changed(quiz_id=quiz.pk)
     assert QuizStatistics.objects.get(quiz=quiz).queued_at is None
+
+
+def test_the_stored_form_keeps_every_figure():
+    from quizzes.statistics import matrix_statistics
+    from quizzes.statistics.formulas import from_dict, to_dict
+
+    result = matrix_statistics([[1, 0, 0.5], [0, 1, 1], [1, 1, 0], [0, 0, 0.5]])
+    result.questions[0].frequencies = [("Pooling", 3), ("(no answer)", 1)]
+    assert from_dict(to_dict(result)) == result
+    result.questions[1].discrimination_index = float("nan")
+    assert to_dict(result)["questions"][1]["discrimination_index"] is None

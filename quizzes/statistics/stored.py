@@ -119,7 +119,8 @@ def _cheap(stored: StoredStats | None, quiz_id: int, first_only: bool) -> bool:
 
 
 _CHANGED_SQL = """
-INSERT INTO {table} AS s (quiz_id, changes, queued_at, results) VALUES (%(quiz)s, %(add)s, %(now)s, '{{}}')
+INSERT INTO {table} AS s (quiz_id, changes, queued_at, results)
+SELECT %(quiz)s, %(add)s, %(now)s, '{{}}' FROM {quizzes} WHERE id = %(quiz)s
 ON CONFLICT (quiz_id) DO UPDATE SET
     changes = s.changes + EXCLUDED.changes,
     queued_at = CASE WHEN s.queued_at IS NULL OR s.queued_at < %(lost)s THEN EXCLUDED.queued_at
@@ -132,13 +133,14 @@ def statistics_changed(*, quiz_id: int, count: int = 1) -> bool:
     """Count `count` changes to the quiz's attempts and queue a recompute unless one waits.
     One statement (an upsert), so concurrent submissions queue one recompute between them.
     Returns whether this call queued it. Bulk writes to attempts call this themselves."""
-    from quizzes.models import QuizStatistics
+    from quizzes.models import Quiz, QuizStatistics
 
     now = timezone.now()
-    sql = _CHANGED_SQL.format(table=QuizStatistics._meta.db_table)
+    sql = _CHANGED_SQL.format(table=QuizStatistics._meta.db_table, quizzes=Quiz._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"quiz": quiz_id, "add": count, "now": now, "lost": now - LOST_AFTER})
-        (queued,) = cursor.fetchone()
+        row = cursor.fetchone()  # none when the quiz is gone (its attempts deleted with it)
+    queued = row is not None and row[0]
     if queued:
         _enqueue(quiz_id)
     return bool(queued)

@@ -159,3 +159,10 @@ def test_the_stored_form_keeps_every_figure():
     assert from_dict(to_dict(result)) == result
     result.questions[1].discrimination_index = float("nan")
     assert to_dict(result)["questions"][1]["discrimination_index"] is None
+
+
+@pytest.mark.django_db
+def test_deleting_a_quiz_with_graded_attempts(quiz, django_capture_on_commit_callbacks, sent):
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.delete()  # its attempts go with it, each counting a change of a quiz now gone
+    assert not QuizStatistics.objects.exists() and sent == []

@@ -309,7 +309,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TIME_LIMIT", 960)
 CELERY_TASK_DEFAULT_QUEUE = "training"
-CELERY_TASK_ROUTES = {"playground.tasks.infer*": {"queue": "inference"}}
+# Reports (quiz statistics) recompute on their own queue, served by the inference worker: short
+# jobs that must not wait behind a training run.
+CELERY_TASK_ROUTES = {
+    "playground.tasks.infer*": {"queue": "inference"},
+    "quizzes.tasks.*": {"queue": "reports"},
+}
 # Reconnect to the broker forever, at start-up and after a loss: a worker that gave up would
 # need a person to start it again. The watchdog (dlplatform/watchdog.py) ends a worker whose
 # reconnection or pool is stuck, and compose / scripts/run.sh start a fresh one.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower, Substr, Upper
 from django.urls import reverse
 
 from dlplatform.versioned import VersionedQuerySet
@@ -44,6 +45,16 @@ class Term(models.Model):
     # The definitions' full-text vector, filled by services.term_refresh_search_vectors.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The A-Z page's letter ("#" for anything but A-Z), kept by the database itself, so bulk
+    # writes cannot leave it behind; the indexes below serve one letter's page in name order.
+    initial = models.GeneratedField(
+        expression=models.Case(
+            models.When(name__regex=r"^[A-Za-z]", then=Upper(Substr("name", 1, 1))),
+            default=models.Value("#"),
+        ),
+        output_field=models.CharField(max_length=1),
+        db_persist=True,
+    )
 
     # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
     content_caches = (term_index,)
@@ -54,6 +65,12 @@ class Term(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="glossary_term_search_gin"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="glossary_term_name_trgm"),
+            # With the id, the pages' order (name, then id) is the index's: a page reads its 100
+            # rows from the index, not every row of the letter.
+            models.Index("initial", Lower("name"), "id", name="glossary_term_letter"),
+            models.Index(
+                "category", "initial", Lower("name"), "id", name="glossary_term_cat_letter"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,8 +82,9 @@ class Term(models.Model):
 
     @property
     def letter(self) -> str:
-        first = self.name[:1].upper()
-        return first if first.isalpha() else "#"
+        # The rule of `initial`, for a term not read back from the database.
+        first = self.name[:1]
+        return first.upper() if first.isascii() and first.isalpha() else "#"
 
 
 @cache

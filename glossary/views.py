@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from string import ascii_uppercase
+from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_safe
 from .hooks import term_uses
 from .models import Category, Term
 from .rendering import render_markdown
-from .selectors import term_get, term_index_groups, term_search
+from .selectors import LETTERS, term_get, term_letter_page, term_search
 
 SEARCH_PAGE_LIMIT = 50
 
@@ -22,18 +23,60 @@ def index(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
-    groups = [] if query else term_index_groups(category=category)
-    present = {letter for letter, _ in groups}
     context = {
         "query": query,
         "results": term_search(query=query, limit=SEARCH_PAGE_LIMIT) if query else [],
-        "groups": groups,
-        "letters": [(letter, letter in present) for letter in [*ascii_uppercase, "#"]],
         "categories": Category.choices,
         "category": category,
         "category_label": Category(category).label if category else "",
     }
+    if not query:
+        context.update(_letter_context(request, category))
     return render(request, "glossary/index.html", context)
+
+
+def _letter_context(request: HttpRequest, category: str) -> dict[str, Any]:
+    """The A-Z bar (a link and a count per letter) and the page of terms it points at."""
+    letter = _letter_from_slug(request.GET.get("letter", ""))
+    page_number = request.GET.get("page", "")
+    page = term_letter_page(
+        category=category, letter=letter, page=int(page_number) if page_number.isdigit() else 1
+    )
+    base = {"category": category} if category else {}
+
+    def link(key: str, number: int = 1) -> str:
+        if not page.letter:  # the whole glossary is on this page: jump within it
+            return f"#letter-{_letter_slug(key)}"
+        params = {**base, "letter": _letter_slug(key), **({"page": number} if number > 1 else {})}
+        return f"?{urlencode(params)}"
+
+    letters = [
+        {
+            "key": key,
+            "slug": _letter_slug(key),
+            "count": page.counts.get(key, 0),
+            "href": link(key) if page.counts.get(key) else "",
+            "current": key == page.letter,
+        }
+        for key in LETTERS
+    ]
+    pages = [{"number": n, "href": link(page.letter, n)} for n in range(1, page.pages + 1)]
+    return {
+        "letters": letters,
+        "groups": [(key, _letter_slug(key), terms) for key, terms in page.groups],
+        "letter_page": page,
+        "letter_count": page.counts.get(page.letter, 0),
+        "pages": pages if page.pages > 1 else [],
+    }
+
+
+def _letter_slug(key: str) -> str:
+    return "num" if key == "#" else key
+
+
+def _letter_from_slug(slug: str) -> str:
+    slug = slug.strip().upper()
+    return "#" if slug == "NUM" else slug
 
 
 @require_safe

@@ -392,3 +392,23 @@ class AttemptRegrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} regraded by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class QuizStatistics(models.Model):
+    """A quiz's item analysis as last computed (quizzes/statistics/stored.py): the report page
+    serves this row instead of reading every attempt on every view.
+
+    `changes` counts the graded, regraded or deleted attempts (a signal on Attempt); each result
+    in `results` ("all", "first") records the count it covers, so it is fresh when they agree.
+    `queued_at` is set while a recompute is waiting in the queue: one at a time per quiz."""
+
+    quiz = models.OneToOneField(Quiz, on_delete=models.CASCADE, related_name="statistics")
+    changes = models.PositiveBigIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    results = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name_plural = "quiz statistics"
+
+    def __str__(self) -> str:
+        return f"statistics of {self.quiz}"

@@ -33,6 +33,15 @@ def render_stem(text: str, fmt: str) -> str:
     return markdown_to_html(text)
 
 
+def _stem_html(question: Question) -> str:
+    # The quiz pages' questions come from question_cache, one object per question version in
+    # each process: the stem is rendered once per version, not on every page view.
+    html = question.__dict__.get("_stem_html")
+    if html is None:
+        html = question.__dict__["_stem_html"] = render_stem(question.stem, question.stem_format)
+    return html
+
+
 def _options(item: AttemptQuestion) -> dict[str, Any]:
     """What the student picks from, each named by its token (tokens.py), never a database id."""
     question, order, tokens = item.question, item.choice_order, ItemTokens.of(item)
@@ -140,7 +149,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         "number": item.order + 1,
         "type": question.type,
         "type_label": question.get_type_display(),
-        "stem_html": render_stem(question.stem, question.stem_format),
+        "stem_html": _stem_html(question),
         "max_mark": item.max_mark,
         "response": present_response(item),
         "answered": item.answered,

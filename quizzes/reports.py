@@ -11,15 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from dlplatform.csv_safe import spreadsheet_safe
 
 from .marks import format_mark, format_score
 from .models import AttemptQuestion, AttemptState, Quiz
-from .statistics import QuizStats, as_row, quiz_statistics
+from .statistics import QuizStats, as_row
+from .statistics.stored import statistics_for_page, statistics_refresh
 
 CHART_W, CHART_H, CHART_PAD = 400, 180, 24
 
@@ -60,15 +61,27 @@ def histogram_bars(stats: QuizStats) -> list[dict[str, Any]]:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
-    stats = quiz_statistics(quiz=quiz, first_only=first_only)
+    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only)
     context = {
         "quiz": quiz,
         "first_only": first_only,
-        "stats": stats,
-        "bars": histogram_bars(stats),
+        "stored": stored,
+        "stats": stored.stats if stored else None,
+        "bars": histogram_bars(stored.stats) if stored else [],
         "chart": {"w": CHART_W, "h": CHART_H, "base": CHART_H - CHART_PAD, "pad": CHART_PAD},
     }
     return render(request, "quizzes/report_statistics.html", context)
+
+
+@require_POST
+@login_required
+def report_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """An instructor's "Recompute now": in the request, so it works with no worker running."""
+    quiz = _quiz_for_instructor(request, pk)
+    first_only = _first_only(request)
+    statistics_refresh(quiz_id=quiz.pk, first_only=first_only)
+    url = reverse("quizzes:report", args=[quiz.pk])
+    return redirect(f"{url}?attempts=first" if first_only else url)
 
 
 def _first_only(request: HttpRequest) -> bool:
@@ -111,7 +124,11 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
 @login_required
 def statistics_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
-    rows = _statistics_rows(quiz_statistics(quiz=quiz, first_only=_first_only(request)))
+    first_only = _first_only(request)
+    # The figures the page shows; a large quiz's first export waits for its first computation.
+    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only)
+    stored = stored or statistics_refresh(quiz_id=quiz.pk, first_only=first_only)
+    rows = _statistics_rows(stored.stats)
     return _csv_response(rows, f"quiz-{quiz.pk}-statistics.csv")
 
 
@@ -160,6 +177,7 @@ def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 # Included by quizzes/urls.py (namespace "quizzes").
 urlpatterns = [
     path("<int:pk>/report/", report, name="report"),
+    path("<int:pk>/report/recompute/", report_recompute, name="report-recompute"),
     path("<int:pk>/report/statistics.csv", statistics_csv, name="report-statistics-csv"),
     path("<int:pk>/report/results.csv", results_csv, name="report-results-csv"),
 ]

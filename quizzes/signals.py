@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Choice, MatchPair, NumericalAnswer, OrderingItem, Question
+from .models import (
+    Attempt,
+    AttemptState,
+    Choice,
+    MatchPair,
+    NumericalAnswer,
+    OrderingItem,
+    Question,
+)
 
 
 def _touch(question_id: int | None) -> None:
@@ -37,3 +46,17 @@ def terms_changed(sender: type, instance: Any, action: str, reverse: bool, **kwa
     else:  # term.quiz_questions.add(...): the questions are the other side
         for pk in kwargs.get("pk_set") or ():
             _touch(pk)
+
+
+@receiver(post_save, sender=Attempt)
+@receiver(post_delete, sender=Attempt)
+def attempt_marks_changed(sender: type, instance: Attempt, **kwargs: Any) -> None:
+    """A graded (submitted, regraded, hand-graded) or deleted attempt makes the quiz's stored
+    statistics stale; in-progress saves do not. Counted after commit, so the submit's
+    transaction holds no lock on the statistics row."""
+    if instance.state != AttemptState.FINISHED:
+        return
+    from .statistics.stored import statistics_changed
+
+    quiz_id = instance.quiz_id
+    transaction.on_commit(lambda: statistics_changed(quiz_id=quiz_id))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .fragments import nav_html, question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
 from .review import marks_visible, marks_visible_for_all
@@ -101,20 +102,22 @@ def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
     return services.attempt_submit_if_overdue(attempt=attempt, now=timezone.now())
 
 
-def _present(attempt: Attempt) -> dict:
-    items = selectors.attempt_items_for_display(attempt=attempt)
-    return present_attempt(attempt, items, now=timezone.now())
-
-
 @require_GET
 @login_required
 def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _current_attempt(request, pk)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
-    data = _present(attempt)
+    items = selectors.attempt_items_for_display(attempt=attempt)
+    data = present_attempt(attempt, items, now=timezone.now())
     config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
-    context = {"attempt": attempt, "data": data, "config": config}
+    context = {
+        "attempt": attempt,
+        "data": data,
+        "config": config,
+        "nav": nav_html(data["items"]),
+        "questions": question_fragments(data, attempt),
+    }
     return render(request, "quizzes/attempt.html", context)
 
 

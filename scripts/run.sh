@@ -68,7 +68,8 @@ if [ "$(id -u)" = 0 ]; then
   export PYTHONWARNINGS="ignore:You're running the worker with superuser privileges"
   echo "Running as root: the Celery workers run as root too (fine on your own machine)."
 fi
-# Two workers so that a try-it inference never waits behind a training; the training worker
+# Two workers so that a try-it inference (or a quiz statistics recompute, queue `reports`) never
+# waits behind a training; the training worker
 # also runs the periodic reaper (beat). `python -m celery` puts this checkout first on sys.path.
 # Each runs under scripts/supervise.sh, which starts it again when it exits (its watchdog ends
 # a wedged worker, dlplatform/watchdog.py) or stops touching its alive file.
@@ -78,7 +79,7 @@ export PY
   -Q training -c 1 -n "training@$host" -B -s "$VAR_DIR/celerybeat-schedule" \
   --loglevel WARNING & pids+=($!)
 ./scripts/supervise.sh --alive "inference@$host" -- "$PY" -m celery -A dlplatform worker \
-  -Q inference -c 1 -n "inference@$host" --loglevel WARNING & pids+=($!)
+  -Q inference,reports -c 1 -n "inference@$host" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
 if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
   if [ "$DEBUG" = "1" ]; then

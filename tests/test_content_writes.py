@@ -28,10 +28,12 @@ NOT_CACHED = {
     "lessons.SectionRead",
     "lessons.LessonPreference",
     "playground.Job",
+    "playground.JobPoint",
     "playground.WorkerCalibration",
     "quizzes.Quiz",
     "quizzes.QuizSlot",
     "quizzes.Attempt",
+    "quizzes.QuizStatistics",  # computed from attempts; its own change counter, not a cache
     "quizzes.AttemptQuestion",
     "quizzes.AttemptRegrade",
 }

@@ -203,3 +203,35 @@ def test_a_training_job_completes_on_a_real_worker_through_the_filesystem_broker
 
     result = wait_for(answered, timeout=60, interval=0.2, message="the try-it answer")
     assert len(result["probabilities"]) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiz_statistics_are_recomputed_by_the_worker_after_a_submit(
+    tmp_path, student, instructor_client, settings
+):
+    """The inference worker of `make run` serves the `reports` queue: a graded attempt queues
+    a recompute through the filesystem broker, and the stored result follows."""
+    from conftest import start_worker, stop_worker
+    from quizzes import services
+    from quizzes.models import QuizStatistics
+    from quizzes.tests.factories import make_quiz
+
+    settings.QUIZ_STATISTICS_DEBOUNCE_S = 0
+    quiz = make_quiz(["single", "truefalse"])
+    url = reverse("quizzes:report", args=[quiz.pk])
+    assert "being computed" not in instructor_client.get(url).content.decode()  # 0 attempts
+    worker = start_worker(tmp_path, queues="inference,reports", concurrency=1)
+    try:
+        attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+        services.attempt_submit(attempt=attempt, now=timezone.now())  # commits: queues it
+        row = wait_for(
+            lambda: QuizStatistics.objects.filter(
+                quiz=quiz, queued_at__isnull=True, results__all__stats__n=1
+            ).first(),
+            timeout=90,
+            message="the worker's recompute",
+        )
+    finally:
+        stop_worker(worker)
+    assert row.results["all"]["changes"] == row.changes == 1
+    assert "from 1 attempt (up to date)" in instructor_client.get(url).content.decode()

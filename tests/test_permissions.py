@@ -130,6 +130,12 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("quizzes:attempt", f"/quizzes/attempt/{a}/", OWNED),
         Route("quizzes:result", f"/quizzes/attempt/{f}/result/", OWNED),
         Route("quizzes:report", f"/quizzes/{q}/report/", STAFF_PAGE),
+        Route(
+            "quizzes:report-recompute",
+            f"/quizzes/{q}/report/recompute/",
+            (302, 403, 403, 302, 302),
+            method="post",
+        ),
         Route("quizzes:report-statistics-csv", f"/quizzes/{q}/report/statistics.csv", STAFF_PAGE),
         Route("quizzes:report-results-csv", f"/quizzes/{q}/report/results.csv", STAFF_PAGE),
         Route("quizzes-api:quiz-list", "/api/quizzes/quizzes/", API_LOGIN),

@@ -75,3 +75,27 @@ def test_term_link_definition_shows_on_hover(page, live_server, sample_terms):
     page.wait_for_function(
         "() => getComputedStyle(document.querySelector('a.term-link'), '::after').opacity === '1'"
     )
+
+
+def test_letter_bar_by_keyboard(page, live_server, db):
+    from glossary.models import Term
+
+    Term.objects.bulk_create(
+        Term(slug=f"t-{first}-{i}", name=f"{first}{i:03d} term", definition="d.", category="data")
+        for first, count in (("A", 60), ("C", 60), ("D", 5))
+        for i in range(count)
+    )
+    page.goto("/glossary/")
+    first = page.locator(".letter-jump a").first
+    assert first.get_attribute("aria-current") == "page" and first.inner_text().startswith("A")
+    first.focus()
+    page.keyboard.press("ArrowRight")  # B has no terms: the next link is C
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "?letter=C"
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "?letter=D"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/glossary/?letter=C")
+    assert page.locator("#letter-C .term-item").count() == 60
+    assert page.locator('.letter-jump a[aria-current="page"]').get_attribute("href") == "?letter=C"
+    assert page.js_errors == []

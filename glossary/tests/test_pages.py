@@ -130,3 +130,65 @@ def test_query_counts_do_not_grow(anon_client, django_assert_max_num_queries, co
         assert anon_client.get(reverse("glossary:index"), {"category": "layers"}).status_code == 200
     with django_assert_max_num_queries(4):
         assert anon_client.get(term.get_absolute_url()).status_code == 200
+
+
+def _letter_terms(spec: dict[str, int]) -> None:
+    """`count` terms for each first character (bulk-created: the letter column is the database's)."""
+    Term.objects.bulk_create(
+        Term(
+            slug=f"t-{ord(first)}-{i}",
+            name=f"{first}{i:05d} term",
+            definition="d.",
+            category="layers" if i % 2 else "data",
+        )
+        for first, count in spec.items()
+        for i in range(count)
+    )
+
+
+def test_large_glossary_pages_by_letter_with_counts(anon_client):
+    _letter_terms({"a": 30, "B": 250, "7": 5, "É": 2})
+    html = anon_client.get(reverse("glossary:index")).content.decode()
+    # The first letter with terms, alone; every letter's count on the bar; empty ones unlinked.
+    assert 'id="letter-A"' in html and "B00000" not in html
+    assert 'href="?letter=B"' in html and 'aria-label="B: 250 terms"' in html
+    assert 'aria-label="#: 7 terms"' in html  # digits and letters outside A-Z
+    assert 'aria-label="Z: no terms"' in html and 'href="?letter=Z"' not in html
+    page = anon_client.get(reverse("glossary:index"), {"letter": "B"})
+    shown = [t.name for t in page.context["groups"][0][2]]
+    assert shown == [f"B{i:05d} term" for i in range(100)]
+    assert 'href="?letter=B&amp;page=3"' in page.content.decode()
+    last = anon_client.get(reverse("glossary:index"), {"letter": "b", "page": "3"})
+    assert [t.name for t in last.context["groups"][0][2]][-1] == "B00249 term"
+    assert len(last.context["groups"][0][2]) == 50
+    beyond = anon_client.get(reverse("glossary:index"), {"letter": "B", "page": "99"})
+    assert beyond.context["letter_page"].page == 3
+    digits = anon_client.get(reverse("glossary:index"), {"letter": "num"}).content.decode()
+    assert "É00001 term" in digits and "700004 term" in digits and "B00000" not in digits
+
+
+def test_letter_pages_follow_the_category(anon_client):
+    _letter_terms({"B": 250, "C": 3})
+    response = anon_client.get(reverse("glossary:index"), {"category": "layers", "letter": "B"})
+    terms = response.context["groups"][0][2]
+    assert len(terms) == 100 and {t.category for t in terms} == {"layers"}
+    assert 'aria-label="B: 125 terms"' in response.content.decode()
+    assert 'href="?category=layers&amp;letter=B&amp;page=2"' in response.content.decode()
+
+
+def test_letter_follows_a_renamed_term(anon_client):
+    _letter_terms({"B": 101})
+    Term.objects.filter(slug="t-66-0").update(name="Zeta")
+    assert Term.objects.get(slug="t-66-0").initial == "Z"
+    html = anon_client.get(reverse("glossary:index"), {"letter": "Z"}).content.decode()
+    assert "Zeta" in html and 'aria-label="B: 100 terms"' in html
+
+
+def test_letter_counts_follow_a_saved_term(anon_client):
+    _letter_terms({"B": 101})
+    assert (
+        'aria-label="B: 101 terms"' in anon_client.get(reverse("glossary:index")).content.decode()
+    )
+    Term.objects.create(slug="zz", name="Zulu", definition="d.", category="data")  # a signal
+    html = anon_client.get(reverse("glossary:index")).content.decode()
+    assert 'aria-label="Z: 1 term"' in html and 'href="?letter=Z"' in html

@@ -1,0 +1,171 @@
+"""The quiz-taking page's questions as HTML, built in Python from `present_item`'s dicts.
+
+The page is the one students load most, and through the template engine its questions cost
+two thirds of the request (about 240 template nodes a question). An open question's markup is
+simple and fixed, so it is written here with plain string building; the output is the same,
+character for character up to whitespace, as `quizzes/_question.html` (a test renders both for
+every question type and state and compares them). A locked item (an interactive quiz's checked
+answer, with its review) still goes through the template, which stays the one description of
+the review.
+
+Integrity is unchanged: everything here comes from `present_item`, so an open item shows only
+tokens, texts and the student's own response (see presenters.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+OPTION_TYPES = {"single": "radio", "truefalse": "radio", "multi": "checkbox"}
+
+
+def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
+    """One fragment per item of a presented attempt, in order."""
+    out = []
+    for item in data["items"]:
+        if item["locked"]:
+            context = {"item": item, "data": data, "attempt": attempt}
+            out.append(mark_safe(render_to_string("quizzes/_question.html", context)))  # noqa: S308
+        else:
+            out.append(open_question_html(item, behaviour=data["behaviour"], quiz=attempt.quiz))
+    return out
+
+
+def nav_html(items: list[dict[str, Any]]) -> SafeString:
+    """The quiz navigation's links, one per question (attempt.js keeps their classes current)."""
+    links = []
+    for item in items:
+        state = "".join(f" is-{name}" for name in ("answered", "flagged", "locked") if item[name])
+        links.append(
+            f'<li><a href="#q-{item["number"]}" class="nav-q{state}" '
+            f'data-qid="{item["question_id"]}" aria-label="Question {item["number"]}">'
+            f"{item['number']}</a></li>"
+        )
+    return mark_safe("".join(links))  # noqa: S308 - numbers only
+
+
+def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
+    kind = item["type"]
+    parts = [
+        f'<fieldset class="card question q-{escape(kind)}" id="q-{item["number"]}" '
+        f'data-qid="{item["question_id"]}" data-type="{escape(kind)}">',
+        f'<legend class="q-head"><span>Question {item["number"]}</span> '
+        f'<span class="muted">{escape(item["type_label"])}{_marks_label(item["max_mark"])}'
+        "</span></legend>",
+        f'<div class="q-stem">{item["stem_html"]}</div>',  # sanitised by render_stem
+        *_answer_html(item),
+    ]
+    if item["tries"]:
+        tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if quiz.max_tries else ""
+        hint = f" Hint: {escape(item['hint'])}" if item.get("hint") else ""
+        parts.append(
+            '<p class="alert alert-warning hint" role="status">Not right yet: change your answer'
+            f" and check again{tries}.{hint}</p>"
+        )
+    parts.append('<div class="row q-actions">')
+    if kind != "description":
+        flagged = item["flagged"]
+        parts.append(
+            '<button type="button" class="btn btn-ghost btn-small flag-toggle" '
+            f'aria-pressed="{"true" if flagged else "false"}">{"Unflag" if flagged else "Flag"}'
+            "</button>"
+        )
+        if behaviour != "deferred":
+            parts.append('<button type="button" class="btn btn-small check-answer">Check</button>')
+    parts += ["</div>", "</fieldset>"]
+    return mark_safe(" ".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _answer_html(item: dict[str, Any]) -> Iterator[str]:
+    kind, name, response = item["type"], f"q{item['question_id']}", item.get("response")
+    if kind in OPTION_TYPES:
+        picked = _picked(kind, response)
+        yield '<div class="options">'
+        for opt in item["options"]:
+            checked = " checked" if opt["id"] in picked else ""
+            yield (
+                f'<label class="option"><input type="{OPTION_TYPES[kind]}" name="{name}" '
+                f'value="{escape(opt["id"])}"{checked}> <span>{escape(opt["text"])}</span></label>'
+            )
+        yield "</div>"
+    elif kind in ("short", "numerical"):
+        label, extra = (
+            ("Your answer", ' autocomplete="off" maxlength="500"')
+            if kind == "short"
+            else ("Your answer (a number)", ' autocomplete="off" maxlength="60"')
+        )
+        mode = ' inputmode="decimal"' if kind == "numerical" else ""
+        yield (
+            f'<label class="field">{label} <input type="text"{mode} name="{name}" '
+            f'value="{_text(response)}"{extra}></label>'
+        )
+    elif kind == "matching":
+        yield from _matching_html(item, name, response)
+    elif kind == "ordering":
+        yield from _ordering_html(item)
+    elif kind == "essay":
+        yield (
+            f'<label class="field">Your answer <textarea name="{name}" rows="8" '
+            f'maxlength="15000">{_text(response)}</textarea></label>'
+        )
+
+
+def _picked(kind: str, response: Any) -> set[str]:
+    # The template's tests: `response == opt.id` for one choice, `response|contains:opt.id`.
+    if kind == "multi":
+        return {str(v) for v in response} if isinstance(response, list) else set()
+    return {response} if isinstance(response, str) else set()
+
+
+def _matching_html(item: dict[str, Any], name: str, response: Any) -> Iterator[str]:
+    answers = response if isinstance(response, dict) else {}
+    yield '<div class="matching">'
+    for left in item["left"]:
+        chosen = answers.get(str(left["id"]), "")
+        options = "".join(
+            f'<option value="{escape(r["id"])}"{" selected" if chosen == r["id"] else ""}>'
+            f"{escape(r['text'])}</option>"
+            for r in item["right_options"]
+        )
+        yield (
+            f'<label class="match-row"><span>{escape(left["text"])}</span> <select name="{name}" '
+            f'data-left="{escape(left["id"])}"> <option value="">Choose…</option> {options} '
+            "</select></label>"
+        )
+    yield "</div>"
+
+
+def _ordering_html(item: dict[str, Any]) -> Iterator[str]:
+    yield '<ol class="ordering" aria-label="Items to put in order">'
+    for o in item["ordering"]:
+        text = escape(o["text"])
+        yield (
+            f'<li data-id="{escape(o["id"])}"><span class="ordering-text">{text}</span> '
+            '<span class="ordering-buttons"><button type="button" class="btn btn-ghost btn-small '
+            f'move-up" aria-label="Move {text} up">↑</button><button type="button" class="btn '
+            f'btn-ghost btn-small move-down" aria-label="Move {text} down">↓</button></span></li>'
+        )
+    yield "</ol>"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else escape(value)
+
+
+def _marks_label(max_mark: Any) -> str:
+    return _marks_label_cached(max_mark, translation.get_language()) if max_mark else ""
+
+
+@lru_cache(maxsize=256)
+def _marks_label_cached(max_mark: Any, language: str | None) -> str:
+    # As the template's `floatformat:"-2"` and `pluralize`: a handful of distinct values.
+    plural = "" if float(max_mark) == 1 else "s"
+    return f" · {floatformat(max_mark, '-2')} mark{plural}"

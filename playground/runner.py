@@ -17,7 +17,7 @@ from . import conf, datasets, services, threads
 from .training.config import OPTIMIZERS, CnnConfig, TextConfig
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
-from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
+from .training.loop import Hooks, _stopped, train_cnn
 from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
 
@@ -65,6 +65,7 @@ class Reporter:
         self.cancelled = self.stop = False
         self.deadline = perf_deadline()
         self.kept: dict[str, Any] | None = None  # results of the last checkpoint
+        self.saved_extra: dict[str, Any] = {}  # what loading needs besides the weights (chars)
 
     def on_progress(self, p: dict[str, Any]) -> None:
         train = self.history["train"]
@@ -90,7 +91,8 @@ class Reporter:
         """Each epoch end: the weights on disk and the results in memory, so a run killed by
         the soft time limit still ends with the last completed epoch."""
         path = weights_path(self.job_id)
-        torch.save({"kind": self.kind, "config": self.config, "state": model.state_dict()}, path)
+        state = {"kind": self.kind, "config": self.config, "state": model.state_dict()}
+        torch.save({**state, **self.saved_extra}, path)
         self.kept = results
 
     def stopped_results(self, reason: str) -> tuple[dict[str, Any], str] | None:
@@ -107,7 +109,7 @@ class Reporter:
             should_stop=self.should_stop,
             keep_reason=self.keep_reason,
             deadline=self.deadline,
-            on_checkpoint=self.on_checkpoint if self.kind == "cnn" else _no_checkpoint,
+            on_checkpoint=self.on_checkpoint,
         )
 
 
@@ -145,6 +147,7 @@ def run(
     else:
         tcfg = TextConfig.from_dict(config)
         corpus = corpus_for(tcfg)
+        reporter.saved_extra = {"chars": corpus.chars}
         model, results = train_text(tcfg, corpus, reporter.hooks())
         torch.save(
             {"kind": kind, "config": config, "state": model.state_dict(), "chars": corpus.chars},

@@ -116,6 +116,9 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
             loss = train_text_epoch(model, opt, cfg, corpus, gen, meter, epoch)
             ev = _text_epoch_end(model, cfg, corpus, meter, epoch, loss, started, samples)
             done, kept = epoch, {k: v.detach().clone() for k, v in model.state_dict().items()}
+            hooks.on_checkpoint(
+                model, _text_results(model, corpus, meter, started, ev, samples, done)
+            )
             if meter.step >= total:
                 break
             if meter.past_deadline(time.perf_counter()):
@@ -126,19 +129,32 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
         else:
             ev = _text_epoch_end(model, cfg, corpus, meter, 1, None, started, samples)
         stopped = _stopped(stop.reason, done, cfg.epochs)
+    results = _text_results(model, corpus, meter, started, ev, samples, done)
+    return model, {**results, **({"stopped": stopped} if stopped else {})}
+
+
+def _text_results(
+    model: CharModel,
+    corpus: Corpus,
+    meter: Meter,
+    started: float,
+    ev: dict[str, float],
+    samples: list[dict[str, Any]],
+    done: int,
+) -> dict[str, Any]:
+    """The results as they stand: at the end, or at an epoch's checkpoint."""
     secs = time.perf_counter() - started
-    return model, {
+    return {
         "params": count_params(model),
         "val_loss": ev["loss"],
         "bpc": ev["bpc"],
         "perplexity": ev["perplexity"],
-        "samples": samples,
+        "samples": list(samples),
         "steps": meter.step,
         "train_seconds": round(secs, 2),
         "vocab": len(corpus.chars),
         "chars_per_s": round(meter.seen / max(secs, 1e-6), 1),
         "epochs_done": done,
-        **({"stopped": stopped} if stopped else {}),
     }
 
 

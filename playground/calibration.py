@@ -18,6 +18,7 @@ from django.utils import timezone
 from .models import WorkerCalibration
 from .training.config import CnnConfig, act, conv, pool
 from .training.data import Split
+from .training.device import from_env as torch_device
 from .training.estimate import TRAIN_FACTOR, cnn_estimate
 from .training.loop import Hooks, Meter, train_one_epoch
 from .training.models import build_cnn, make_optimizer
@@ -29,11 +30,12 @@ PROBE = CnnConfig(blocks=[conv(16, 5, 1, 2), act("relu"), pool(), conv(32, 3), a
 
 def _seconds_per_step(batch: int, steps: int) -> float:
     """Median of three timed passes of `steps` steps (after a warm-up pass) through the loop."""
-    gen = torch.Generator().manual_seed(0)
-    model = build_cnn(PROBE)
+    gen, device = torch.Generator().manual_seed(0), torch_device()  # where the jobs will train
+    model = build_cnn(PROBE).to(device)
     opt = make_optimizer("adam", model.parameters(), 0.001)
     n = batch * steps
-    data = Split(torch.randn(n, 1, 28, 28, generator=gen), torch.zeros(n, dtype=torch.long))
+    x, y = torch.randn(n, 1, 28, 28, generator=gen), torch.zeros(n, dtype=torch.long)
+    data = Split(x.to(device), y.to(device))
     times = []
     for _ in range(4):
         meter = Meter(Hooks(), total_steps=steps, epochs=1)

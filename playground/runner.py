@@ -17,6 +17,7 @@ from . import conf, datasets, services, threads
 from .training.config import OPTIMIZERS, CnnConfig, TextConfig
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
+from .training.device import from_env as torch_device
 from .training.loop import Hooks, _stopped, train_cnn
 from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
@@ -139,16 +140,17 @@ def run(
     results of its last completed epoch and `results["stopped"]`.
     """
     threads.ensure()
-    path = weights_path(job_id)
+    path, device = weights_path(job_id), torch_device()
     if kind == "cnn":
         cfg = CnnConfig.from_dict(config)
-        model, results = train_cnn(cfg, load_mnist(datasets.root(), cfg.dataset), reporter.hooks())
+        mnist = load_mnist(datasets.root(), cfg.dataset)
+        model, results = train_cnn(cfg, mnist, reporter.hooks(), device)
         torch.save({"kind": kind, "config": config, "state": model.state_dict()}, path)
     else:
         tcfg = TextConfig.from_dict(config)
         corpus = corpus_for(tcfg)
         reporter.saved_extra = {"chars": corpus.chars}
-        model, results = train_text(tcfg, corpus, reporter.hooks())
+        model, results = train_text(tcfg, corpus, reporter.hooks(), device)
         torch.save(
             {"kind": kind, "config": config, "state": model.state_dict(), "chars": corpus.chars},
             path,
@@ -165,7 +167,8 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
     if key in _MODELS:
         _MODELS.move_to_end(key)
         return _MODELS[key]
-    saved = torch.load(path, map_location="cpu", weights_only=True)
+    device = torch_device()
+    saved = torch.load(path, map_location=device, weights_only=True)
     if saved["kind"] == "cnn":
         model, extra = build_cnn(CnnConfig.from_dict(saved["config"])), None
     else:
@@ -174,7 +177,7 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         )
         model = build_text(TextConfig.from_dict(saved["config"]), len(saved["chars"]))
     model.load_state_dict(saved["state"])
-    model.eval()
+    model.to(device).eval()
     _MODELS[key] = (model, extra)
     if len(_MODELS) > 8:
         _MODELS.popitem(last=False)
@@ -186,7 +189,8 @@ def infer_digit(job_id: int, path: str, pixels: list[list[float]]) -> dict[str, 
 
     model, _ = load_model(job_id, path)
     with torch.inference_mode():
-        probs = torch.softmax(model(from_pixels(pixels)), dim=1)[0]
+        x = from_pixels(pixels).to(next(model.parameters()).device)
+        probs = torch.softmax(model(x), dim=1)[0]
     return {"probabilities": [round(float(p), 4) for p in probs], "prediction": int(probs.argmax())}
 
 

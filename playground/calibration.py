@@ -16,12 +16,13 @@ import torch
 from django.utils import timezone
 
 from .models import WorkerCalibration
-from .training.config import CnnConfig, act, conv, pool
-from .training.data import Split
+from .training.config import CnnConfig, TextConfig, act, conv, pool
+from .training.data import Corpus, Split
 from .training.device import from_env as torch_device
-from .training.estimate import TRAIN_FACTOR, cnn_estimate
+from .training.estimate import TRAIN_FACTOR, cnn_estimate, text_estimate
 from .training.loop import Hooks, Meter, train_one_epoch
-from .training.models import build_cnn, make_optimizer
+from .training.models import build_cnn, build_text, make_optimizer
+from .training.textloop import train_text_epoch
 
 log = logging.getLogger(__name__)
 # Two conv stages, about 2 MFLOP per image forward: big enough at batch 32 for FLOPs to dominate.
@@ -57,10 +58,54 @@ def measure() -> dict[str, float]:
     return {"step_overhead_s": overhead, "gflops": max(min(rate / 1e9, 10_000.0), 0.1)}
 
 
+TEXT_VOCAB = 96
+
+
+def _text_seconds_per_step(batch: int, seq_len: int, steps: int) -> float:
+    """Median of three timed passes of the default character model through the real loop."""
+    device = torch_device()
+    cfg = TextConfig(batch_size=batch, seq_len=seq_len)
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(0)
+    model = build_text(cfg, TEXT_VOCAB).to(device)
+    opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
+    ids = torch.randint(0, TEXT_VOCAB, (batch * seq_len * steps + seq_len + 2,), generator=gen)
+    corpus = Corpus([chr(32 + i) for i in range(TEXT_VOCAB)], ids.to(device), ids[:0])
+    times = []
+    for _ in range(4):
+        meter = Meter(Hooks(), total_steps=steps, epochs=1, unit="chars")
+        started = time.perf_counter()
+        train_text_epoch(model, opt, cfg, corpus, gen, meter, 1)
+        times.append((time.perf_counter() - started) / steps)
+    return sorted(times[1:])[1]
+
+
+def measure_text() -> dict[str, float]:
+    """{"text_step_overhead_s", "text_timestep_overhead_s", "text_gflops"} of this process.
+
+    A recurrent step runs its cell once per time step, so its fixed cost grows with the
+    sequence length: batch 1 at two lengths separates the part per time step from the part per
+    step, and batch 32 gives the FLOP rate.
+    """
+    per_char = text_estimate(TextConfig(), 1.0, 10**6, TEXT_VOCAB).flops_per_sample * TRAIN_FACTOR
+    long_t, short_t, big_b = 64, 16, 32
+    t_long = _text_seconds_per_step(1, long_t, 8)
+    t_short = _text_seconds_per_step(1, short_t, 8)
+    t_big = _text_seconds_per_step(big_b, long_t, 3)
+    rate = per_char * long_t * (big_b - 1) / max(t_big - t_long, 1e-6)
+    per_t = max((t_long - t_short - per_char * (long_t - short_t) / rate) / (long_t - short_t), 0)
+    fixed = max(t_short - per_t * short_t - per_char * short_t / rate, 1e-5)
+    return {
+        "text_step_overhead_s": fixed,
+        "text_timestep_overhead_s": per_t,
+        "text_gflops": max(min(rate / 1e9, 10_000.0), 0.1),
+    }
+
+
 def publish(*, hostname: str, queues: list[str], concurrency: int) -> dict[str, Any]:
     """Measure and store this worker's calibration (one row per worker hostname)."""
     started = time.perf_counter()
-    figures = measure()
+    figures = {**measure(), **measure_text()}
     now = timezone.now()
     WorkerCalibration.objects.update_or_create(
         hostname=hostname[:200],
@@ -74,9 +119,13 @@ def publish(*, hostname: str, queues: list[str], concurrency: int) -> dict[str, 
         },
     )
     log.info(
-        "calibrated in %.0f ms: %.3f ms per step, %.1f GFLOP/s",
+        "calibrated in %.0f ms: %.3f ms per step, %.1f GFLOP/s; text: %.3f ms per step "
+        "+ %.3f ms per time step, %.1f GFLOP/s",
         1000 * (time.perf_counter() - started),
         1000 * figures["step_overhead_s"],
         figures["gflops"],
+        1000 * figures["text_step_overhead_s"],
+        1000 * figures["text_timestep_overhead_s"],
+        figures["text_gflops"],
     )
     return figures

@@ -1,0 +1,25 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("playground", "0003_job_stop_requested"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="workercalibration",
+            name="text_step_overhead_s",
+            field=models.FloatField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="workercalibration",
+            name="text_timestep_overhead_s",
+            field=models.FloatField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="workercalibration",
+            name="text_gflops",
+            field=models.FloatField(blank=True, null=True),
+        ),
+    ]

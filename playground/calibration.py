@@ -13,9 +13,7 @@ import time
 from typing import Any
 
 import torch
-from django.utils import timezone
 
-from .models import WorkerCalibration
 from .training.config import CnnConfig, TextConfig, act, conv, pool
 from .training.data import Corpus, Split
 from .training.device import from_env as torch_device
@@ -104,6 +102,10 @@ def measure_text() -> dict[str, float]:
 
 def publish(*, hostname: str, queues: list[str], concurrency: int) -> dict[str, Any]:
     """Measure and store this worker's calibration (one row per worker hostname)."""
+    from django.utils import timezone  # here: bench/estimate_vs_actual.py measures without Django
+
+    from .models import WorkerCalibration
+
     started = time.perf_counter()
     figures = {**measure(), **measure_text()}
     now = timezone.now()

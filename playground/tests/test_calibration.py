@@ -88,10 +88,28 @@ def test_measure_separates_per_step_cost_from_flops():
     assert 0.1 <= figures["gflops"] <= 10_000
 
 
+def test_measure_text_separates_per_step_and_per_time_step_cost():
+    import torch
+
+    from playground.calibration import measure_text
+
+    torch.set_num_threads(1)
+    figures = measure_text()
+    assert 1e-5 <= figures["text_step_overhead_s"] < 0.5
+    assert 0 <= figures["text_timestep_overhead_s"] < 0.05
+    assert 0.1 <= figures["text_gflops"] <= 10_000
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_publishes_its_calibration(celery_worker):
     row = WorkerCalibration.objects.get(hostname=celery_worker.hostname)
     assert row.queues == ["inference", "training"] and row.concurrency == 2
     assert row.step_overhead_s > 0 and row.gflops > 0 and row.measured_at <= timezone.now()
     assert selectors.step_costs() == (row.step_overhead_s, row.gflops)
+    assert row.text_gflops > 0 and row.text_step_overhead_s > 0
+    assert selectors.text_costs() == (
+        row.text_step_overhead_s,
+        row.text_timestep_overhead_s,
+        row.text_gflops,
+    )
     assert "calibrated in" in celery_worker.log()

@@ -64,8 +64,8 @@ def main() -> None:
     corpus_text = platform_text()
     corpus = make_corpus(corpus_text)
     print(
-        f"| case | steps | estimate | actual | estimate / actual | text with CNN figures |\n"
-        f"|---|---:|---:|---:|---:|---:|"
+        "| case | steps | estimate | actual | estimate / actual | text with CNN figures |\n"
+        "|---|---:|---:|---:|---:|---:|"
     )
     ok = True
     for label, cfg in cases():
@@ -84,7 +84,9 @@ def main() -> None:
                 text["text_step_overhead_s"],
                 text["text_timestep_overhead_s"],
             )
-            before = text_estimate(cfg, cnn["gflops"], len(corpus_text), vocab, cnn["step_overhead_s"])
+            before = text_estimate(
+                cfg, cnn["gflops"], len(corpus_text), vocab, cnn["step_overhead_s"]
+            )
             t0 = time.perf_counter()
             train_text(cfg, corpus, Hooks())
         actual = time.perf_counter() - t0

@@ -49,6 +49,9 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=0, help="override the default batch size")
     p.add_argument("--lr", type=float, default=0.0, help="override the default learning rate")
     p.add_argument("--channels-last", action="store_true", help="NHWC memory layout")
+    p.add_argument(
+        "--dropout", type=float, default=-1.0, help="override the dropout rates (0: none)"
+    )
     p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -57,6 +60,12 @@ def main() -> None:
     cfg = CnnConfig(blocks=CNN_PRESETS[args.preset])
     if args.epochs:
         cfg.epochs = args.epochs
+    if args.dropout >= 0:
+        cfg.blocks = [
+            {**b, "p": args.dropout} if b["type"] == "dropout" else b
+            for b in cfg.blocks
+            if b["type"] != "dropout" or args.dropout > 0
+        ]
     if args.batch:
         cfg.batch_size = args.batch
     if args.lr:

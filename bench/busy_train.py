@@ -9,8 +9,9 @@ trains the default preset on MNIST 10k through the real loop for a fixed time af
 warm-up steps. "choice" first runs the worker's measurement (threads.choose(), as a training
 process does at its first job) and then trains at the count it picked. The three are
 interleaved round by round, so a change in the machine's load hits all of them alike; the
-median of the rounds is printed. `--wait ACTIVE` adds 2 threads with spinning OpenMP threads,
-for comparison. Exit status 1 when the choice is more than 10 % below the better fixed count.
+median of the rounds is printed. The verdict is "ok" when the worker picked the better fixed
+count in most rounds, or its rate is within 10 % of the better one. `--wait ACTIVE` adds 2 threads with spinning OpenMP threads,
+for comparison. Exit status 1 when a verdict is not ok.
 """
 
 from __future__ import annotations
@@ -121,12 +122,17 @@ def scenario(name: str, burners: int, args: argparse.Namespace) -> bool:
             p.join()
     med = {k: statistics.median(v) for k, v in rates.items()}
     best = max(med["1"], med["2"])
-    ok = med["choice"] >= 0.9 * best
+    better = "1" if med["1"] >= med["2"] else "2"
+    # Picking the better count is the claim; the rates of two processes running the same count
+    # differ by the machine's noise alone, so a rate shortfall counts only with the wrong pick.
+    right = sum(pick.split()[0] == better for pick in picks) * 2 > len(picks)
+    ok = right or med["choice"] >= 0.9 * best
     print(
         f"{name} ({burners} CPU burners): 1 thread {med['1']:.0f}, 2 threads {med['2']:.0f}, "
         f"choice {med['choice']:.0f} images/s"
         + (f", 2 threads {args.wait} {med['2-active']:.0f}" if args.wait else "")
-        + f"; choice/best = {med['choice'] / best:.2f} ({'ok' if ok else 'WORSE'})"
+        + f"; choice/best = {med['choice'] / best:.2f}; the better fixed count is {better}"
+        + f" ({'ok' if ok else 'WORSE'})"
     )
     print(f"  the worker chose: {'; '.join(picks)}", flush=True)
     return ok

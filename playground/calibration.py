@@ -9,7 +9,9 @@ equations, two unknowns: time per step = overhead + FLOPs per step / FLOP rate.
 from __future__ import annotations
 
 import logging
+import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -27,28 +29,47 @@ log = logging.getLogger(__name__)
 PROBE = CnnConfig(blocks=[conv(16, 5, 1, 2), act("relu"), pool(), conv(32, 3), act("relu"), pool()])
 
 
-def _seconds_per_step(batch: int, steps: int) -> float:
-    """Median of three timed passes of `steps` steps (after a warm-up pass) through the loop."""
+Pass = Callable[[], float]  # one timed pass through the loop: seconds per step
+
+
+def _interleaved(passes: list[Pass], rounds: int = 4) -> list[float]:
+    """Seconds per step of each probe: the median of its timed passes after a warm-up round.
+
+    The probes take turns, round by round: a burst of load from elsewhere then slows one pass
+    of each probe, instead of all of one probe, which would skew the difference between them
+    (the FLOP rate and the overhead come from differences).
+    """
+    times: list[list[float]] = [[] for _ in passes]
+    for r in range(rounds):
+        for i, run in enumerate(passes):
+            t = run()
+            if r:
+                times[i].append(t)
+    return [statistics.median(t) for t in times]
+
+
+def _cnn_pass(batch: int, steps: int) -> Pass:
     gen, device = torch.Generator().manual_seed(0), torch_device()  # where the jobs will train
     model = build_cnn(PROBE).to(device)
     opt = make_optimizer("adam", model.parameters(), 0.001)
     n = batch * steps
     x, y = torch.randn(n, 1, 28, 28, generator=gen), torch.zeros(n, dtype=torch.long)
     data = Split(x.to(device), y.to(device))
-    times = []
-    for _ in range(4):
+
+    def run() -> float:
         meter = Meter(Hooks(), total_steps=steps, epochs=1)
         started = time.perf_counter()
         train_one_epoch(model, opt, None, data, batch, gen, meter, 1, False)
-        times.append((time.perf_counter() - started) / steps)
-    return sorted(times[1:])[1]
+        return (time.perf_counter() - started) / steps
+
+    return run
 
 
 def measure() -> dict[str, float]:
     """{"step_overhead_s", "gflops"} of this process as it is configured now."""
     per_sample = cnn_estimate(PROBE, 1.0).flops_per_sample * TRAIN_FACTOR
     small_b, big_b = 1, 32
-    t_small, t_big = _seconds_per_step(small_b, 20), _seconds_per_step(big_b, 4)
+    t_small, t_big = _interleaved([_cnn_pass(small_b, 20), _cnn_pass(big_b, 4)])
     extra_flops = per_sample * (big_b - small_b)
     # Noise can make the big step look no slower; a floor keeps the rate finite and cautious.
     rate = extra_flops / max(t_big - t_small, 1e-6)
@@ -59,8 +80,7 @@ def measure() -> dict[str, float]:
 TEXT_VOCAB = 96
 
 
-def _text_seconds_per_step(batch: int, seq_len: int, steps: int) -> float:
-    """Median of three timed passes of the default character model through the real loop."""
+def _text_pass(batch: int, seq_len: int, steps: int) -> Pass:
     device = torch_device()
     cfg = TextConfig(batch_size=batch, seq_len=seq_len)
     torch.manual_seed(0)
@@ -69,13 +89,14 @@ def _text_seconds_per_step(batch: int, seq_len: int, steps: int) -> float:
     opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
     ids = torch.randint(0, TEXT_VOCAB, (batch * seq_len * steps + seq_len + 2,), generator=gen)
     corpus = Corpus([chr(32 + i) for i in range(TEXT_VOCAB)], ids.to(device), ids[:0])
-    times = []
-    for _ in range(4):
+
+    def run() -> float:
         meter = Meter(Hooks(), total_steps=steps, epochs=1, unit="chars")
         started = time.perf_counter()
         train_text_epoch(model, opt, cfg, corpus, gen, meter, 1)
-        times.append((time.perf_counter() - started) / steps)
-    return sorted(times[1:])[1]
+        return (time.perf_counter() - started) / steps
+
+    return run
 
 
 def measure_text() -> dict[str, float]:
@@ -87,9 +108,9 @@ def measure_text() -> dict[str, float]:
     """
     per_char = text_estimate(TextConfig(), 1.0, 10**6, TEXT_VOCAB).flops_per_sample * TRAIN_FACTOR
     long_t, short_t, big_b = 64, 16, 32
-    t_long = _text_seconds_per_step(1, long_t, 8)
-    t_short = _text_seconds_per_step(1, short_t, 8)
-    t_big = _text_seconds_per_step(big_b, long_t, 3)
+    t_long, t_short, t_big = _interleaved(
+        [_text_pass(1, long_t, 8), _text_pass(1, short_t, 8), _text_pass(big_b, long_t, 3)]
+    )
     rate = per_char * long_t * (big_b - 1) / max(t_big - t_long, 1e-6)
     per_t = max((t_long - t_short - per_char * (long_t - short_t) / rate) / (long_t - short_t), 0)
     fixed = max(t_short - per_t * short_t - per_char * short_t / rate, 1e-5)

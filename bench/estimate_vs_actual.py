@@ -58,7 +58,7 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s: CNN {1000 * cnn['step_overhead_s']:.2f} ms/step, "
         f"{cnn['gflops']:.1f} GFLOP/s; text {1000 * text['text_step_overhead_s']:.2f} ms/step + "
         f"{1000 * text['text_timestep_overhead_s']:.3f} ms per time step, "
-        f"{text['text_gflops']:.1f} GFLOP/s"
+        f"GFLOP/s {text['text_cell_gflops']}"
     )
     mnist = load_mnist(Path(args.data), "mnist10k")
     corpus_text = platform_text()
@@ -78,7 +78,7 @@ def main() -> None:
             vocab = len(corpus.chars)
             est = text_estimate(
                 cfg,
-                text["text_gflops"],
+                text["text_cell_gflops"][cfg.cell],
                 len(corpus_text),
                 vocab,
                 text["text_step_overhead_s"],

@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from .training.config import CnnConfig, TextConfig, act, conv, pool
+from .training.config import CnnConfig, TextConfig
 from .training.data import Corpus, Split
 from .training.device import from_env as torch_device
 from .training.estimate import TRAIN_FACTOR, cnn_estimate, text_estimate
@@ -25,8 +25,9 @@ from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import train_text_epoch
 
 log = logging.getLogger(__name__)
-# Two conv stages, about 2 MFLOP per image forward: big enough at batch 32 for FLOPs to dominate.
-PROBE = CnnConfig(blocks=[conv(16, 5, 1, 2), act("relu"), pool(), conv(32, 3), act("relu"), pool()])
+# The default preset itself: most runs are it or a variant, and its per-step cost (batch norm,
+# dropout, a dozen modules and their optimizer state) is what a smaller probe underestimated.
+PROBE = CnnConfig()
 
 
 Pass = Callable[[], float]  # one timed pass through the loop: seconds per step
@@ -80,9 +81,9 @@ def measure() -> dict[str, float]:
 TEXT_VOCAB = 96
 
 
-def _text_pass(batch: int, seq_len: int, steps: int) -> Pass:
+def _text_pass(batch: int, seq_len: int, steps: int, cell: str = "lstm") -> Pass:
     device = torch_device()
-    cfg = TextConfig(batch_size=batch, seq_len=seq_len)
+    cfg = TextConfig(batch_size=batch, seq_len=seq_len, cell=cell)
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(0)
     model = build_text(cfg, TEXT_VOCAB).to(device)
@@ -99,25 +100,43 @@ def _text_pass(batch: int, seq_len: int, steps: int) -> Pass:
     return run
 
 
-def measure_text() -> dict[str, float]:
-    """{"text_step_overhead_s", "text_timestep_overhead_s", "text_gflops"} of this process.
+def measure_text() -> dict[str, Any]:
+    """{"text_step_overhead_s", "text_timestep_overhead_s", "text_gflops", "text_cell_gflops"}.
 
     A recurrent step runs its cell once per time step, so its fixed cost grows with the
-    sequence length: batch 1 at two lengths separates the part per time step from the part per
-    step, and batch 32 gives the FLOP rate.
+    sequence length: the LSTM at batch 1 at two lengths separates the part per time step from
+    the part per step, and at batch 32 gives the FLOP rate. Each other cell gets its own rate
+    from one pass at batch 32 (GRU and plain RNN run far fewer FLOPs per second than the LSTM's
+    fused kernel: bench/train_lstm.py).
     """
-    per_char = text_estimate(TextConfig(), 1.0, 10**6, TEXT_VOCAB).flops_per_sample * TRAIN_FACTOR
+
+    def flops(cell: str) -> float:
+        cfg = TextConfig(cell=cell)
+        return text_estimate(cfg, 1.0, 10**6, TEXT_VOCAB).flops_per_sample * TRAIN_FACTOR
+
     long_t, short_t, big_b = 64, 16, 32
-    t_long, t_short, t_big = _interleaved(
+    others = ["gru", "rnn"]
+    t_long, t_short, t_big, *t_cells = _interleaved(
         [_text_pass(1, long_t, 8), _text_pass(1, short_t, 8), _text_pass(big_b, long_t, 3)]
+        + [_text_pass(big_b, long_t, 3, cell) for cell in others]
     )
+    per_char = flops("lstm")
     rate = per_char * long_t * (big_b - 1) / max(t_big - t_long, 1e-6)
     per_t = max((t_long - t_short - per_char * (long_t - short_t) / rate) / (long_t - short_t), 0)
     fixed = max(t_short - per_t * short_t - per_char * short_t / rate, 1e-5)
+    overhead = fixed + per_t * long_t  # what a step at this length costs beyond its FLOPs
+
+    def bounded(r: float) -> float:
+        return max(min(r / 1e9, 10_000.0), 0.1)
+
+    cells = {"lstm": bounded(rate)}
+    for cell, t in zip(others, t_cells, strict=True):
+        cells[cell] = bounded(flops(cell) * long_t * big_b / max(t - overhead, 1e-6))
     return {
         "text_step_overhead_s": fixed,
         "text_timestep_overhead_s": per_t,
-        "text_gflops": max(min(rate / 1e9, 10_000.0), 0.1),
+        "text_gflops": cells["lstm"],
+        "text_cell_gflops": cells,
     }
 
 

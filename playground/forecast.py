@@ -36,7 +36,7 @@ def estimate(kind: str, config: dict[str, Any]) -> Estimate:
     if isinstance(cfg, CnnConfig):
         overhead, gflops = selectors.step_costs("cnn")
         return cnn_estimate(cfg, gflops, overhead)
-    fixed, per_t, gflops = selectors.text_costs()
+    fixed, per_t, gflops = selectors.text_costs(cfg.cell)
     text = cfg.text if cfg.corpus == "pasted" else platform_text()
     return text_estimate(cfg, gflops, len(text), len(set(text)) or 1, fixed, per_t)
 

@@ -76,6 +76,7 @@ class WorkerCalibration(models.Model):
     text_step_overhead_s = models.FloatField(null=True, blank=True)
     text_timestep_overhead_s = models.FloatField(null=True, blank=True)
     text_gflops = models.FloatField(null=True, blank=True)
+    text_cell_gflops = models.JSONField(default=dict, blank=True)  # {"gru": ..., "rnn": ...}
     measured_at = models.DateTimeField()
     seen = models.DateTimeField()  # last start or job of this worker: live workers keep it fresh
 

@@ -109,10 +109,10 @@ def step_costs(kind: str = "cnn") -> tuple[float, float]:
     return max(w.step_overhead_s for w in workers), min(w.gflops for w in workers)
 
 
-def text_costs() -> tuple[float, float, float]:
-    """(seconds per step, seconds per time step and layer, GFLOP/s) of a character model: the
-    slowest training worker's own text measurement; a worker without one (or none at all)
-    counts with the CNN figures, all of them per step."""
+def text_costs(cell: str = "lstm") -> tuple[float, float, float]:
+    """(seconds per step, seconds per time step and layer, GFLOP/s of `cell`) of a character
+    model: the slowest training worker's own text measurement; a worker without one (or none
+    at all) counts with the CNN figures, all of them per step."""
     workers = _training_workers(conf.get("PLAYGROUND_CALIBRATION_MAX_AGE_S"))
     measured = [w for w in workers if w.text_gflops is not None]
     if not measured:
@@ -121,5 +121,5 @@ def text_costs() -> tuple[float, float, float]:
     return (
         max(w.text_step_overhead_s or 0.0 for w in measured),
         max(w.text_timestep_overhead_s or 0.0 for w in measured),
-        min(w.text_gflops for w in measured),  # type: ignore[type-var]
+        min((w.text_cell_gflops or {}).get(cell, w.text_gflops) for w in measured),
     )

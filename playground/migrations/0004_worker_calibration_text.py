@@ -4,6 +4,11 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("playground", "0003_job_stop_requested"),
+        migrations.AddField(
+            model_name="workercalibration",
+            name="text_cell_gflops",
+            field=models.JSONField(blank=True, default=dict),
+        ),
     ]
 
     operations = [
@@ -21,5 +26,10 @@ class Migration(migrations.Migration):
             model_name="workercalibration",
             name="text_gflops",
             field=models.FloatField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="workercalibration",
+            name="text_cell_gflops",
+            field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -101,6 +101,8 @@ def test_measure_text_separates_per_step_and_per_time_step_cost():
     assert 1e-5 <= figures["text_step_overhead_s"] < 0.5
     assert 0 <= figures["text_timestep_overhead_s"] < 0.05
     assert 0.1 <= figures["text_gflops"] <= 10_000
+    assert set(figures["text_cell_gflops"]) == {"lstm", "gru", "rnn"}
+    assert all(0.1 <= v <= 10_000 for v in figures["text_cell_gflops"].values())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -138,6 +138,23 @@ def test_text_runs_use_their_own_calibration():
 
 
 @pytest.mark.django_db
+def test_each_cell_is_estimated_at_its_own_measured_rate():
+    worker = _worker(text=True)
+    worker.text_cell_gflops = {"lstm": 5.0, "gru": 2.5, "rnn": 1.0}
+    worker.save()
+    assert selectors.text_costs("gru") == (0.002, 0.001, 2.5)
+    cfg = {**TextConfig().to_dict(), "max_steps": 100}
+    lstm, gru = forecast.estimate("text", cfg), forecast.estimate("text", {**cfg, "cell": "gru"})
+    flop_s = {
+        "lstm": lstm.seconds - lstm.overhead_seconds,
+        "gru": gru.seconds - gru.overhead_seconds,
+    }
+    # GRU runs fewer FLOPs per character than the LSTM, at half its measured rate.
+    ratio = 2 * gru.flops_per_sample / lstm.flops_per_sample
+    assert flop_s["gru"] == pytest.approx(ratio * flop_s["lstm"], rel=1e-3)
+
+
+@pytest.mark.django_db
 def test_a_worker_without_text_figures_counts_with_its_cnn_ones():
     _worker(text=False)
     assert selectors.text_costs() == (0.01, 0.0, 1000.0)

@@ -4,11 +4,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("playground", "0003_job_stop_requested"),
-        migrations.AddField(
-            model_name="workercalibration",
-            name="text_cell_gflops",
-            field=models.JSONField(blank=True, default=dict),
-        ),
     ]
 
     operations = [

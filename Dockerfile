@@ -1,8 +1,17 @@
-# One image for web and worker. torch comes from PyTorch's CPU index: no CUDA in the image.
+# One image for web and worker. By default torch comes from PyTorch's CPU index: no CUDA in the
+# image. A CUDA worker image (run with `docker run --gpus all`, or compose's `gpus: all`):
+#   docker build --build-arg TORCH_INDEX=https://download.pytorch.org/whl/cu128 \
+#     --build-arg TORCH_DEVICE=cuda -t dlplatform-worker:cuda .
+# (an empty TORCH_INDEX takes PyPI's torch, which on Linux is also a CUDA build).
 FROM python:3.11-slim AS base
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var
+ARG TORCH_VERSION=2.13.0
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# cpu, cuda, cuda:N or auto (playground/training/device.py); a missing GPU falls back to the CPU.
+ARG TORCH_DEVICE=cpu
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var \
+    TORCH_DEVICE=${TORCH_DEVICE}
 WORKDIR /app
-RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0"
+RUN pip install ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "torch==${TORCH_VERSION}"
 COPY pyproject.toml README.md ./
 COPY dlplatform ./dlplatform
 COPY glossary ./glossary

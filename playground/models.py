@@ -70,6 +70,13 @@ class WorkerCalibration(models.Model):
     threads = models.PositiveSmallIntegerField(default=1)
     step_overhead_s = models.FloatField()  # fixed cost of one optimizer step, whatever its size
     gflops = models.FloatField()  # achieved training FLOP rate beyond that overhead
+    # The same for a character model (its own measurement: a recurrent step costs per time
+    # step, so its overhead is a fixed part plus a part per time step and layer). Null: not
+    # measured (a worker from before), the CNN figures stand in.
+    text_step_overhead_s = models.FloatField(null=True, blank=True)
+    text_timestep_overhead_s = models.FloatField(null=True, blank=True)
+    text_gflops = models.FloatField(null=True, blank=True)
+    text_cell_gflops = models.JSONField(default=dict, blank=True)  # {"gru": ..., "rnn": ...}
     measured_at = models.DateTimeField()
     seen = models.DateTimeField()  # last start or job of this worker: live workers keep it fresh
 

@@ -19,7 +19,8 @@ from . import conf, datasets, threads
 from .training.config import OPTIMIZERS, CnnConfig, TextConfig, config_from
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
-from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
+from .training.device import from_env as torch_device
+from .training.loop import Hooks, _stopped, train_cnn
 from .training.models import build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
 
@@ -81,6 +82,7 @@ class Reporter:
         self.cancelled = self.stop = False
         self.deadline = perf_deadline(soft_limit_s)
         self.kept: dict[str, Any] | None = None  # results of the last checkpoint
+        self.saved_extra: dict[str, Any] = {}  # what loading needs besides the weights (chars)
 
     def _seq(self) -> int:
         self.seq += 1
@@ -113,7 +115,8 @@ class Reporter:
         """Each epoch end: the weights on disk and the results in memory, so a run killed by
         the soft time limit still ends with the last completed epoch."""
         path = weights_path(self.job_id)
-        torch.save({"kind": self.kind, "config": self.config, "state": model.state_dict()}, path)
+        state = {"kind": self.kind, "config": self.config, "state": model.state_dict()}
+        torch.save({**state, **self.saved_extra}, path)
         self.kept = results
 
     def stopped_results(self, reason: str) -> tuple[dict[str, Any], str] | None:
@@ -130,7 +133,7 @@ class Reporter:
             should_stop=self.should_stop,
             keep_reason=self.keep_reason,
             deadline=self.deadline,
-            on_checkpoint=self.on_checkpoint if self.kind == "cnn" else _no_checkpoint,
+            on_checkpoint=self.on_checkpoint,
         )
 
 
@@ -161,14 +164,16 @@ def run(
     results of its last completed epoch and `results["stopped"]`.
     """
     threads.ensure()
-    path = weights_path(job_id)
+    path, device = weights_path(job_id), torch_device()
     cfg = config_from(kind, config)  # the stored row's dict, read once into its dataclass
     if isinstance(cfg, CnnConfig):
-        model, results = train_cnn(cfg, load_mnist(datasets.root(), cfg.dataset), reporter.hooks())
+        mnist = load_mnist(datasets.root(), cfg.dataset)
+        model, results = train_cnn(cfg, mnist, reporter.hooks(), device)
         torch.save({"kind": kind, "config": config, "state": model.state_dict()}, path)
     else:
         corpus = corpus_for(cfg)
-        model, results = train_text(cfg, corpus, reporter.hooks())
+        reporter.saved_extra = {"chars": corpus.chars}
+        model, results = train_text(cfg, corpus, reporter.hooks(), device)
         torch.save(
             {"kind": kind, "config": config, "state": model.state_dict(), "chars": corpus.chars},
             path,
@@ -199,7 +204,8 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
     if cached is not None and cached[0] == version:
         _MODELS.move_to_end(key)
         return cached[1], cached[2]
-    saved = torch.load(path, map_location="cpu", weights_only=True)
+    device = torch_device()
+    saved = torch.load(path, map_location=device, weights_only=True)
     LOADS["count"] += 1
     cfg = config_from(saved["kind"], saved["config"])
     if isinstance(cfg, CnnConfig):
@@ -210,7 +216,7 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         )
         model = build_text(cfg, len(saved["chars"]))
     model.load_state_dict(saved["state"])
-    model.eval()
+    model.to(device).eval()
     _MODELS[key] = (version, model, extra)
     _MODELS.move_to_end(key)
     while len(_MODELS) > MODEL_CACHE_SIZE:
@@ -231,7 +237,8 @@ def infer_digit(job_id: int, path: str, pixels: list[list[float]]) -> dict[str, 
     _one_thread()
     model, _ = load_model(job_id, path)
     with torch.inference_mode():
-        probs = torch.softmax(model(from_pixels(pixels)), dim=1)[0]
+        x = from_pixels(pixels).to(next(model.parameters()).device)
+        probs = torch.softmax(model(x), dim=1)[0]
     return {"probabilities": [round(float(p), 4) for p in probs], "prediction": int(probs.argmax())}
 
 

@@ -75,9 +75,16 @@ def worker_slots() -> int:
     return max(1, sum(w.concurrency for w in workers))
 
 
-def step_costs() -> tuple[float, float]:
+def step_costs(kind: str = "cnn") -> tuple[float, float]:
     """(seconds of overhead per step, GFLOP/s) for the estimates: the slowest training worker's
-    own measurement, or the conservative constants when no worker has published one."""
+    own measurement, or the conservative constants when no worker has published one.
+
+    For "text" the overhead is that of a step at the default sequence length (64) and one layer;
+    `text_costs` splits it into its fixed and per-time-step parts.
+    """
+    if kind == "text":
+        fixed, per_t, gflops = text_costs()
+        return fixed + 64 * per_t, gflops
     workers = _training_workers(conf.get("PLAYGROUND_CALIBRATION_MAX_AGE_S"))
     if not workers:
         return conf.get("PLAYGROUND_STEP_OVERHEAD_MS") / 1000, float(
@@ -102,3 +109,19 @@ def job_history(job: Job, since: int = 0) -> tuple[dict[str, list[dict[str, Any]
         history.setdefault(curve, []).append(point)
         last = max(last, int(point.get("seq", 0)))
     return history, last
+
+
+def text_costs(cell: str = "lstm") -> tuple[float, float, float]:
+    """(seconds per step, seconds per time step and layer, GFLOP/s of `cell`) of a character
+    model: the slowest training worker's own text measurement; a worker without one (or none
+    at all) counts with the CNN figures, all of them per step."""
+    workers = _training_workers(conf.get("PLAYGROUND_CALIBRATION_MAX_AGE_S"))
+    measured = [w for w in workers if w.text_gflops is not None]
+    if not measured:
+        overhead, gflops = step_costs("cnn")
+        return overhead, 0.0, gflops
+    return (
+        max(w.text_step_overhead_s or 0.0 for w in measured),
+        max(w.text_timestep_overhead_s or 0.0 for w in measured),
+        min((w.text_cell_gflops or {}).get(cell, w.text_gflops) for w in measured),
+    )

@@ -31,10 +31,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def images_per_s(threads: int, steps: int = 6, batch: int = 32) -> float:
+def images_per_s(threads: int, steps: int = 0, batch: int = 0) -> float:
     """Training speed of the default preset at `threads`, on random images (best of 2 tries)."""
     torch.set_num_threads(threads)
     cfg = CnnConfig()
+    batch = batch or cfg.batch_size
+    steps = steps or max(3, 192 // batch)  # about the same work whatever the default batch
     model = build_cnn(cfg)
     opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
     x, y = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
@@ -51,15 +53,20 @@ def images_per_s(threads: int, steps: int = 6, batch: int = 32) -> float:
     return best
 
 
-def choose(candidates: list[int] | None = None) -> tuple[int, dict[int, float]]:
+def choose(candidates: list[int] | None = None, rounds: int = 2) -> tuple[int, dict[int, float]]:
     """The fastest thread count among 1 and all usable cores, and what was measured.
 
-    More threads must be clearly faster (by 10%) to win: a near tie goes to the count that
-    cannot collapse when the machine gets busier.
+    The counts are timed in turn, `rounds` times, and each keeps its best: a burst of load from
+    elsewhere then hurts one try of each count rather than every try of one. More threads must
+    be clearly faster (by 10%) to win: a near tie goes to the count that cannot collapse when
+    the machine gets busier.
     """
     n = cores()
     counts = candidates or sorted({1, n})
-    speed = {t: images_per_s(t) for t in counts}
+    speed = {t: 0.0 for t in counts}
+    for _ in range(rounds):
+        for t in counts:
+            speed[t] = max(speed[t], images_per_s(t))
     best = 1 if 1 in speed else counts[0]
     for t in counts:
         if speed[t] > 1.1 * speed[best]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dlplatform import safe_input
 
-from . import datasets, selectors, services
+from . import datasets, forecast, selectors, services
 from .forms import FORMS, RunForm
 from .models import Job
 from .training.config import CELLS, CNN_PRESETS, builder_schema
@@ -105,7 +105,11 @@ def estimate(request: HttpRequest) -> JsonResponse:
     }
     try:
         if "blocks" in getattr(form, "cleaned_data", {}) or form.kind == "text":
-            body["estimate"] = form.estimate().as_dict()
+            # Each kind with its own calibration, and when the queue lets it start.
+            est = forecast.estimate(form.kind, form.config())
+            body["estimate"] = est.as_dict()
+            wait = forecast.forecast(user_id=request.user.pk, seconds=est.seconds)
+            body["queue"] = {**wait, "message": forecast.phrase(wait["starts_in_s"], est.seconds)}
     except (ShapeError, KeyError, TypeError, ValueError) as exc:
         body["estimate"] = None
         body.setdefault("errors", {})["blocks"] = [{"message": str(exc)}]
@@ -124,11 +128,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predict": reverse("playground-api:job-predict-digit", args=[job.pk]),
         "generate": reverse("playground-api:job-generate", args=[job.pk]),
     }
-    return render(
-        request,
-        "playground/job.html",
-        {"job": job, "page_data": data, "share": share_query(job.kind, job.config)},
-    )
+    context = {"job": job, "page_data": data, "share": share_query(job.kind, job.config)}
+    if job.status == Job.Status.QUEUED:
+        wait = forecast.forecast(user_id=job.user_id, job_pk=job.pk)
+        context["queue_message"] = forecast.phrase(
+            wait["starts_in_s"], forecast.job_seconds(job.kind, job.config)
+        )
+    return render(request, "playground/job.html", context)
 
 
 @login_required

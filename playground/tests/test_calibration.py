@@ -65,7 +65,10 @@ def test_estimate_uses_the_slowest_published_training_worker(client, student_cli
     assert selectors.step_costs() == (0.004, 20)
     assert not _form(**SLOW).is_valid()
     est = student_client.post("/playground/estimate/", {"kind": "cnn", **_form().data}).json()
-    assert est["estimate"]["steps"] == 1250 and est["estimate"]["overhead_seconds"] == 5.0
+    default = CnnConfig()
+    steps = -(-8000 // default.batch_size) * default.epochs  # MNIST 10k trains on 8,000 images
+    assert est["estimate"]["steps"] == steps
+    assert est["estimate"]["overhead_seconds"] == round(steps * 0.004, 1)
 
 
 @pytest.mark.django_db
@@ -88,10 +91,30 @@ def test_measure_separates_per_step_cost_from_flops():
     assert 0.1 <= figures["gflops"] <= 10_000
 
 
+def test_measure_text_separates_per_step_and_per_time_step_cost():
+    import torch
+
+    from playground.calibration import measure_text
+
+    torch.set_num_threads(1)
+    figures = measure_text()
+    assert 1e-5 <= figures["text_step_overhead_s"] < 0.5
+    assert 0 <= figures["text_timestep_overhead_s"] < 0.05
+    assert 0.1 <= figures["text_gflops"] <= 10_000
+    assert set(figures["text_cell_gflops"]) == {"lstm", "gru", "rnn"}
+    assert all(0.1 <= v <= 10_000 for v in figures["text_cell_gflops"].values())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_publishes_its_calibration(celery_worker):
     row = WorkerCalibration.objects.get(hostname=celery_worker.hostname)
     assert row.queues == ["inference", "training"] and row.concurrency == 2
     assert row.step_overhead_s > 0 and row.gflops > 0 and row.measured_at <= timezone.now()
     assert selectors.step_costs() == (row.step_overhead_s, row.gflops)
+    assert row.text_gflops > 0 and row.text_step_overhead_s > 0
+    assert selectors.text_costs() == (
+        row.text_step_overhead_s,
+        row.text_timestep_overhead_s,
+        row.text_gflops,
+    )
     assert "calibrated in" in celery_worker.log()

@@ -115,7 +115,10 @@ def text_estimate(
     corpus_chars: int,
     vocab: int = DEFAULT_VOCAB,
     step_overhead_s: float = 0.0,
+    timestep_overhead_s: float = 0.0,
 ) -> Estimate:
+    """`step_overhead_s` per step and `timestep_overhead_s` per time step and layer: what a
+    step costs beyond its FLOPs (a worker measures both on a character model)."""
     params = text_params(cfg, vocab)
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[cfg.cell]
     macs = cfg.hidden * vocab
@@ -127,7 +130,7 @@ def text_estimate(
     per_epoch = TRAIN_FACTOR * per_char * int(corpus_chars * 0.9)
     steps = max(1, int(corpus_chars * 0.9) // (cfg.batch_size * cfg.seq_len)) * cfg.epochs
     run = _run_steps(cfg.max_steps, steps)
-    overhead = run * step_overhead_s
+    overhead = run * (step_overhead_s + timestep_overhead_s * cfg.seq_len * cfg.layers)
     seconds = per_epoch * cfg.epochs * _share(cfg.max_steps, steps) / (gflops * 1e9) + overhead
     shapes = [
         f"embedding: {vocab}->{cfg.embedding}",

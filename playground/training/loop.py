@@ -114,7 +114,7 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     theta = torch.stack(
         [torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1
     )
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    grid = F.affine_grid(theta.to(x.device), list(x.shape), align_corners=False)
     # Padding with the normalised background value keeps shifted-in borders "blank paper".
     bg = float(x.min())
     return F.grid_sample(x - bg, grid, align_corners=False, padding_mode="zeros") + bg
@@ -176,6 +176,7 @@ def evaluate(model: nn.Module, data: Split, batch_size: int = 1000) -> dict[str,
 
 def cnn_report(data: Split, pred: torch.Tensor, max_examples: int = 24) -> dict[str, Any]:
     """Per-class accuracy, the 10x10 confusion matrix (rows: true class) and misclassified images."""
+    pred = pred.cpu()  # the report is small and goes to JSON: build it on the CPU
     confusion = torch.zeros(10, 10, dtype=torch.int64)
     confusion.index_put_((data.y, pred), torch.ones_like(pred), accumulate=True)
     per_class = (confusion.diag().float() / confusion.sum(1).clamp(min=1)).tolist()
@@ -209,9 +210,11 @@ def _epoch_end(
     loss: float | None,
     acc: float | None,
     t0: float,
+    test: Split | None = None,
 ) -> dict[str, Any]:
-    """Validate, report the epoch, and return the results as they stand after it."""
-    ev = evaluate(model, mnist.test)
+    """Validate (on `test`, the test split on the training device), report the epoch, and
+    return the results as they stand after it."""
+    ev = evaluate(model, test or mnist.test)
     meter.hooks.on_epoch(
         {
             "epoch": epoch,
@@ -234,15 +237,25 @@ def _epoch_end(
     }
 
 
-def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, dict[str, Any]]:
-    """Train; a run stopped early (deadline or request) returns the model and results of its
-    last completed epoch, or of the partial first epoch when none completed."""
+def on_device(data: Split, device: torch.device) -> Split:
+    """The split moved to `device` once, so no batch is copied (a no-op on the CPU)."""
+    return Split(data.x.to(device), data.y.to(device))
+
+
+def train_cnn(
+    cfg: CnnConfig, mnist: Mnist, hooks: Hooks, device: torch.device | None = None
+) -> tuple[nn.Module, dict[str, Any]]:
+    """Train on `device` (the CPU by default); a run stopped early (deadline or request)
+    returns the model and results of its last completed epoch, or of the partial first epoch
+    when none completed."""
+    device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)  # on the CPU: the same order on any device
     train = mnist.train
     if cfg.train_subset:
         train = Split(train.x[: cfg.train_subset], train.y[: cfg.train_subset])
-    model = build_cnn(cfg)
+    train, test = on_device(train, device), on_device(mnist.test, device)
+    model = build_cnn(cfg).to(device)
     per_epoch = math.ceil(len(train.y) / cfg.batch_size)
     total = (
         per_epoch * cfg.epochs if not cfg.max_steps else min(cfg.max_steps, per_epoch * cfg.epochs)
@@ -257,7 +270,7 @@ def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, di
             loss, acc = train_one_epoch(
                 model, opt, sched, train, cfg.batch_size, gen, meter, epoch, cfg.augment
             )
-            result = _epoch_end(model, mnist, meter, epoch, loss, acc, started)
+            result = _epoch_end(model, mnist, meter, epoch, loss, acc, started, test)
             kept = ({k: v.detach().clone() for k, v in model.state_dict().items()}, result)
             hooks.on_checkpoint(model, result)
             if meter.step >= total:
@@ -266,7 +279,8 @@ def train_cnn(cfg: CnnConfig, mnist: Mnist, hooks: Hooks) -> tuple[nn.Module, di
                 raise Stopped("time_limit")
     except Stopped as stop:
         if kept is None:  # not one epoch done: the partly trained model is still worth keeping
-            kept = (model.state_dict(), _epoch_end(model, mnist, meter, epoch, None, None, started))
+            ended = _epoch_end(model, mnist, meter, epoch, None, None, started, test)
+            kept = (model.state_dict(), ended)
             kept[1]["epochs_done"] = 0
         model.load_state_dict(kept[0])
         result = {**kept[1], "stopped": _stopped(stop.reason, kept[1]["epochs_done"], cfg.epochs)}

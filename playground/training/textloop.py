@@ -83,25 +83,32 @@ def generate(
 ) -> str:
     """Continue `prompt` one sampled character at a time; lower temperature means safer picks."""
     model.eval()
+    device = next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed) if seed is not None else None
     ids = corpus.encode(prompt) if prompt else torch.tensor([0])
     if len(ids) == 0:
         ids = torch.tensor([0])
     out: list[int] = []
     with torch.inference_mode():
-        logits, state = model(ids.view(1, -1))
+        logits, state = model(ids.view(1, -1).to(device))
         for _ in range(length):
-            probs = F.softmax(logits[0, -1] / max(temperature, 1e-3), dim=-1)
+            # Sampled on the CPU with the CPU generator: the same text for a seed on any device.
+            probs = F.softmax(logits[0, -1].float().cpu() / max(temperature, 1e-3), dim=-1)
             nxt = int(torch.multinomial(probs, 1, generator=gen))
             out.append(nxt)
-            logits, state = model(torch.tensor([[nxt]]), state)
+            logits, state = model(torch.tensor([[nxt]], device=device), state)
     return corpus.decode(out)
 
 
-def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel, dict[str, Any]]:
+def train_text(
+    cfg: TextConfig, corpus: Corpus, hooks: Hooks, device: torch.device | None = None
+) -> tuple[CharModel, dict[str, Any]]:
+    """Train on `device` (the CPU by default); stopped early, keep the last completed epoch."""
+    device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    model = build_text(cfg, len(corpus.chars))
+    corpus = Corpus(corpus.chars, corpus.train.to(device), corpus.val.to(device))
+    model = build_text(cfg, len(corpus.chars)).to(device)
     opt = make_optimizer(cfg.optimizer, model.parameters(), cfg.lr)
     per_epoch = max(1, len(corpus.train) // (cfg.batch_size * cfg.seq_len))
     total = (
@@ -116,6 +123,9 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
             loss = train_text_epoch(model, opt, cfg, corpus, gen, meter, epoch)
             ev = _text_epoch_end(model, cfg, corpus, meter, epoch, loss, started, samples)
             done, kept = epoch, {k: v.detach().clone() for k, v in model.state_dict().items()}
+            hooks.on_checkpoint(
+                model, _text_results(model, corpus, meter, started, ev, samples, done)
+            )
             if meter.step >= total:
                 break
             if meter.past_deadline(time.perf_counter()):
@@ -126,19 +136,32 @@ def train_text(cfg: TextConfig, corpus: Corpus, hooks: Hooks) -> tuple[CharModel
         else:
             ev = _text_epoch_end(model, cfg, corpus, meter, 1, None, started, samples)
         stopped = _stopped(stop.reason, done, cfg.epochs)
+    results = _text_results(model, corpus, meter, started, ev, samples, done)
+    return model, {**results, **({"stopped": stopped} if stopped else {})}
+
+
+def _text_results(
+    model: CharModel,
+    corpus: Corpus,
+    meter: Meter,
+    started: float,
+    ev: dict[str, float],
+    samples: list[dict[str, Any]],
+    done: int,
+) -> dict[str, Any]:
+    """The results as they stand: at the end, or at an epoch's checkpoint."""
     secs = time.perf_counter() - started
-    return model, {
+    return {
         "params": count_params(model),
         "val_loss": ev["loss"],
         "bpc": ev["bpc"],
         "perplexity": ev["perplexity"],
-        "samples": samples,
+        "samples": list(samples),
         "steps": meter.step,
         "train_seconds": round(secs, 2),
         "vocab": len(corpus.chars),
         "chars_per_s": round(meter.seen / max(secs, 1e-6), 1),
         "epochs_done": done,
-        **({"stopped": stopped} if stopped else {}),
     }
 
 

@@ -52,6 +52,7 @@
     const bar = $("job-progress"), text = $("job-progress-text");
     if (p.total_steps) bar.value = job.status === "succeeded" ? 1 : p.step / p.total_steps;
     if (job.status === "queued") text.textContent = "Waiting for a worker…";
+    if ($("job-queue")) $("job-queue").hidden = job.status !== "queued";  // the forecast was for the wait
     else if (p.step) {
       const rate = p.samples_per_s ? `${Math.round(p.samples_per_s)} images/s` : `${Math.round(p.chars_per_s)} chars/s`;
       const acc = p.acc !== null && p.acc !== undefined ? ` · batch accuracy ${(100 * p.acc).toFixed(1)}%` : "";

@@ -9,7 +9,7 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-main test-makerun mnist manage lint format bench clean
+.PHONY: install run test test-fast test-main test-makerun mnist manage lint format bench clean
 
 $(STAMP): pyproject.toml
 	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) (CPU build), PostgreSQL 18"
@@ -33,6 +33,14 @@ run: install
 test: install
 	./scripts/services.sh
 	$(MAKE) test-main test-makerun
+
+# The unit tests: no browser, worker, live server or other process; a local-memory cache and an
+# in-memory broker (no Redis); in parallel, one test database per xdist worker.
+# Parallel test processes (pytest-xdist): one per core of a 2-core machine.
+TEST_WORKERS ?= 2
+FAST_MARKERS := not (browser or worker or live or slow or subprocess or makerun)
+test-fast: install
+	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "$(FAST_MARKERS)" -q
 
 test-main:
 	$(BIN)/python -m pytest

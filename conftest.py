@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -24,8 +24,41 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# A test that uses one of these fixtures must carry one of the markers beside it, so that
+# `make test-fast` (`-m "not (browser or worker or live or slow or subprocess)"`) leaves it out.
+FIXTURE_MARKERS: dict[str, tuple[str, ...]] = {
+    "page": ("browser",),
+    "browser": ("browser",),
+    "celery_worker": ("worker",),
+    "live_server": ("browser", "live"),
+}
+# A test may start a process (subprocess.Popen) only under one of these markers.
+PROCESS_MARKERS = frozenset({"subprocess", "worker", "browser", "makerun"})
+
+
+def missing_markers(fixturenames: Iterable[str], markers: Iterable[str]) -> list[str]:
+    """The fixtures a test uses whose marker it lacks, as "fixture (needs a or b)"."""
+    have = set(markers)
+    return [
+        f"{name} (needs @pytest.mark.{' or @pytest.mark.'.join(needed)})"
+        for name, needed in FIXTURE_MARKERS.items()
+        if name in fixturenames and not have.intersection(needed)
+    ]
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """`makerun` tests run only in their lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
+    """Fail the run on a test whose fixtures need a marker it lacks; keep `makerun` tests to their
+    lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
+    unmarked = []
+    for item in items:
+        missing = missing_markers(item.fixturenames, (m.name for m in item.iter_markers()))
+        if missing:
+            unmarked.append(f"  {item.nodeid}: {', '.join(missing)}")
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that start a browser, a worker or a live server without their marker:\n"
+            + "\n".join(unmarked)
+        )
     lane = os.environ.get("DLP_TEST_STACK", "") == "makerun"
     keep, drop = [], []
     for item in items:
@@ -33,6 +66,22 @@ def pytest_collection_modifyitems(config, items) -> None:
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_unmarked_processes(request, monkeypatch) -> None:
+    """An unmarked test that starts a process fails here, not by being slow in the fast lane."""
+    if any(m.name in PROCESS_MARKERS for m in request.node.iter_markers()):
+        return
+
+    def refuse(self, args, *rest, **kwargs):
+        pytest.fail(
+            f"{request.node.nodeid} started a process ({args!r}) without "
+            "@pytest.mark.subprocess (or worker/browser)",
+            pytrace=False,
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 def require(condition: bool, reason: str) -> None:

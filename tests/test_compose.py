@@ -3,6 +3,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import require
@@ -10,6 +11,7 @@ from conftest import require
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.subprocess
 def test_compose_file_is_valid():
     require(shutil.which("docker-compose") is not None, "docker-compose is not installed")
     env = dict(os.environ, SECRET_KEY="compose-validation-only")

@@ -14,7 +14,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(420)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(420),
+    pytest.mark.browser,
+    pytest.mark.worker,
+]
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
 

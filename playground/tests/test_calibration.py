@@ -89,6 +89,7 @@ def test_measure_separates_per_step_cost_from_flops():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_a_real_worker_publishes_its_calibration(celery_worker):
     row = WorkerCalibration.objects.get(hostname=celery_worker.hostname)
     assert row.queues == ["inference", "training"] and row.concurrency == 2

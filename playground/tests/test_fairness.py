@@ -93,6 +93,7 @@ def test_slots_and_the_per_user_cap(student, other_student, settings):
     assert dispatch() == []  # one slot assumed, and three are out
 
 
+@pytest.mark.worker
 def test_real_worker_runs_two_users_jobs_interleaved(student, other_student, tmp_path, settings):
     settings.PLAYGROUND_MAX_ACTIVE_JOBS = 5
     settings.PLAYGROUND_SUBMIT_LIMIT = 1000

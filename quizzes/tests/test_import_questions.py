@@ -170,6 +170,7 @@ def test_command_rejects_unknown_section_and_missing_file(tmp_path):
         call_command("import_questions", str(tmp_path / "nope.txt"), "--format", "gift")
 
 
+@pytest.mark.subprocess
 def test_command_help_describes_the_options():
     out = subprocess.run(
         [sys.executable, "manage.py", "import_questions", "--help"],

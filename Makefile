@@ -38,7 +38,7 @@ test: install
 # in-memory broker (no Redis); in parallel, one test database per xdist worker.
 # Parallel test processes (pytest-xdist): one per core of a 2-core machine.
 TEST_WORKERS ?= 2
-FAST_MARKERS := not (browser or worker or live or slow or subprocess or makerun)
+FAST_MARKERS := not (browser or worker or live or slow or subprocess or redis or makerun)
 test-fast: install
 	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "$(FAST_MARKERS)" -q
 

@@ -84,6 +84,47 @@ def _no_unmarked_processes(request, monkeypatch) -> None:
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
+BLOCKING_COMMANDS = frozenset({"brpop", "blpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax"})
+
+
+def broker_consumers(url: str) -> list[str]:
+    """Clients blocked reading the Redis database of `url`, as a Celery worker idles: "addr (cmd)"."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    db = int(client.connection_pool.connection_kwargs.get("db", 0))
+    try:
+        clients = client.client_list()
+    except redis.RedisError:
+        return []  # a Redis that is down fails the tests that need it, with its own message
+    finally:
+        client.close()
+    return [
+        f"{c['addr']} ({c['cmd']} for {c.get('idle', '?')} s)"
+        for c in clients
+        if int(c.get("db", -1)) == db and c.get("cmd") in BLOCKING_COMMANDS
+    ]
+
+
+def pytest_sessionstart(session) -> None:
+    """Refuse to run on a broker database that a Celery worker already consumes: its worker would
+    take this run's tasks (and run them on another database), failing the tests obscurely."""
+    from django.conf import settings
+
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    consumers = broker_consumers(url)
+    if consumers:
+        raise pytest.UsageError(
+            f"another Celery worker is consuming this test run's broker, {url}:\n  "
+            + "\n  ".join(consumers)
+            + "\nStop it (a test run left behind? `celery -A dlplatform inspect ping -b "
+            f"{url}` names it), or give this run its own Redis databases: TEST_REDIS_DB=<0..7> "
+            "(the broker; the cache is TEST_REDIS_DB + 8; see dlplatform/settings_test.py)."
+        )
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip for a missing tool on a laptop; under CI a missing tool is a failure."""
     if condition:

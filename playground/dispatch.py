@@ -107,7 +107,7 @@ def _send(sent: list[tuple[int, str]]) -> None:
 
     for pk, task_id in sent:
         try:
-            run_training.apply_async(args=[pk], task_id=task_id)
+            run_training.apply_async(args=(pk,), task_id=task_id)
         except (KombuOperationalError, RedisError, OSError) as error:
             # The row keeps its claim; the reaper finds no message for it and sends it again.
             log.warning("job %s not sent to the broker (%s); the reaper will retry", pk, error)

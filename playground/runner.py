@@ -18,7 +18,7 @@ from .training.config import OPTIMIZERS, CnnConfig, TextConfig
 from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
 from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
-from .training.models import build_cnn, build_text, make_optimizer
+from .training.models import CharModel, build_cnn, build_text, make_optimizer
 from .training.textloop import generate, train_text
 
 MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
@@ -163,6 +163,7 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         _MODELS.move_to_end(key)
         return _MODELS[key]
     saved = torch.load(path, map_location="cpu", weights_only=True)
+    model: torch.nn.Module
     if saved["kind"] == "cnn":
         model, extra = build_cnn(CnnConfig.from_dict(saved["config"])), None
     else:
@@ -191,4 +192,5 @@ def infer_text(
     job_id: int, path: str, prompt: str, temperature: float, length: int
 ) -> dict[str, Any]:
     model, corpus = load_model(job_id, path)
+    assert isinstance(model, CharModel), "a text job's weights load as a CharModel"
     return {"prompt": prompt, "continuation": generate(model, corpus, prompt, length, temperature)}

@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
+from dlplatform.accounts.models import User
 
 from . import conf
 from .models import Job
@@ -48,12 +49,12 @@ def _dispatch_on_commit() -> None:
     transaction.on_commit(dispatch)
 
 
-def _lock_user(user: Any) -> None:
+def _lock_user(user: User) -> None:
     """Serialize one user's submissions: the count and the insert below see no concurrent insert."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
 
 
-def job_submit(*, user: Any, kind: str, config: dict[str, Any], title: str = "") -> Job:
+def job_submit(*, user: User, kind: str, config: dict[str, Any], title: str = "") -> Job:
     """Store a job as waiting; the dispatcher sends it to a worker when it is its turn."""
     limit = conf.get("PLAYGROUND_MAX_ACTIVE_JOBS")
     with transaction.atomic():
@@ -230,7 +231,7 @@ class Admission:
     slot: str
 
 
-def inference_admit(*, user: Any) -> Admission:
+def inference_admit(*, user: User) -> Admission:
     """Count a try-it request against the user's rate and concurrency limits, cheaply (two cache
     calls, before anything parses the request): a refused flood costs the site almost nothing."""
     window = conf.get("PLAYGROUND_INFER_WINDOW_S")
@@ -260,7 +261,7 @@ def inference_release(*, admission: Admission) -> None:
 def job_infer(
     *,
     job: Job,
-    user: Any,
+    user: User,
     task_name: str,
     payload: dict[str, Any],
     admission: Admission | None = None,
@@ -300,7 +301,7 @@ def inference_answer(*, ticket: str, result: dict[str, Any]) -> None:
     inference_release(admission=Admission(ticket, state["slot"]))
 
 
-def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] | None:
+def inference_result(*, ticket: str, user: User, job_id: int) -> dict[str, Any] | None:
     """The answer for a ticket, None while it is pending. LookupError: not this user's ticket."""
     state = cache.get(TICKET_KEY.format(ticket))
     if state is None or state["user"] != user.pk or state["job"] != job_id:

@@ -10,11 +10,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from dlplatform.csv_safe import spreadsheet_safe
 
 from .marks import format_mark, format_score
@@ -24,7 +25,7 @@ from .statistics import QuizStats, as_row, quiz_statistics
 CHART_W, CHART_H, CHART_PAD = 400, 180, 24
 
 
-def _quiz_for_instructor(request: HttpRequest, pk: int) -> Quiz:
+def _quiz_for_instructor(request: AuthenticatedHttpRequest, pk: int) -> Quiz:
     """Reports show every student's marks: instructors only (students get a 403)."""
     if not request.user.is_instructor:
         raise PermissionDenied("Reports are for instructors.")
@@ -57,7 +58,7 @@ def histogram_bars(stats: QuizStats) -> list[dict[str, Any]]:
 
 @require_GET
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
     stats = quiz_statistics(quiz=quiz, first_only=first_only)
@@ -71,7 +72,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quizzes/report_statistics.html", context)
 
 
-def _first_only(request: HttpRequest) -> bool:
+def _first_only(request: AuthenticatedHttpRequest) -> bool:
     """Moodle's "attempts to analyse": all of them (default) or each student's first."""
     return request.GET.get("attempts") == "first"
 
@@ -109,7 +110,7 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
 
 @require_GET
 @login_required
-def statistics_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def statistics_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     rows = _statistics_rows(quiz_statistics(quiz=quiz, first_only=_first_only(request)))
     return _csv_response(rows, f"quiz-{quiz.pk}-statistics.csv")
@@ -152,7 +153,7 @@ def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
 
 @require_GET
 @login_required
-def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def results_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     return _csv_response(_results_rows(quiz), f"quiz-{quiz.pk}-results.csv")
 

@@ -56,7 +56,7 @@ def _take_the_quiz(page, base: str) -> None:
     page.click("text=Start attempt")
     page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/$"))
     page.locator("fieldset.q-single input[type=radio]").first.check()
-    page.wait_for_timeout(500)  # autosave
+    expect(page.locator("#save-status")).to_have_text("All answers saved.")  # autosaved
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#submit-attempt")
     page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/result/$"))

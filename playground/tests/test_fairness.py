@@ -51,6 +51,7 @@ def _in_flight() -> list[Job]:
     return list(Job.objects.filter(status="queued", enqueued__isnull=False))
 
 
+@pytest.mark.redis
 def test_dispatcher_alternates_users_whoever_submitted_first(student, other_student, settings):
     settings.PLAYGROUND_MAX_ACTIVE_JOBS = 5
     settings.PLAYGROUND_SUBMIT_LIMIT = 1000

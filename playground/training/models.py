@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -9,7 +10,7 @@ from torch import nn
 
 from .config import CnnConfig, TextConfig
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "relu": nn.ReLU,
     "leaky_relu": lambda: nn.LeakyReLU(0.01),
     "tanh": nn.Tanh,
@@ -21,7 +22,9 @@ def _block(b: dict[str, Any], shape: list[int]) -> nn.Module:
     """One block; `shape` is [C, H, W] before a dense layer and [F] after, updated in place."""
     t = b["type"]
     if t == "conv":  # (B, C, H, W) -> (B, channels, (H + 2p - k) // s + 1, ...)
-        layer = nn.Conv2d(shape[0], b["channels"], b["kernel"], b["stride"], b["padding"])
+        layer: nn.Module = nn.Conv2d(
+            shape[0], b["channels"], b["kernel"], b["stride"], b["padding"]
+        )
         h = (shape[1] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
         w = (shape[2] + 2 * b["padding"] - b["kernel"]) // b["stride"] + 1
         shape[:] = [b["channels"], h, w]
@@ -65,7 +68,8 @@ def _init(model: nn.Module, scheme: str) -> None:
                 nn.init.xavier_uniform_(m.weight)
             else:
                 nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-            nn.init.zeros_(m.bias)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
 
 
 class CharModel(nn.Module):

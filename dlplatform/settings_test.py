@@ -87,8 +87,14 @@ elif FAST:
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 else:
     _broker_db, _cache_db = redis_dbs(TEST_REDIS_DB, os.environ.get("PYTEST_XDIST_WORKER", ""))
-    os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_broker_db}")
-    os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_cache_db}")
+    for _name, _db, _plain in (
+        ("CELERY_BROKER_URL", _broker_db, TEST_REDIS_DB),
+        ("REDIS_URL", _cache_db, TEST_REDIS_DB + 8),
+    ):
+        # An xdist worker inherits the environment of the controlling process, which holds that
+        # process's own (worker-less) default: replace that one; keep a URL given by hand.
+        if os.environ.get(_name) in (None, f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_plain}"):
+            os.environ[_name] = f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_db}"
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")

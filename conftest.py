@@ -121,11 +121,9 @@ def _no_unmarked_processes(request, monkeypatch) -> None:
     monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
-BLOCKING_COMMANDS = frozenset({"brpop", "blpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax"})
-
-
 def broker_consumers(url: str) -> list[str]:
-    """Clients blocked reading the Redis database of `url`, as a Celery worker idles: "addr (cmd)"."""
+    """Clients of the Redis database of `url` that wait for its messages as a Celery worker does:
+    blocked in BRPOP on a queue (flag b) or subscribed to the control channel. "addr (cmd)"."""
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
@@ -139,7 +137,8 @@ def broker_consumers(url: str) -> list[str]:
     return [
         f"{c['addr']} ({c['cmd']} for {c.get('idle', '?')} s)"
         for c in clients
-        if int(c.get("db", -1)) == db and c.get("cmd") in BLOCKING_COMMANDS
+        if int(c.get("db", -1)) == db
+        and ("b" in c.get("flags", "") or int(c.get("sub", 0)) or int(c.get("psub", 0)))
     ]
 
 

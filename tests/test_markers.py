@@ -57,4 +57,6 @@ def test_a_client_blocked_on_the_broker_database_is_found(settings):
     finally:
         redis.Redis.from_url(url).lpush("dlp-test-probe", "done")
         reader.join(30)
+    # Answered, the reader is no longer blocked: its open connection alone is no consumer.
     wait_for(lambda: not broker_consumers(url), timeout=30, message="the reader to let go")
+    client.close()

@@ -1,6 +1,9 @@
 # Two commands: `make run` (the whole platform: an embedded PostgreSQL from pip, no Redis) and
 # `make test` (the suite on real PostgreSQL, Redis, Celery and Chromium, then the `make run` lane).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# pytest keeps the assertion-rewritten test modules in __pycache__ only when Python may write
+# bytecode: with PYTHONDONTWRITEBYTECODE set, every run parses and rewrites every test module again.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
@@ -12,7 +15,7 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-main test-makerun mnist manage lint format bench clean
+.PHONY: install run test test-fast test-main test-makerun typecheck mnist manage lint format bench clean
 
 $(STAMP): pyproject.toml
 	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) ($(if $(findstring cpu,$(TORCH_INDEX)),CPU,CUDA) build), PostgreSQL 18"
@@ -35,14 +38,31 @@ run: install
 # PostgreSQL: 127.0.0.1:5432 when it answers, else the embedded server (dlplatform/embedded_db.py).
 test: install
 	./scripts/services.sh
-	$(MAKE) test-main test-makerun
+	$(MAKE) typecheck test-main test-makerun
 
+# The unit tests: no browser, worker, live server or other process; a local-memory cache and an
+# in-memory broker (no Redis); in parallel, one test database per xdist worker.
+# Parallel test processes (pytest-xdist): one per core of a 2-core machine.
+TEST_WORKERS ?= 2
+# The markers it leaves out are FAST_EXCLUDED in conftest.py; schemathesis's plugin is not loaded
+# (no fast test uses it). --reuse-db keeps the test databases between runs (Django still applies
+# any new migration to them); `make test` makes them afresh.
+test-fast: install
+	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) -p no:schemathesis --reuse-db -q
+
+# The suite in parallel (one database and one pair of Redis databases per xdist worker, see
+# dlplatform/settings_test.py), then the ten slowest tests.
 test-main:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10
 
 # The platform as `make run` starts it: embedded PostgreSQL, no Redis, the filesystem transport.
 test-makerun:
-	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun
+	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun --durations=10
+
+# mypy with the Django and DRF plugins on the apps ([tool.mypy] in pyproject.toml). DEBUG=1: the
+# plugin reads the settings, which then need no secret and start no server.
+typecheck:
+	DEBUG=1 $(BIN)/python -m mypy
 
 # The MNIST digits for the playground: from ../shared/data/mnist when there, else downloaded.
 mnist: install
@@ -55,6 +75,7 @@ manage: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
 
 format: install
 	$(BIN)/ruff format .

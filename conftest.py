@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -24,15 +25,140 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# A test that uses one of these fixtures must carry one of the markers beside it, so that
+# `make test-fast` (`-m "not (browser or worker or live or slow or subprocess)"`) leaves it out.
+FIXTURE_MARKERS: dict[str, tuple[str, ...]] = {
+    "page": ("browser",),
+    "browser": ("browser",),
+    "celery_worker": ("worker",),
+    "live_server": ("browser", "live"),
+}
+# A test may start a process (subprocess.Popen) only under one of these markers.
+PROCESS_MARKERS = frozenset({"subprocess", "worker", "browser", "makerun"})
+# `make test-fast` (DLP_TEST_LANE=fast) leaves out every test carrying one of these markers.
+FAST_EXCLUDED = frozenset({"browser", "worker", "live", "subprocess", "redis", "slow", "makerun"})
+FAST_LANE = os.environ.get("DLP_TEST_LANE", "") == "fast"
+
+
+def module_markers(source: str) -> set[str]:
+    """The X of each `pytest.mark.X` in a module's `pytestmark = ...`, read without importing it."""
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+        ):
+            for sub in ast.walk(node.value):
+                if (
+                    isinstance(sub, ast.Attribute)
+                    and isinstance(sub.value, ast.Attribute)
+                    and sub.value.attr == "mark"
+                ):
+                    names.add(sub.attr)
+    return names
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """In the fast lane, a module marked as a whole with a left-out marker is not even imported:
+    its imports (schemathesis building the API schema, Playwright) were most of the collection."""
+    if (
+        not FAST_LANE
+        or collection_path.suffix != ".py"
+        or not collection_path.name.startswith("test_")
+    ):
+        return None
+    if module_markers(collection_path.read_text()) & FAST_EXCLUDED:
+        return True
+    return None
+
+
+def missing_markers(fixturenames: Iterable[str], markers: Iterable[str]) -> list[str]:
+    """The fixtures a test uses whose marker it lacks, as "fixture (needs a or b)"."""
+    have = set(markers)
+    return [
+        f"{name} (needs @pytest.mark.{' or @pytest.mark.'.join(needed)})"
+        for name, needed in FIXTURE_MARKERS.items()
+        if name in fixturenames and not have.intersection(needed)
+    ]
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """`makerun` tests run only in their lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
+    """Fail the run on a test whose fixtures need a marker it lacks; keep `makerun` tests to their
+    lane (DLP_TEST_STACK=makerun, the stack of `make run`)."""
+    unmarked: dict[str, str] = {}
+    for item in items:
+        missing = missing_markers(item.fixturenames, (m.name for m in item.iter_markers()))
+        if missing:
+            unmarked[item.nodeid] = f"  {item.nodeid}: {', '.join(missing)}"
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that start a browser, a worker or a live server without their marker:\n"
+            + "\n".join(unmarked.values())
+        )
     lane = os.environ.get("DLP_TEST_STACK", "") == "makerun"
     keep, drop = [], []
     for item in items:
-        (keep if (item.get_closest_marker("makerun") is not None) == lane else drop).append(item)
+        marks = {m.name for m in item.iter_markers()}
+        wanted = ("makerun" in marks) == lane and not (FAST_LANE and marks & FAST_EXCLUDED)
+        (keep if wanted else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_unmarked_processes(request, monkeypatch) -> None:
+    """An unmarked test that starts a process fails here, not by being slow in the fast lane."""
+    if any(m.name in PROCESS_MARKERS for m in request.node.iter_markers()):
+        return
+
+    def refuse(self, args, *rest, **kwargs):
+        pytest.fail(
+            f"{request.node.nodeid} started a process ({args!r}) without "
+            "@pytest.mark.subprocess (or worker/browser)",
+            pytrace=False,
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
+def broker_consumers(url: str) -> list[str]:
+    """Clients of the Redis database of `url` that wait for its messages as a Celery worker does:
+    blocked in BRPOP on a queue (flag b) or subscribed to the control channel. "addr (cmd)"."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    db = int(client.connection_pool.connection_kwargs.get("db", 0))
+    try:
+        clients = client.client_list()
+    except redis.RedisError:
+        return []  # a Redis that is down fails the tests that need it, with its own message
+    finally:
+        client.close()
+    return [
+        f"{c['addr']} ({c['cmd']} for {c.get('idle', '?')} s)"
+        for c in clients
+        if int(c.get("db", -1)) == db
+        and ("b" in c.get("flags", "") or int(c.get("sub", 0)) or int(c.get("psub", 0)))
+    ]
+
+
+def pytest_sessionstart(session) -> None:
+    """Refuse to run on a broker database that a Celery worker already consumes: its worker would
+    take this run's tasks (and run them on another database), failing the tests obscurely."""
+    from django.conf import settings
+
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    consumers = broker_consumers(url)
+    if consumers:
+        raise pytest.UsageError(
+            f"another Celery worker is consuming this test run's broker, {url}:\n  "
+            + "\n  ".join(consumers)
+            + "\nStop it (a test run left behind? `celery -A dlplatform inspect ping -b "
+            f"{url}` names it), or give this run its own Redis databases: TEST_REDIS_DB=<0..7> "
+            "(the broker; the cache is TEST_REDIS_DB + 8; see dlplatform/settings_test.py)."
+        )
 
 
 def require(condition: bool, reason: str) -> None:

@@ -20,11 +20,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,9 @@ class _Breaker:
 
 
 class ResilientRedisCache(RedisCache):
+    if TYPE_CHECKING:  # RedisCache's client, which django-stubs leaves out
+        _cache: RedisCacheClient
+
     """Django's RedisCache whose failures are misses. OPTIONS: `circuit_open_s` (default 1.0)
     besides redis-py's own (`socket_connect_timeout`, `socket_timeout`, ...)."""
 
@@ -147,7 +150,7 @@ class ResilientRedisCache(RedisCache):
     ) -> bool:
         k = self.make_and_validate_key(key, version=version)
         t = self.get_backend_timeout(timeout)
-        return self._call(lambda: self._cache.add(k, value, t), False, forget=[k])
+        return self._call(lambda: self._cache.add(k, value, t), False, forget=[k])  # type: ignore[arg-type]  # an int at run time
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         k = self.make_and_validate_key(key, version=version)
@@ -158,12 +161,12 @@ class ResilientRedisCache(RedisCache):
     ) -> None:
         k = self.make_and_validate_key(key, version=version)
         t = self.get_backend_timeout(timeout)
-        self._call(lambda: self._cache.set(k, value, t), None, forget=[k])
+        self._call(lambda: self._cache.set(k, value, t), None, forget=[k])  # type: ignore[arg-type]  # an int at run time
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         k = self.make_and_validate_key(key, version=version)
         t = self.get_backend_timeout(timeout)
-        return self._call(lambda: self._cache.touch(k, t), False)
+        return self._call(lambda: self._cache.touch(k, t), False)  # type: ignore[arg-type]  # an int at run time
 
     def delete(self, key: Any, version: Any = None) -> bool:
         k = self.make_and_validate_key(key, version=version)
@@ -186,7 +189,7 @@ class ResilientRedisCache(RedisCache):
         made = [self.make_and_validate_key(key, version=version) for key in keys]
         self._call(lambda: self._cache.delete_many(made), None, forget=made)
 
-    def clear(self) -> bool:
+    def clear(self) -> bool:  # type: ignore[override]  # as RedisCache: flushdb's answer
         return self._call(lambda: self._cache.clear(), False)
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:

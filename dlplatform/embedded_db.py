@@ -22,6 +22,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 EXTENSIONS = ("pg_trgm", "unaccent", "fuzzystrmatch")
@@ -71,12 +72,12 @@ def _prepare(data_dir: Path, database: str) -> None:
     import psycopg
 
     _pid, socket_dir, port = _postmaster(data_dir)  # type: ignore[misc]
-    where = {"host": str(socket_dir), "port": port, "user": "postgres", "autocommit": True}
-    with psycopg.connect(dbname="postgres", **where) as conn:
+    where: dict[str, Any] = {"host": str(socket_dir), "port": port, "user": "postgres"}
+    with psycopg.connect(dbname="postgres", autocommit=True, **where) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             conn.execute(f'CREATE DATABASE "{database}"')
     for name in ("template1", database):
-        with psycopg.connect(dbname=name, **where) as conn:
+        with psycopg.connect(dbname=name, autocommit=True, **where) as conn:
             for extension in EXTENSIONS:
                 conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
 

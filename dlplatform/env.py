@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -24,7 +25,7 @@ class Env:
             return default
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         raw = self._environ.get(name)
         if raw is None:
             return default
@@ -35,7 +36,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false).")
 
-    def int(self, name: str, default: int) -> int:
+    def int(self, name: builtins.str, default: builtins.int) -> builtins.int:
         raw = self._environ.get(name)
         if raw is None or raw.strip() == "":
             return default
@@ -44,13 +45,15 @@ class Env:
         except ValueError:
             raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str]
+    ) -> builtins.list[builtins.str]:
         raw = self._environ.get(name)
         if raw is None:
             return list(default)
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def path(self, name: str, default: Path) -> Path:
+    def path(self, name: builtins.str, default: Path) -> Path:
         raw = self._environ.get(name)
         return Path(raw).resolve() if raw else default
 

@@ -16,13 +16,20 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
 
 class LockedFileBasedCache(FileBasedCache):
+    if TYPE_CHECKING:  # FileBasedCache's own helpers, which django-stubs leaves out
+        _dir: str
+
+        def _createdir(self) -> None: ...
+        def _key_to_file(self, key: str, version: int | None = None) -> str: ...
+        def _delete(self, fname: str) -> bool: ...
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self._createdir()

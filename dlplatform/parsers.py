@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+
+# DRF 3.16+ (it refuses bytes-to-bytes codecs); the stubs predate it.
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]
 from rest_framework.utils import json as drf_json
 
 from . import safe_input
@@ -14,7 +17,10 @@ from . import safe_input
 
 class DepthLimitedJSONParser(JSONParser):
     def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         encoding = get_encoding(parser_context or {})
         try:

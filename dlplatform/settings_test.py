@@ -8,8 +8,16 @@ when it answers; else the embedded server of `make run` (`dlplatform/embedded_db
 TEST_PG_DATA, default var/test-pg), started for this session and stopped at its end, so a machine
 without a system PostgreSQL still runs the suite.
 
+Redis databases, all chosen here: TEST_REDIS_DB (default 5) is the broker's and TEST_REDIS_DB + 8
+the cache's; under pytest-xdist, worker gwK takes TEST_REDIS_DB + K and TEST_REDIS_DB + K + 8, so
+parallel workers never flush each other's broker or cache (pytest-django gives each its own
+database, TEST_DB_NAME + "_gwK").
+
 DLP_TEST_STACK=makerun is the stack `make run` starts: the embedded server, no Redis (the file
 cache) and Celery's filesystem transport in a private VAR_DIR (the `makerun` lane).
+
+DLP_TEST_LANE=fast is `make test-fast`: the unit tests with a local-memory cache and an in-memory
+broker, so that they need no Redis and no parallel worker shares a cache with another.
 """
 
 import atexit
@@ -18,6 +26,8 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .embedded_db import running, start, stop
 
@@ -44,8 +54,25 @@ def _database_url() -> str:
     return start(data)
 
 
-_redis_db = int(os.environ.get("TEST_REDIS_DB", "5"))
-_redis_port = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+FAST = os.environ.get("DLP_TEST_LANE", "") == "fast"
+
+
+def redis_dbs(base: int, xdist_worker: str) -> tuple[int, int]:
+    """(broker, cache) Redis databases of one test process: `base` and `base + 8`, moved up by K
+    for xdist worker gwK. Redis has databases 0-15, so base + workers may not pass 8."""
+    index = int(xdist_worker[2:]) if xdist_worker.startswith("gw") else 0
+    broker = base + index
+    if not 0 <= broker < 8:
+        raise ImproperlyConfigured(
+            f"TEST_REDIS_DB={base} leaves no Redis database for xdist worker {xdist_worker}: "
+            f"the broker would use {broker} and the cache {broker + 8} (Redis has 0-15). "
+            "Lower TEST_REDIS_DB or run fewer workers (-n)."
+        )
+    return broker, broker + 8
+
+
+TEST_REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "5"))
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 if not os.environ.get("DATABASE_URL"):
     # In os.environ, so that the worker subprocesses use the same server without probing again.
@@ -56,9 +83,18 @@ if MAKERUN:
         atexit.register(shutil.rmtree, os.environ["VAR_DIR"], ignore_errors=True)
     os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
     os.environ.setdefault("REDIS_URL", "")
+elif FAST:
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 else:
-    os.environ.setdefault("CELERY_BROKER_URL", f"redis://127.0.0.1:{_redis_port}/{_redis_db}")
-    os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/{_redis_db + 8}")
+    _broker_db, _cache_db = redis_dbs(TEST_REDIS_DB, os.environ.get("PYTEST_XDIST_WORKER", ""))
+    for _name, _db, _plain in (
+        ("CELERY_BROKER_URL", _broker_db, TEST_REDIS_DB),
+        ("REDIS_URL", _cache_db, TEST_REDIS_DB + 8),
+    ):
+        # An xdist worker inherits the environment of the controlling process, which holds that
+        # process's own (worker-less) default: replace that one; keep a URL given by hand.
+        if os.environ.get(_name) in (None, f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_plain}"):
+            os.environ[_name] = f"redis://127.0.0.1:{TEST_REDIS_PORT}/{_db}"
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
@@ -67,3 +103,7 @@ os.environ.setdefault("CONN_MAX_AGE", "0")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if FAST:
+    # One process's memory: nothing to flush between parallel workers, no Redis to reach.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

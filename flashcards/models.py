@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from .selectors import DeckCounts
 
 
 def card_key(front: str) -> str:
@@ -15,6 +19,7 @@ def card_key(front: str) -> str:
 
 
 class Deck(models.Model):
+    counts: DeckCounts  # set by selectors.decks_with_counts, not a column
     slug = models.SlugField(max_length=140, unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

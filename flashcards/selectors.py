@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
+from dlplatform.accounts.models import User
+
 from .models import Card, Deck, Rating, ReviewLog, ReviewState
 
 
-def due_cards(*, user, deck: Deck, now: datetime) -> QuerySet[Card]:
+def due_cards(*, user: User, deck: Deck, now: datetime) -> QuerySet[Card]:
     """Cards of `deck` due for `user`: overdue reviews first (oldest due first), then new cards."""
     state_due = ReviewState.objects.filter(user=user, card=OuterRef("pk")).values("due")[:1]
     return (
@@ -22,7 +25,7 @@ def due_cards(*, user, deck: Deck, now: datetime) -> QuerySet[Card]:
     )
 
 
-def next_due_at(*, user, deck: Deck, now: datetime) -> datetime | None:
+def next_due_at(*, user: User, deck: Deck, now: datetime) -> datetime | None:
     """When the next card of `deck` that is not yet due becomes due (learning steps: minutes)."""
     states = ReviewState.objects.filter(user=user, card__deck=deck, due__gt=now)
     return states.aggregate(next_due=Min("due"))["next_due"]
@@ -35,7 +38,7 @@ class DeckCounts:
     due: int = 0  # everything studyable now: new cards plus reviews whose time has come
 
 
-def due_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, DeckCounts]:
+def due_counts(*, user: User, decks: list[Deck], now: datetime) -> dict[int, DeckCounts]:
     """Counts per deck id in two queries, whatever the number of decks."""
     ids = [d.pk for d in decks]
     totals = dict(
@@ -57,13 +60,15 @@ def due_counts(*, user, decks: list[Deck], now: datetime) -> dict[int, DeckCount
     return counts
 
 
-def decks_with_counts(*, user, now: datetime, decks: QuerySet[Deck] | None = None) -> list[Deck]:
+def decks_with_counts(
+    *, user: User, now: datetime, decks: Iterable[Deck] | None = None
+) -> list[Deck]:
     """Decks with `.counts` set (a DeckCounts) for `user`."""
-    decks = list(decks if decks is not None else Deck.objects.select_related("section"))
-    counts = due_counts(user=user, decks=decks, now=now)
-    for deck in decks:
+    chosen = list(decks if decks is not None else Deck.objects.select_related("section"))
+    counts = due_counts(user=user, decks=chosen, now=now)
+    for deck in chosen:
         deck.counts = counts[deck.pk]
-    return decks
+    return chosen
 
 
 @dataclass
@@ -77,7 +82,7 @@ class History:
         return max((n for _, n, _ in self.days), default=0)
 
 
-def study_history(*, user, now: datetime, days: int = 30) -> History:
+def study_history(*, user: User, now: datetime, days: int = 30) -> History:
     """Reviews per day over the last `days` days (every day present, zero or not) and retention."""
     start = (now - timedelta(days=days - 1)).date()
     rows = (

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from lessons.models import Section
 
 from . import selectors
@@ -14,7 +15,7 @@ from .models import Deck
 
 @require_GET
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     decks = selectors.decks_with_counts(user=request.user, now=timezone.now())
     context = {
         "section_decks": [d for d in decks if d.section_id],
@@ -25,7 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def study(request: HttpRequest, slug: str) -> HttpResponse:
+def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck.objects.select_related("section"), slug=slug)
     now = timezone.now()
     due = selectors.due_cards(user=request.user, deck=deck, now=now)
@@ -41,14 +42,14 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     stats = selectors.study_history(user=request.user, now=timezone.now())
     return render(request, "flashcards/history.html", {"history": stats})
 
 
 @require_GET
 @login_required
-def section(request: HttpRequest, number: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     get_object_or_404(Section, number=number)
     deck = get_object_or_404(Deck, slug=section_deck_slug(number))
     return redirect("flashcards:study", slug=deck.slug)
@@ -56,7 +57,7 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
     response = HttpResponse(deck_csv(deck), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{deck.slug}.csv"'
@@ -65,7 +66,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_apkg(request: HttpRequest, slug: str) -> HttpResponse:
+def export_apkg(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(Deck, slug=slug)
     response = HttpResponse(deck_apkg(deck), content_type="application/apkg")
     response["Content-Disposition"] = f'attachment; filename="{deck.slug}.apkg"'

@@ -62,6 +62,8 @@ class TermAdmin(admin.ModelAdmin):
         )
 
     def _run_import(self, request: HttpRequest, data: dict) -> dict | None:
+        summary: object  # a deck's or the glossary's import report: printed below
+        lists: dict[str, list[str] | int]
         try:
             fmt, items = parse(data["file"], fmt=data["format"] or None)
             if data["deck"]:

@@ -223,8 +223,8 @@ def parse_csv(text: str) -> list[Item]:
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
-        if index == 0 and _header_columns(cells):
-            columns = _header_columns(cells)
+        if index == 0 and (header := _header_columns(cells)):
+            columns = header
             continue
         front = cells[columns[0]] if len(cells) > columns[0] else ""
         back = cells[columns[1]] if len(cells) > columns[1] else ""

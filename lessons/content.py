@@ -104,7 +104,7 @@ def parse_section(filename: str, data: dict) -> dict:
     if number_key(number) == (10**6,):
         raise c.fail("number", f"{number!r} is not like '7.8'")
     try:
-        chapter_number = int(chapter.get("number"))
+        chapter_number = int(chapter.get("number", ""))
     except (TypeError, ValueError):
         raise c.fail("chapter.number", "must be an integer") from None
     terms = c.items(data, "terms", "", required=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -68,6 +70,7 @@ class Section(models.Model):
 
 
 class Topic(models.Model):
+    playground_href: str  # set by lessons.page_cache for the page, not a column
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
     slug = models.SlugField(max_length=120)
     title = models.CharField(max_length=200)
@@ -92,7 +95,7 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return f"{self.section.number} {self.title}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         # A topic edited alone (in the admin) must still refresh its section's cached body.
         Section.objects.filter(pk=self.section_id).update(updated_at=timezone.now())

@@ -125,7 +125,9 @@ class CnnForm(RunForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ready = datasets.available()
-        self.fields["dataset"].choices = [
+        dataset = self.fields["dataset"]
+        assert isinstance(dataset, forms.ChoiceField)
+        dataset.choices = [
             (name, label if name in ready else f"{label} - not installed yet")
             for name, label in LABELS.items()
         ]
@@ -154,7 +156,8 @@ class CnnForm(RunForm):
         return name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "blocks" in data and not self.errors:
             try:
                 self._check_size(self.estimate(), "blocks")
@@ -183,7 +186,8 @@ class TextForm(RunForm):
         return text
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("corpus") == "pasted":
             text = data.get("text") or ""
             if len(text) < 2000:

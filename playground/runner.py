@@ -21,7 +21,8 @@ from .training.corpus import platform_text
 from .training.data import Corpus, load_mnist, make_corpus
 from .training.device import from_env as torch_device
 from .training.loop import Hooks, _stopped, train_cnn
-from .training.models import build_cnn, build_text, make_optimizer
+from .training.models import CharModel, build_cnn, build_text, make_optimizer
+from .training.payloads import EpochPoint, History, Progress
 from .training.textloop import generate, train_text
 
 MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
@@ -76,7 +77,7 @@ class Reporter:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
         self.job_progress, self.job_flags = job_progress, job_flags  # called with keywords
         self.job_point = job_point
-        self.history: dict[str, list[dict[str, Any]]] = {"train": [], "val": []}
+        self.history: History = {"train": [], "val": []}
         self.seq = 0  # numbers the points of both curves in the order they were measured
         self.last_check = 0.0
         self.cancelled = self.stop = False
@@ -88,7 +89,7 @@ class Reporter:
         self.seq += 1
         return self.seq
 
-    def on_progress(self, p: dict[str, Any]) -> None:
+    def on_progress(self, p: Progress) -> None:
         point = {"seq": self._seq(), "step": p["step"], "loss": p["loss"], "acc": p["acc"]}
         train = self.history["train"]
         train.append(point)
@@ -96,7 +97,7 @@ class Reporter:
             self.history["train"] = train[::2]
         self.job_progress(job_id=self.job_id, progress=p, point=point)
 
-    def on_epoch(self, ev: dict[str, Any]) -> None:
+    def on_epoch(self, ev: EpochPoint) -> None:
         point = {"seq": self._seq(), **ev}
         self.history["val"].append(point)
         self.job_point(job_id=self.job_id, curve="val", point=point)
@@ -205,6 +206,7 @@ def load_model(job_id: int, path: str) -> tuple[torch.nn.Module, Any]:
         _MODELS.move_to_end(key)
         return cached[1], cached[2]
     device = torch_device()
+    model: torch.nn.Module
     saved = torch.load(path, map_location=device, weights_only=True)
     LOADS["count"] += 1
     cfg = config_from(saved["kind"], saved["config"])
@@ -247,4 +249,5 @@ def infer_text(
 ) -> dict[str, Any]:
     _one_thread()
     model, corpus = load_model(job_id, path)
+    assert isinstance(model, CharModel), "a text job's weights load as a CharModel"
     return {"prompt": prompt, "continuation": generate(model, corpus, prompt, length, temperature)}

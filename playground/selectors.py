@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from dlplatform.accounts.models import User
+
 from . import conf, queue
 from .models import Job, JobPoint, WorkerCalibration
 
@@ -26,12 +28,12 @@ LIST_FIELDS = (
 )
 
 
-def jobs_for_user(user: Any) -> QuerySet[Job]:
+def jobs_for_user(user: User) -> QuerySet[Job]:
     """The user's jobs for a list: no curves or results, so a row stays small."""
     return Job.objects.filter(user=user).only(*LIST_FIELDS)
 
 
-def jobs_by_ids(user: Any, ids: list[int]) -> list[Job]:
+def jobs_by_ids(user: User, ids: list[int]) -> list[Job]:
     return list(
         Job.objects.filter(user=user, pk__in=ids[:8]).only(*LIST_FIELDS, "history", "config")
     )

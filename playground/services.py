@@ -19,10 +19,12 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
 from dlplatform import ratelimit
+from dlplatform.accounts.models import User
 
 from . import answers, conf, queue
 from .models import Job, JobPoint
 from .training.config import RunConfig, config_from
+from .training.payloads import History
 
 S = Job.Status
 log = logging.getLogger(__name__)
@@ -50,12 +52,14 @@ def _dispatch_on_commit() -> None:
     transaction.on_commit(dispatch)
 
 
-def _lock_user(user: Any) -> None:
+def _lock_user(user: User) -> None:
     """Serialize one user's submissions: the count and the insert below see no concurrent insert."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
 
 
-def job_submit(*, user: Any, kind: str, config: RunConfig | dict[str, Any], title: str = "") -> Job:
+def job_submit(
+    *, user: User, kind: str, config: RunConfig | dict[str, Any], title: str = ""
+) -> Job:
     """Store a job as waiting; the dispatcher sends it to a worker when it is its turn.
 
     `config` is the run's dataclass, as the form and the API serializer give it; a dict (scripts,
@@ -191,7 +195,7 @@ def _finish(job_id: int, status: str, **fields: Any) -> None:
 
 
 def job_mark_succeeded(
-    *, job_id: int, results: dict[str, Any], weights: str, history: dict[str, Any]
+    *, job_id: int, results: dict[str, Any], weights: str, history: History
 ) -> None:
     _finish(job_id, S.SUCCEEDED, results=results, weights=weights, history=history)
 
@@ -288,7 +292,7 @@ class Admission:
     slot: str
 
 
-def inference_admit(*, user: Any) -> Admission:
+def inference_admit(*, user: User) -> Admission:
     """Count a try-it request against the user's rate and concurrency limits, cheaply (two cache
     calls, before anything parses the request): a refused flood costs the site almost nothing."""
     window = conf.get("PLAYGROUND_INFER_WINDOW_S")
@@ -318,7 +322,7 @@ def inference_release(*, admission: Admission) -> None:
 def job_infer(
     *,
     job: Job,
-    user: Any,
+    user: User,
     task_name: str,
     payload: dict[str, Any],
     admission: Admission | None = None,
@@ -365,7 +369,7 @@ def inference_answer(
     inference_release(admission=Admission(ticket, state["slot"]))
 
 
-def inference_result(*, ticket: str, user: Any, job_id: int) -> dict[str, Any] | None:
+def inference_result(*, ticket: str, user: User, job_id: int) -> dict[str, Any] | None:
     """The answer for a ticket, None while it is pending. LookupError: not this user's ticket."""
     state = cache.get(TICKET_KEY.format(ticket))
     if state is None or state["user"] != user.pk or state["job"] != job_id:
@@ -422,7 +426,7 @@ def job_flags(*, job_id: int) -> tuple[bool, bool]:
 
 
 def job_mark_stopped(
-    *, job_id: int, results: dict[str, Any], weights: str, history: dict[str, Any]
+    *, job_id: int, results: dict[str, Any], weights: str, history: History
 ) -> None:
     """A run stopped at the time limit or on request, with what it learned: it reads as a
     finished run (results page, try-it) and `results["stopped"]` says why and after what."""

@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dlplatform import safe_input
+from dlplatform.accounts.requests import AuthenticatedHttpRequest
 
 from . import datasets, forecast, selectors, services
 from .forms import FORMS, RunForm
@@ -24,7 +25,7 @@ from .training.config import CELLS, CNN_PRESETS, builder_schema
 from .training.estimate import ShapeError
 
 
-def _get_job_for_user(request: HttpRequest, pk: int) -> Job:
+def _get_job_for_user(request: AuthenticatedHttpRequest, pk: int) -> Job:
     """The one place that fetches a job and checks it is the user's: anyone else's is a 404."""
     return get_object_or_404(Job, pk=pk, user=request.user)
 
@@ -38,7 +39,7 @@ def share_query(kind: str, config: dict[str, Any]) -> str:
     return f"{reverse('playground:new')}?experiment={kind}{cell}&config={blob}"
 
 
-def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
+def _initial(request: AuthenticatedHttpRequest, kind: str) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     if kind == "text" and request.GET.get("cell") in CELLS:
         initial["cell"] = request.GET["cell"]
@@ -58,7 +59,7 @@ def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     jobs = selectors.jobs_for_user(request.user)[:100]
     return render(
         request, "playground/index.html", {"jobs": jobs, "available": datasets.available()}
@@ -67,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("experiment", "cnn")
     kind = kind if kind in FORMS else "cnn"
     form = FORMS[kind](request.POST or None, initial=_initial(request, kind))
@@ -95,7 +96,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def estimate(request: HttpRequest) -> JsonResponse:
+def estimate(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Live parameter count, compute and time for the form as it is now (no submission)."""
     form: RunForm = FORMS.get(request.POST.get("kind", "cnn"), FORMS["cnn"])(request.POST)
     valid = form.is_valid()
@@ -118,7 +119,7 @@ def estimate(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     data = {
         "id": job.pk,
@@ -139,7 +140,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = services.job_cancel(job=_get_job_for_user(request, pk))
     messages.info(
         request, "Cancelled." if job.status == "cancelled" else "Cancelling at the next batch…"
@@ -149,12 +150,13 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.GET.getlist("ids") if x.isdigit()]
     jobs = selectors.jobs_by_ids(request.user, ids)
     curves = [
         {
             "id": j.pk,
+            "url": reverse("playground:job", args=[j.pk]),
             "label": f"#{j.pk} {j.title or j.kind} {j.config.get('cell', '')}".strip(),
             "history": selectors.job_history(j)[0],
         }
@@ -169,7 +171,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_instructor:
         raise PermissionDenied
     return render(
@@ -181,7 +183,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_stop(request: HttpRequest, pk: int) -> HttpResponse:
+def job_stop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = services.job_stop(job=_get_job_for_user(request, pk))
     messages.info(
         request,

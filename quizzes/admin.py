@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from dlplatform.accounts.requests import user_of
+
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
@@ -61,7 +63,7 @@ class OrderingItemInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
-INLINES_BY_TYPE = {
+INLINES_BY_TYPE: dict[str, list[type[admin.TabularInline]]] = {
     "single": [ChoiceInline],
     "multi": [ChoiceInline],
     "truefalse": [ChoiceInline],
@@ -113,7 +115,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         if not change and obj.created_by_id is None:
-            obj.created_by = request.user
+            obj.created_by = user_of(request)
         super().save_model(request, obj, form, change)
 
     @admin.display(description="preview")
@@ -165,22 +167,29 @@ class QuizAdmin(admin.ModelAdmin):
     form = QuizAdminForm  # the review options as Moodle's matrix of checkboxes
 
     def get_fieldsets(self, request: HttpRequest, obj: Quiz | None = None) -> list:
-        return review_fieldsets(list(self.get_fields(request, obj)))
+        # A form's fields are plain names (get_fields may nest them only for `fieldsets`).
+        return review_fieldsets([str(f) for f in self.get_fields(request, obj)])
 
 
 class AttemptQuestionInline(admin.TabularInline):
     model = AttemptQuestion
     extra = 0
-    fields = ["order", "question", "response", "locked", "mark", "needs_grading"]
-    readonly_fields = fields
+    fields = readonly_fields = ("order", "question", "response", "locked", "mark", "needs_grading")
     can_delete = False
 
 
 class AttemptRegradeInline(admin.TabularInline):
     model = AttemptRegrade
     extra = 0
-    fields = ["at", "by", "reason", "marks_before", "marks_after", "score_before", "score_after"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "at",
+        "by",
+        "reason",
+        "marks_before",
+        "marks_after",
+        "score_before",
+        "score_after",
+    )
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
+from dlplatform.accounts.requests import user_of
+
 from .services_import import questions_export, questions_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -29,7 +31,7 @@ class QuestionImportForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text="…or paste the text."
     )
     fmt = forms.ChoiceField(label="Format", choices=[("gift", "GIFT"), ("aiken", "Aiken")])
-    section = forms.ModelChoiceField(queryset=None, required=False)
+    section: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     dry_run = forms.BooleanField(required=False, help_text="Check the file; write nothing.")
     allow_partial = forms.BooleanField(
         required=False, help_text="Import the good questions even if others have errors."
@@ -39,10 +41,11 @@ class QuestionImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         from lessons.models import Section
 
-        self.fields["section"].queryset = Section.objects.order_by("number")
+        self.fields["section"].queryset = Section.objects.order_by("number")  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is not None:
             if upload.size > MAX_UPLOAD_BYTES:
@@ -57,7 +60,7 @@ class QuestionImportForm(forms.Form):
 
 
 def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_instructor and model_admin.has_add_permission(request)):
+    if not (user_of(request).is_instructor and model_admin.has_add_permission(request)):
         raise PermissionDenied("Importing questions is for instructors.")
     form = QuestionImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -113,7 +116,7 @@ def export_aiken(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Q
 
 def install(admin_class: type[admin.ModelAdmin]) -> None:
     """Add the actions, the import URL and the change-list button to the question admin."""
-    admin_class.actions = [*admin_class.actions, export_gift, export_aiken]
+    admin_class.actions = [*(admin_class.actions or []), export_gift, export_aiken]
     admin_class.change_list_template = "quizzes/admin_io_change_list.html"
     original_get_urls = admin_class.get_urls
 
@@ -121,7 +124,7 @@ def install(admin_class: type[admin.ModelAdmin]) -> None:
         view = self.admin_site.admin_view(partial(import_view, self))
         return [path("import/", view, name="quizzes_question_import"), *original_get_urls(self)]
 
-    admin_class.get_urls = get_urls
+    admin_class.get_urls = get_urls  # type: ignore[method-assign]  # installed on the class
 
 
 def _statistics_link(obj: Any) -> str:
@@ -134,5 +137,5 @@ def _statistics_link(obj: Any) -> str:
 def install_quiz(admin_class: type[admin.ModelAdmin]) -> None:
     """A link from each quiz in the admin list to its statistics report."""
     link = admin.display(description="report")(_statistics_link)
-    admin_class.statistics_link = staticmethod(link)
+    admin_class.statistics_link = staticmethod(link)  # type: ignore[attr-defined]  # added here
     admin_class.list_display = [*admin_class.list_display, "statistics_link"]

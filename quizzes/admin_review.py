@@ -61,7 +61,8 @@ class _ReviewMatrixForm(forms.ModelForm):
                     self.initial.setdefault(name, bool(mask & when))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for option in review.OPTIONS:
             mask = 0
             for when in review.TIMES:

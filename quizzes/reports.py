@@ -10,11 +10,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from dlplatform.csv_safe import spreadsheet_safe
 
 from .marks import format_mark, format_score
@@ -25,7 +26,7 @@ from .statistics.stored import statistics_for_page, statistics_refresh
 CHART_W, CHART_H, CHART_PAD = 400, 180, 24
 
 
-def _quiz_for_instructor(request: HttpRequest, pk: int) -> Quiz:
+def _quiz_for_instructor(request: AuthenticatedHttpRequest, pk: int) -> Quiz:
     """Reports show every student's marks: instructors only (students get a 403)."""
     if not request.user.is_instructor:
         raise PermissionDenied("Reports are for instructors.")
@@ -58,7 +59,7 @@ def histogram_bars(stats: QuizStats) -> list[dict[str, Any]]:
 
 @require_GET
 @login_required
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
     stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only)
@@ -75,7 +76,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def report_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An instructor's "Recompute now": in the request, so it works with no worker running."""
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
@@ -84,7 +85,7 @@ def report_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{url}?attempts=first" if first_only else url)
 
 
-def _first_only(request: HttpRequest) -> bool:
+def _first_only(request: AuthenticatedHttpRequest) -> bool:
     """Moodle's "attempts to analyse": all of them (default) or each student's first."""
     return request.GET.get("attempts") == "first"
 
@@ -122,7 +123,7 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
 
 @require_GET
 @login_required
-def statistics_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def statistics_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
     # The figures the page shows; a large quiz's first export waits for its first computation.
@@ -169,7 +170,7 @@ def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
 
 @require_GET
 @login_required
-def results_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def results_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     return _csv_response(_results_rows(quiz), f"quiz-{quiz.pk}-results.csv")
 

@@ -70,7 +70,7 @@ def field_name(option: str) -> str:
     return f"review_{option}"
 
 
-TIME_NAMES = {t.name.lower(): t for t in TIMES}  # during, immediately_after, ...
+TIME_NAMES = {(t.name or "").lower(): t for t in TIMES}  # during, immediately_after, ...
 
 
 def masks_from_names(spec: dict) -> dict[str, int]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from dlplatform.accounts.models import User
 
 from . import caches
 from .models import (
@@ -79,7 +80,7 @@ def _questions_for_display(
     return {key: found[key[0]] for key in keys if key[0] in found}
 
 
-def attempt_for_user(*, user: Any, pk: int) -> Attempt:
+def attempt_for_user(*, user: User, pk: int) -> Attempt:
     """Fetch-and-check-ownership: another user's attempt is a 404."""
     queryset = Attempt.objects.select_related("quiz", "quiz__section")
     return get_object_or_404(queryset, pk=pk, user=user)
@@ -94,11 +95,11 @@ def visible_quizzes() -> QuerySet[Quiz]:
     )
 
 
-def user_attempts(*, user: Any) -> QuerySet[Attempt]:
+def user_attempts(*, user: User) -> QuerySet[Attempt]:
     return Attempt.objects.filter(user=user).select_related("quiz", "quiz__section")
 
 
-def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
+def quiz_grade(*, quiz: Quiz, user: User) -> Decimal | None:
     """The quiz grade over finished attempts, by the quiz's grading method (percent)."""
     done = Attempt.objects.filter(
         quiz=quiz, user=user, state=AttemptState.FINISHED, score__isnull=False
@@ -113,7 +114,7 @@ def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
     return ordered.values_list("score", flat=True).first()
 
 
-def section_progress(*, user: Any, now: datetime) -> list[dict]:
+def section_progress(*, user: User, now: datetime) -> list[dict]:
     """One row per published quiz: attempts, best score, passed; sections in course order.
     The best score and passed are None unless the "marks" review option shows every
     finished attempt's marks now."""

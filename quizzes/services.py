@@ -14,6 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from dlplatform.accounts.models import User
+
 from . import grading
 from .bank import QuestionDataError, question_to_data, question_upsert_from_data
 from .models import (
@@ -55,7 +57,7 @@ class AttemptError(Exception):
 
 
 # --- starting -----------------------------------------------------------------------------------
-def _check_can_start(quiz: Quiz, user: Any, now: datetime) -> int:
+def _check_can_start(quiz: Quiz, user: User, now: datetime) -> int:
     if not quiz.is_published:
         raise AttemptError("This quiz is not published.", "not_open")
     if quiz.open_at and now < quiz.open_at:
@@ -114,7 +116,7 @@ def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[Attem
     ]
 
 
-def attempt_start(*, quiz: Quiz, user: Any, now: datetime, seed: int | None = None) -> Attempt:
+def attempt_start(*, quiz: Quiz, user: User, now: datetime, seed: int | None = None) -> Attempt:
     """Resume the open attempt, or start the next one (checks dates and attempts allowed)."""
     open_attempt = quiz.attempts.filter(user=user, state=AttemptState.IN_PROGRESS).first()
     if open_attempt is not None:

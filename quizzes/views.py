@@ -10,10 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+
+from dlplatform.accounts.models import User
+from dlplatform.accounts.requests import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .fragments import nav_html, question_fragments
@@ -26,7 +30,7 @@ def instructor_required(view: Callable) -> Callable:
     """Anonymous: to the login page; a logged-in student: 403 (logging in again won't help)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_instructor:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -36,7 +40,7 @@ def instructor_required(view: Callable) -> Callable:
 
 @require_GET
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     attempts = _with_scores_shown(selectors.user_attempts(user=request.user)[:20])
     quizzes = selectors.visible_quizzes()
     return render(request, "quizzes/index.html", {"quizzes": quizzes, "attempts": attempts})
@@ -53,7 +57,7 @@ def _with_scores_shown(attempts: Any) -> list[Attempt]:
 
 @require_GET
 @login_required
-def section(request: HttpRequest, number: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     quiz = selectors.visible_quizzes().filter(section__number=number).first()
     if quiz is None:
         raise Http404("This section has no quiz.")
@@ -62,7 +66,7 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
     attempts = _with_scores_shown(selectors.user_attempts(user=request.user).filter(quiz=quiz))
     context = {
@@ -74,10 +78,13 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quizzes/quiz.html", context)
 
 
-def _grade_if_shown(quiz: Any, user: Any, attempts: list[Attempt]) -> Decimal | None:
+def _grade_if_shown(quiz: Any, user: User, attempts: list[Attempt]) -> Decimal | None:
     """The quiz grade only when the marks of every finished attempt show now (as Moodle)."""
-    done = [a.submitted_at for a in attempts if a.state == AttemptState.FINISHED]
-    done = [t for t in done if t is not None]
+    done = [
+        a.submitted_at
+        for a in attempts
+        if a.state == AttemptState.FINISHED and a.submitted_at is not None
+    ]
     first, last = min(done, default=None), max(done, default=None)
     if not marks_visible_for_all(quiz=quiz, first=first, last=last, now=timezone.now()):
         return None
@@ -86,7 +93,7 @@ def _grade_if_shown(quiz: Any, user: Any, attempts: list[Attempt]) -> Decimal | 
 
 @require_POST
 @login_required
-def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
     try:
         attempt = services.attempt_start(quiz=quiz, user=request.user, now=timezone.now())
@@ -96,7 +103,7 @@ def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:attempt", attempt.pk)
 
 
-def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
+def _current_attempt(request: AuthenticatedHttpRequest, pk: int) -> Attempt:
     """The user's own attempt (404 otherwise), graded first if its time ran out."""
     attempt = selectors.attempt_for_user(user=request.user, pk=pk)
     return services.attempt_submit_if_overdue(attempt=attempt, now=timezone.now())
@@ -104,13 +111,17 @@ def _current_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 @require_GET
 @login_required
-def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = _current_attempt(request, pk)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
     items = selectors.attempt_items_for_display(attempt=attempt)
     data = present_attempt(attempt, items, now=timezone.now())
-    config = {"api": f"/api/quizzes/attempts/{attempt.pk}/", "seconds_left": data["seconds_left"]}
+    api = {
+        action: reverse(f"quizzes-api:attempt-{action}", args=[attempt.pk])
+        for action in ("answer", "flag", "check")
+    }
+    config = {"api": api, "seconds_left": data["seconds_left"]}
     context = {
         "attempt": attempt,
         "data": data,
@@ -123,7 +134,7 @@ def attempt_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = selectors.attempt_for_user(user=request.user, pk=pk)
     services.attempt_submit(attempt=attempt, now=timezone.now())
     return redirect("quizzes:result", attempt.pk)
@@ -131,7 +142,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempt = _current_attempt(request, pk)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quizzes:attempt", attempt.pk)
@@ -143,28 +154,28 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     attempts = _with_scores_shown(selectors.user_attempts(user=request.user))
     return render(request, "quizzes/history.html", {"attempts": attempts})
 
 
 @require_GET
 @login_required
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.section_progress(user=request.user, now=timezone.now())
     return render(request, "quizzes/progress.html", {"rows": rows})
 
 
 @require_GET
 @instructor_required
-def grading_list(request: HttpRequest) -> HttpResponse:
+def grading_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = selectors.essays_to_grade()[:100]
     return render(request, "quizzes/grading.html", {"items": items})
 
 
 @require_POST
 @instructor_required
-def grading_save(request: HttpRequest, pk: int) -> HttpResponse:
+def grading_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AttemptQuestion.objects.select_related("question"), pk=pk)
     try:
         mark = Decimal(request.POST.get("mark", ""))

@@ -12,6 +12,8 @@ from hypothesis import settings as hsettings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+
 CSRF = "a" * 32
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))

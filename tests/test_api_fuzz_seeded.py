@@ -19,6 +19,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hsettings
 
+pytestmark = pytest.mark.slow
+
+
 CSRF = "b" * 32
 APP = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi("/api/schema/", APP)

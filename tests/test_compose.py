@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import require
@@ -15,6 +16,7 @@ from conftest import require
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.subprocess
 def test_compose_file_is_valid():
     require(shutil.which("docker-compose") is not None, "docker-compose is not installed")
     env = dict(os.environ, SECRET_KEY="compose-validation-only")

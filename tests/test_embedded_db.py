@@ -16,7 +16,7 @@ import pytest
 from dlplatform import embedded_db
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 
 def _connect(url: str) -> psycopg.Connection:

@@ -20,6 +20,7 @@ def _count(folder, n: int) -> None:
         cache.incr("hits")
 
 
+@pytest.mark.slow
 def test_incr_from_several_processes_loses_no_count(tmp_path):
     _cache(tmp_path).set("hits", 0, timeout=60)
     ctx = multiprocessing.get_context("spawn")

@@ -8,6 +8,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,12 +49,13 @@ def test_an_idle_connection_does_not_hold_up_other_users():
     )
     try:
         idle = _connect(port, server)  # answered, kept alive, now quiet
-        other = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        started = time.monotonic()
+        other = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         other.request("GET", "/ok")
         response = other.getresponse()
         assert (response.status, response.read()) == (200, b"ok")
-        assert time.monotonic() - started < 1.0
+        # No clock: the idle connection is still open and answered after the other user was
+        # served, so that user was served beside it, not after its keep-alive ran out (a worker
+        # that held the idle connection would have had to drop it first).
         idle.request("GET", "/ok")  # and the idle one was kept for its next request
         response = idle.getresponse()
         assert (response.status, response.read(), response.will_close) == (200, b"ok", False)

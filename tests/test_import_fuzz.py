@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 from glossary.textformats import FORMATS, ParseError, parse
 
 # Lines that look like each format, mixed with noise, so the parsers' branches are all reached.
+pytestmark = pytest.mark.slow
+
+
 LINE = st.one_of(
     st.from_regex(r"\d{1,3}\. [A-Za-z ()-]{0,20}", fullmatch=True),
     st.from_regex(r"[-*•] [A-Za-z ,.]{0,30}", fullmatch=True),

@@ -14,7 +14,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(420)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(420),
+    pytest.mark.browser,
+    pytest.mark.worker,
+]
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
 
@@ -51,7 +56,7 @@ def _take_the_quiz(page, base: str) -> None:
     page.click("text=Start attempt")
     page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/$"))
     page.locator("fieldset.q-single input[type=radio]").first.check()
-    page.wait_for_timeout(500)  # autosave
+    expect(page.locator("#save-status")).to_have_text("All answers saved.")  # autosaved
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#submit-attempt")
     page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/result/$"))

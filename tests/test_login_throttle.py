@@ -40,6 +40,7 @@ def _expire_cool_off(settings) -> None:
         AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=attempt.attempt_time - past)
 
 
+@pytest.mark.slow
 def test_200_students_behind_one_nat_all_log_in(settings):
     assert settings.AXES_FAILURE_LIMIT == LIMIT
     users = [user_create(username=f"class{i:03}", password="pw-class-123") for i in range(200)]
@@ -48,6 +49,7 @@ def test_200_students_behind_one_nat_all_log_in(settings):
         assert _ok(response), (user.username, response.status_code)
 
 
+@pytest.mark.slow
 def test_one_account_tried_from_ten_addresses_is_locked_until_the_cool_off(settings, student):
     for i in range(LIMIT):
         response = _login(student.username, f"guess-{i}", f"198.51.100.{i + 1}")

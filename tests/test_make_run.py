@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT.parent / "shared" / "data" / "mnist"
 

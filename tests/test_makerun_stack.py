@@ -162,6 +162,7 @@ def digits(settings, tmp_path, monkeypatch) -> Path:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_a_training_job_completes_on_a_real_worker_through_the_filesystem_broker(
     digits, celery_worker, student, student_client, settings
 ):

@@ -15,6 +15,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+pytestmark = pytest.mark.slow
+
+
 ROLES = ("anon", "owner", "other", "instructor", "admin")
 
 PUBLIC = (200, 200, 200, 200, 200)

@@ -61,6 +61,7 @@ def test_an_open_circuit_costs_no_round_trip(monkeypatch):
     assert len(calls) == 1, "after circuit_open_s one call probes Redis again"
 
 
+@pytest.mark.subprocess
 def test_recovery_closes_the_circuit_and_forgets_writes_lost_in_the_outage(private_redis):
     live = _backend(private_redis.url)
     live.set("session", "signed in", 60)

@@ -28,6 +28,7 @@ def test_csp_forbids_inline_script_and_pages_have_none(client):
     assert "<script>" not in html and " onclick=" not in html and ' style="' not in html
 
 
+@pytest.mark.live
 def test_static_assets_are_served_by_the_site(client, live_server):
     import urllib.request
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 PAYLOAD = (
     '<script>window.__xss = 1</script><img src="x" onerror="window.__xss = 2">'

@@ -4,6 +4,6 @@ from .models import User
 
 
 class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs leave Meta out
         model = User
         fields = ("username", "email")

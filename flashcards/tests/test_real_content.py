@@ -9,6 +9,8 @@ from django.urls import reverse
 from flashcards.models import Deck
 from lessons.models import Section
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def real_decks(db):

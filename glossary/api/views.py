@@ -49,7 +49,8 @@ class TermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         results = term_search(query=query, limit=SEARCH_LIMIT)
         if category := self._category():
             results = [term for term in results if term.category == category]
-        page = self.paginate_queryset(results)
+        # DRF's paginator pages any sequence; the stubs ask for a QuerySet.
+        page: list[Term] | None = self.paginate_queryset(results)  # type: ignore[arg-type]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _category(self) -> str:

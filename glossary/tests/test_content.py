@@ -81,6 +81,7 @@ def test_validation_errors_name_file_and_slug_and_write_nothing(tmp_path, text, 
     assert Term.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_bundled_content_is_valid_when_present(db):
     files = sorted(TERMS_DIR.glob("*.yaml"))
     if not files:

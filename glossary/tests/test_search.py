@@ -196,6 +196,7 @@ def test_a_changed_glossary_is_searched_afresh(sample_terms):
         ("BN", "batch-normalization"),
     ],
 )
+@pytest.mark.slow
 def test_bundled_glossary_search(query, slug):
     from glossary.content import TERMS_DIR, load
 
@@ -213,6 +214,7 @@ def test_short_queries_need_a_close_trigram_match(sample_terms):
 PROBES = Path(__file__).resolve().parent / "search_probes.yaml"
 
 
+@pytest.mark.slow
 def test_probe_set_finds_what_students_meant():
     """At least 95% of the probes (typos, spellings, split words, abbreviations, plurals,
     noisy queries) find the term they mean in the top 3 of the bundled glossary."""
@@ -235,6 +237,7 @@ def test_probe_set_finds_what_students_meant():
     assert len(failures) <= total * 0.05, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_an_abbreviation_is_not_matched_inside_words():
     """ "MSE" must not find a term because its definition says "themselves"."""
     from glossary.content import load

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,7 +41,9 @@ class OverviewSerializer(serializers.Serializer):
 class SectionDetailSerializer(SectionListSerializer):
     overview = serializers.SerializerMethodField()
     topics = TopicSerializer(many=True, read_only=True)
-    terms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    terms: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
 
     class Meta(SectionListSerializer.Meta):
         fields = SectionListSerializer.Meta.fields + ["overview", "key_concepts", "topics", "terms"]

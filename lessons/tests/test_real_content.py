@@ -31,6 +31,7 @@ def test_all_eight_sections_are_bundled():
     assert numbers == EXPECTED_SECTIONS
 
 
+@pytest.mark.slow
 def test_every_real_section_renders_every_part(real_course, anon_client):
     assert [s.number for s in real_course] == EXPECTED_SECTIONS
     for section in real_course:
@@ -48,6 +49,7 @@ def test_every_real_section_renders_every_part(real_course, anon_client):
             assert len(topic.explanation.split()) >= 150, f"{section.number}/{topic.slug} too short"
 
 
+@pytest.mark.slow
 def test_cnn_and_recurrent_topics_link_their_playground_experiment(real_course):
     for section in real_course:
         for topic in section.topics.all():

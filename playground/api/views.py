@@ -9,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dlplatform.accounts.requests import user_of
+
 from .. import selectors, services
 from ..models import Job
 from . import serializers as s
@@ -26,8 +28,8 @@ class JobViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
             return Job.objects.none()
         if self.action == "list":
-            return selectors.jobs_for_user(self.request.user)
-        return Job.objects.filter(user=self.request.user)
+            return selectors.jobs_for_user(user_of(self.request))
+        return Job.objects.filter(user=user_of(self.request))
 
     def get_serializer_class(self) -> type:
         return {
@@ -43,7 +45,7 @@ class JobViewSet(
         ser = s.JobCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
-            job = services.job_submit(user=request.user, **ser.validated_data)
+            job = services.job_submit(user=user_of(request), **ser.validated_data)
         except services.SubmissionRefused as exc:
             return _too_many(exc)
         return Response(s.JobSerializer(job).data, status=status.HTTP_201_CREATED)
@@ -101,7 +103,7 @@ class JobViewSet(
         if not pk.isdigit():
             raise Http404
         try:
-            poll = services.inference_poll(ticket=ticket, user=request.user, job_id=int(pk))
+            poll = services.inference_poll(ticket=ticket, user=user_of(request), job_id=int(pk))
         except LookupError:
             raise Http404 from None
         except services.InferenceError as exc:
@@ -115,7 +117,7 @@ class JobViewSet(
     def _infer(self, request: Request, task: str, serializer: type, kind: str) -> Response:
         # The limits first: a refused request of a flood parses nothing and reads no row.
         try:
-            admission = services.inference_admit(user=request.user)
+            admission = services.inference_admit(user=user_of(request))
         except services.InferenceRefused as exc:
             return _too_many(exc)
         try:
@@ -145,7 +147,7 @@ class JobViewSet(
         try:
             ticket = services.job_infer(
                 job=job,
-                user=request.user,
+                user=user_of(request),
                 task_name=task,
                 payload=ser.validated_data,
                 admission=admission,

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from conftest import login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 
 
 def _watch(page, timeout: float = 240.0) -> list[tuple[float, int]]:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from conftest import login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.worker]
 
 
 def test_text_run_continue_prompt_and_compare(page, live_server, celery_worker, student):

@@ -80,6 +80,7 @@ def test_stale_or_other_queue_calibrations_are_ignored(settings):
     assert selectors.step_costs() == (0.01, 40.0)
 
 
+@pytest.mark.slow
 def test_measure_separates_per_step_cost_from_flops():
     import torch
 
@@ -106,6 +107,7 @@ def test_measure_text_separates_per_step_and_per_time_step_cost():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_a_real_worker_publishes_its_calibration(celery_worker):
     row = WorkerCalibration.objects.get(hostname=celery_worker.hostname)
     assert row.queues == ["inference", "training"] and row.concurrency == 2

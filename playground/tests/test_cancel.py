@@ -9,7 +9,7 @@ from playground.models import Job
 from playground.services import job_cancel, job_submit
 from playground.tests.conftest import TINY_CNN
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 LONG_CNN = {**TINY_CNN, "train_subset": 0, "epochs": 20, "max_steps": 0}
 
 

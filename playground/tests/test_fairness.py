@@ -51,6 +51,7 @@ def _in_flight() -> list[Job]:
     return list(Job.objects.filter(status="queued", enqueued__isnull=False))
 
 
+@pytest.mark.redis
 def test_dispatcher_alternates_users_whoever_submitted_first(student, other_student, settings):
     settings.PLAYGROUND_MAX_ACTIVE_JOBS = 5
     settings.PLAYGROUND_SUBMIT_LIMIT = 1000
@@ -93,6 +94,7 @@ def test_slots_and_the_per_user_cap(student, other_student, settings):
     assert dispatch() == []  # one slot assumed, and three are out
 
 
+@pytest.mark.worker
 def test_real_worker_runs_two_users_jobs_interleaved(student, other_student, tmp_path, settings):
     settings.PLAYGROUND_MAX_ACTIVE_JOBS = 5
     settings.PLAYGROUND_SUBMIT_LIMIT = 1000

@@ -52,6 +52,7 @@ def trained(student) -> Job:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_digit_and_text_inference_through_tickets(
     celery_worker, student, student_client, other_client, anon_client, playground_data
 ):
@@ -139,6 +140,7 @@ def test_rate_limit_answers_429_with_retry_after(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.worker
 def test_expired_message_is_dropped_not_run(student, student_client, trained, tmp_path, settings):
     from playground import services
 

@@ -26,6 +26,7 @@ def _reload(job: Job) -> Job:
     return job
 
 
+@pytest.mark.worker
 def test_sigkill_mid_training_then_reaper_reruns_it(student, tmp_path, settings):
     settings.PLAYGROUND_STALE_S = 2
     first = start_worker(tmp_path)
@@ -76,6 +77,7 @@ def test_second_death_fails_with_a_clear_reason(student, settings):
     assert dead.finished is not None and alive.status == "running"
 
 
+@pytest.mark.worker
 def test_queued_job_lost_by_the_broker_is_reenqueued(student, tmp_path, settings):
     settings.PLAYGROUND_QUEUED_REQUEUE_S = 1
     worker = start_worker(tmp_path, queues="inference")  # nobody consumes training yet

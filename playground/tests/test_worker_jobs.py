@@ -9,7 +9,7 @@ from playground.models import Job
 from playground.services import job_submit
 from playground.tests.conftest import TINY_CNN, TINY_TEXT
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def _finished(job: Job) -> Job | None:

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import torch
 import torch.nn.functional as F
@@ -15,6 +15,7 @@ from torch import nn
 from .config import CnnConfig
 from .data import Mnist, Split, to_pixels
 from .models import build_cnn, count_params, make_optimizer, make_schedule
+from .payloads import EpochPoint, Progress
 
 
 class Cancelled(Exception):
@@ -34,7 +35,7 @@ def _never() -> bool:
     return False
 
 
-def _ignore(_: dict[str, Any]) -> None:
+def _ignore(_: object) -> None:
     return None
 
 
@@ -48,8 +49,8 @@ def _no_checkpoint(_: nn.Module, __: dict[str, Any]) -> None:
 
 @dataclass
 class Hooks:
-    on_progress: Callable[[dict[str, Any]], None] = _ignore  # about twice a second
-    on_epoch: Callable[[dict[str, Any]], None] = _ignore  # validation figures after each epoch
+    on_progress: Callable[[Progress], None] = _ignore  # about twice a second
+    on_epoch: Callable[[EpochPoint], None] = _ignore  # validation figures after each epoch
     should_stop: Callable[[], bool] = _never
     interval_s: float = 0.5
     # A reason to stop and keep the model ("requested"), or None; checked with should_stop.
@@ -66,7 +67,7 @@ class Meter:
     hooks: Hooks
     total_steps: int
     epochs: int
-    unit: str = "samples"
+    unit: Literal["samples", "chars"] = "samples"
     step: int = 0
     seen: int = 0
     started: float = field(default_factory=time.perf_counter)
@@ -87,22 +88,26 @@ class Meter:
     def past_deadline(self, now: float) -> bool:
         return self.hooks.deadline is not None and now >= self.hooks.deadline
 
-    def snapshot(self, epoch: int, loss: float, acc: float | None, now: float) -> dict[str, Any]:
+    def snapshot(self, epoch: int, loss: float, acc: float | None, now: float) -> Progress:
         elapsed = max(now - self.started, 1e-6)
         rate = self.step / elapsed
         left = None if self.hooks.deadline is None else max(self.hooks.deadline - now, 0.0)
-        return {
+        progress: Progress = {
             "step": self.step,
             "total_steps": self.total_steps,
             "epoch": epoch,
             "epochs": self.epochs,
             "loss": round(loss, 4),
             "acc": None if acc is None else round(acc, 4),
-            f"{self.unit}_per_s": round(self.seen / elapsed, 1),
             "elapsed_s": round(elapsed, 2),
             "eta_s": round((self.total_steps - self.step) / rate, 1) if rate else None,
             "time_left_s": None if left is None else round(left, 1),  # before the run stops
         }
+        if self.unit == "chars":
+            progress["chars_per_s"] = round(self.seen / elapsed, 1)
+        else:
+            progress["samples_per_s"] = round(self.seen / elapsed, 1)
+        return progress
 
 
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:

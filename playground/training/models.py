@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import prod
 from typing import Any
 
@@ -10,7 +11,7 @@ from torch import nn
 
 from .config import CnnConfig, TextConfig, block_output
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "relu": nn.ReLU,
     "leaky_relu": lambda: nn.LeakyReLU(0.01),
     "tanh": nn.Tanh,
@@ -58,7 +59,8 @@ def _init(model: nn.Module, scheme: str) -> None:
                 nn.init.xavier_uniform_(m.weight)
             else:
                 nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-            nn.init.zeros_(m.bias)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
 
 
 class CharModel(nn.Module):

@@ -11,6 +11,8 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dlplatform.accounts.requests import user_of
+
 from .. import selectors, services, services_autosave
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ..presenters import present_attempt, present_item, present_results
@@ -53,7 +55,7 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """Start (or resume) an attempt at this quiz."""
         try:
             attempt = services.attempt_start(
-                quiz=self.get_object(), user=request.user, now=timezone.now()
+                quiz=self.get_object(), user=user_of(request), now=timezone.now()
             )
         except services.AttemptError as exc:
             raise Refused(exc) from None
@@ -69,7 +71,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[Attempt]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Attempt.objects.none()
-        return selectors.user_attempts(user=self.request.user)
+        return selectors.user_attempts(user=user_of(self.request))
 
     def _attempt(self) -> Attempt:
         attempt = self.get_object()
@@ -91,7 +93,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         try:
             saved = services_autosave.answer_autosave(
-                user_id=request.user.pk,
+                user_id=user_of(request).pk,
                 attempt_id=_pk(pk),
                 now=timezone.now(),
                 **body.validated_data,
@@ -130,11 +132,14 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Finish and grade; submitting again returns the same result."""
         services.attempt_submit(attempt=self.get_object(), now=timezone.now())
-        return self.results(request, pk)
+        return self._results()
 
     @extend_schema(responses=s.ResultsSerializer)
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
+        return self._results()
+
+    def _results(self) -> Response:
         attempt = self._attempt()
         if attempt.state == AttemptState.IN_PROGRESS:
             raise Refused(services.AttemptError("This attempt is not submitted yet.", "invalid"))

@@ -38,7 +38,7 @@ def parse_meta(raw: str) -> dict[str, Any]:
         if kind is None:
             raise FormatError(f"unknown '// @dlp' field {key!r}")
         if not isinstance(value, kind) or (
-            kind is list and not all(isinstance(v, str) for v in value)
+            isinstance(value, list) and not all(isinstance(v, str) for v in value)
         ):
             raise FormatError(f"'// @dlp' field {key!r} must be a {kind.__name__}")
     return data

@@ -95,6 +95,7 @@ def test_duplicate_slug_across_files(tmp_path):
         content.load(stdout=io.StringIO(), bank_dir=tmp_path)
 
 
+@pytest.mark.slow
 def test_bundled_bank_loads_after_glossary_and_lessons():
     from glossary import content as glossary_content
     from lessons import content as lessons_content

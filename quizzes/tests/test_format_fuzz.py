@@ -188,6 +188,7 @@ QUESTION = st.tuples(QUESTION_BODY, META).map(lambda qm: {**qm[0], **qm[1]})
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(QUESTION, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_gift_export_then_parse_gives_the_same_questions(questions):
     result = parse_gift(export_gift(questions))
     assert result.errors == []
@@ -200,6 +201,7 @@ def test_gift_export_then_parse_gives_the_same_questions(questions):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=_soup(GIFT_BITS), fmt=st.sampled_from(["gift", "aiken"]), dry_run=st.booleans())
+@pytest.mark.slow
 def test_import_is_whole_or_nothing(text, fmt, dry_run):
     before = Question.objects.count()
     report = questions_import(text=text, fmt=fmt, dry_run=dry_run)

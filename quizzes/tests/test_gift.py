@@ -226,6 +226,7 @@ def test_byte_order_mark_and_windows_line_endings():
     assert (q["name"], q["type"], q["line"]) == ("Q", "truefalse", 1)
 
 
+@pytest.mark.subprocess
 def test_the_formats_package_imports_no_django():
     import subprocess
     import sys

@@ -170,6 +170,7 @@ def test_command_rejects_unknown_section_and_missing_file(tmp_path):
         call_command("import_questions", str(tmp_path / "nope.txt"), "--format", "gift")
 
 
+@pytest.mark.subprocess
 def test_command_help_describes_the_options():
     out = subprocess.run(
         [sys.executable, "manage.py", "import_questions", "--help"],
@@ -325,6 +326,7 @@ def _load_bundled_content() -> None:
         module.load(stdout=io.StringIO())
 
 
+@pytest.mark.slow
 def test_the_whole_bundled_bank_survives_gift_export_and_reimport():
     """Real data: every bank question but ordering (which GIFT cannot hold) comes back equal."""
     _load_bundled_content()

@@ -172,6 +172,7 @@ def test_practice_in_the_browser_without_csp_violations(page, live_server, stude
     assert page.js_errors == []
 
 
+@pytest.mark.slow
 def test_every_category_of_the_real_glossary_makes_a_full_practice_quiz():
     import io
 

@@ -172,6 +172,7 @@ def _walk_finished(client, student, when, masks: dict[str, int], shown) -> None:
 
 
 @pytest.mark.parametrize("when", TIMES, ids=lambda t: t.name.lower())
+@pytest.mark.slow
 def test_the_whole_matrix(when, student, student_client):
     for name, masks in configurations(when):
         shown = expected(masks, when)

@@ -94,6 +94,7 @@ def _post(client, url: str, body: dict):
     return client.post(url, body, content_type="application/json")
 
 
+@pytest.mark.slow
 def test_bank_attempts_show_tokens_only_stable_per_attempt_new_per_attempt(
     bank, student, student_client
 ):
@@ -270,6 +271,7 @@ def glossary_bank(db) -> None:
     glossary.content.load(stdout=io.StringIO())
 
 
+@pytest.mark.slow
 def test_practice_pages_name_options_by_tokens_of_their_own(glossary_bank, student_client):
     from quizzes.practice import SESSION_KEY, TOKEN_KEY, option_token
 
@@ -289,6 +291,7 @@ def test_practice_pages_name_options_by_tokens_of_their_own(glossary_bank, stude
     assert "<strong>10</strong> of 10 right" in done
 
 
+@pytest.mark.slow
 def test_practice_lowest_token_scores_chance(glossary_bank):
     """200 practice quizzes (20 drawn question sets, each under 10 keys) of 20 questions:
     picking the lowest token is right 1 time in 4, within 4 standard errors (each pick is a

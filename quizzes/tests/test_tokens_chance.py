@@ -30,7 +30,7 @@ from quizzes.presenters import present_attempt
 from quizzes.selectors import attempt_items_for_display
 from quizzes.tokens import ItemTokens
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ATTEMPTS = 200  # per bundled quiz and strategy
 BOUND = 4.0  # standard errors; one-sided p < 4e-5 per strategy, so the test does not flicker

@@ -16,6 +16,8 @@ import pytest
 from conftest import require
 from tests.faults.servers import PG_BIN_CANDIDATES, PrivatePostgres, free_port, wait_port
 
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

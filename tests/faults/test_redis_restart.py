@@ -20,7 +20,7 @@ from conftest import ROOT, _worker_env, require, start_worker, stop_worker
 from playground.models import Job
 from tests.faults.servers import PrivateRedis
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.subprocess]
 JOBS = 3
 TINY_TEXT = {
     "cell": "gru",

@@ -3,13 +3,6 @@
 (() => {
   "use strict";
 
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function init(root) {
     const el = (id) => document.getElementById(id);
     const card = el("flashcard");
@@ -90,17 +83,10 @@
       busy = true;
       el("study-error").hidden = true;
       try {
-        const response = await fetch(root.dataset.reviewUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-          body: JSON.stringify({
-            card: Number(card.dataset.cardId), rating,
-            duration_ms: Math.min(Math.round(performance.now() - shownAt), 3600000),
-          }),
+        const data = await window.api.postJSON(root.dataset.reviewUrl, {
+          card: Number(card.dataset.cardId), rating,
+          duration_ms: Math.min(Math.round(performance.now() - shownAt), 3600000),
         });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const data = await response.json();
         show(data.next_card, data.due, data.next_due);
       } catch (error) {
         el("study-error").textContent = `Could not save the review (${error.message}). Please try again.`;

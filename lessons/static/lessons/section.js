@@ -4,13 +4,6 @@
   "use strict";
   const STORAGE_KEY = "lessons.depth";
 
-  function csrfToken(form) {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    const input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function select(tabs, tab, focus) {
     tabs.forEach((other) => {
       const selected = other === tab;
@@ -29,10 +22,8 @@
     }
     const body = new FormData();
     body.append("depth", depth);
-    fetch(form.action, {
-      method: "POST", body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" },
-    }).catch(() => { /* the switch still works; only the memory is lost */ });
+    window.api.postForm(form.action, body)
+      .catch(() => { /* the switch still works; only the memory is lost */ });
   }
 
   function init(form) {

@@ -11,7 +11,7 @@
     curves.forEach((c, i) => {
       const li = document.createElement("li"), a = document.createElement("a");
       li.style.color = window.PGCharts.PALETTE[i % window.PGCharts.PALETTE.length];
-      a.href = `/playground/jobs/${c.id}/`; a.textContent = c.label; li.appendChild(a); legend.appendChild(li);
+      a.href = c.url; a.textContent = c.label; li.appendChild(a); legend.appendChild(li);
     });
   });
 })();

@@ -5,21 +5,7 @@
   const $ = (id) => document.getElementById(id);
   let data, timer = null, shownResults = false;
 
-  function csrf() {
-    const input = document.querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
-  async function post(url, body) {
-    const resp = await fetch(url, { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }, body: JSON.stringify(body) });
-    const json = await resp.json();
-    if (!resp.ok) {
-      const wait = resp.headers.get("Retry-After");
-      throw new Error((json.detail || JSON.stringify(json)) + (wait ? ` (wait ${wait} s)` : ""));
-    }
-    return json;
-  }
+  const post = window.api.postJSON; // dlplatform/static/js/api.js: CSRF, JSON, the refusal's reason
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

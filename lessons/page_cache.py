@@ -19,6 +19,7 @@ from django.core.cache import cache
 from glossary.linking import index_version
 
 from . import selectors
+from .content import number_key
 from .models import Section, Topic
 
 VERSION_KEY = "lessons:content-version"
@@ -30,6 +31,7 @@ class SectionPage:
     section: Section
     topics: list[Topic]
     terms: list[tuple[object, str]]  # (Term, its URL)
+    prerequisites: list[Section]  # to read first, in course order
     previous: Section | None
     following: Section | None
     quiz_url: str
@@ -78,6 +80,7 @@ def _build(number: str, version: str) -> SectionPage | None:
         section=section,
         topics=topics,
         terms=[(term, selectors.term_url(term.slug)) for term in section.terms.all()],
+        prerequisites=sorted(section.prerequisites.all(), key=lambda s: number_key(s.number)),
         previous=previous,
         following=following,
         quiz_url=selectors.quiz_url(section),

@@ -11,6 +11,7 @@ Checks, each reported as "file: where: problem":
   applications together, flashcards, a recap, a `prerequisites` list naming existing sections,
   a quiz of at least MIN_QUESTIONS);
 - every quiz question links to at least one term;
+- every glossary term is listed by at least one section's `terms`, so a reader meets it in a lesson;
 - no run of SHINGLE words is shared with the documents in ../shared/seeds/ (case and
   punctuation ignored), so the study text stays in our own words.
 """
@@ -223,6 +224,15 @@ def check_sections(content: Content) -> list[Problem]:
     return problems
 
 
+def check_terms_listed(content: Content) -> list[Problem]:
+    listed = {slug for _, section in content.sections for slug in section.get("terms") or []}
+    return [
+        Problem(file, str(entry.get("slug")), "listed by no section's terms")
+        for file, entry in content.terms
+        if entry.get("slug") not in listed
+    ]
+
+
 def check_questions(content: Content) -> list[Problem]:
     return [
         Problem(file, f"questions[{i}] {question.get('slug')}", "links to no glossary term")
@@ -302,7 +312,7 @@ def check_own_words(content: Content, seeds_dir: Path | None = None) -> list[Pro
 def check_all(*, seeds_dir: Path | None = None, **dirs: Path) -> list[Problem]:
     content, problems = read_content(**dirs)
     problems += check_references(content, stop_phrases=dirs.get("terms_dir") is None)
-    for check in (check_aliases, check_sections, check_questions):
+    for check in (check_aliases, check_sections, check_terms_listed, check_questions):
         problems += check(content)
     problems += check_own_words(content, seeds_dir)
     return problems

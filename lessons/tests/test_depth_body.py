@@ -130,3 +130,12 @@ def test_api_has_the_new_parts(anon_client, course):
     assert "RECAP-MARK" in anon_client.get("/api/lessons/sections/9.1/").json()["recap"]
     assert topic["basic"].startswith("BASIC-PERCEPTRON-MARK")
     assert topic["detailed"].startswith("DETAILED-PERCEPTRON-MARK")
+
+
+def test_admin_edits_the_new_parts(admin_client, course):
+    section = course["9.2"]
+    html = admin_client.get(reverse("admin:lessons_section_change", args=[section.pk])).content
+    html = html.decode()
+
+    assert 'name="recap"' in html and 'name="prerequisites"' in html
+    assert 'name="topics-0-basic"' in html and 'name="topics-0-detailed"' in html

@@ -19,6 +19,7 @@ from .models import Chapter, Section, Topic
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Topic)
 @receiver(m2m_changed, sender=Section.terms.through)
+@receiver(m2m_changed, sender=Section.prerequisites.through)
 def content_changed(sender: type, **kwargs: Any) -> None:
     page_cache.forget_local()
     # Other processes must not rebuild from rows that are not committed yet.

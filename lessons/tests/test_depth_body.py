@@ -139,3 +139,12 @@ def test_admin_edits_the_new_parts(admin_client, course):
 
     assert 'name="recap"' in html and 'name="prerequisites"' in html
     assert 'name="topics-0-basic"' in html and 'name="topics-0-detailed"' in html
+
+
+def test_a_changed_prerequisite_shows_on_the_next_view(anon_client, course):
+    assert 'class="prerequisites"' not in _page(anon_client, number="9.1")  # now cached
+
+    course["9.1"].prerequisites.set([course["9.2"]])
+
+    html = _page(anon_client, number="9.1")
+    assert 'class="prerequisites"' in html and "9.2</a>" in html

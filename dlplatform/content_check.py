@@ -6,9 +6,12 @@ Checks, each reported as "file: where: problem":
   section exists;
 - every alias is unique across terms, and no alias equals another term's name or abbreviation
   (compared in search normal form: case, accents, hyphens, plurals, British spellings);
-- every section has every part (three overviews, key concepts, topics with an explanation,
-  examples, applications and memory aids, flashcards, a quiz of at least MIN_QUESTIONS);
+- every section has every part (three overviews, key concepts, topics with an explanation, a
+  Basic body, examples, applications and memory aids, at least MIN_EXAMPLES examples and
+  applications together, flashcards, a recap, a `prerequisites` list naming existing sections,
+  a quiz of at least MIN_QUESTIONS);
 - every quiz question links to at least one term;
+- every glossary term is listed by at least one section's `terms`, so a reader meets it in a lesson;
 - no run of SHINGLE words is shared with the documents in ../shared/seeds/ (case and
   punctuation ignored), so the study text stays in our own words.
 """
@@ -31,8 +34,9 @@ BANK_DIR = ROOT / "quizzes" / "content" / "bank"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 SHINGLE = 8
 MIN_QUESTIONS = 10
+MIN_EXAMPLES = 3  # examples + applications per topic
 DEPTHS = ("basic", "standard", "detailed")
-TOPIC_PARTS = ("explanation", "examples", "applications", "memory_aids")
+TOPIC_PARTS = ("explanation", "basic", "examples", "applications", "memory_aids")
 OVERRIDE = re.compile(r"\[\[([a-z0-9][a-z0-9-]*)\|[^\[\]|]+\]\]")
 OVERRIDE_ANY = re.compile(r"\[\[(?:[a-z0-9][a-z0-9-]*\||!)[^\[\]]+\]\]")
 # Cards, quiz text and glossary definitions (tooltips, glossary decks) are not term-linked, so
@@ -179,7 +183,17 @@ def check_sections(content: Content) -> list[Problem]:
     questions = {
         str(bank.get("section")): len(bank.get("questions") or []) for _, bank in content.banks
     }
+    numbers = {str(section.get("number")) for _, section in content.sections}
     for file, section in content.sections:
+        if not str(section.get("recap") or "").strip():
+            problems.append(Problem(file, "recap", "missing"))
+        prerequisites = section.get("prerequisites")
+        if not isinstance(prerequisites, list):
+            problems.append(Problem(file, "prerequisites", "missing (a list, may be empty)"))
+        else:
+            for number in prerequisites:
+                if str(number) not in numbers or str(number) == str(section.get("number")):
+                    problems.append(Problem(file, "prerequisites", f"no section {number!r}"))
         overview = section.get("overview") or {}
         for depth in DEPTHS:
             if not str(overview.get(depth) or "").strip():
@@ -193,12 +207,30 @@ def check_sections(content: Content) -> list[Problem]:
                 value = topic.get(part)
                 if not (value.strip() if isinstance(value, str) else _nonempty_list(value)):
                     problems.append(Problem(file, f"{where}.{part}", "missing or empty"))
+            shown = sum(len(topic.get(k) or []) for k in ("examples", "applications"))
+            if shown < MIN_EXAMPLES:
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        f"{shown} examples and applications, fewer than {MIN_EXAMPLES}",
+                    )
+                )
         count = questions.get(str(section.get("number")), 0)
         if count < MIN_QUESTIONS:
             problems.append(
                 Problem(file, "quiz", f"{count} questions in its bank, fewer than {MIN_QUESTIONS}")
             )
     return problems
+
+
+def check_terms_listed(content: Content) -> list[Problem]:
+    listed = {slug for _, section in content.sections for slug in section.get("terms") or []}
+    return [
+        Problem(file, str(entry.get("slug")), "listed by no section's terms")
+        for file, entry in content.terms
+        if entry.get("slug") not in listed
+    ]
 
 
 def check_questions(content: Content) -> list[Problem]:
@@ -280,7 +312,7 @@ def check_own_words(content: Content, seeds_dir: Path | None = None) -> list[Pro
 def check_all(*, seeds_dir: Path | None = None, **dirs: Path) -> list[Problem]:
     content, problems = read_content(**dirs)
     problems += check_references(content, stop_phrases=dirs.get("terms_dir") is None)
-    for check in (check_aliases, check_sections, check_questions):
+    for check in (check_aliases, check_sections, check_terms_listed, check_questions):
         problems += check(content)
     problems += check_own_words(content, seeds_dir)
     return problems

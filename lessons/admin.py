@@ -18,7 +18,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "chapter"]
     list_select_related = ["chapter"]
     search_fields = ["number", "title", "slug"]
-    filter_horizontal = ["terms"]
+    filter_horizontal = ["terms", "prerequisites"]
     inlines = [TopicInline]
 
 

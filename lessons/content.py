@@ -110,6 +110,11 @@ def parse_section(filename: str, data: dict) -> dict:
     terms = c.items(data, "terms", "", required=False)
     if not all(isinstance(t, str) for t in terms):
         raise c.fail("terms", "must be a list of glossary slugs")
+    prerequisites = [str(p) for p in c.items(data, "prerequisites", "", required=False)]
+    if any(number_key(p) == (10**6,) for p in prerequisites):
+        raise c.fail("prerequisites", "must be a list of section numbers like '7.7'")
+    if number in prerequisites:
+        raise c.fail("prerequisites", f"section {number} cannot be its own prerequisite")
     return {
         "number": number,
         "chapter": {"number": chapter_number, "title": c.text(chapter, "title", "chapter.")},
@@ -120,6 +125,8 @@ def parse_section(filename: str, data: dict) -> dict:
         "key_concepts": c.entries(data, "key_concepts", "", None),
         "topics": [_parse_topic(c, raw, i) for i, raw in enumerate(c.items(data, "topics", ""))],
         "terms": terms,
+        "prerequisites": list(dict.fromkeys(prerequisites)),
+        "recap": c.text(data, "recap", "", required=False),
     }
 
 
@@ -130,6 +137,8 @@ def _parse_topic(c: _Checker, raw: Any, index: int) -> dict:
         "slug": c.text(topic, "slug", at),
         "title": c.text(topic, "title", at),
         "explanation": c.text(topic, "explanation", at),
+        "basic": c.text(topic, "basic", at, required=False),
+        "detailed": c.text(topic, "detailed", at, required=False),
         "examples": c.entries(topic, "examples", at, EXAMPLE_KINDS),
         "applications": c.entries(topic, "applications", at, None),
         "memory_aids": c.entries(topic, "memory_aids", at, MEMORY_AID_KINDS),
@@ -179,6 +188,20 @@ def _check_unique(sections: list[tuple[str, dict]]) -> None:
             raise ContentError(f"{filename}: topics: duplicate topic slugs")
 
 
+def _check_prerequisites(sections: list[tuple[str, dict]]) -> None:
+    """Every prerequisite is a section of this load or one already in the database."""
+    loaded = {s["number"] for _, s in sections}
+    wanted = {p for _, s in sections for p in s["prerequisites"]} - loaded
+    known = set(Section.objects.filter(number__in=wanted).values_list("number", flat=True))
+    problems = [
+        f"{filename}: prerequisites: no section {', '.join(sorted(missing, key=number_key))}"
+        for filename, s in sections
+        if (missing := set(s["prerequisites"]) & (wanted - known))
+    ]
+    if problems:
+        raise ContentError("\n".join(problems))
+
+
 def _upsert_section(data: dict, order: int, terms: dict[str, Any]) -> bool:
     chapter, _ = Chapter.objects.update_or_create(
         number=data["chapter"]["number"], defaults={"title": data["chapter"]["title"]}
@@ -192,6 +215,7 @@ def _upsert_section(data: dict, order: int, terms: dict[str, Any]) -> bool:
             "chapter": chapter,
             "key_concepts": data["key_concepts"],
             "order": order,
+            "recap": data["recap"],
             **{f"overview_{depth}": text for depth, text in data["overview"].items()},
         },
     )
@@ -203,16 +227,26 @@ def _upsert_section(data: dict, order: int, terms: dict[str, Any]) -> bool:
     return created
 
 
+def _set_prerequisites(data: dict) -> None:
+    section = Section.objects.get(number=data["number"])
+    by_number = {s.number: s for s in Section.objects.filter(number__in=data["prerequisites"])}
+    section.prerequisites.set([by_number[n] for n in data["prerequisites"]])
+
+
 def load(*, stdout: TextIO, directory: Path | None = None) -> str:
     """Load every section file idempotently; returns a one-line summary."""
     sections = [(name, parse_section(name, data)) for name, data in read_section_files(directory)]
     _check_unique(sections)
     terms = _check_terms(sections)
+    _check_prerequisites(sections)
     created = 0
     with transaction.atomic():
         for order, (filename, data) in enumerate(sections):
             created += _upsert_section(data, order, terms)
             stdout.write(f"  section {data['number']} {data['title']} ({filename})\n")
+        # After every section exists, so a prerequisite may come later in the course order.
+        for _, data in sections:
+            _set_prerequisites(data)
     topics = sum(len(s["topics"]) for _, s in sections)
     return (
         f"lessons: {len(sections)} sections ({created} created, {len(sections) - created} "

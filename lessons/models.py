@@ -46,6 +46,12 @@ class Section(models.Model):
     overview_detailed = models.TextField(blank=True)
     key_concepts = models.JSONField(default=list, blank=True)
     terms = models.ManyToManyField("glossary.Term", related_name="sections", blank=True)
+    # Sections the reader should read first ("Read 7.7 first" on the page).
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, related_name="required_by", blank=True
+    )
+    # Markdown bullet points that close the page.
+    recap = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     # Part of the cache key of the rendered section body: any save makes the old fragment stale.
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,7 +80,11 @@ class Topic(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
     slug = models.SlugField(max_length=120)
     title = models.CharField(max_length=200)
+    # The Standard body. Basic shows `basic` (plain words, no formulas) instead; Detailed shows
+    # the explanation followed by `detailed` (derivations, costs, edge cases).
     explanation = models.TextField(blank=True)
+    basic = models.TextField(blank=True)
+    detailed = models.TextField(blank=True)
     examples = models.JSONField(default=list, blank=True)
     applications = models.JSONField(default=list, blank=True)
     memory_aids = models.JSONField(default=list, blank=True)

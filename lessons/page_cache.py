@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import selectors
 from .caches import content
+from .content import number_key
 from .models import Section, Topic
 
 
@@ -20,6 +21,7 @@ class SectionPage:
     section: Section
     topics: list[Topic]
     terms: list[tuple[object, str]]  # (Term, its URL)
+    prerequisites: list[Section]  # to read first, in course order
     previous: Section | None
     following: Section | None
     quiz_url: str
@@ -38,6 +40,7 @@ def _build(number: str, version: str) -> SectionPage | None:
         section=section,
         topics=topics,
         terms=[(term, selectors.term_url(term.slug)) for term in section.terms.all()],
+        prerequisites=sorted(section.prerequisites.all(), key=lambda s: number_key(s.number)),
         previous=previous,
         following=following,
         quiz_url=selectors.quiz_url(section),

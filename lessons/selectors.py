@@ -57,7 +57,7 @@ def course_outline(*, user) -> list[ChapterProgress]:
 
 
 def section_for_page(number: str) -> QuerySet[Section]:
-    """The section with its chapter, topics and glossary terms in 3 queries (lessons/page_cache.py)."""
+    """The section with chapter, topics, terms and prerequisites in 4 queries (page_cache.py)."""
     from glossary.models import Term
 
     terms = Term.objects.only("slug", "name", "abbreviation", "definition").order_by("name")
@@ -67,6 +67,7 @@ def section_for_page(number: str) -> QuerySet[Section]:
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("order")),
             Prefetch("terms", queryset=terms),
+            Prefetch("prerequisites", queryset=Section.objects.only("number", "title")),
         )
     )
 

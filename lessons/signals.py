@@ -18,6 +18,7 @@ from .models import Chapter, Section, Topic
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Topic)
 @receiver(m2m_changed, sender=Section.terms.through)
+@receiver(m2m_changed, sender=Section.prerequisites.through)
 def content_changed(sender: type, **kwargs: Any) -> None:
     # Inside a transaction the version moves again at commit, so other processes do not keep
     # pages they rebuilt from rows that were not committed yet.

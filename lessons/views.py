@@ -36,6 +36,7 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
         "section": page.section,
         "topics": page.topics,
         "terms": page.terms,
+        "prerequisites": page.prerequisites,
         "depth": depth,
         "depths": Depth.choices,
         "is_read": is_read,

@@ -31,7 +31,11 @@ def _topic(slug: str, **drop: object) -> dict:
         "slug": slug,
         "title": slug,
         "explanation": "Words.",
-        "examples": [{"kind": "example", "title": "e", "text": "t"}],
+        "basic": "Plain words.",
+        "examples": [
+            {"kind": "example", "title": "e", "text": "t"},
+            {"kind": "analogy", "title": "f", "text": "u"},
+        ],
         "applications": [{"title": "a", "text": "t"}],
         "memory_aids": [{"kind": "rhyme", "title": "m", "text": "t"}],
     }
@@ -50,6 +54,8 @@ def _section(number: str, **changes: object) -> dict:
         "topics": [_topic("one")],
         "terms": ["alpha"],
         "flashcards": [{"front": "f", "back": "b"}],
+        "prerequisites": [],
+        "recap": "- r",
     }
     section.update(changes)
     return section
@@ -92,12 +98,22 @@ def tree(tmp_path: Path) -> dict[str, Path]:
             overview={"basic": "b", "standard": "", "detailed": "See [[nobody|this]]."},
             topics=[_topic("one", applications=None), _topic("two", memory_aids=[])],
             flashcards=[],
+            prerequisites=["8.8"],
+            recap="",
         ),
     )
     _write(
         dirs["sections_dir"],
         "9.2.yaml",
-        _section("9.2", flashcards=[{"front": "What is [[!this]]?", "back": "b"}]),
+        {
+            k: v
+            for k, v in _section(
+                "9.2",
+                flashcards=[{"front": "What is [[!this]]?", "back": "b"}],
+                topics=[_topic("one", basic=None)],
+            ).items()
+            if k != "prerequisites"
+        },
     )
     _write(dirs["bank_dir"], "9.1.yaml", _bank("9.1", 3, terms=[]))
     _write(dirs["bank_dir"], "9.2.yaml", _bank("9.2", 10, terms=["alpha", "nope"]))
@@ -123,6 +139,14 @@ def test_each_rule_reports_its_fault(tree, tmp_path):
         "9.1.yaml: quiz: 3 questions in its bank, fewer than 10",
         "9.1.yaml: questions[0] 9.1-q0: links to no glossary term",
         "9.2.yaml: flashcards[0]: " + content_check.RAW_OVERRIDE,
+        "9.1.yaml: recap: missing",
+        "9.1.yaml: prerequisites: no section '8.8'",
+        "9.1.yaml: topics[0] one: 2 examples and applications, fewer than 3",
+        "9.2.yaml: prerequisites: missing (a list, may be empty)",
+        "9.2.yaml: topics[0] one.basic: missing or empty",
+        # alpha is listed by both sections; beta and gamma by none
+        "t.yaml: beta: listed by no section's terms",
+        "t.yaml: gamma: listed by no section's terms",
     ]
     for line in expected:
         assert line in problems, line
@@ -156,7 +180,7 @@ def test_the_command_fails_and_lists_problems(tree, tmp_path, monkeypatch):
     monkeypatch.setattr(content_check, "SECTIONS_DIR", tree["sections_dir"])
     monkeypatch.setattr("glossary.linking.STOP_PHRASES", {})  # they name bundled terms
     out = StringIO()
-    with pytest.raises(CommandError, match="14 problems"):
+    with pytest.raises(CommandError, match="21 problems"):
         call_command(
             "check_content", "--seeds", str(tmp_path / "none"), stdout=out, stderr=StringIO()
         )

@@ -25,6 +25,8 @@ class TopicSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "explanation",
+            "basic",
+            "detailed",
             "examples",
             "applications",
             "memory_aids",
@@ -44,9 +46,19 @@ class SectionDetailSerializer(SectionListSerializer):
     terms: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="slug"
     )
+    prerequisites: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="number"
+    )
 
     class Meta(SectionListSerializer.Meta):
-        fields = SectionListSerializer.Meta.fields + ["overview", "key_concepts", "topics", "terms"]
+        fields = SectionListSerializer.Meta.fields + [
+            "overview",
+            "key_concepts",
+            "topics",
+            "terms",
+            "prerequisites",
+            "recap",
+        ]
 
     @extend_schema_field(OverviewSerializer)
     def get_overview(self, section: Section) -> dict:

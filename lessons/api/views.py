@@ -19,7 +19,7 @@ class SectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         queryset = Section.objects.select_related("chapter").order_by("chapter__number", "order")
         if self.action == "retrieve":
             topics = Prefetch("topics", queryset=Topic.objects.order_by("order"))
-            queryset = queryset.prefetch_related(topics, "terms")
+            queryset = queryset.prefetch_related(topics, "terms", "prerequisites")
         return queryset
 
     def get_serializer_class(self):

@@ -27,10 +27,11 @@ WRONG_SENSES = [
     ("bias", r"⟦bias⟧?[–-]variance"),
     ("bias", r"⟦bias(es)?⟧\s+(and variance|towards|toward|in the data|correction)"),
     ("bias", r"(personal|start-up)\s+⟦bias"),
+    ("bias", r"wrong\s+⟦bias"),  # an architecture's assumption, not the neuron's parameter
     ("recall", r"⟦sensitiv\w*⟧\s+(to|of)\b"),
     ("logit", r"pre-activation\s+\(or\s+⟦logit|exam’s\s+⟦raw|⟦raw scores⟧ would have"),
     ("object-detection", r"(anomaly|keypoint|disease)\s+⟦detection"),
-    ("kernel", r"(spam|comment)\s+⟦filters?⟧|efficient\s+⟦kernels"),
+    ("kernel", r"(spam|comment)\s+⟦filters?⟧|efficient\s+⟦kernels|attention\s+⟦kernels"),
     ("gating-mechanism", r"(multiply|add|max)\s+⟦gate"),
     ("weight", r"(heavy|lighter)\s+⟦weight"),
     ("accuracy", r"to any\s+⟦accuracy"),
@@ -44,6 +45,10 @@ WRONG_SENSES = [
     ("stride", r"their\s+⟦stride|Long\s+⟦strides"),  # a runner's stride
     ("generator", r"reliable\s+⟦generator|gives a\s+⟦generator"),  # a generative model, not GAN's
     ("attention-mechanism", r"“⟦Attention⟧ Is All"),
+    ("stride", r"memory plus\s+\*?⟦strides|(row has|and)\s+⟦strides"),  # a tensor's memory strides
+    ("accuracy", r"gradient\s+⟦accuracy"),  # an exact gradient, not the metric
+    ("label", r"offers a\s+⟦label"),  # attention keys, not data labels
+    ("normalization", r"length\s+⟦normali"),  # beam-search length normalisation
     ("dimensionality-reduction", r"⟦PCA⟧"),
     ("depthwise-separable-convolution", r"⟦MobileNet⟧"),
 ]
@@ -54,9 +59,14 @@ def _blocks(data: dict) -> list[tuple[str, str]]:
     out = [(f"overview.{d}", text) for d, text in data["overview"].items()]
     out += [(f"key_concepts[{i}]", k["text"]) for i, k in enumerate(data["key_concepts"])]
     for topic in data["topics"]:
-        out.append((f"{topic['slug']}.explanation", topic["explanation"]))
+        # Every depth's body is linked: Basic, Standard and the Detailed extra.
+        for body in ("basic", "explanation", "detailed"):
+            if topic.get(body):
+                out.append((f"{topic['slug']}.{body}", topic[body]))
         for part in ("examples", "applications", "memory_aids"):
             out += [(f"{topic['slug']}.{part}[{i}]", e["text"]) for i, e in enumerate(topic[part])]
+    if data.get("recap"):
+        out.append(("recap", data["recap"]))
     return out
 
 

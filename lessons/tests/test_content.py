@@ -114,3 +114,31 @@ def test_invalid_yaml_names_the_file(section_dir):
 
     with pytest.raises(content.ContentError, match=r"9\.3\.yaml: invalid YAML"):
         content.load(stdout=io.StringIO(), directory=section_dir)
+
+
+def test_prerequisites_and_new_parts_are_loaded(section_dir):
+    content.load(stdout=io.StringIO(), directory=section_dir)
+
+    second = Section.objects.get(number="9.2")
+    assert [s.number for s in second.prerequisites.all()] == ["9.1"]
+    assert not Section.objects.get(number="9.1").prerequisites.exists()
+    assert "RECAP-MARK" in Section.objects.get(number="9.1").recap
+    topic = Topic.objects.get(section__number="9.1", slug="perceptron")
+    assert topic.basic.startswith("BASIC-PERCEPTRON-MARK")
+    assert topic.detailed.startswith("DETAILED-PERCEPTRON-MARK")
+
+
+@pytest.mark.parametrize(
+    ("prerequisites", "expected"),
+    [
+        (["3.3"], "9.2.yaml: prerequisites: no section 3.3"),
+        (["9.2"], "9.2.yaml: prerequisites: section 9.2 cannot be its own prerequisite"),
+        (["later"], "9.2.yaml: prerequisites: must be a list of section numbers"),
+    ],
+)
+def test_bad_prerequisites_are_rejected(section_dir, prerequisites, expected):
+    _edit(section_dir / "9.2.yaml", lambda d: d.update(prerequisites=prerequisites))
+
+    with pytest.raises(content.ContentError, match=re.escape(expected)):
+        content.load(stdout=io.StringIO(), directory=section_dir)
+    assert not Section.objects.exists()  # nothing half-loaded

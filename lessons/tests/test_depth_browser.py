@@ -46,3 +46,19 @@ def test_mark_as_read_button(page, live_server, browser_login, student, course):
     page.locator("text=You have read this section").wait_for()
     page.goto(f"{live_server.url}/learn/")
     assert "1 of 2 read" in page.content()
+
+
+def test_the_tabs_switch_every_topic_body_too(page, live_server, course):
+    page.goto(f"{live_server.url}/learn/9.1/")
+    body = page.locator("#topic-perceptron")
+    assert "TOPIC-PERCEPTRON-MARK" in body.inner_text()
+    assert "BASIC-PERCEPTRON-MARK" not in body.inner_text()
+
+    page.click("#tab-basic")
+    assert "BASIC-PERCEPTRON-MARK" in body.inner_text()
+    assert "TOPIC-PERCEPTRON-MARK" not in body.inner_text()
+
+    page.click("#tab-detailed")
+    assert "TOPIC-PERCEPTRON-MARK" in body.inner_text()
+    assert "DETAILED-PERCEPTRON-MARK" in body.inner_text()
+    assert page.js_errors == []

@@ -1,4 +1,5 @@
-// Section page: the Basic / Standard / Detailed overview switcher (WAI-ARIA tabs).
+// Section page: the Basic / Standard / Detailed switcher (WAI-ARIA tabs). It picks the overview
+// panel and every topic block marked with data-depths (basic body, explanation, detailed part).
 // The choice is remembered on the server for logged-in readers and in localStorage otherwise.
 (() => {
   "use strict";
@@ -11,6 +12,9 @@
       other.tabIndex = selected ? 0 : -1;
       const panel = document.getElementById(other.getAttribute("aria-controls"));
       if (panel) panel.hidden = !selected;
+    });
+    document.querySelectorAll("[data-depths]").forEach((block) => {
+      block.hidden = !block.dataset.depths.split(" ").includes(tab.value);
     });
     if (focus) tab.focus();
   }

@@ -12,7 +12,7 @@ from django.urls import reverse
 from lessons.content import read_section_files
 from lessons.models import Section
 
-EXPECTED_SECTIONS = ["6.1", "6.2", "6.3", "7.6", "7.7", "7.8", "8.1", "8.2", "8.3", "8.4"]
+EXPECTED_SECTIONS = ["6.1", "6.2", "6.3", "7.6", "7.7", "7.8", "8.1", "8.2", "8.3", "8.4", "8.6"]
 
 
 @pytest.fixture

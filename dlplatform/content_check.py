@@ -141,12 +141,12 @@ def check_references(content: Content, *, stop_phrases: bool = True) -> list[Pro
 
 def check_aliases(content: Content) -> list[Problem]:
     problems = []
-    names: dict[str, str] = {}  # normal form of a name or abbreviation -> slug
+    names: dict[str, str | None] = {}  # normal form of a name or abbreviation -> slug
     for _, entry in content.terms:
         for label in (entry.get("name"), entry.get("abbreviation")):
             if label:
                 names.setdefault(_normal(label), entry.get("slug"))
-    owners: dict[str, tuple[str, str]] = {}  # normal alias -> (slug, alias as written)
+    owners: dict[str, tuple[str | None, str]] = {}  # normal alias -> (slug, alias as written)
     for file, entry in content.terms:
         slug = entry.get("slug")
         for alias in entry.get("aliases") or []:

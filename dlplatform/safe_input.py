@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
@@ -95,6 +95,11 @@ class NulGuardMiddleware:
         if reason is not None:
             # The project's 400 handler (urls.handler400, views.bad_request), found through the
             # URL resolver: views import this module for BadInput.
-            handler = get_resolver().resolve_error_handler(400)
+            # django-stubs types every error handler as the 500 one's (request only); 400, 403
+            # and 404 handlers take the exception too.
+            handler = cast(
+                Callable[[HttpRequest, Exception], HttpResponse],
+                get_resolver().resolve_error_handler(400),
+            )
             return handler(request, BadInput(reason))
         return self.get_response(request)

@@ -137,7 +137,8 @@ class CeleryProbe:
             return False, None
 
     def snapshot(self) -> Snapshot:
-        from celery.bootsteps import RUN
+        # celery-types omits the blueprint state constants (celery/bootsteps.py: RUN = 0x1).
+        from celery.bootsteps import RUN  # type: ignore[attr-defined]
         from celery.worker import state
 
         now_wall, now = time.time(), time.monotonic()
@@ -215,10 +216,12 @@ def start(
     from celery.signals import task_received
 
     probe = CeleryProbe(consumer)
-    task_received.connect(
-        lambda request=None, **_: request is not None and probe.on_received(request.id),
-        weak=False,
-    )
+
+    def received(request: Any = None, **_: Any) -> None:
+        if request is not None:
+            probe.on_received(request.id)
+
+    task_received.connect(received, weak=False)
     assessor = Assessor(
         stuck_s=stuck_s, broker_lost_s=broker_lost_s, overdue_grace_s=overdue_grace_s
     )

@@ -67,14 +67,15 @@ class TermAdmin(admin.ModelAdmin):
         try:
             fmt, items = parse(data["file"], fmt=data["format"] or None)
             if data["deck"]:
-                summary = deck_import_items(
+                deck = deck_import_items(
                     deck_slug=data["deck"],
                     items=items,
                     dry_run=data["dry_run"],
                     user=request.user,
                     filename=_upload_name(data),
                 )
-                lists = {"created": summary.created_fronts, "updated": summary.updated_fronts}
+                lists = {"created": deck.created_fronts, "updated": deck.updated_fronts}
+                summary = deck
             else:
                 summary = glossary_import_items(
                     items=items,

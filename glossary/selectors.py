@@ -235,7 +235,8 @@ def _ranking_params(query: str, limit: int) -> dict[str, Any] | None:
 def term_get(*, slug: str) -> Term:
     """One term with its related terms, in 2 queries (apps above add panels: glossary/hooks.py)."""
     related = Prefetch("related", queryset=term_list().order_by("name"))
-    return Term.objects.prefetch_related(related).get(slug=slug)
+    # .all(): django-stubs types prefetch_related on a queryset, not on an as_manager() manager.
+    return Term.objects.all().prefetch_related(related).get(slug=slug)
 
 
 LETTERS = [*ascii_uppercase, "#"]

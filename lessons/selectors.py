@@ -48,7 +48,8 @@ def read_section_numbers(user) -> set[str]:
 def course_outline(*, user) -> list[ChapterProgress]:
     """Chapters with their sections and, for a logged-in user, what they have read (3 queries)."""
     sections = Section.objects.only("number", "slug", "title", "summary", "chapter_id", "order")
-    chapters = Chapter.objects.prefetch_related(Prefetch("sections", queryset=sections))
+    # .all(): django-stubs types prefetch_related on a queryset, not on an as_manager() manager.
+    chapters = Chapter.objects.all().prefetch_related(Prefetch("sections", queryset=sections))
     read = read_section_numbers(user)
     return [
         ChapterProgress(chapter=c, sections=list(c.sections.all()), read_numbers=read)

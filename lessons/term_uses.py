@@ -6,12 +6,17 @@ and the term page lists them under "Used in".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from glossary import hooks
 
 from .models import Section
 
+if TYPE_CHECKING:
+    from glossary.models import Term
 
-def sections_using(term: object) -> list[Section]:
+
+def sections_using(term: Term) -> list[Section]:
     return list(Section.objects.filter(terms=term).select_related("chapter"))
 
 

@@ -67,7 +67,10 @@ def notify(ticket: str, answer: dict[str, Any]) -> None:
         return
     key, body = KEY.format(ticket), json.dumps(answer)
     try:
-        client.pipeline().rpush(key, *([body] * TOKENS)).expire(key, TOKEN_TTL_S).execute()
+        pipe = client.pipeline()  # one round trip (redis-py's types do not chain the calls)
+        pipe.rpush(key, *([body] * TOKENS))
+        pipe.expire(key, TOKEN_TTL_S)
+        pipe.execute()
     except RedisError as error:  # the poll then returns after its bound and reads the answer
         log.warning("could not wake the poll for ticket %s (%s)", ticket, error)
 

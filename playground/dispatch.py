@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
@@ -42,11 +43,25 @@ def _in_flight() -> dict[int, int]:
     return dict(rows)
 
 
+class _Queued(Protocol):
+    """What _pick reads from a waiting job: a Job row, or forecast's stand-in for one."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def created(self) -> datetime: ...
+
+
+_Q = TypeVar("_Q", bound=_Queued)
+
+
 def _pick(
-    waiting: list[Job], flight: dict[int, int], served: dict[int, datetime], cap: int
-) -> Job | None:
+    waiting: list[_Q], flight: dict[int, int], served: dict[int, datetime], cap: int
+) -> _Q | None:
     """The next job: fewest in flight, then least recently served, then the oldest waiting."""
-    first: dict[int, Job] = {}
+    first: dict[int, _Q] = {}
     for job in waiting:  # oldest first, so the first seen per user is that user's oldest
         if job.user_id not in first and flight.get(job.user_id, 0) < cap:
             first[job.user_id] = job

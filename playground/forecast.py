@@ -107,7 +107,7 @@ def forecast(*, user_id: int, job_pk: int | None = None, seconds: float = 0.0) -
     served = _last_served({w.user_id for w in waiting})
     clock, ahead = 0.0, 0
     while waiting:
-        job = _pick(waiting, in_flight, served, cap) if free else None  # type: ignore[arg-type]
+        job = _pick(waiting, in_flight, served, cap) if free else None
         if job is None:  # no free slot, or every waiting user at the cap: the next job ends
             if not ends:
                 break

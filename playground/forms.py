@@ -36,9 +36,17 @@ def _form_field(spec: C.Spec) -> forms.Field:
         return forms.ChoiceField(choices=list(spec.choices), **common)
     if spec.type == "bool":
         return forms.BooleanField(required=False, **common)
-    if spec.type in ("int", "float"):
-        kind = forms.IntegerField if spec.type == "int" else forms.FloatField
-        return kind(min_value=spec.low, max_value=spec.high, required=not spec.optional, **common)
+    if spec.type == "int":
+        # A whole-number setting has whole bounds (training/config.py): int() keeps them as is.
+        low = None if spec.low is None else int(spec.low)
+        high = None if spec.high is None else int(spec.high)
+        return forms.IntegerField(
+            min_value=low, max_value=high, required=not spec.optional, **common
+        )
+    if spec.type == "float":
+        return forms.FloatField(
+            min_value=spec.low, max_value=spec.high, required=not spec.optional, **common
+        )
     if spec.type == "list":  # the blocks, as JSON text that the builder keeps in sync
         common["initial"] = json.dumps(spec.default)
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, **common)
@@ -64,7 +72,8 @@ class RunForm(forms.Form, metaclass=_SchemaForm):
     _config: C.RunConfig | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns (django-stubs: possibly None)
         unknown = sorted(set(self.data) - set(self.fields) - PAGE_KEYS)
         if unknown:
             self.add_error(None, f"Unknown setting: {', '.join(unknown)}.")

@@ -22,7 +22,7 @@ from .training.data import Corpus, load_mnist, make_corpus
 from .training.device import from_env as torch_device
 from .training.loop import Hooks, _stopped, train_cnn
 from .training.models import CharModel, build_cnn, build_text, make_optimizer
-from .training.payloads import EpochPoint, History, Progress
+from .training.payloads import EpochPoint, History, Progress, TrainPoint, ValPoint
 from .training.textloop import generate, train_text
 
 MAX_POINTS = 300  # history points kept per curve; older ones are thinned out
@@ -90,7 +90,12 @@ class Reporter:
         return self.seq
 
     def on_progress(self, p: Progress) -> None:
-        point = {"seq": self._seq(), "step": p["step"], "loss": p["loss"], "acc": p["acc"]}
+        point: TrainPoint = {
+            "seq": self._seq(),
+            "step": p["step"],
+            "loss": p["loss"],
+            "acc": p["acc"],
+        }
         train = self.history["train"]
         train.append(point)
         if len(train) > MAX_POINTS:  # thins the history stored at the end, not the live rows
@@ -98,7 +103,7 @@ class Reporter:
         self.job_progress(job_id=self.job_id, progress=p, point=point)
 
     def on_epoch(self, ev: EpochPoint) -> None:
-        point = {"seq": self._seq(), **ev}
+        point: ValPoint = {"seq": self._seq(), **ev}
         self.history["val"].append(point)
         self.job_point(job_id=self.job_id, curve="val", point=point)
 

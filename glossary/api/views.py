@@ -36,7 +36,8 @@ class TermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self) -> QuerySet[Term]:
         if self.action == "retrieve":
-            return Term.objects.prefetch_related(Prefetch("related", queryset=term_list()))
+            # .all(): django-stubs types prefetch_related on a queryset, not on a manager.
+            return Term.objects.all().prefetch_related(Prefetch("related", queryset=term_list()))
         return term_list(category=self._category())
 
     def get_serializer_class(self) -> type[TermSerializer]:

@@ -23,6 +23,7 @@ class Progress(TypedDict, total=False):
 
 
 class TrainPoint(TypedDict):
+    seq: int  # numbers the points of both curves in the order they were measured (JobPoint.seq)
     step: int
     loss: float
     acc: float | None
@@ -39,6 +40,12 @@ class EpochPoint(TypedDict, total=False):
     elapsed_s: float
 
 
+class ValPoint(EpochPoint):
+    """An epoch's figures as the history stores them: numbered like the training points."""
+
+    seq: int
+
+
 class History(TypedDict):
     train: list[TrainPoint]
-    val: list[EpochPoint]
+    val: list[ValPoint]

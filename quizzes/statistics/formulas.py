@@ -14,7 +14,7 @@ import statistics as pystats
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 # Moodle's guidance: a discrimination index below 20% is weak, below 0 means the question
 # rewards the weaker students; both deserve a look.
@@ -231,16 +231,22 @@ def as_row(stats: QuestionStats) -> dict[str, Any]:
     }
 
 
-Number = float | Decimal
+# Both runs are floats or both Decimals (a float times a Decimal is a TypeError); the int is
+# the 0 of empty runs.
+Number = TypeVar("Number", float, Decimal)
 
 
-def paired_sorted_sum(xs: Iterable[tuple[Number, int]], os: Iterable[tuple[Number, int]]) -> Number:
+def paired_sorted_sum(
+    xs: Iterable[tuple[Number, int]], os: Iterable[tuple[Number, int]]
+) -> Number | int:
     """Σ x₍ₖ₎·o₍ₖ₎ from two sorted (value, count) runs of the same total count: the k-th
     smallest x times the k-th smallest o, without expanding the runs. Marks take few distinct
     values, so this costs the number of distinct values, not the number of attempts (and,
     given Decimals, stays exact)."""
-    total: Number = 0
+    total: Number | int = 0
     x_runs, o_runs = iter(xs), iter(os)
+    x: Number | int
+    o: Number | int
     x, x_left = next(x_runs, (0, 0))
     o, o_left = next(o_runs, (0, 0))
     while x_left and o_left:
@@ -289,7 +295,7 @@ def from_dict(data: dict[str, Any]) -> QuizStats:
         mean=data["mean"],
         median=data["median"],
         sd=data["sd"],
-        histogram=[tuple(b) for b in data["histogram"]],  # type: ignore[misc]
+        histogram=[tuple(b) for b in data["histogram"]],
         alpha=data["alpha"],
         questions=questions,
     )

@@ -4,6 +4,7 @@ finished attempts, so attempts are never loaded into Python one by one."""
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from decimal import Decimal
 from typing import Any
 
@@ -163,9 +164,12 @@ NO_ANSWER = "(no answer)"
 TOP_RESPONSES = 5
 
 
-def _answer_frequencies(items: QuerySet, questions: dict[int, Any]) -> dict[int, list]:
+def _answer_frequencies(
+    items: QuerySet, questions: dict[int, Any]
+) -> dict[Hashable, list[tuple[str, int]]]:
     """How often each answer was chosen; the database groups identical responses, so only the
-    distinct responses (not every attempt) reach Python."""
+    distinct responses (not every attempt) reach Python. Keyed by question id, looked up by
+    QuestionStats.key (which holds those ids)."""
     grouped = items.values_list("question_id", "response").annotate(c=Count("id")).order_by()
     counts: dict[int, dict[str, int]] = {}
     for qid, response, count in grouped:

@@ -81,13 +81,13 @@ class Command(BaseCommand):
             return ""
         if options["undo"] is not None:
             try:
-                report = import_undo(record_id=options["undo"], actor=actor, force=options["force"])
+                undone = import_undo(record_id=options["undo"], actor=actor, force=options["force"])
             except UndoRefused as exc:
                 raise CommandError(str(exc)) from exc
-            for label, names in (("deleted", report.deleted), ("restored", report.restored)):
+            for label, names in (("deleted", undone.deleted), ("restored", undone.restored)):
                 for name in names:
                     self.stdout.write(f"  {label}: {name}")
-            self.stdout.write(self.style.SUCCESS(str(report)))
+            self.stdout.write(self.style.SUCCESS(str(undone)))
             return ""
         path: Path | None = options["path"]
         if path is None:

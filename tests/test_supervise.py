@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import wait_for
 from dlplatform.watchdog import alive_path
+
+pytestmark = pytest.mark.subprocess  # each test runs scripts/supervise.sh
 
 ROOT = Path(__file__).resolve().parent.parent
 

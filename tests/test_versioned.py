@@ -181,6 +181,7 @@ def test_a_rolled_back_bump_leaves_nothing_behind(shared, clock):
     assert mine.get_or_build("k", build) == 2, "what the rolled-back rows built is gone"
 
 
+@pytest.mark.subprocess
 def test_a_bump_in_another_real_process_is_seen(shared, clock):
     mine = VersionedCache(_name(), shared=shared)
     build = Builds()
@@ -219,6 +220,7 @@ def test_an_unreachable_redis_rebuilds_every_interval_and_never_fails(clock):
     assert cache.get_or_build("k", build) == 3
 
 
+@pytest.mark.subprocess
 def test_a_bump_lost_in_an_outage_reaches_other_processes_once_redis_answers():
     require(shutil.which("redis-server") is not None, "redis-server is not installed")
     server = PrivateRedis.create()

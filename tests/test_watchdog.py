@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dlplatform import watchdog, worker_alive
 from dlplatform.watchdog import Assessor, Snapshot
 
@@ -73,6 +75,7 @@ def test_disconnected_counts_only_while_the_broker_answers():
     assert a.assess(back, 40) is None and a.assess(back, 95) is None
 
 
+@pytest.mark.subprocess
 def test_alive_file_check(tmp_path, monkeypatch):
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     assert worker_alive.alive([], 60)[0] is False  # no worker has ever written one

@@ -47,6 +47,7 @@ def test_every_playground_setting_is_in_settings_py():
     assert "DEFAULTS" not in (root / "conf.py").read_text()
 
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_shorter_soft_limit_set_in_a_test_reaches_the_worker(celery_worker, student, settings):
     """The worker's own settings say 600 s; the message sent under the override says 6 s, and

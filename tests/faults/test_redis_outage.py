@@ -29,7 +29,13 @@ from quizzes.tests.factories import make_quiz
 from tests.faults.servers import PrivateRedis
 from tests.faults.stack import health, stack_env, start_supervised_worker, start_web
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.worker,
+    pytest.mark.subprocess,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(600),
+]
 STUDENTS = 4
 OUTAGE_S = 15.0
 PAGES = ["/", "/glossary/", "/learn/", "/quizzes/", "/playground/", "/flashcards/"]

@@ -35,7 +35,13 @@ from tests.faults.stack import (
     wait_log,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.worker,
+    pytest.mark.subprocess,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(600),
+]
 ANSWER_AGAIN_S = 60.0
 BLANK = [[0.0] * 28 for _ in range(28)]
 WORKER_ENV = {

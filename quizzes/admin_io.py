@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from .services_import import questions_export, questions_import
+from .services.importing import questions_export, questions_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

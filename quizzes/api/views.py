@@ -11,7 +11,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import selectors, services, services_autosave
+from .. import selectors, services
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ..presenters import present_attempt, present_item, present_results
 from ..review import review_options
@@ -90,7 +90,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = s.AnswerRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            saved = services_autosave.answer_autosave(
+            saved = services.answer_autosave(
                 user_id=request.user.pk,
                 attempt_id=_pk(pk),
                 now=timezone.now(),

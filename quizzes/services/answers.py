@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import grading
-from ..models import Attempt, AttemptQuestion, AttemptState, QuestionType
+from .. import qtypes
+from ..models import Attempt, AttemptQuestion, AttemptState
 from .errors import AttemptError
 
 MAX_RESPONSE_CHARS = 20_000
@@ -54,27 +54,15 @@ def _lock_open_item(
 
 
 def clean_response(kind: str, response: Any) -> Any:
-    """Keep only the shape each type expects; oversize or malformed answers are refused."""
+    """Keep only the shape the type expects (qtypes); oversize or malformed answers are refused."""
     if response is None:
         return None
     if len(str(response)) > MAX_RESPONSE_CHARS:
         raise AttemptError("That answer is too long.", "invalid")
-    shapes: dict[str, tuple[type, ...]] = {
-        QuestionType.SINGLE: (int, str),
-        QuestionType.TRUEFALSE: (int, str),
-        QuestionType.MULTI: (list,),
-        QuestionType.SHORT: (str,),
-        QuestionType.NUMERICAL: (str, int, float),
-        QuestionType.MATCHING: (dict,),
-        QuestionType.ORDERING: (list,),
-        QuestionType.ESSAY: (str,),
-    }
-    expected = shapes.get(kind)
-    if expected is None or isinstance(response, bool) or not isinstance(response, expected):
-        raise AttemptError(f"That answer does not fit a {kind} question.", "invalid")
-    if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
-        return grading._to_int(response)
-    return response
+    try:
+        return qtypes.get(kind).clean(response)
+    except qtypes.ResponseShapeError:
+        raise AttemptError(f"That answer does not fit a {kind} question.", "invalid") from None
 
 
 def attempt_save_answer(

@@ -14,9 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from .. import grading
+from .. import grading, qtypes
 from ..models import (
-    CHOICE_TYPES,
     Attempt,
     AttemptQuestion,
     AttemptState,
@@ -45,30 +44,8 @@ def _check_can_start(quiz: Quiz, user: Any, now: datetime) -> int:
 
 
 def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
-    kind = question.type
-    if kind in CHOICE_TYPES:
-        ids = [c.id for c in question.choices.all()]
-        if shuffle and kind != QuestionType.TRUEFALSE:
-            rng.shuffle(ids)
-        return ids
-    if kind == QuestionType.ORDERING:
-        # Always shuffled, and never already solved: the start order would be a free answer.
-        ids = [i.id for i in question.ordering_items.all()]
-        original = list(ids)
-        for _ in range(10):
-            rng.shuffle(ids)
-            if ids != original or len(ids) < 2:
-                break
-        return ids
-    if kind == QuestionType.MATCHING:
-        pairs = list(question.match_pairs.all())
-        lefts = [p.id for p in pairs if p.left.strip()]
-        rights = list(dict.fromkeys(p.right for p in pairs))
-        rng.shuffle(rights)
-        if shuffle:
-            rng.shuffle(lefts)
-        return {"left": lefts, "right": rights}
-    return []
+    """The item's choice_order as the question's type draws it (qtypes)."""
+    return qtypes.get(question.type).start_order(question, shuffle, rng)
 
 
 def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:

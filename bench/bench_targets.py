@@ -11,7 +11,7 @@ from quizzes.models import Quiz
 from quizzes.services import attempt_start
 from quizzes.tokens import ItemTokens
 
-# The answer a benchmark user saves for each question type (see quizzes/grading.py for shapes).
+# The answer a benchmark user saves for each question type (see quizzes/qtypes/<type>.py for shapes).
 QUESTION_TYPES_WITH_OPTIONS = {"single", "truefalse", "multi"}
 
 

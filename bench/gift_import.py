@@ -29,7 +29,7 @@ def gift_question(n: int, name: str = "big") -> str:
 
 
 def timed(text: str) -> tuple[float, str]:
-    from quizzes.services_import import questions_import
+    from quizzes.services.importing import questions_import
 
     started = time.perf_counter()
     report = questions_import(text=text, fmt="gift", dry_run=True)

@@ -34,7 +34,7 @@ from .presenters import present_item
 from .review import NOTHING
 from .selectors import questions_with_answers
 from .services import AttemptError, question_duplicate, shuffled_choice_order
-from .services_regrade import attempt_regrade
+from .services.regrade import attempt_regrade
 
 
 class ChoiceInline(admin.TabularInline):

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 
 from dlplatform.accounts.requests import user_of
 
-from .services_import import questions_export, questions_import
+from .services.importing import questions_export, questions_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

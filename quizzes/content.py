@@ -10,9 +10,9 @@ from typing import Any, TextIO
 import yaml
 from django.db import transaction
 
-from .bank import QuestionDataError, question_upsert_from_data
 from .models import Behaviour, Question, Quiz, QuizSlot
 from .review import masks_from_names
+from .services.bank import QuestionDataError, question_upsert_from_data
 
 BANK_DIR = Path(__file__).resolve().parent / "content" / "bank"
 

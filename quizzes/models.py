@@ -374,7 +374,7 @@ class AttemptQuestion(models.Model):
 
 class AttemptRegrade(models.Model):
     """Who regraded an attempt, why, and what it changed: the only way marks change after
-    grading, apart from an essay's hand grading (services_regrade.attempt_regrade)."""
+    grading, apart from an essay's hand grading (services.regrade.attempt_regrade)."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
     by = models.ForeignKey(

@@ -19,7 +19,9 @@ from django.utils.html import escape, linebreaks
 
 from glossary.rendering import markdown_to_html
 
+from . import qtypes
 from .models import Attempt, AttemptQuestion, AttemptState, Question
+from .qtypes.base import Grade
 from .review import ReviewOptions, review_options
 from .selectors import overall_feedback
 from .tokens import ItemTokens
@@ -44,32 +46,7 @@ def _stem_html(question: Question) -> str:
 
 def _options(item: AttemptQuestion) -> dict[str, Any]:
     """What the student picks from, each named by its token (tokens.py), never a database id."""
-    question, order, tokens = item.question, item.choice_order, ItemTokens.of(item)
-    if question.type in ("single", "multi", "truefalse"):
-        by_id = {c.id: c for c in question.choices.all()}
-        return {
-            "options": [
-                {"id": tokens.option(i), "text": by_id[i].text} for i in order if i in by_id
-            ]
-        }
-    if question.type == "matching":
-        by_id = {p.id: p for p in question.match_pairs.all()}
-        lefts = [
-            {"id": tokens.option(i), "text": by_id[i].left}
-            for i in order.get("left", [])
-            if i in by_id
-        ]
-        rights = [{"id": tokens.right(t), "text": t} for t in order.get("right", [])]
-        return {"left": lefts, "right_options": rights}
-    if question.type == "ordering":
-        by_id = {o.id: o for o in question.ordering_items.all()}
-        current = item.response if _is_permutation(item.response, by_id) else order
-        return {
-            "ordering": [
-                {"id": tokens.option(i), "text": by_id[i].text} for i in current if i in by_id
-            ]
-        }
-    return {}
+    return qtypes.get(item.question.type).options(item, ItemTokens.of(item))
 
 
 def present_response(item: AttemptQuestion) -> Any:
@@ -77,28 +54,8 @@ def present_response(item: AttemptQuestion) -> Any:
     return ItemTokens.of(item).present(item.response)
 
 
-def _is_permutation(response: Any, by_id: dict) -> bool:
-    return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
-
-
 def right_answer_text(question: Question) -> str:
-    kind = question.type
-    if kind in ("single", "truefalse", "short"):
-        return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
-    if kind == "multi":
-        return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
-    if kind == "numerical":
-        answers = [a for a in question.numerical_answers.all() if a.fraction >= 100]
-        return " | ".join(
-            f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else "") for a in answers
-        )
-    if kind == "matching":
-        return "; ".join(
-            f"{p.left} → {p.right}" for p in question.match_pairs.all() if p.left.strip()
-        )
-    if kind == "ordering":
-        return " → ".join(i.text for i in question.ordering_items.all())
-    return ""
+    return qtypes.get(question.type).right_answer_text(question)
 
 
 def response_text(item: AttemptQuestion) -> str:
@@ -106,21 +63,10 @@ def response_text(item: AttemptQuestion) -> str:
     question, response = item.question, item.response
     if response in (None, "", [], {}):
         return ""
-    if question.type in ("single", "truefalse", "multi"):
-        picked = {str(v) for v in (response if isinstance(response, list) else [response])}
-        return " + ".join(c.text for c in question.choices.all() if str(c.id) in picked)
-    if question.type == "matching":
-        lefts = {str(p.id): p.left for p in question.match_pairs.all()}
-        return "; ".join(f"{lefts.get(k, '?')} → {v}" for k, v in response.items() if v)
-    if question.type == "ordering":
-        texts = {str(o.id): o.text for o in question.ordering_items.all()}
-        return " → ".join(texts.get(str(i), "?") for i in response)
-    return str(response)
+    return qtypes.get(question.type).response_text(question, response)
 
 
 def _result(item: AttemptQuestion, review: ReviewOptions) -> dict[str, Any]:
-    from .grading import Grade
-
     question = item.question
     result: dict[str, Any] = {"max_mark": item.max_mark}
     if review.correctness:
@@ -167,12 +113,12 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
     else:
         del data["response"]
     data["result"] = _result(item, review)
-    if review.right_answer and question.type not in ("essay", "description"):
-        data["right_answer"] = right_answer_text(question)
-        if question.type in ("single", "multi", "truefalse"):
-            data["correct_ids"] = ItemTokens.of(item).options(
-                c.id for c in question.choices.all() if c.fraction > 0
-            )
+    qtype = qtypes.get(question.type)
+    if review.right_answer and qtype.has_right_answer:
+        data["right_answer"] = qtype.right_answer_text(question)
+        correct = qtype.correct_ids(question, ItemTokens.of(item))
+        if correct is not None:
+            data["correct_ids"] = correct
     return data
 
 

@@ -21,7 +21,9 @@ from typing import Any
 
 from django.conf import settings
 
-from .models import CHOICE_TYPES, AttemptQuestion, QuestionType
+from . import qtypes
+from .models import AttemptQuestion, QuestionType
+from .qtypes.base import as_int as _as_int
 
 SALT = "dlplatform.quizzes.tokens"
 LENGTH = 10  # 60 bits: collisions among a question's few options are out of reach
@@ -42,15 +44,6 @@ def token(scope: str, value: object) -> str:
     message = f"{scope}|{value}".encode()
     digest = hmac.digest(_key(settings.SECRET_KEY), message, "sha256")
     return base64.urlsafe_b64encode(digest)[:LENGTH].decode()
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -81,22 +74,9 @@ class ItemTokens:
 
     # --- stored (ids) -> shown (tokens) --------------------------------------------------------
     def present(self, response: Any) -> Any:
-        kind = self.kind
         if response in (None, "", [], {}):
             return response
-        if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
-            return self.option(response) if _as_int(response) is not None else None
-        if kind in (QuestionType.MULTI, QuestionType.ORDERING) and isinstance(response, list):
-            return self.options(response)
-        if kind == QuestionType.MATCHING and isinstance(response, dict):
-            return {
-                self.option(left): (self.right(str(right)) if right else "")
-                for left, right in response.items()
-                if _as_int(left) is not None
-            }
-        if kind in (*CHOICE_TYPES, QuestionType.ORDERING, QuestionType.MATCHING):
-            return None  # a malformed stored answer shows as unanswered
-        return response
+        return qtypes.get(self.kind).present_tokens(self, response)
 
     # --- sent (tokens) -> stored (ids) ---------------------------------------------------------
     @cached_property
@@ -105,34 +85,19 @@ class ItemTokens:
         ids = self.order.get("left", []) if isinstance(self.order, dict) else self.order
         return {self.option(i): int(i) for i in ids if _as_int(i) is not None}
 
-    def _lookup(self, table: dict[str, Any], sent: Any) -> Any:
+    @property
+    def shown_ids(self) -> dict[str, int]:
+        """Token -> id of what this item shows; the types decode through it (qtypes)."""
+        return self._ids
+
+    def lookup(self, table: dict[str, Any], sent: Any) -> Any:
         if isinstance(sent, str) and sent in table:
             return table[sent]
         raise UnknownToken("That answer names an option this question does not offer.")
 
     def decode(self, response: Any) -> Any:
         """The response as stored; UnknownToken for anything not shown in this attempt item."""
-        kind = self.kind
-        if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
-            return None if response in (None, "") else self._lookup(self._ids, response)
-        if kind in (QuestionType.MULTI, QuestionType.ORDERING):
-            if not isinstance(response, list):
-                return response  # clean_response refuses the shape
-            ids = self._ids
-            return list(dict.fromkeys(self._lookup(ids, t) for t in response))
-        if kind == QuestionType.MATCHING:
-            return self._decode_matching(response)
-        return response
-
-    def _decode_matching(self, response: Any) -> Any:
-        if not isinstance(response, dict):
-            return response
-        lefts = self._ids
-        rights = {self.right(t): t for t in self.order.get("right", [])}
-        return {
-            str(self._lookup(lefts, left)): (self._lookup(rights, right) if right else "")
-            for left, right in response.items()
-        }
+        return qtypes.get(self.kind).decode(self, response)
 
 
 def decode_response(*, attempt_id: int, question_id: int, response: Any) -> Any:

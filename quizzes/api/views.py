@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from dlplatform.accounts.requests import user_of
 
-from .. import selectors, services, services_autosave
+from .. import selectors, services
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ..presenters import present_attempt, present_item, present_results
 from ..review import review_options
@@ -92,7 +92,7 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = s.AnswerRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            saved = services_autosave.answer_autosave(
+            saved = services.answer_autosave(
                 user_id=user_of(request).pk,
                 attempt_id=_pk(pk),
                 now=timezone.now(),

@@ -7,8 +7,9 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from quizzes import services, services_autosave
+from quizzes import services
 from quizzes.models import Attempt, AttemptState
+from quizzes.services import autosave as services_autosave
 
 from .factories import as_sent, make_quiz
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from quizzes.formats import export_gift, parse_aiken, parse_gift
 from quizzes.formats.result import strip_meta
 from quizzes.models import Question
-from quizzes.services_import import questions_import
+from quizzes.services.importing import questions_import
 
 GIFT_BITS = [
     "::",

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quizzes.bank import QuestionDataError, question_upsert_from_data
 from quizzes.formats import parse_gift
 from quizzes.formats.result import MAX_ANSWERS
 from quizzes.models import Choice, Question
-from quizzes.services_import import questions_import
+from quizzes.services.bank import QuestionDataError, question_upsert_from_data
+from quizzes.services.importing import questions_import
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quizzes.bank import question_to_data
 from quizzes.formats import export_gift, parse_gift
 from quizzes.formats.result import strip_meta
 from quizzes.grading import grade_question
 from quizzes.models import Question
-from quizzes.services_import import questions_export, questions_import
+from quizzes.services.bank import question_to_data
+from quizzes.services.importing import questions_export, questions_import
 
 from .moodle_fixtures import MOODLE, moodle_text
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import Attempt, AttemptRegrade
-from quizzes.services_regrade import attempt_regrade
+from quizzes.services.regrade import attempt_regrade
 
 from .factories import make_quiz
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quizzes.services_import import PARSERS, questions_import
+from quizzes.services.importing import PARSERS, questions_import
 
 
 class Command(BaseCommand):

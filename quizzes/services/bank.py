@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from .formats import result as _formats
-from .models import (
+from ..formats import result as _formats
+from ..models import (
     CHOICE_TYPES,
     Choice,
     Difficulty,
@@ -290,3 +290,10 @@ def question_to_data(*, question: Question) -> dict:
     elif kind == QuestionType.ORDERING:
         data["items"] = [i.text for i in question.ordering_items.all()]
     return data
+
+
+def question_duplicate(*, question: Question) -> Question:
+    """A copy without slug (slugs are unique), named "… (copy)"."""
+    data = question_to_data(question=question)
+    data.update(slug=None, name=f"{question.name} (copy)")
+    return question_upsert_from_data(data=data, section=question.section)

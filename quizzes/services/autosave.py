@@ -9,14 +9,10 @@ from typing import Any
 
 from django.db import connection
 
-from .models import Attempt, AttemptQuestion, AttemptState, Question
-from .services import (
-    AttemptError,
-    check_open,
-    check_unlocked,
-    clean_response,
-)
-from .tokens import ItemTokens
+from ..models import Attempt, AttemptQuestion, AttemptState, Question
+from ..tokens import ItemTokens
+from .answers import check_open, check_unlocked, clean_response
+from .errors import AttemptError
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
-from . import grading
-from .models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour, QuestionType
-from .selectors import attempt_items
-from .services import AttemptError, _apply_grade, _total
+from .. import grading
+from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour, QuestionType
+from ..selectors import attempt_items
+from .attempts import _apply_grade, _total
+from .errors import AttemptError
 
 
 @transaction.atomic

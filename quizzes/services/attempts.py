@@ -1,4 +1,4 @@
-"""Writes for quizzes: questions from data, attempts (start, save, check, flag, submit), grading.
+"""Attempts: start, check, submit and hand grading; the attempt total.
 
 All attempt services take `now` so that time limits are testable without sleeping; the server
 clock is the only clock that counts (the browser countdown is a display).
@@ -16,10 +16,8 @@ from django.db.models import Max
 
 from dlplatform.accounts.models import User
 
-from . import grading
-from .bank import QuestionDataError, question_to_data, question_upsert_from_data
-from .models import (
-    CHOICE_TYPES,
+from .. import grading, qtypes
+from ..models import (
     Attempt,
     AttemptQuestion,
     AttemptState,
@@ -28,32 +26,9 @@ from .models import (
     QuestionType,
     Quiz,
 )
-from .selectors import attempt_items, draw_questions, quiz_fixed_questions
-
-__all__ = [
-    "AttemptError",
-    "QuestionDataError",
-    "attempt_check_answer",
-    "attempt_flag",
-    "attempt_save_answer",
-    "attempt_start",
-    "attempt_submit",
-    "attempt_submit_if_overdue",
-    "essay_grade",
-    "question_duplicate",
-    "question_to_data",
-    "question_upsert_from_data",
-]
-
-MAX_RESPONSE_CHARS = 20_000
-
-
-class AttemptError(Exception):
-    """A refused action; `code` lets views pick a status (closed, locked, not_open, ...)."""
-
-    def __init__(self, message: str, code: str = "refused") -> None:
-        super().__init__(message)
-        self.code = code
+from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
+from .answers import _lock_open_item, attempt_save_answer
+from .errors import AttemptError
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -71,30 +46,8 @@ def _check_can_start(quiz: Quiz, user: User, now: datetime) -> int:
 
 
 def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
-    kind = question.type
-    if kind in CHOICE_TYPES:
-        ids = [c.id for c in question.choices.all()]
-        if shuffle and kind != QuestionType.TRUEFALSE:
-            rng.shuffle(ids)
-        return ids
-    if kind == QuestionType.ORDERING:
-        # Always shuffled, and never already solved: the start order would be a free answer.
-        ids = [i.id for i in question.ordering_items.all()]
-        original = list(ids)
-        for _ in range(10):
-            rng.shuffle(ids)
-            if ids != original or len(ids) < 2:
-                break
-        return ids
-    if kind == QuestionType.MATCHING:
-        pairs = list(question.match_pairs.all())
-        lefts = [p.id for p in pairs if p.left.strip()]
-        rights = list(dict.fromkeys(p.right for p in pairs))
-        rng.shuffle(rights)
-        if shuffle:
-            rng.shuffle(lefts)
-        return {"left": lefts, "right": rights}
-    return []
+    """The item's choice_order as the question's type draws it (qtypes)."""
+    return qtypes.get(question.type).start_order(question, shuffle, rng)
 
 
 def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[AttemptQuestion]:
@@ -137,89 +90,6 @@ def attempt_start(*, quiz: Quiz, user: User, now: datetime, seed: int | None = N
     except IntegrityError:  # a second tab started at the same moment: use its attempt
         return quiz.attempts.get(user=user, state=AttemptState.IN_PROGRESS)
     return attempt
-
-
-# --- answering ----------------------------------------------------------------------------------
-def check_open(attempt: Attempt, now: datetime) -> None:
-    if attempt.state != AttemptState.IN_PROGRESS:
-        raise AttemptError("This attempt is finished.", "finished")
-    if attempt.deadline and now > attempt.deadline:
-        raise AttemptError("The time limit has passed; no more answers are accepted.", "closed")
-
-
-def _get_item(attempt: Attempt, question_id: int, *, lock: bool = False) -> AttemptQuestion:
-    items = AttemptQuestion.objects.select_related("question")
-    if lock:
-        items = items.select_for_update(of=("self",))
-    item = items.filter(attempt=attempt, question_id=question_id).first()
-    if item is None:
-        raise AttemptError("That question is not part of this attempt.", "not_found")
-    return item
-
-
-def check_unlocked(locked: bool) -> None:
-    if locked:
-        raise AttemptError("This question is locked.", "locked")
-
-
-def _lock_open_item(
-    attempt: Attempt, question_id: int, now: datetime, *, allow_locked: bool = False
-) -> tuple[Attempt, AttemptQuestion]:
-    """Inside a transaction: the attempt and its item locked, refused if either is closed
-    (a flag may still go on a locked question, as in Moodle, but not after the deadline)."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    check_open(attempt, now)
-    item = _get_item(attempt, question_id, lock=True)
-    if not allow_locked:
-        check_unlocked(item.locked)
-    return attempt, item
-
-
-def clean_response(kind: str, response: Any) -> Any:
-    """Keep only the shape each type expects; oversize or malformed answers are refused."""
-    if response is None:
-        return None
-    if len(str(response)) > MAX_RESPONSE_CHARS:
-        raise AttemptError("That answer is too long.", "invalid")
-    shapes: dict[str, tuple[type, ...]] = {
-        QuestionType.SINGLE: (int, str),
-        QuestionType.TRUEFALSE: (int, str),
-        QuestionType.MULTI: (list,),
-        QuestionType.SHORT: (str,),
-        QuestionType.NUMERICAL: (str, int, float),
-        QuestionType.MATCHING: (dict,),
-        QuestionType.ORDERING: (list,),
-        QuestionType.ESSAY: (str,),
-    }
-    expected = shapes.get(kind)
-    if expected is None or isinstance(response, bool) or not isinstance(response, expected):
-        raise AttemptError(f"That answer does not fit a {kind} question.", "invalid")
-    if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE):
-        return grading._to_int(response)
-    return response
-
-
-def attempt_save_answer(
-    *, attempt: Attempt, question_id: int, response: Any, now: datetime
-) -> AttemptQuestion:
-    """Autosave: refused once the deadline passed, the attempt ended or the question locked."""
-    with transaction.atomic():
-        _attempt, item = _lock_open_item(attempt, question_id, now)
-        item.response = clean_response(item.question.type, response)
-        item.answered_at = now
-        item.save(update_fields=["response", "answered_at"])
-    return item
-
-
-def attempt_flag(
-    *, attempt: Attempt, question_id: int, flagged: bool, now: datetime
-) -> AttemptQuestion:
-    """Refused like an answer once the attempt ended or its time limit passed."""
-    with transaction.atomic():
-        _attempt, item = _lock_open_item(attempt, question_id, now, allow_locked=True)
-        item.flagged = bool(flagged)
-        item.save(update_fields=["flagged"])
-    return item
 
 
 MARK_QUANTUM = Decimal("0.0000001")  # the mark column's 7 decimals
@@ -344,10 +214,3 @@ def essay_grade(
     _total(attempt, list(attempt.items.all()))
     attempt.save()
     return item
-
-
-def question_duplicate(*, question: Question) -> Question:
-    """A copy without slug (slugs are unique), named "… (copy)"."""
-    data = question_to_data(question=question)
-    data.update(slug=None, name=f"{question.name} (copy)")
-    return question_upsert_from_data(data=data, section=question.section)

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
-from .formats import LineError, ParseResult, export_aiken, export_gift, parse_aiken, parse_gift
-from .formats.result import strip_meta
-from .models import Question
-from .services import question_to_data, question_upsert_from_data
+from ..formats import LineError, ParseResult, export_aiken, export_gift, parse_aiken, parse_gift
+from ..formats.result import strip_meta
+from ..models import Question
+from .bank import question_to_data, question_upsert_from_data
 
 PARSERS: dict[str, Callable[[str], ParseResult]] = {"gift": parse_gift, "aiken": parse_aiken}
 EXPORTERS: dict[str, Callable[[list[dict[str, Any]]], str]] = {

@@ -1,0 +1,53 @@
+"""Multiple response. Stored: a list of choice ids; sent: a list of their tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ._choices import ChoiceType
+from .base import HUNDRED, NO_ANSWER, ZERO, ChoiceLike, Grade, clamp, nonblank, to_int
+
+if TYPE_CHECKING:
+    from ..tokens import ItemTokens
+
+
+def grade_multi(choices: Sequence[ChoiceLike], response: Any) -> Grade:
+    """Sum of the picked fractions: wrong picks carry negative weights; floor 0, ceiling 1."""
+    if not isinstance(response, list) or not response:
+        return NO_ANSWER
+    picked = {to_int(value) for value in response}
+    chosen = [c for c in choices if c.id in picked]
+    if not chosen:
+        return NO_ANSWER
+    total = sum((Decimal(c.fraction) for c in chosen), ZERO) / HUNDRED
+    return Grade(clamp(total), nonblank(c.feedback for c in chosen))
+
+
+def decode_id_list(tokens: ItemTokens, sent: Any) -> Any:
+    """A list of shown tokens as ids, each once, in the order sent."""
+    if not isinstance(sent, list):
+        return sent  # clean refuses the shape
+    ids = tokens.shown_ids
+    return list(dict.fromkeys(tokens.lookup(ids, t) for t in sent))
+
+
+class MultiType(ChoiceType):
+    name = "multi"
+    shape = (list,)
+
+    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+        return decode_id_list(tokens, sent)
+
+    def grade(self, question: Any, response: Any) -> Grade:
+        return grade_multi(list(question.choices.all()), response)
+
+    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+        return tokens.options(response) if isinstance(response, list) else None
+
+    def right_answer_text(self, question: Any) -> str:
+        return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
+
+
+TYPE = MultiType()

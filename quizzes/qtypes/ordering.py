@@ -1,0 +1,90 @@
+"""Ordering. Stored: a list of ordering item ids in the student's order; sent: their tokens."""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
+from .multi import decode_id_list
+
+if TYPE_CHECKING:
+    from ..tokens import ItemTokens
+
+
+def longest_increasing_run(values: Iterable[int]) -> int:
+    """Length of the longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    for value in values:
+        index = bisect_left(tails, value)
+        if index == len(tails):
+            tails.append(value)
+        else:
+            tails[index] = value
+    return len(tails)
+
+
+def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
+    """Partial credit rule: find the largest set of items already in the right relative order
+    (longest increasing subsequence of their correct positions, size k of n items);
+    fraction = (k - 1) / (n - 1). All right: 1; fully reversed: 0; one item moved: (n-2)/(n-1).
+    A response that is not a permutation of the items scores 0."""
+    position = {item.id: item.position for item in items}
+    if not isinstance(response, list) or not response:
+        return NO_ANSWER
+    ids = [to_int(value) for value in response]
+    if sorted(ids, key=lambda v: v or 0) != sorted(position) or len(items) < 2:
+        return Grade(ZERO, ["The answer does not list every item exactly once."])
+    longest = longest_increasing_run(position[i] for i in ids if i is not None)
+    fraction = Decimal(longest - 1) / Decimal(len(items) - 1)
+    return Grade(fraction, [f"{longest} of {len(items)} items are in the right relative order."])
+
+
+def _is_permutation(response: Any, by_id: dict) -> bool:
+    return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
+
+
+class OrderingType(QType):
+    name = "ordering"
+    shape = (list,)
+
+    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+        return decode_id_list(tokens, sent)
+
+    def grade(self, question: Any, response: Any) -> Grade:
+        return grade_ordering(list(question.ordering_items.all()), response)
+
+    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+        # Always shuffled, and never already solved: the start order would be a free answer.
+        ids = [i.id for i in question.ordering_items.all()]
+        original = list(ids)
+        for _ in range(10):
+            rng.shuffle(ids)
+            if ids != original or len(ids) < 2:
+                break
+        return ids
+
+    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+        return tokens.options(response) if isinstance(response, list) else None
+
+    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+        by_id = {o.id: o for o in item.question.ordering_items.all()}
+        current = item.response if _is_permutation(item.response, by_id) else item.choice_order
+        return {
+            "ordering": [
+                {"id": tokens.option(i), "text": by_id[i].text} for i in current if i in by_id
+            ]
+        }
+
+    def response_text(self, question: Any, response: Any) -> str:
+        texts = {str(o.id): o.text for o in question.ordering_items.all()}
+        return " → ".join(texts.get(str(i), "?") for i in response)
+
+    def right_answer_text(self, question: Any) -> str:
+        return " → ".join(i.text for i in question.ordering_items.all())
+
+
+TYPE = OrderingType()

@@ -1,0 +1,81 @@
+"""Writes for quizzes, one module per thing that changes together:
+
+- errors: AttemptError, the refusal every service raises;
+- bank: the canonical question dict to and from Question rows (and duplicating a question);
+- importing: GIFT/Aiken text into the bank and back out;
+- answers: saving and flagging an answer, and the checks they share;
+- autosave: the API's one-read, one-UPDATE autosave under the same rules;
+- attempts: starting, checking, submitting, hand grading and the attempt total;
+- regrade: grading a finished attempt again, with a record.
+
+Callers import this package (`from quizzes import services`); the names below are its interface.
+"""
+
+from __future__ import annotations
+
+from .answers import (
+    MAX_RESPONSE_CHARS,
+    attempt_flag,
+    attempt_save_answer,
+    check_open,
+    check_unlocked,
+    clean_response,
+)
+from .attempts import (
+    MARK_QUANTUM,
+    attempt_check_answer,
+    attempt_start,
+    attempt_submit,
+    attempt_submit_if_overdue,
+    essay_grade,
+    shuffled_choice_order,
+)
+from .autosave import SavedAnswer, answer_autosave
+from .bank import (
+    QuestionDataError,
+    question_duplicate,
+    question_to_data,
+    question_upsert_from_data,
+    validate_question_data,
+)
+from .errors import AttemptError
+from .importing import (
+    EXPORTERS,
+    PARSERS,
+    ImportReport,
+    questions_export,
+    questions_import,
+    to_bank_data,
+)
+from .regrade import attempt_regrade
+
+__all__ = [
+    "EXPORTERS",
+    "MARK_QUANTUM",
+    "MAX_RESPONSE_CHARS",
+    "PARSERS",
+    "AttemptError",
+    "ImportReport",
+    "QuestionDataError",
+    "SavedAnswer",
+    "answer_autosave",
+    "attempt_check_answer",
+    "attempt_flag",
+    "attempt_regrade",
+    "attempt_save_answer",
+    "attempt_start",
+    "attempt_submit",
+    "attempt_submit_if_overdue",
+    "check_open",
+    "check_unlocked",
+    "clean_response",
+    "essay_grade",
+    "question_duplicate",
+    "question_to_data",
+    "question_upsert_from_data",
+    "questions_export",
+    "questions_import",
+    "shuffled_choice_order",
+    "to_bank_data",
+    "validate_question_data",
+]

@@ -82,6 +82,7 @@ def _web_check(code: int, status: str) -> int:
         server.shutdown()
 
 
+@pytest.mark.subprocess
 def test_web_healthcheck_reads_the_status_code_and_the_body():
     assert _web_check(200, "ok") == 0
     assert _web_check(200, "degraded") == 0  # serving; the body names what is missing
@@ -89,6 +90,7 @@ def test_web_healthcheck_reads_the_status_code_and_the_body():
     assert _web_check(200, "down") != 0  # the body counts, not only the code
 
 
+@pytest.mark.subprocess
 def test_worker_healthcheck_is_the_age_of_the_watchdogs_alive_file(tmp_path, monkeypatch):
     from dlplatform.watchdog import alive_path
 

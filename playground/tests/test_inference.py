@@ -144,6 +144,11 @@ def test_rate_limit_answers_429_with_retry_after(
 def test_expired_message_is_dropped_not_run(student, student_client, trained, tmp_path, settings):
     from playground import services
 
+    import redis
+    from django.conf import settings as dj
+
+    client = redis.Redis.from_url(dj.CELERY_BROKER_URL)
+    client.delete("inference")  # what earlier tests on this broker database left unconsumed
     settings.PLAYGROUND_INFER_TIMEOUT_S = 1
     resp = student_client.post(
         f"{API}{trained.pk}/predict-digit/", {"pixels": BLANK}, content_type="application/json"
@@ -152,10 +157,6 @@ def test_expired_message_is_dropped_not_run(student, student_client, trained, tm
     ticket = resp.json()["ticket"]
     time.sleep(1.5)  # the message is now older than its deadline; no worker has seen it yet
     # start_worker empties the broker, so the message is put back as it was sent.
-    import redis
-    from django.conf import settings as dj
-
-    client = redis.Redis.from_url(dj.CELERY_BROKER_URL)
     queued = client.lrange("inference", 0, -1)
     assert len(queued) == 1
     worker = start_worker(tmp_path, queues="inference")

@@ -101,7 +101,7 @@ def start_web(env: dict[str, str], log_path: Path) -> tuple[Proc, str]:
 def start_supervised_worker(
     env: dict[str, str],
     log_path: Path,
-    queues: str = "training,inference",
+    queues: str = "training,inference,reports",  # the queues /healthz expects workers on
     beat: bool = False,
     app: str = "dlplatform",
 ) -> tuple[Proc, str]:

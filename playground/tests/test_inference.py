@@ -142,10 +142,10 @@ def test_rate_limit_answers_429_with_retry_after(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.worker
 def test_expired_message_is_dropped_not_run(student, student_client, trained, tmp_path, settings):
-    from playground import services
-
     import redis
     from django.conf import settings as dj
+
+    from playground import services
 
     client = redis.Redis.from_url(dj.CELERY_BROKER_URL)
     client.delete("inference")  # what earlier tests on this broker database left unconsumed

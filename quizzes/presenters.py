@@ -83,7 +83,9 @@ def _is_permutation(response: Any, by_id: dict) -> bool:
 
 def right_answer_text(question: Question) -> str:
     kind = question.type
-    if kind in ("single", "truefalse", "short"):
+    if kind == "short":
+        return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])
+    if kind in ("single", "truefalse"):
         return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
     if kind == "multi":
         return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
@@ -99,6 +101,24 @@ def right_answer_text(question: Question) -> str:
     if kind == "ordering":
         return " → ".join(i.text for i in question.ordering_items.all())
     return ""
+
+
+def readable_pattern(pattern: str) -> str:
+    """A short-answer pattern as a student reads it: the `*` wildcard (any run of characters)
+    dropped at either end ("flatten*" -> "flatten") and shown as "…" inside ("conv*net")."""
+    return pattern.strip().strip("*").strip().replace("*", "…")
+
+
+def short_answer_text(patterns: list[str]) -> str:
+    """The full-mark answers a student would write, not the pattern syntax: each pattern made
+    readable, duplicates dropped ("flatten | flatten*" -> "flatten"), the rest joined by "or".
+    A bare `*` (accept anything) shows nothing of its own."""
+    seen: dict[str, str] = {}
+    for pattern in patterns:
+        text = readable_pattern(pattern)
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return " or ".join(seen.values())
 
 
 def response_text(item: AttemptQuestion) -> str:

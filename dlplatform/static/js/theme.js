@@ -13,11 +13,11 @@
   const system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
   const current = () => root.dataset.theme || (system && system.matches ? "dark" : "light");
 
+  // A toggle button keeps one name ("Dark theme"); aria-pressed says whether it is on.
   function label(button) {
     const dark = current() === "dark";
     button.setAttribute("aria-pressed", String(dark));
-    button.textContent = dark ? "Light theme" : "Dark theme";
-    button.title = dark ? "Switch to the light theme" : "Switch to the dark theme";
+    button.title = dark ? "Dark theme on: switch to light" : "Switch to the dark theme";
   }
 
   document.addEventListener("DOMContentLoaded", () => {

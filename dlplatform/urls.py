@@ -7,6 +7,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ok", views.ok, name="ok"),
+    # Pages without an icon link of their own (the admin, DRF's browsable API) get the site's.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("dlplatform.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from .marks import format_mark
 
 OPTION_TYPES = {"single": "radio", "truefalse": "radio", "multi": "checkbox"}
 
@@ -166,6 +167,6 @@ def _marks_label(max_mark: Any) -> str:
 
 @lru_cache(maxsize=256)
 def _marks_label_cached(max_mark: Any, language: str | None) -> str:
-    # As the template's `floatformat:"-2"` and `pluralize`: a handful of distinct values.
+    # As the template's `|mark` and `pluralize`: a handful of distinct values.
     plural = "" if float(max_mark) == 1 else "s"
-    return f" · {floatformat(max_mark, '-2')} mark{plural}"
+    return f" · {format_mark(max_mark)} mark{plural}"

@@ -21,6 +21,7 @@ from glossary.rendering import markdown_to_html
 
 from . import qtypes
 from .models import Attempt, AttemptQuestion, AttemptState, Question
+from .qtypes import short
 from .qtypes.base import Grade
 from .review import ReviewOptions, review_options
 from .selectors import overall_feedback
@@ -52,6 +53,10 @@ def _options(item: AttemptQuestion) -> dict[str, Any]:
 def present_response(item: AttemptQuestion) -> Any:
     """The student's saved answer as they sent it: in tokens."""
     return ItemTokens.of(item).present(item.response)
+
+
+# Readable short answers live with their type; named here too for the review's callers.
+short_answer_text = short.short_answer_text
 
 
 def right_answer_text(question: Question) -> str:

@@ -86,6 +86,9 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("home", "/", PUBLIC),
         Route("ok", "/ok", PUBLIC),
         Route("healthz", "/healthz", PUBLIC),
+        Route(
+            "favicon", "/favicon.ico", (301, 301, 301, 301, 301)
+        ),  # to the static icon, for anyone
         Route("signup", "/accounts/signup/", (200, 302, 302, 302, 302)),
         Route("login", "/accounts/login/", PUBLIC),
         Route("logout", "/accounts/logout/", REDIRECT_SIGNED_IN, method="post"),

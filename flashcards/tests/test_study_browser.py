@@ -44,3 +44,23 @@ def test_study_a_deck_with_the_keyboard_only(page, live_server, browser_login, s
     expect(page.locator("#flashcard")).to_be_hidden()
     assert ReviewLog.objects.filter(user=student).count() == 3
     assert page.js_errors == []
+
+
+def test_study_shows_session_progress(page, live_server, browser_login, student, course):
+    """ "Card 2 of 3": the position moves on with each grade and the total is the session's."""
+    browser_login(page, live_server, student)
+    page.goto(f"{live_server.url}/flashcards/section/9.1/")
+    status = page.locator("#study-progress")
+    expect(status).to_have_text("Card 1 of 3 this session")
+    page.keyboard.press("Space")
+    page.keyboard.press("3")
+    expect(status).to_have_text("Card 2 of 3 this session")
+    assert page.locator("#progress-bar").get_attribute("max") == "3"
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(status).to_have_text("Card 3 of 3 this session")
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(page.locator("#study-done")).to_be_visible()
+    expect(status).to_be_hidden()
+    assert page.js_errors == []

@@ -4,9 +4,13 @@ them now, because optional fields skip missing keys."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP
+from typing import Any
+
 from django.utils import timezone
 from rest_framework import serializers
 
+from ..marks import MARK_DECIMALS
 from ..models import Attempt, Quiz
 from ..review import marks_visible
 
@@ -68,12 +72,22 @@ class OmitMissing(serializers.Serializer):
         return {key: value for key, value in data.items() if key in instance}
 
 
+class MarkField(serializers.DecimalField):
+    """A mark as the pages and CSV print it (quizzes.marks): half-up to two decimals, so the
+    API says 0.67 for two thirds, where DRF's own rounding would keep five (0.66667)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_digits=12, decimal_places=MARK_DECIMALS, rounding=ROUND_HALF_UP, **kwargs
+        )
+
+
 class ItemResultSerializer(OmitMissing):
     """Each field but max_mark is present only when its review option shows it now."""
 
     max_mark = serializers.DecimalField(max_digits=6, decimal_places=2)
     # marks
-    mark = serializers.DecimalField(max_digits=9, decimal_places=5, allow_null=True, required=False)
+    mark = MarkField(allow_null=True, required=False)
     fraction = serializers.DecimalField(
         max_digits=9, decimal_places=5, allow_null=True, required=False
     )
@@ -132,9 +146,7 @@ class AttemptSerializer(OmitMissing):
     score = serializers.DecimalField(
         max_digits=7, decimal_places=3, allow_null=True, required=False
     )
-    marks = serializers.DecimalField(
-        max_digits=9, decimal_places=5, allow_null=True, required=False
-    )
+    marks = MarkField(allow_null=True, required=False)
     max_marks = serializers.DecimalField(max_digits=9, decimal_places=2)
     passed = serializers.BooleanField(allow_null=True, required=False)
     # Empty when the "attempt" review option hides the questions.

@@ -46,7 +46,25 @@ class ShortType(QType):
         return grade_short(list(question.choices.all()), response)
 
     def right_answer_text(self, question: Any) -> str:
-        return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
+        return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])
+
+
+def readable_pattern(pattern: str) -> str:
+    """A short-answer pattern as a student reads it: the `*` wildcard (any run of characters)
+    dropped at either end ("flatten*" -> "flatten") and shown as "…" inside ("conv*net")."""
+    return pattern.strip().strip("*").strip().replace("*", "…")
+
+
+def short_answer_text(patterns: list[str]) -> str:
+    """The full-mark answers a student would write, not the pattern syntax: each pattern made
+    readable, duplicates dropped ("flatten | flatten*" -> "flatten"), the rest joined by "or".
+    A bare `*` (accept anything) shows nothing of its own."""
+    seen: dict[str, str] = {}
+    for pattern in patterns:
+        text = readable_pattern(pattern)
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return " or ".join(seen.values())
 
 
 TYPE = ShortType()

@@ -12,6 +12,19 @@
     let flipped = false;
     let busy = false;
     let shownAt = performance.now();
+    // Session progress: "card 3 of 14" counts the cards graded on this page; a card graded
+    // Again that is due again at once stays in the queue, so the total grows by one.
+    let reviewed = 0;
+
+    function progress(due) {
+      const total = reviewed + due;
+      el("progress-position").textContent = String(Math.min(reviewed + 1, total));
+      el("progress-total").textContent = String(total);
+      const bar = el("progress-bar");
+      bar.max = Math.max(total, 1);
+      bar.value = reviewed;
+      el("study-progress").hidden = due === 0;
+    }
 
     function flip() {
       if (flipped || card.hidden) return;
@@ -48,6 +61,7 @@
         if (data.results.length) {
           el("study-done").hidden = true;
           card.hidden = false;
+          progress(Math.max(data.count, 1));
           show(data.results[0], data.count, null);
         } else if (++wakeTries < 10) {
           wakeTimer = setTimeout(fetchDue, 30000); // the server clock may be a little behind
@@ -87,6 +101,8 @@
           card: Number(card.dataset.cardId), rating,
           duration_ms: Math.min(Math.round(performance.now() - shownAt), 3600000),
         });
+        reviewed += 1;
+        progress(data.next_card ? Math.max(data.due, 1) : 0);
         show(data.next_card, data.due, data.next_due);
       } catch (error) {
         el("study-error").textContent = `Could not save the review (${error.message}). Please try again.`;

@@ -31,7 +31,26 @@
       all[active].scrollIntoView({ block: "nearest" });
     }
 
-    function option(term, index) {
+    // The typed text marked in the name and the definition (every case-insensitive occurrence),
+    // built from text nodes so a definition can never inject markup.
+    function marked(parent, text, query) {
+      const haystack = text.toLocaleLowerCase();
+      const needle = query.toLocaleLowerCase();
+      let from = 0;
+      if (needle) {
+        for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, from)) {
+          if (at > from) parent.append(document.createTextNode(text.slice(from, at)));
+          const hit = document.createElement("mark");
+          hit.className = "search-hit";
+          hit.textContent = text.slice(at, at + needle.length);
+          parent.append(hit);
+          from = at + needle.length;
+        }
+      }
+      if (from < text.length) parent.append(document.createTextNode(text.slice(from)));
+    }
+
+    function option(term, index, query) {
       const el = document.createElement("a");
       el.className = "search-option";
       el.id = "site-search-option-" + index;
@@ -41,7 +60,7 @@
       el.tabIndex = -1;
       const name = document.createElement("span");
       name.className = "search-option-name";
-      name.textContent = term.name;
+      marked(name, term.name, query);
       el.append(name);
       if (term.abbreviation) {
         const abbr = document.createElement("span");
@@ -51,14 +70,14 @@
       }
       const def = document.createElement("span");
       def.className = "search-option-def";
-      def.textContent = term.definition;
+      marked(def, term.definition || "", query);
       el.append(def);
       return el;
     }
 
     function render(query, terms) {
       listbox.replaceChildren();
-      terms.slice(0, MAX_SHOWN).forEach((term, i) => listbox.append(option(term, i)));
+      terms.slice(0, MAX_SHOWN).forEach((term, i) => listbox.append(option(term, i, query)));
       if (!terms.length) {
         const empty = document.createElement("div");
         empty.className = "search-empty";

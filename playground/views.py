@@ -52,6 +52,10 @@ def _initial(request: HttpRequest, kind: str) -> dict[str, Any]:
         initial.update(shared)
     if kind == "cnn":
         initial.setdefault("blocks", CNN_PRESETS["default"])
+        # The preset box names the preset these blocks are (the default network is "default",
+        # not "custom"); blocks that match none are custom.
+        matching = [name for name, blocks in CNN_PRESETS.items() if blocks == initial["blocks"]]
+        initial["preset"] = matching[0] if matching else ""
         initial["blocks"] = json.dumps(initial["blocks"])
     return initial
 
@@ -127,7 +131,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "playground/job.html",
-        {"job": job, "page_data": data, "share": share_query(job.kind, job.config)},
+        {
+            "job": job,
+            "page_data": data,
+            "share": share_query(job.kind, job.config),
+            "data_dir": datasets.root(),
+        },
     )
 
 

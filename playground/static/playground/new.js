@@ -88,7 +88,7 @@
       $("est-flops").textContent = est ? human(est.flops_per_epoch) : "–";
       $("est-time").textContent = est ? (est.seconds < 90 ? `about ${Math.max(1, Math.round(est.seconds))} s` : `about ${Math.round(est.seconds / 60)} min`) : "–";
       $("est-mem").textContent = est ? `about ${est.memory_mb} MB` : "–";
-      $("est-shapes").textContent = est ? `Shapes: input 1x28x28 → ${est.shapes.join(" → ")}` : "";
+      $("est-shapes").textContent = est ? `Shapes: input ${est.input_shape || "1x28x28"} → ${est.shapes.join(" → ")}` : "";
     } catch (e) { /* the estimate is a convenience; the server validates on submit */ }
   }
   function scheduleEstimate() { clearTimeout(timer); timer = setTimeout(estimate, 250); }

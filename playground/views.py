@@ -23,6 +23,8 @@ from .models import Job
 from .training.config import CELLS, CNN_PRESETS, builder_schema
 from .training.estimate import ShapeError
 
+COMPARE_GROUPS = (("cnn", "CNN runs on digits"), ("text", "character-model runs on text"))
+
 
 def _get_job_for_user(request: HttpRequest, pk: int) -> Job:
     """The one place that fetches a job and checks it is the user's: anyone else's is a 404."""
@@ -158,15 +160,26 @@ def compare(request: HttpRequest) -> HttpResponse:
     curves = [
         {
             "id": j.pk,
+            "kind": j.kind,
             "label": f"#{j.pk} {j.title or j.kind} {j.config.get('cell', '')}".strip(),
             "history": selectors.job_history(j)[0],
         }
         for j in jobs
     ]
+    # One axis per kind of run: a CNN's loss over 10 classes and a character model's over its
+    # vocabulary are on different scales, and one axis would flatten the smaller.
+    groups = [
+        {"kind": kind, "title": title, "curves": [c for c in curves if c["kind"] == kind]}
+        for kind, title in COMPARE_GROUPS
+    ]
     return render(
         request,
         "playground/compare.html",
-        {"jobs": jobs, "curves": curves, "choices": selectors.jobs_for_user(request.user)[:50]},
+        {
+            "jobs": jobs,
+            "groups": [g for g in groups if g["curves"]],
+            "choices": selectors.jobs_for_user(request.user)[:50],
+        },
     )
 
 

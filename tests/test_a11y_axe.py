@@ -15,6 +15,7 @@ from django.core.management import call_command
 from conftest import login
 from playground.models import Job
 from playground.tests.conftest import TINY_CNN
+from playground.tests.test_browser_rough_edges import CNN_RESULTS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(900)]
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -81,7 +82,12 @@ def test_no_serious_axe_violation_on_any_page(browser, live_server, student, ins
                 if user is not None:
                     login(page, live_server, user)
                     job = Job.objects.create(
-                        user=user, kind="cnn", config=TINY_CNN, status="succeeded", history=history
+                        user=user,
+                        kind="cnn",
+                        config=TINY_CNN,
+                        status="succeeded",
+                        history=history,
+                        results=CNN_RESULTS,  # the results panel and confusion matrix show
                     )
                     pages |= SIGNED_IN | {"playground job": f"/playground/jobs/{job.pk}/"}
                     pages.pop("login"), pages.pop("signup")

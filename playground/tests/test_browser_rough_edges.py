@@ -50,7 +50,7 @@ def _nice(labels: list[str]) -> None:
 def _finished(user, kind, config, losses):
     history = {
         "train": [{"step": i + 1, "loss": v, "seq": i + 1} for i, v in enumerate(losses)],
-        "val": [{"epoch": 1, "val_loss": losses[-1], "seq": len(losses) + 1}],
+        "val": [{"epoch": 1, "step": len(losses), "val_loss": losses[-1], "seq": len(losses) + 1}],
     }
     return Job.objects.create(
         user=user, kind=kind, config=config, status="succeeded", history=history, title=kind
@@ -70,4 +70,38 @@ def test_compare_gives_each_kind_its_own_axis_with_nice_ticks(page, live_server,
         assert "Last values" in train.get_attribute("aria-label")  # a text alternative
     cnn_ticks = json.loads(page.get_attribute("#compare-train-cnn", "data-y-ticks"))
     assert Decimal(cnn_ticks[-1]) < 1  # not squashed under the text run's 4.2
+    assert page.js_errors == []
+
+
+def _confusion() -> list[list[int]]:
+    rows = [[9 if i == j else 0 for j in range(10)] for i in range(10)]
+    rows[4][9] = 3  # the one mix-up the text alternative should name
+    return rows
+
+
+CNN_RESULTS = {
+    "params": 7890,
+    "train_seconds": 4.2,
+    "test_accuracy": 0.968,
+    "per_class": [0.9] * 10,
+    "confusion": _confusion(),
+    "misclassified": [],
+}
+
+
+def test_finished_run_charts_have_text_alternatives(page, live_server, student):
+    job = _finished(student, "cnn", TINY_CNN, [2.3, 1.2, 0.61])
+    Job.objects.filter(pk=job.pk).update(results=CNN_RESULTS)
+    login(page, live_server, student)
+    page.goto(f"{live_server.url}/playground/jobs/{job.pk}/")
+    confusion = page.locator("#confusion")
+    expect(confusion).to_have_attribute(
+        "aria-label",
+        "Confusion matrix: 90 of 93 test images classified correctly; most often confused: "
+        "true 4 predicted as 9 (3 times).",
+    )
+    expect(page.locator("#loss-chart")).to_have_attribute(
+        "aria-label",
+        "Loss over training steps. Last values: train loss: 0.610 at step 3; validation loss: 0.610 at step 3.",
+    )
     assert page.js_errors == []

@@ -83,6 +83,13 @@
     const ctx = canvas.getContext("2d"), n = matrix.length, pad = 24;
     const cell = (Math.min(canvas.width, canvas.height) - pad) / n;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
+    // The picture as a sentence for a screen reader: how many are right, and the worst mix-up.
+    let right = 0, total = 0, worst = null;
+    matrix.forEach((row, i) => row.forEach((v, j) => {
+      total += v; if (i === j) right += v; else if (v && (!worst || v > worst[2])) worst = [i, j, v];
+    }));
+    canvas.setAttribute("aria-label", `Confusion matrix: ${right} of ${total} test images classified correctly` +
+      (worst ? `; most often confused: true ${worst[0]} predicted as ${worst[1]} (${worst[2]} times).` : "."));
     ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
     matrix.forEach((row, i) => {
       const total = row.reduce((a, b) => a + b, 0) || 1;

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 # Collect every violation the page reports, from the first byte of the document on.
 RECORD = """

@@ -13,7 +13,7 @@ from conftest import login
 from playground.models import Job
 from playground.tests.conftest import TINY_CNN, TINY_TEXT
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_text_form_shows_a_text_shape(page, live_server, student):

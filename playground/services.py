@@ -28,6 +28,12 @@ from .training.payloads import History
 
 S = Job.Status
 log = logging.getLogger(__name__)
+# What a student reads when the worker lacks the digits files (the job page tells instructors
+# the command to run).
+DATASET_FAILURE = (
+    "This run could not start: the digits data set is not installed on the training machine "
+    "yet. Ask your instructor."
+)
 
 
 class SubmissionRefused(Exception):
@@ -200,8 +206,11 @@ def job_mark_succeeded(
     _finish(job_id, S.SUCCEEDED, results=results, weights=weights, history=history)
 
 
-def job_mark_failed(*, job_id: int, reason: str) -> None:
-    _finish(job_id, S.FAILED, failure_reason=reason)
+def job_mark_failed(*, job_id: int, reason: str, code: str = "") -> None:
+    """`reason` is what the run's owner reads; `code` (e.g. "dataset") lets the job page show
+    instructors what to do about it, without a server path or command in the student's text."""
+    extra: dict[str, Any] = {"results": {"failure": code}} if code else {}
+    _finish(job_id, S.FAILED, failure_reason=reason, **extra)
 
 
 def job_mark_cancelled(*, job_id: int) -> None:

@@ -113,7 +113,10 @@ def run_training(self: Any, job_id: int) -> str:
         services.job_mark_cancelled(job_id=job_id)
         return "cancelled"
     except DatasetError as exc:
-        services.job_mark_failed(job_id=job_id, reason=str(exc))
+        # The exact file, folder and command are for the log and the instructors (the job page
+        # shows them the command); the student who owns the run reads a plain sentence.
+        log.warning("job %s: %s", job_id, exc)
+        services.job_mark_failed(job_id=job_id, reason=services.DATASET_FAILURE, code="dataset")
         return "failed"
     except SoftTimeLimitExceeded:
         kept = reporter.stopped_results("time_limit")  # the loop's own deadline was overrun

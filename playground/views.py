@@ -24,6 +24,8 @@ from .models import Job
 from .training.config import CELLS, CNN_PRESETS, builder_schema
 from .training.estimate import ShapeError
 
+COMPARE_GROUPS = (("cnn", "CNN runs on digits"), ("text", "character-model runs on text"))
+
 
 def _get_job_for_user(request: AuthenticatedHttpRequest, pk: int) -> Job:
     """The one place that fetches a job and checks it is the user's: anyone else's is a 404."""
@@ -53,6 +55,10 @@ def _initial(request: AuthenticatedHttpRequest, kind: str) -> dict[str, Any]:
         initial.update(shared)
     if kind == "cnn":
         initial.setdefault("blocks", CNN_PRESETS["default"])
+        # The preset box names the preset these blocks are (the default network is "default",
+        # not "custom"); blocks that match none are custom.
+        matching = [name for name, blocks in CNN_PRESETS.items() if blocks == initial["blocks"]]
+        initial["preset"] = matching[0] if matching else ""
         initial["blocks"] = json.dumps(initial["blocks"])
     return initial
 
@@ -129,7 +135,12 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "predict": reverse("playground-api:job-predict-digit", args=[job.pk]),
         "generate": reverse("playground-api:job-generate", args=[job.pk]),
     }
-    context = {"job": job, "page_data": data, "share": share_query(job.kind, job.config)}
+    context = {
+        "job": job,
+        "page_data": data,
+        "share": share_query(job.kind, job.config),
+        "data_dir": datasets.root(),
+    }
     if job.status == Job.Status.QUEUED:
         wait = forecast.forecast(user_id=job.user_id, job_pk=job.pk)
         context["queue_message"] = forecast.phrase(
@@ -157,15 +168,26 @@ def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "id": j.pk,
             "url": reverse("playground:job", args=[j.pk]),
+            "kind": j.kind,
             "label": f"#{j.pk} {j.title or j.kind} {j.config.get('cell', '')}".strip(),
             "history": selectors.job_history(j)[0],
         }
         for j in jobs
     ]
+    # One axis per kind of run: a CNN's loss over 10 classes and a character model's over its
+    # vocabulary are on different scales, and one axis would flatten the smaller.
+    groups = [
+        {"kind": kind, "title": title, "curves": [c for c in curves if c["kind"] == kind]}
+        for kind, title in COMPARE_GROUPS
+    ]
     return render(
         request,
         "playground/compare.html",
-        {"jobs": jobs, "curves": curves, "choices": selectors.jobs_for_user(request.user)[:50]},
+        {
+            "jobs": jobs,
+            "groups": [g for g in groups if g["curves"]],
+            "choices": selectors.jobs_for_user(request.user)[:50],
+        },
     )
 
 

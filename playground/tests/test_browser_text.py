@@ -39,6 +39,6 @@ def test_text_run_continue_prompt_and_compare(page, live_server, celery_worker, 
     page.goto(f"{live_server.url}/playground/compare/")
     page.check("input[name=ids]")
     page.click("button:has-text('Compare')")
-    expect(page.locator("#legend li")).to_have_count(1)
-    assert int(page.get_attribute("#compare-train", "data-points")) > 0
+    expect(page.locator("#legend-text li")).to_have_count(1)
+    assert int(page.get_attribute("#compare-train-text", "data-points")) > 0
     assert page.js_errors == []

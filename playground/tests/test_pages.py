@@ -86,7 +86,7 @@ def test_compare_overlays_only_my_runs(student_client, job, other_student):
     job.history = {"val": [{"epoch": 1, "val_loss": 0.5}]}
     job.save()
     resp = student_client.get(reverse("playground:compare"), {"ids": [job.pk, theirs.pk]})
-    assert [c["id"] for c in resp.context["curves"]] == [job.pk]
+    assert [c["id"] for g in resp.context["groups"] for c in g["curves"]] == [job.pk]
 
 
 def test_cancel_a_queued_job_from_the_page(student_client, job):

@@ -33,13 +33,18 @@ def test_tiny_cnn_job_runs_to_completion(celery_worker, student):
     assert job.progress["step"] == 10 and "eta_s" in job.progress
 
 
-def test_missing_dataset_fails_the_job_saying_what_to_run(celery_worker, student):
+def test_missing_dataset_fails_the_job_in_plain_words(celery_worker, student):
     # The form refuses this; a job row made some other way must still fail in plain words.
     job = job_submit(user=student, kind="cnn", config={**TINY_CNN, "dataset": "mnist"})
     wait_for(lambda: _finished(job), timeout=60, message="the job to fail")
     assert job.status == "failed"
-    assert "train-images-idx3-ubyte.gz is not installed" in job.failure_reason
-    assert "make mnist" in job.failure_reason
+    # The owner reads a plain sentence: no server path, no command (instructors get those).
+    assert (
+        "not installed" in job.failure_reason
+        and "ask your instructor" in job.failure_reason.lower()
+    )
+    assert "make mnist" not in job.failure_reason and "/" not in job.failure_reason
+    assert job.results == {"failure": "dataset"}
 
 
 def test_tiny_lstm_job_runs_to_completion(celery_worker, student):

@@ -31,6 +31,7 @@ class Estimate:
     memory_bytes: int = 0  # activations and their gradients for one training batch
     steps: int = 0  # optimizer steps the run will take
     overhead_seconds: float = 0.0  # the part of `seconds` that is per-step cost, not FLOPs
+    input_shape: str = "1x28x28"  # what one sample is, as the shape line of the form shows it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +43,7 @@ class Estimate:
             "memory_mb": round(self.memory_bytes / 2**20, 1),
             "steps": self.steps,
             "overhead_seconds": round(self.overhead_seconds, 1),
+            "input_shape": self.input_shape,
         }
 
 
@@ -139,4 +141,6 @@ def text_estimate(
     ]
     per_step = cfg.embedding + cfg.layers * cfg.hidden * (gates + 2) + 2 * vocab
     memory = 2 * 4 * per_step * cfg.seq_len * cfg.batch_size
-    return Estimate(params, per_char, per_epoch, seconds, shapes, memory, run, overhead)
+    # A text sample is a window of characters, not an image.
+    shape_in = f"{cfg.seq_len} characters"
+    return Estimate(params, per_char, per_epoch, seconds, shapes, memory, run, overhead, shape_in)

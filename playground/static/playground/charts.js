@@ -17,6 +17,18 @@
     return { x0: Math.min(...xs), x1: Math.max(...xs, Math.min(...xs) + 1), y0, y1 };
   }
 
+  // Axis ticks at 1, 2 or 5 x 10^k that cover [lo, hi] in about `count` steps, with labels
+  // printed to the step's own precision (0.2, 0.4, ... not 0.00240 or 0.0695).
+  function niceTicks(lo, hi, count = 5) {
+    const raw = (hi - lo) / count, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * 0.999) || 10 * mag;
+    const first = Math.floor(lo / step + 1e-9), last = Math.ceil(hi / step - 1e-9);
+    const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    const ticks = [];
+    for (let k = first; k <= last; k++) ticks.push({ value: k * step, label: (k * step).toFixed(decimals) });
+    return { ticks, step, lo: first * step, hi: last * step };
+  }
+
   // series: [{label, points: [[x, y], ...], dashed?}]; draws axes, lines and a legend.
   function lineChart(canvas, series, opts = {}) {
     const ctx = canvas.getContext("2d");
@@ -31,17 +43,27 @@
     if (!b) { ctx.fillStyle = muted; ctx.fillText(opts.empty || "No data yet", pad.l, H / 2); return; }
     if (opts.yMin !== undefined) b.y0 = Math.min(b.y0, opts.yMin);
     if (opts.yMax !== undefined) b.y1 = Math.max(b.y1, opts.yMax);
+    const axis = niceTicks(b.y0, b.y1);
+    [b.y0, b.y1] = [axis.lo, axis.hi];
+    canvas.dataset.yTicks = JSON.stringify(axis.ticks.map((t) => t.label));
     const X = (x) => pad.l + ((x - b.x0) / (b.x1 - b.x0)) * (W - pad.l - pad.r);
     const Y = (y) => H - pad.b - ((y - b.y0) / (b.y1 - b.y0)) * (H - pad.t - pad.b);
     ctx.strokeStyle = border; ctx.fillStyle = muted; ctx.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-      const y = b.y0 + (i / 4) * (b.y1 - b.y0);
-      ctx.beginPath(); ctx.moveTo(pad.l, Y(y)); ctx.lineTo(W - pad.r, Y(y)); ctx.stroke();
-      ctx.fillText(y.toPrecision(3), 4, Y(y) + 4);
-    }
+    axis.ticks.forEach(({ value, label }) => {
+      ctx.beginPath(); ctx.moveTo(pad.l, Y(value)); ctx.lineTo(W - pad.r, Y(value)); ctx.stroke();
+      ctx.fillText(label, 4, Y(value) + 4);
+    });
     ctx.fillText(opts.xLabel || "step", W - pad.r - 40, H - pad.b + 16);
     ctx.fillText(String(b.x0), pad.l, H - pad.b + 16);
     ctx.fillText(String(b.x1), W - pad.r - 70, H - pad.b + 16);
+    if (opts.title) {
+      // The canvas is an image to a screen reader: its label says what the lines show.
+      const last = series.filter((s) => s.points.length).map((s) => {
+        const [x, y] = s.points[s.points.length - 1];
+        return `${s.label}: ${Number(y).toPrecision(3)} at ${opts.xLabel || "step"} ${x}`;
+      });
+      canvas.setAttribute("aria-label", `${opts.title}. Last values: ${last.join("; ")}.`);
+    }
     let lx = pad.l;
     series.forEach((s, i) => {
       const colour = s.colour || PALETTE[i % PALETTE.length];
@@ -61,6 +83,13 @@
     const ctx = canvas.getContext("2d"), n = matrix.length, pad = 24;
     const cell = (Math.min(canvas.width, canvas.height) - pad) / n;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
+    // The picture as a sentence for a screen reader: how many are right, and the worst mix-up.
+    let right = 0, total = 0, worst = null;
+    matrix.forEach((row, i) => row.forEach((v, j) => {
+      total += v; if (i === j) right += v; else if (v && (!worst || v > worst[2])) worst = [i, j, v];
+    }));
+    canvas.setAttribute("aria-label", `Confusion matrix: ${right} of ${total} test images classified correctly` +
+      (worst ? `; most often confused: true ${worst[0]} predicted as ${worst[1]} (${worst[2]} times).` : "."));
     ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
     matrix.forEach((row, i) => {
       const total = row.reduce((a, b) => a + b, 0) || 1;
@@ -89,5 +118,5 @@
     return c;
   }
 
-  window.PGCharts = { lineChart, heatMap, digit, PALETTE };
+  window.PGCharts = { lineChart, heatMap, digit, niceTicks, PALETTE };
 })();

@@ -82,14 +82,14 @@
     C.lineChart($("loss-chart"), [
       { label: "train loss", points: train.map((p) => [p.step, p.loss]) },
       { label: "validation loss", points: val.map((p) => [p.step, p.val_loss]), dashed: true },
-    ]);
+    ], { title: "Loss over training steps" });
     if (data.kind === "cnn") {
       C.lineChart($("acc-chart"), [
         { label: "train (batch)", points: train.map((p) => [p.step, p.acc]) },
         { label: "test", points: val.map((p) => [p.step, p.val_acc]), dashed: true },
-      ], { yMax: 1 });
+      ], { yMax: 1, title: "Accuracy over training steps" });
     } else {
-      C.lineChart($("acc-chart"), [{ label: "validation bits/char", points: val.map((p) => [p.step, p.val_bpc]) }]);
+      C.lineChart($("acc-chart"), [{ label: "validation bits/char", points: val.map((p) => [p.step, p.val_bpc]) }], { title: "Validation bits per character over training steps" });
     }
   }
 

@@ -31,7 +31,8 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ class Assessor:
         return None
 
     def _idle(self, snap: Snapshot, now: float) -> str | None:
-        idle = snap.connected and not snap.running and not snap.waiting
+        idle = snap.connected and not snap.running and not snap.waiting and not _warming[0]
         if not (idle and snap.messages_waiting):
             self.idle_since = None
             return None
@@ -200,6 +201,22 @@ def end_process(reason: str) -> None:
     # No logging.shutdown(): a wedged main thread may hold a handler's lock; each line is
     # flushed as it is written anyway.
     os._exit(EXIT_CODE)
+
+
+# Work the worker's main thread does before it consumes (the playground's calibration at
+# worker_ready, seconds on a quiet machine and a minute or more on a busy one): while it runs,
+# messages waiting in the queues are not an idle worker's, and must not end it.
+_warming = [0]
+
+
+@contextmanager
+def warming_up() -> Iterator[None]:
+    """Tell the watchdog that the main thread is busy starting up, not wedged."""
+    _warming[0] += 1
+    try:
+        yield
+    finally:
+        _warming[0] -= 1
 
 
 def start(

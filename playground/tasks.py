@@ -51,8 +51,13 @@ def _calibrate(sender: Any = None, **_: object) -> None:
         from .calibration import publish
     except ImportError:  # a web-only install has no torch
         return
+    from dlplatform.watchdog import warming_up
+
     try:
-        publish(hostname=sender.hostname, queues=queues, concurrency=sender.pool.num_processes or 1)
+        with warming_up():  # the consumer starts after this: waiting messages are not a wedge
+            publish(
+                hostname=sender.hostname, queues=queues, concurrency=sender.pool.num_processes or 1
+            )
     except Exception:  # the estimates fall back to the conservative constants
         log.warning("playground calibration failed", exc_info=True)
 

@@ -60,6 +60,17 @@ def test_idle_while_messages_wait_must_last_the_deadline():
     assert "waited 62 s in the queues of an idle worker" in a.assess(_snap(messages_waiting=1), 123)
 
 
+def test_messages_waiting_while_the_worker_warms_up_are_not_a_wedge():
+    """The playground's calibration runs in the main thread before the consumer starts: on a
+    busy machine longer than the deadline. It must not end the worker (it did: a queued job then
+    never ran, and a supervised worker would restart into the same calibration forever)."""
+    a = _assessor()
+    with watchdog.warming_up():
+        assert all(a.assess(_snap(messages_waiting=3), t) is None for t in range(0, 600, 30))
+    assert a.assess(_snap(messages_waiting=3), 600) is None  # the clock starts now
+    assert "in the queues of an idle worker" in a.assess(_snap(messages_waiting=3), 662)
+
+
 def test_disconnected_counts_only_while_the_broker_answers():
     a = _assessor()
     down = _snap(connected=False, broker_answers=False, messages_waiting=None)

@@ -28,12 +28,16 @@ def test_cancel_while_queued_is_never_run(student, tmp_path):
         from playground.tasks import run_training
 
         run_training.delay(job.pk)
-        wait_for(
-            # A fresh worker calibrates itself before it takes a message: slow on a busy machine.
-            lambda: "'skipped'" in worker.log(),
-            timeout=180,
-            message="the worker to skip the job",
-        )
+        try:
+            wait_for(
+                # A fresh worker calibrates itself before it takes a message: slow when busy.
+                lambda: "'skipped'" in worker.log(),
+                timeout=180,
+                message="the worker to skip the job",
+            )
+        except BaseException:
+            print(worker.log()[-4000:])
+            raise
     finally:
         stop_worker(worker)
     job = _reload(job)

@@ -46,7 +46,7 @@ def clock(monkeypatch) -> Clock:
     return fake
 
 
-@pytest.fixture(params=["redis", "file"])
+@pytest.fixture(params=[pytest.param("redis", marks=pytest.mark.redis), "file"])
 def shared(request, tmp_path) -> BaseCache:
     """The two shared caches the site runs on: Redis (the suite's database) and `make run`'s files."""
     if request.param == "file":

@@ -110,6 +110,7 @@ def test_alive_file_check(tmp_path, monkeypatch):
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+@pytest.mark.redis  # the Redis transport's options
 def test_celery_reads_the_supervision_settings():
     """A misspelt CELERY_* setting is silently ignored: check that Celery sees each one."""
     from dlplatform.celery import app

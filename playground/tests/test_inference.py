@@ -269,6 +269,7 @@ def _answer_once_a_poll_waits(ticket: str, result: dict = ANSWER) -> threading.T
     return thread
 
 
+@pytest.mark.redis  # the poll blocks on a Redis list
 @pytest.mark.django_db
 def test_a_waiting_poll_is_woken_by_the_answer(student_client, trained, settings, outcomes):
     # A bound far longer than the test: only the worker's answer can end this wait early.
@@ -281,6 +282,7 @@ def test_a_waiting_poll_is_woken_by_the_answer(student_client, trained, settings
     assert outcomes == ["woken"]
 
 
+@pytest.mark.redis  # the poll blocks on a Redis list
 @pytest.mark.django_db
 def test_a_failure_reaches_the_waiting_poll_as_409(student_client, trained, settings, outcomes):
     settings.PLAYGROUND_INFER_WAIT_MS = 30_000
@@ -329,6 +331,7 @@ def test_blocked_polls_per_process_are_bounded(student_client, trained, settings
     assert outcomes == ["skipped"]
 
 
+@pytest.mark.redis  # the poll blocks on a Redis list
 @pytest.mark.django_db
 def test_a_ticket_that_times_out_waiting_is_pending_and_asked_again_at_once(
     student_client, trained, settings, outcomes

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from .forms import ImportForm
-from .hooks import deck_import_items
+from .hooks import deck_importer
 from .importing import glossary_import_items
 from .models import Term
 from .services import term_index_invalidate, term_refresh_search_vectors
@@ -67,7 +67,7 @@ class TermAdmin(admin.ModelAdmin):
         try:
             fmt, items = parse(data["file"], fmt=data["format"] or None)
             if data["deck"]:
-                deck = deck_import_items(
+                deck = deck_importer()(
                     deck_slug=data["deck"],
                     items=items,
                     dry_run=data["dry_run"],

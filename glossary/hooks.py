@@ -67,26 +67,11 @@ def register_deck_importer(importer: DeckImporter) -> None:
     _deck_importer[:] = [importer]
 
 
-def deck_import_items(
-    *,
-    deck_slug: str,
-    items: list[Item],
-    dry_run: bool,
-    actor: str = "",
-    user: object | None = None,
-    filename: str = "",
-) -> Any:
-    """Hand (front, back) items to the app that owns decks (flashcards.importing)."""
+def deck_importer() -> DeckImporter:
+    """The registered importer of (front, back) items into a deck (flashcards.importing)."""
     if not _deck_importer:
         raise LookupError("no installed app imports flashcard decks")
-    return _deck_importer[0](
-        deck_slug=deck_slug,
-        items=items,
-        dry_run=dry_run,
-        actor=actor,
-        user=user,
-        filename=filename,
-    )
+    return _deck_importer[0]
 
 
 def register_deck_undo(entry: DeckUndo) -> None:

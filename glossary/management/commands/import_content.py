@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from glossary.hooks import deck_import_items
+from glossary.hooks import deck_importer
 from glossary.import_log import UndoRefused, import_undo
 from glossary.importing import ImportReport, glossary_import_items
 from glossary.models import Category, ImportRecord
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             fmt, items = parse(text, fmt=options["format"], filename=path.name)
             self.stdout.write(f"{path.name}: {len(items)} items in format '{fmt}'")
             if options["deck"]:
-                summary = deck_import_items(deck_slug=options["deck"], items=items, **common)
+                summary = deck_importer()(deck_slug=options["deck"], items=items, **common)
                 self._print_deck(summary)
                 return ""
             report = glossary_import_items(

@@ -72,8 +72,14 @@
             window.location.assign(res.result_url);
             return;
           }
-          const next = open()[0];
-          if (next) focusTile(next);
+          // The picked tile is disabled now and has lost the focus: give it to the next open one
+          // (after it in the grid, else the first), unless the player has moved on already.
+          const active = document.activeElement;
+          if (!active || active === document.body || active.disabled) {
+            const rest = open();
+            const next = rest.find((t) => tiles.indexOf(t) > tiles.indexOf(second)) || rest[0];
+            if (next) focusTile(next);
+          }
         } else {
           penalties = res.wrong;
           penalty.textContent = res.wrong;
@@ -115,6 +121,10 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const grid = document.getElementById("match-grid");
-    if (grid) init(grid);
+    if (!grid) return;
+    init(grid);
+    // The round's clock runs from the moment the page was issued: start on the grid.
+    const first = grid.querySelector(".tile:not([disabled])");
+    if (first) first.focus();
   });
 })();

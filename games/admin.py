@@ -6,8 +6,8 @@ from .models import Outcome, Round
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
-    fields = ["label", "answer", "correct", "rating", "review", "answered_at"]
-    readonly_fields = fields
+    fields = ("label", "answer", "correct", "rating", "review", "answered_at")
+    readonly_fields = ("label", "answer", "correct", "rating", "review", "answered_at")
     can_delete = False
 
 

@@ -226,3 +226,13 @@ def test_the_study_history_page_summarizes_games(student, student_client, game_c
     html = student_client.get(reverse("flashcards:history")).content.decode()
     assert 'id="games-progress-title"' in html and "1 round finished" in html
     assert "6 of 6 terms right" in html and "Section 9.9" not in html and "9.9 Training" in html
+
+
+def test_the_admin_lists_rounds_without_their_pairing(student, game_course, django_user_model):
+    round = _round(student)
+    admin = django_user_model.objects.create_superuser("root", "r@example.org", "pw-root-123")
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("admin:games_round_changelist")).status_code == 200
+    html = client.get(reverse("admin:games_round_change", args=[round.pk])).content.decode()
+    assert "9.9 Training" in html and next(iter(round.state["tiles"])) not in html

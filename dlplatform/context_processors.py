@@ -17,6 +17,7 @@ def _site_urls() -> dict[str, str]:
         "flashcards": "flashcards:index",
         "quizzes": "quizzes:index",
         "playground": "playground:index",
+        "games": "games:index",
         "admin": "admin:index",
         "password_change": "password_change",
         "logout": "logout",

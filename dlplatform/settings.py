@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "flashcards",
     "quizzes",
     "playground",
+    "games",
 ]
 
 MIDDLEWARE = [

@@ -17,11 +17,13 @@ urlpatterns = [
     path("flashcards/", include("flashcards.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("playground/", include("playground.urls")),
+    path("games/", include("games.urls")),
     path("api/glossary/", include("glossary.api.urls")),
     path("api/lessons/", include("lessons.api.urls")),
     path("api/flashcards/", include("flashcards.api.urls")),
     path("api/quizzes/", include("quizzes.api.urls")),
     path("api/playground/", include("playground.api.urls")),
+    path("api/games/", include("games.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

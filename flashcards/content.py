@@ -14,6 +14,7 @@ from django.db import transaction
 from lessons.content import ContentError, read_section_files
 from lessons.models import Section
 
+from .models import term_front
 from .services import CardData, ImportSummary, deck_upsert, deck_upsert_cards
 
 
@@ -62,18 +63,13 @@ def _load_section_decks(stdout: TextIO, directory: Path | None) -> list[ImportSu
     return summaries
 
 
-def _term_front(term) -> str:
-    """'Gated Recurrent Unit (GRU)': students meet the abbreviation as often as the name."""
-    return f"{term.name} ({term.abbreviation})" if term.abbreviation else term.name
-
-
 def _load_glossary_decks(stdout: TextIO) -> list[ImportSummary]:
     from glossary.models import Category, Term
 
     summaries = []
     for value, label in Category.choices:
         terms = Term.objects.filter(category=value).order_by("name")
-        cards = [CardData(front=_term_front(t), back=t.definition) for t in terms if t.definition]
+        cards = [CardData(front=term_front(t), back=t.definition) for t in terms if t.definition]
         if not cards:
             continue
         deck = deck_upsert(

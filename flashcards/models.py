@@ -18,6 +18,12 @@ def card_key(front: str) -> str:
     return hashlib.sha1(normalized.encode()).hexdigest()
 
 
+def term_front(term) -> str:
+    """A glossary deck's card front for `term`: 'Gated Recurrent Unit (GRU)', since students meet
+    the abbreviation as often as the name."""
+    return f"{term.name} ({term.abbreviation})" if term.abbreviation else term.name
+
+
 class Deck(models.Model):
     counts: DeckCounts  # set by selectors.decks_with_counts, not a column
     slug = models.SlugField(max_length=140, unique=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from dlplatform.accounts.models import User
 
-from .models import Card, Deck, Rating, ReviewLog, ReviewState
+from .models import Card, Deck, Rating, ReviewLog, ReviewState, card_key, term_front
 
 
 def due_cards(*, user: User, deck: Deck, now: datetime) -> QuerySet[Card]:
@@ -99,3 +100,19 @@ def study_history(*, user: User, now: datetime, days: int = 30) -> History:
     again = sum(a for _, _, a in series)
     retention = (total - again) / total if total else None
     return History(days=series, total=total, retention=retention)
+
+
+def term_cards(*, terms: Iterable[Any]) -> dict[int, Card]:
+    """The glossary deck's card of each term (by term id), for the terms that have one: the card
+    whose front `content.load` built from the term, in the deck of the term's category."""
+    wanted = {(f"glossary-{t.category}", card_key(term_front(t))): t.pk for t in terms}
+    if not wanted:
+        return {}
+    cards = Card.objects.filter(
+        deck__slug__in={slug for slug, _ in wanted}, key__in={key for _, key in wanted}
+    ).select_related("deck")
+    return {wanted[(c.deck.slug, c.key)]: c for c in cards if (c.deck.slug, c.key) in wanted}
+
+
+def has_review_state(*, user: User, card: Card) -> bool:
+    return ReviewState.objects.filter(user=user, card=card).exists()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from lessons.models import Section
 
-from . import selectors
+from . import hooks, selectors
 from .content import section_deck_slug
 from .export import deck_apkg, deck_csv
 from .models import Deck
@@ -43,8 +43,10 @@ def study(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
-    stats = selectors.study_history(user=request.user, now=timezone.now())
-    return render(request, "flashcards/history.html", {"history": stats})
+    now = timezone.now()
+    stats = selectors.study_history(user=request.user, now=now)
+    panels = hooks.history_panels(user=request.user, now=now)
+    return render(request, "flashcards/history.html", {"history": stats, "panels": panels})
 
 
 @require_GET

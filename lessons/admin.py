@@ -1,11 +1,18 @@
 from django.contrib import admin
 
 from .models import Chapter, LessonPreference, Section, SectionRead, Topic
+from .videos import SectionVideo
 
 
 class TopicInline(admin.StackedInline):
     model = Topic
     extra = 0
+
+
+class SectionVideoInline(admin.TabularInline):
+    model = SectionVideo
+    extra = 0
+    fields = ["order", "title", "url", "duration_s", "watch_for"]
 
 
 @admin.register(Chapter)
@@ -19,7 +26,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_select_related = ["chapter"]
     search_fields = ["number", "title", "slug"]
     filter_horizontal = ["terms", "prerequisites"]
-    inlines = [TopicInline]
+    inlines = [TopicInline, SectionVideoInline]
 
 
 @admin.register(SectionRead)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dlplatform.versioned import VersionedQuerySet
 
 from .caches import content
+from .videos import SectionVideo  # noqa: F401  (a model of this app, in its own module)
 
 
 class Depth(models.TextChoices):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import page_cache, selectors, services
 from .models import Depth, Section
+from .videos import EMBED_CSP, section_videos
 
 
 @require_GET
@@ -44,8 +45,13 @@ def section(request: HttpRequest, number: str) -> HttpResponse:
         "previous": page.previous,
         "next": page.following,
         "body_version": page.body_version,
+        "videos": section_videos(page.section.pk),
     }
-    return render(request, "lessons/section.html", context)
+    response = render(request, "lessons/section.html", context)
+    if context["videos"]:
+        # What csp_update does, for only the sections whose page can open a player.
+        response._csp_update = EMBED_CSP  # type: ignore[attr-defined]
+    return response
 
 
 @require_POST

@@ -37,6 +37,8 @@ PUBLIC = {
 }
 SIGNED_IN = {
     "flashcards": "/flashcards/",
+    "study history": "/flashcards/history/",
+    "games": "/games/",
     "quiz list": "/quizzes/",
     "playground index": "/playground/",
     "playground new cnn": "/playground/new/?experiment=cnn",

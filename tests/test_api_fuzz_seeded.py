@@ -65,6 +65,8 @@ def seeded(_keep_connection, settings):
 
     from dlplatform.accounts.services import user_create
     from flashcards.models import Deck
+    from games import services as game_services
+    from games.selectors import GameSet, Item
     from glossary.models import Term
     from quizzes import services
     from quizzes.tests.factories import make_quiz
@@ -76,8 +78,12 @@ def seeded(_keep_connection, settings):
     done = services.attempt_start(quiz=make_quiz(["single"]), user=user, now=now)
     services.attempt_submit(attempt=done, now=now)
     open_attempt = services.attempt_start(quiz=quiz, user=user, now=now)
-    Term.objects.create(slug="relu", name="ReLU", definition="max(0, x).", category="fundamentals")
+    relu = Term.objects.create(
+        slug="relu", name="ReLU", definition="max(0, x).", category="fundamentals"
+    )
     Deck.objects.create(slug="seeded", title="Seeded")
+    items = [Item(label=f"t{i}", text=f"d{i}", term_id=relu.pk) for i in range(3)]
+    game_set = GameSet(key="deck:seeded", title="Seeded", pairs=items, terms=items)
     client = Client()
     client.force_login(user)
     yield {
@@ -87,6 +93,8 @@ def seeded(_keep_connection, settings):
         "quiz": quiz,
         "cnn": _finished_job(user, "cnn"),
         "text": _finished_job(user, "text"),
+        "match": game_services.match_start(user=user, game_set=game_set, now=now),
+        "sprint": game_services.recall_start(user=user, game_set=game_set, now=now),
         "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF},
     }
     _purge_inference_queue()
@@ -109,6 +117,8 @@ def _aim(case, seeded: dict, rng: random.Random) -> None:
             row = seeded["finished_attempt" if finishing else "attempt"]
         elif path.startswith("/api/quizzes/quizzes/"):
             row = seeded["quiz"]
+        elif path.startswith("/api/games/rounds/"):
+            row = seeded["sprint" if path.endswith("/answer/") else "match"]
         else:
             row = seeded["text" if path.endswith("/generate/") else "cnn"]
         case.path_parameters["id"] = row.pk

@@ -1,7 +1,7 @@
 """Imports point one way (CONTRIBUTING.md, "Layout"), and no app's modules import each other in a
 circle.
 
-    dlplatform <- glossary <- lessons <- (flashcards, quizzes) <- playground
+    dlplatform <- glossary <- lessons <- (flashcards, quizzes) <- (playground, games)
 
 An app imports only the apps to its left; flashcards and quizzes do not import each other. What
 an app above adds to one below goes through signals or a small interface the lower one offers
@@ -26,6 +26,7 @@ LAYERS = {
     "flashcards": 3,
     "quizzes": 3,
     "playground": 4,
+    "games": 4,
 }
 # The course-wide content linter reads every app's content (like `load_content`, which names the
 # loaders by string): it is the project's composition root for content, run only by the

@@ -61,6 +61,20 @@ def world(db, student, other_student, instructor, django_user_model):
     open_attempt = attempt_start(quiz=quiz, user=student, now=now)
     item = open_attempt.items.filter(question__type="single").first()
     job = Job.objects.create(user=student, kind="cnn", config={}, status="queued")
+    from datetime import timedelta
+
+    from games import selectors as game_selectors
+    from games import services as game_services
+
+    game_set = game_selectors.game_set("section:7.8")
+    match = game_services.match_start(user=student, game_set=game_set, now=now)
+    sprint = game_services.recall_start(user=student, game_set=game_set, now=now)
+    over = game_services.recall_start(
+        user=student, game_set=game_set, now=now - timedelta(minutes=5)
+    )
+    tiles = match.state["tiles"]
+    term = next(t for t, (i, side) in tiles.items() if side == "term" and i == 0)
+    definition = next(t for t, (i, side) in tiles.items() if side == "definition" and i == 1)
     return {
         "users": {
             "owner": student,
@@ -76,6 +90,10 @@ def world(db, student, other_student, instructor, django_user_model):
         "question": item.question_id,
         "choice": ItemTokens.of(item).option(item.question.choices.first().pk),
         "job": job.pk,
+        "match": match.pk,
+        "sprint": sprint.pk,
+        "over": over.pk,
+        "wrong_pick": {"first": term, "second": definition},
     }
 
 
@@ -178,6 +196,33 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("playground-api:job-progress", f"/api/playground/jobs/{j}/progress/", API_OWNED),
         Route("playground:cancel", f"/playground/jobs/{j}/cancel/", POST_OWNED, method="post"),
         Route("playground:stop", f"/playground/jobs/{j}/stop/", POST_OWNED, method="post"),
+        # games: rounds are the student's own
+        Route("games:index", "/games/", LOGIN),
+        Route(
+            "games:start",
+            "/games/start/",
+            (302,) * 5,
+            method="post",
+            body={"game": "match", "set": "section:7.8"},
+        ),  # fmt: skip
+        Route("games:play", f"/games/round/{w['match']}/", OWNED),
+        Route("games:result", f"/games/round/{w['over']}/result/", OWNED),
+        Route("games-api:round-list", "/api/games/rounds/", API_LOGIN),
+        Route("games-api:round-detail", f"/api/games/rounds/{w['match']}/", API_OWNED),
+        Route(
+            "games-api:round-pick",
+            f"/api/games/rounds/{w['match']}/pick/",
+            API_POST_OWNED,
+            method="post",
+            body=w["wrong_pick"],
+        ),  # fmt: skip
+        Route(
+            "games-api:round-answer",
+            f"/api/games/rounds/{w['sprint']}/answer/",
+            API_POST_OWNED,
+            method="post",
+            body={"answer": "softmax"},
+        ),  # fmt: skip
     ]
 
 
@@ -201,6 +246,7 @@ COVERED_ELSEWHERE = {
     "flashcards-api:api-root": "DRF's browsable root",
     "quizzes-api:api-root": "DRF's browsable root",
     "playground-api:api-root": "DRF's browsable root",
+    "games-api:api-root": "DRF's browsable root",
 }
 
 

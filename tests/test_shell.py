@@ -8,7 +8,7 @@ def test_home_has_navigation_and_search(client):
     response = client.get(reverse("home"))
     html = response.content.decode()
     assert response.status_code == 200
-    for label in ("Learn", "Glossary", "Flashcards", "Quizzes", "Playground"):
+    for label in ("Learn", "Glossary", "Flashcards", "Quizzes", "Games", "Playground"):
         assert f">{label}</a>" in html
     assert 'id="site-search-input"' in html
     assert "Log in" in html

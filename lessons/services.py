@@ -33,21 +33,31 @@ def depth_preference_set(*, user, depth: str) -> LessonPreference:
 
 
 # --- audio lessons and the audio book ------------------------------------------------------------
+def audio_tracks(*, topic: Topic) -> list[tuple[audio.Script, AudioTrack]]:
+    """Each track `topic` should have, with its row (a new one unsaved); the rows of tracks it
+    no longer has (a removed dialogue) are deleted, with their files."""
+    scripts = audio.topic_scripts(topic)
+    existing = {(t.kind, t.depth): t for t in AudioTrack.objects.filter(topic=topic)}
+    for key in existing.keys() - {(s.kind, s.depth) for s in scripts}:
+        _forget_file(existing[key])
+        existing[key].delete()
+    return [
+        (s, existing.get((s.kind, s.depth)) or AudioTrack(topic=topic, kind=s.kind, depth=s.depth))
+        for s in scripts
+    ]
+
+
 def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[AudioTrack]:
-    """Queue the renders `topics` need: a track whose content hash is unchanged (ready, or
-    already queued) is left alone, so a changed line re-renders only its own topic. Tracks
-    for what a topic no longer has (a removed dialogue) are deleted. Nothing without a backend."""
+    """Queue the renders `topics` need, for the `audio` worker: a track whose content hash is
+    unchanged (ready, or already queued) is left alone, so a changed line re-renders only its
+    own topic. Nothing without a backend (the pages then offer the browser's voice)."""
     backend = tts.configured()
     if backend is None:
         return []
     queued = []
     for topic in topics:
-        scripts = audio.topic_scripts(topic)
-        for script in scripts:
+        for script, track in audio_tracks(topic=topic):
             digest = audio.content_hash(script, backend)
-            track = AudioTrack.objects.filter(
-                topic=topic, kind=script.kind, depth=script.depth
-            ).first() or AudioTrack(topic=topic, kind=script.kind, depth=script.depth)
             current = track.content_hash == digest and track.status != AudioStatus.FAILED
             if current and not force:
                 continue
@@ -56,11 +66,6 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
             track.save()
             queued.append(track)
             transaction.on_commit(partial(audio_queue.send_render, track.pk))
-        wanted = {(s.kind, s.depth) for s in scripts}
-        for stale in AudioTrack.objects.filter(topic=topic):
-            if (stale.kind, stale.depth) not in wanted:
-                _forget_file(stale)
-                stale.delete()
     return queued
 
 

@@ -28,7 +28,7 @@ RATE = 22050
 PAUSE_S = 0.35
 EXTENSION = "ogg"
 CONTENT_TYPE = "audio/ogg"
-ENCODE = ["-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "ogg"]
+ENCODE = ["-c:a", "libopus", "-b:a", "24k", "-application", "voip", "-f", "ogg"]
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,20 @@ def recorded(course, settings, tmp_path):
     return track
 
 
+def _serious_axe_violations(page) -> list[str]:
+    """axe-core on the page as it is, light and dark (as tests/test_a11y_axe.py checks pages)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for v in Axe().run(page).response["violations"]:
+            if v["impact"] in {"serious", "critical"}:
+                found.append(f"{v['id']} [{scheme}]: {[n['target'] for n in v['nodes'][:3]]}")
+    page.emulate_media(color_scheme="light")
+    return found
+
+
 def _current(page) -> int:
     return page.eval_on_selector(PLAYER, "p => Number(p.dataset.current)")
 
@@ -67,6 +81,9 @@ def test_the_player_plays_follows_the_transcript_and_seeks(page, live_server, re
     )
     lines = player.locator(".transcript-line")
     expect(lines.nth(0)).to_have_attribute("aria-current", "true")
+    # a recorded player (perceptron) and one without a recording (activation) on one page
+    expect(page.locator("#audio-activation [data-action=speak]")).to_be_visible()
+    assert _serious_axe_violations(page) == []
 
     player.locator("[data-role=speed]").select_option("2")
     player.locator("[data-action=play]").click()

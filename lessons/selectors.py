@@ -194,7 +194,9 @@ def topic_audio(topics: list[Topic]) -> None:
         topic.audio_lesson = lesson
         books = []
         for depth, depths in audio.narration_depths(topic).items():
-            lines = [{"speaker": NARRATOR.name, "line": x} for x in audio.narration_lines(topic, depth)]
+            lines = [
+                {"speaker": NARRATOR.name, "line": x} for x in audio.narration_lines(topic, depth)
+            ]
             track = tracks.get((topic.pk, AudioKind.NARRATION, depth))
             dom_id = f"book-{topic.slug}-{depth}"
             books.append(_player(dom_id, "narration", depths, lines, track, has_backend))

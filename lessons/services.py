@@ -74,15 +74,22 @@ def audio_render(*, track: AudioTrack, force: bool = False) -> AudioTrack:
     already rendered from the same content is skipped (unless `force`)."""
     backend = tts.configured()
     script = next(
-        (s for s in audio.topic_scripts(track.topic) if (s.kind, s.depth) == (track.kind, track.depth)),
+        (
+            s
+            for s in audio.topic_scripts(track.topic)
+            if (s.kind, s.depth) == (track.kind, track.depth)
+        ),
         None,
     )
     if backend is None or script is None:
         reason = "no text-to-speech backend is installed" if backend is None else "nothing to say"
         return _audio_failed(track, reason)
     digest = audio.content_hash(script, backend)
-    if not force and track.is_ready and track.content_hash == digest and track.file.storage.exists(
-        track.file.name
+    if (
+        not force
+        and track.is_ready
+        and track.content_hash == digest
+        and track.file.storage.exists(track.file.name)
     ):
         return track
     name = f"{AudioTrack.file.field.upload_to}{digest}.{audio.EXTENSION}"
@@ -96,7 +103,12 @@ def audio_render(*, track: AudioTrack, force: bool = False) -> AudioTrack:
         return _audio_failed(track, str(exc))
     previous = track.file.name
     track.file.name = name
-    track.content_hash, track.backend, track.status, track.error = digest, backend.name, AudioStatus.READY, ""
+    track.content_hash, track.backend, track.status, track.error = (
+        digest,
+        backend.name,
+        AudioStatus.READY,
+        "",
+    )
     track.duration, track.timings = rendered.duration, rendered.timings
     track.lines = [{"speaker": s, "line": t} for s, t in script.lines]
     track.rendered_at = timezone.now()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-
-from django.conf import settings
 
 from . import services
 from .caches import content

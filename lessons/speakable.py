@@ -79,7 +79,11 @@ def _blocks(markdown: str) -> list[str]:
         item = re.match(r"^(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)", line)
         if item or line.startswith("|"):
             close()
-            text = line[item.end() :] if item else ", ".join(c.strip() for c in line.strip("|").split("|"))
+            text = (
+                line[item.end() :]
+                if item
+                else ", ".join(c.strip() for c in line.strip("|").split("|"))
+            )
             out.append(text)
         else:
             paragraph.append(line)

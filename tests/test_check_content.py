@@ -106,7 +106,12 @@ def tree(tmp_path: Path) -> dict[str, Path]:
             topics=[
                 _topic("one", applications=None),
                 _topic("two", memory_aids=[])
-                | {"dialogue": [{"speaker": "Teacher", "line": "Hi."}, {"speaker": "Bob", "line": "Yo."}]},
+                | {
+                    "dialogue": [
+                        {"speaker": "Teacher", "line": "Hi."},
+                        {"speaker": "Bob", "line": "Yo."},
+                    ]
+                },
             ],
             flashcards=[],
             prerequisites=["8.8"],

@@ -5,37 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0003_section_prerequisites_recap_topic_depths'),
+        ("lessons", "0003_section_prerequisites_recap_topic_depths"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='topic',
-            name='dialogue',
+            model_name="topic",
+            name="dialogue",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.CreateModel(
-            name='AudioTrack',
+            name="AudioTrack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dialogue', 'Audio lesson'), ('narration', 'Audio book')], max_length=10)),
-                ('depth', models.CharField(blank=True, choices=[('basic', 'Basic'), ('standard', 'Standard'), ('detailed', 'Detailed')], max_length=10)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('ready', 'Ready'), ('failed', 'Failed')], max_length=10)),
-                ('backend', models.CharField(blank=True, max_length=20)),
-                ('file', models.FileField(blank=True, upload_to='lessons/audio/')),
-                ('duration', models.FloatField(default=0.0)),
-                ('lines', models.JSONField(blank=True, default=list)),
-                ('timings', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('queued_at', models.DateTimeField(blank=True, null=True)),
-                ('rendered_at', models.DateTimeField(blank=True, null=True)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audio_tracks', to='lessons.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dialogue", "Audio lesson"), ("narration", "Audio book")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "depth",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("basic", "Basic"),
+                            ("standard", "Standard"),
+                            ("detailed", "Detailed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("ready", "Ready"), ("failed", "Failed")],
+                        max_length=10,
+                    ),
+                ),
+                ("backend", models.CharField(blank=True, max_length=20)),
+                ("file", models.FileField(blank=True, upload_to="lessons/audio/")),
+                ("duration", models.FloatField(default=0.0)),
+                ("lines", models.JSONField(blank=True, default=list)),
+                ("timings", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("queued_at", models.DateTimeField(blank=True, null=True)),
+                ("rendered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audio_tracks",
+                        to="lessons.topic",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('topic', 'kind', 'depth'), name='lessons_audio_one_per_kind_depth')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("topic", "kind", "depth"), name="lessons_audio_one_per_kind_depth"
+                    )
+                ],
             },
         ),
     ]

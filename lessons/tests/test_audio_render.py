@@ -5,6 +5,7 @@ the line timings, a range request gets 206, and an edited line re-renders only i
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 import subprocess
@@ -45,7 +46,7 @@ def assert_sound(track: AudioTrack) -> None:
     """The file decodes, and the timings (contiguous, one per line) add up to its length."""
     assert track.status == AudioStatus.READY, track.error
     assert len(track.timings) == len(track.lines)
-    assert all(a["end"] == b["start"] for a, b in zip(track.timings, track.timings[1:]))
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(track.timings))
     total = sum(t["end"] - t["start"] for t in track.timings)
     assert total == pytest.approx(track.duration, abs=0.01)
     assert probed_duration(Path(track.file.path)) == pytest.approx(total, rel=0.05)
@@ -117,7 +118,9 @@ def test_a_worker_renders_and_an_edited_line_re_renders_only_its_topic(
             assert not failed, failed
             return tracks if len(tracks) == 6 and all(t.is_ready for t in tracks) else None
 
-        before = {t.pk: (t.content_hash, t.rendered_at) for t in wait_for(all_ready, 120, 0.5, "renders")}
+        before = {
+            t.pk: (t.content_hash, t.rendered_at) for t in wait_for(all_ready, 120, 0.5, "renders")
+        }
         dialogue = AudioTrack.objects.get(topic__slug="perceptron", kind=AudioKind.DIALOGUE)
         assert_sound(dialogue)
         _range_206(anon_client, dialogue)
@@ -135,7 +138,9 @@ def test_a_worker_renders_and_an_edited_line_re_renders_only_its_topic(
         stop_worker(worker)
     assert edited.lines[1]["line"] == "It multiplies each input by a weight first."
     assert_sound(edited)
-    after = {t.pk: (t.content_hash, t.rendered_at) for t in AudioTrack.objects.filter(topic__in=topics)}
+    after = {
+        t.pk: (t.content_hash, t.rendered_at) for t in AudioTrack.objects.filter(topic__in=topics)
+    }
     changed = [pk for pk in after if after[pk] != before[pk]]
     assert changed == [dialogue.pk]
     assert "render_audio" in worker.log() and "audio" in worker.log()

@@ -171,8 +171,21 @@ def test_the_hash_moves_with_a_line_a_voice_or_the_backend_and_nothing_else():
 def test_the_backends_command_lines(settings):
     member = dialogue.CAST["Maya"]
     argv = ESPEAK.argv(member, __import__("pathlib").Path("/tmp/x.wav"))
-    assert argv == ["espeak-ng", "-v", "en-us+f3", "-p", "68", "-s", "170", "-w", "/tmp/x.wav", "--stdin"]
-    piper = tts.Backend("piper", ("piper",), "/v.onnx").argv(member, __import__("pathlib").Path("o.wav"))
+    assert argv == [
+        "espeak-ng",
+        "-v",
+        "en-us+f3",
+        "-p",
+        "68",
+        "-s",
+        "170",
+        "-w",
+        "/tmp/x.wav",
+        "--stdin",
+    ]
+    piper = tts.Backend("piper", ("piper",), "/v.onnx").argv(
+        member, __import__("pathlib").Path("o.wav")
+    )
     assert piper[piper.index("--speaker") + 1] == "1"
 
 
@@ -213,7 +226,9 @@ def test_the_loader_stores_the_dialogue_and_refuses_a_bad_one(tmp_path, db):
     data = yaml.safe_load((tmp_path / "9.1.yaml").read_text())
     data["topics"][0]["dialogue"][2]["speaker"] = "Bob"
     (tmp_path / "9.1.yaml").write_text(yaml.safe_dump(data))
-    with pytest.raises(content.ContentError, match=r"9.1.yaml: topics\[0\].dialogue: turn 3: 'Bob'"):
+    with pytest.raises(
+        content.ContentError, match=r"9.1.yaml: topics\[0\].dialogue: turn 3: 'Bob'"
+    ):
         content.load(stdout=io.StringIO(), directory=tmp_path)
 
 

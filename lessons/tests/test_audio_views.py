@@ -53,7 +53,8 @@ def test_the_whole_file_with_caching_headers(anon_client, track):
 
 
 @pytest.mark.parametrize(
-    ("header", "start", "end"), [("bytes=0-99", 0, 99), ("bytes=1000-", 1000, 1023), ("bytes=-24", 1000, 1023)]
+    ("header", "start", "end"),
+    [("bytes=0-99", 0, 99), ("bytes=1000-", 1000, 1023), ("bytes=-24", 1000, 1023)],
 )
 def test_a_range_request_gets_206_and_just_those_bytes(anon_client, track, header, start, end):
     response = anon_client.get(_url(track), HTTP_RANGE=header)
@@ -76,7 +77,10 @@ def test_head_stale_hash_missing_track_and_wrong_method(anon_client, track):
     assert head.status_code == 206 and head["Content-Length"] == "10"
     stale = reverse("lessons:audio-file", args=[track.pk, "cd" * 32])
     assert anon_client.get(stale).status_code == 404
-    assert anon_client.get(reverse("lessons:audio-file", args=[track.pk + 99, DIGEST])).status_code == 404
+    assert (
+        anon_client.get(reverse("lessons:audio-file", args=[track.pk + 99, DIGEST])).status_code
+        == 404
+    )
     assert anon_client.post(_url(track)).status_code == 405
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.QUEUED)
     assert anon_client.get(_url(track)).status_code == 404

@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--section", action="append", default=[], help="a section number such as 7.8 (repeatable)"
+            "--section",
+            action="append",
+            default=[],
+            help="a section number such as 7.8 (repeatable)",
         )
         parser.add_argument("--force", action="store_true", help="render unchanged tracks again")
 

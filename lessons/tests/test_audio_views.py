@@ -128,3 +128,17 @@ def test_a_finished_render_shows_on_the_next_view(anon_client, track):
     assert "The recording is being made." in _section_html(anon_client)
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.READY)
     assert f'src="{_url(track)}"' in _section_html(anon_client)
+
+
+def test_the_admin_shows_the_dialogue_as_speaker_lines_and_lists_tracks(admin_client, track):
+    section = track.topic.section
+    page = admin_client.get(reverse("admin:lessons_section_change", args=[section.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        "Teacher: DIALOGUE-PERCEPTRON-MARK. What does a perceptron do with its inputs?\nMaya:"
+        in html
+    )
+    listing = admin_client.get(reverse("admin:lessons_audiotrack_changelist"))
+    assert listing.status_code == 200 and "espeak-ng" in listing.content.decode()
+    assert admin_client.get(reverse("admin:lessons_audiotrack_add")).status_code == 403

@@ -61,6 +61,10 @@
       seek.setAttribute("aria-valuetext", text);
       time.textContent = text;
     }
+    audio.addEventListener("error", () => {
+      time.removeAttribute("aria-hidden");
+      time.textContent = "This browser could not play the recording: the transcript below is the lesson.";
+    });
     audio.addEventListener("timeupdate", update);
     audio.addEventListener("loadedmetadata", () => { seek.max = String(total()); update(); });
     audio.addEventListener("play", () => { play.textContent = "Pause"; play.setAttribute("aria-label", "Pause"); });

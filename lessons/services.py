@@ -118,6 +118,11 @@ def audio_render(*, track: AudioTrack, force: bool = False) -> AudioTrack:
     return track
 
 
+def audio_render_failed(*, track: AudioTrack, reason: str) -> AudioTrack:
+    """Record why a render did not finish (the next audio_schedule queues it again)."""
+    return _audio_failed(track, reason)
+
+
 def _audio_failed(track: AudioTrack, reason: str) -> AudioTrack:
     track.status, track.error = AudioStatus.FAILED, reason[:2000]
     track.save(update_fields=["status", "error"])

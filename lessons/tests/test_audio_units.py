@@ -239,3 +239,38 @@ def test_the_audio_route_matches_the_queue_name(settings):
     from lessons.tasks import render_audio
 
     assert render_audio.name == audio_queue.RENDER_AUDIO
+
+
+def test_saving_a_topic_queues_at_commit_only_the_tracks_whose_words_changed(
+    course, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from lessons import audio_queue, services
+    from lessons.models import AudioTrack
+
+    monkeypatch.setattr(tts.shutil, "which", lambda name: f"/usr/bin/{name}")
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(audio_queue.app, "send_task", lambda name, **kw: sent.append((name, kw)))
+    settings.LESSONS_TTS_BACKEND = "espeak-ng"
+    settings.LESSONS_AUDIO_SOFT_LIMIT_S, settings.LESSONS_AUDIO_HARD_LIMIT_S = 11, 12
+    topic = Topic.objects.get(slug="perceptron")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = services.audio_schedule(topics=[topic])
+    assert len(queued) == 4 and sent == []  # nothing is sent before the commit
+    for callback in callbacks:
+        callback()
+    assert {name for name, _ in sent} == {audio_queue.RENDER_AUDIO}
+    assert sorted(kw["args"][0] for _, kw in sent) == sorted(t.pk for t in queued)
+    assert sent[0][1]["soft_time_limit"] == 11 and sent[0][1]["time_limit"] == 12
+
+    sent.clear()
+    settings.LESSONS_AUDIO_AUTORENDER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()  # unchanged: nothing to render
+        Topic.objects.get(slug="activation").save()  # no track yet: its two are queued
+    assert len(sent) == 2
+    sent.clear()
+    topic.dialogue[3]["line"] = "Then it adds a bias, and it fires above zero."
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()
+    dialogue_track = AudioTrack.objects.get(topic=topic, kind="dialogue")
+    assert [kw["args"] for _, kw in sent] == [[dialogue_track.pk]]

@@ -142,3 +142,20 @@ def test_the_admin_shows_the_dialogue_as_speaker_lines_and_lists_tracks(admin_cl
     listing = admin_client.get(reverse("admin:lessons_audiotrack_changelist"))
     assert listing.status_code == 200 and "espeak-ng" in listing.content.decode()
     assert admin_client.get(reverse("admin:lessons_audiotrack_add")).status_code == 403
+
+
+def test_the_task_reloads_its_track_and_records_a_timeout(track, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from lessons import services, tasks
+
+    assert tasks.render_audio.run(track.pk + 999) == "gone"
+
+    def too_slow(**_):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "audio_render", too_slow)
+    with pytest.raises(SoftTimeLimitExceeded):
+        tasks.render_audio.run(track.pk)
+    track.refresh_from_db()
+    assert track.status == AudioStatus.FAILED and "time limit" in track.error

@@ -12,6 +12,7 @@ writes one WAV file per line through a subprocess (no audio code in the web proc
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -44,16 +45,26 @@ class Backend:
             return f"piper:{model.name}:{stamp}:{member.piper_speaker}:{member.piper_length_scale}"
         return f"espeak:{member.espeak_voice}:{member.espeak_pitch}:{member.espeak_speed}"
 
+    def speakers(self) -> int:
+        """How many speakers the piper voice model has (its .onnx.json says; 1 if unknown)."""
+        try:
+            config = json.loads(Path(f"{self.model}.json").read_text(encoding="utf-8"))
+            return max(1, int(config.get("num_speakers", 1)))
+        except (OSError, ValueError, TypeError, AttributeError):
+            return 1
+
     def argv(self, member: CastMember, out: Path) -> list[str]:
         if self.name == "piper":
+            # A one-speaker model has no speaker ids: the cast then differs by pace only.
+            count = self.speakers()
+            speaker = ["--speaker", str(member.piper_speaker % count)] if count > 1 else []
             return [
                 *self.command,
                 "--model",
                 self.model,
                 "--output_file",
                 str(out),
-                "--speaker",
-                str(member.piper_speaker),
+                *speaker,
                 "--length_scale",
                 str(member.piper_length_scale),
             ]

@@ -168,9 +168,11 @@ def test_the_hash_moves_with_a_line_a_voice_or_the_backend_and_nothing_else():
     assert audio.content_hash(audio.topic_scripts(_topic())[1], ESPEAK) != digest
 
 
-def test_the_backends_command_lines(settings):
+def test_the_backends_command_lines(tmp_path):
+    from pathlib import Path
+
     member = dialogue.CAST["Maya"]
-    argv = ESPEAK.argv(member, __import__("pathlib").Path("/tmp/x.wav"))
+    argv = ESPEAK.argv(member, Path("/tmp/x.wav"))
     assert argv == [
         "espeak-ng",
         "-v",
@@ -183,10 +185,13 @@ def test_the_backends_command_lines(settings):
         "/tmp/x.wav",
         "--stdin",
     ]
-    piper = tts.Backend("piper", ("piper",), "/v.onnx").argv(
-        member, __import__("pathlib").Path("o.wav")
-    )
-    assert piper[piper.index("--speaker") + 1] == "1"
+    model = tmp_path / "voice.onnx"
+    piper = tts.Backend("piper", ("piper",), str(model))
+    assert "--speaker" not in piper.argv(member, Path("o.wav"))  # no config: one speaker
+    (tmp_path / "voice.onnx.json").write_text('{"num_speakers": 904}')
+    argv = piper.argv(member, Path("o.wav"))
+    assert argv[argv.index("--speaker") + 1] == "1"
+    assert argv[argv.index("--output_file") + 1] == "o.wav"
 
 
 def test_the_backend_follows_the_settings(settings, tmp_path, monkeypatch):

@@ -11,6 +11,10 @@ ARG TORCH_DEVICE=cpu
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var \
     TORCH_DEVICE=${TORCH_DEVICE}
 WORKDIR /app
+# The audio lessons' voices and encoder (lessons/tts.py): espeak-ng, and ffmpeg for Ogg Opus.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 RUN pip install ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "torch==${TORCH_VERSION}"
 COPY pyproject.toml README.md ./
 COPY dlplatform ./dlplatform

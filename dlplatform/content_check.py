@@ -10,6 +10,8 @@ Checks, each reported as "file: where: problem":
   Basic body, examples, applications and memory aids, at least MIN_EXAMPLES examples and
   applications together, flashcards, a recap, a `prerequisites` list naming existing sections,
   a quiz of at least MIN_QUESTIONS);
+- every topic has a dialogue (the audio lesson) of 6 to 10 turns, by at least two speakers, all
+  of the cast (lessons/dialogue.py);
 - every quiz question links to at least one term;
 - every glossary term is listed by at least one section's `terms`, so a reader meets it in a lesson;
 - no run of SHINGLE words is shared with the documents in ../shared/seeds/ (case and
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from lessons import dialogue
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS_DIR = ROOT / "glossary" / "content" / "terms"
@@ -224,6 +228,18 @@ def check_sections(content: Content) -> list[Problem]:
     return problems
 
 
+def check_dialogues(content: Content) -> list[Problem]:
+    problems = []
+    for file, section in content.sections:
+        for i, topic in enumerate(section.get("topics") or []):
+            where = f"topics[{i}] {topic.get('slug')}.dialogue"
+            if topic.get("dialogue") is None:
+                problems.append(Problem(file, where, "missing (the audio lesson's turns)"))
+                continue
+            problems += [Problem(file, where, str(e)) for e in dialogue.problems(topic["dialogue"])]
+    return problems
+
+
 def check_terms_listed(content: Content) -> list[Problem]:
     listed = {slug for _, section in content.sections for slug in section.get("terms") or []}
     return [
@@ -312,7 +328,8 @@ def check_own_words(content: Content, seeds_dir: Path | None = None) -> list[Pro
 def check_all(*, seeds_dir: Path | None = None, **dirs: Path) -> list[Problem]:
     content, problems = read_content(**dirs)
     problems += check_references(content, stop_phrases=dirs.get("terms_dir") is None)
-    for check in (check_aliases, check_sections, check_terms_listed, check_questions):
+    checks = (check_aliases, check_sections, check_dialogues, check_terms_listed, check_questions)
+    for check in checks:
         problems += check(content)
     problems += check_own_words(content, seeds_dir)
     return problems

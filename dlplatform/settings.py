@@ -316,6 +316,9 @@ CELERY_TASK_DEFAULT_QUEUE = "training"
 CELERY_TASK_ROUTES = {
     "playground.tasks.infer*": {"queue": "inference"},
     "quizzes.tasks.*": {"queue": "reports"},
+    # Text-to-speech renders (lessons/audio_queue.py): minutes of CPU after a content load, so
+    # they wait on their own queue, behind neither a training nor a try-it.
+    "lessons.tasks.*": {"queue": "audio"},
 }
 # Reconnect to the broker forever, at start-up and after a loss: a worker that gave up would
 # need a person to start it again. The watchdog (dlplatform/watchdog.py) ends a worker whose
@@ -357,6 +360,19 @@ PLAYGROUND_REAP_EVERY_S = env.int("PLAYGROUND_REAP_EVERY_S", 30)
 PLAYGROUND_MAX_ACTIVE_JOBS = env.int("PLAYGROUND_MAX_ACTIVE_JOBS", 3)  # queued + running
 PLAYGROUND_SUBMIT_LIMIT = env.int("PLAYGROUND_SUBMIT_LIMIT", 10)  # submissions per window
 PLAYGROUND_SUBMIT_WINDOW_S = env.int("PLAYGROUND_SUBMIT_WINDOW_S", 60)
+# Audio lessons (lessons/tts.py): the text-to-speech backend is "auto" (piper when a voice model
+# file is set and piper is installed, else espeak-ng, else none: the browser reads aloud),
+# "piper", "espeak-ng" or "none". Rendered files go to MEDIA_ROOT/lessons/audio/.
+LESSONS_TTS_BACKEND = env.str("LESSONS_TTS_BACKEND", "auto")
+LESSONS_TTS_PIPER_MODEL = env.str("LESSONS_TTS_PIPER_MODEL", "")
+LESSONS_TTS_PIPER_COMMAND = env.str("LESSONS_TTS_PIPER_COMMAND", "piper")
+LESSONS_TTS_ESPEAK_COMMAND = env.str("LESSONS_TTS_ESPEAK_COMMAND", "espeak-ng")
+LESSONS_FFMPEG = env.str("LESSONS_FFMPEG", "ffmpeg")
+# Saving a topic (admin, load_content) queues the renders its change needs.
+LESSONS_AUDIO_AUTORENDER = env.bool("LESSONS_AUDIO_AUTORENDER", True)
+LESSONS_AUDIO_SOFT_LIMIT_S = env.int("LESSONS_AUDIO_SOFT_LIMIT_S", 240)
+LESSONS_AUDIO_HARD_LIMIT_S = env.int("LESSONS_AUDIO_HARD_LIMIT_S", 270)
+
 # The training task's Celery limits, given per message when it is sent (playground.queue).
 PLAYGROUND_JOB_SOFT_LIMIT_S = env.int("PLAYGROUND_JOB_SOFT_LIMIT_S", 600)
 PLAYGROUND_JOB_HARD_LIMIT_S = env.int("PLAYGROUND_JOB_HARD_LIMIT_S", 630)

@@ -99,6 +99,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("CONN_MAX_AGE", "0")
+# A saved topic queues no audio renders unless a test asks (lessons/tests/test_audio_worker.py).
+os.environ.setdefault("LESSONS_AUDIO_AUTORENDER", "0")
 
 from .settings import *  # noqa: E402,F403
 

@@ -1,11 +1,52 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import Chapter, LessonPreference, Section, SectionRead, Topic
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import dialogue, services
+from .models import AudioTrack, Chapter, LessonPreference, Section, SectionRead, Topic
 from .videos import SectionVideo
+
+
+class DialogueField(forms.Field):
+    """The audio lesson as a textarea, one `Speaker: line` a line; errors name the line."""
+
+    widget = forms.Textarea(attrs={"rows": 10, "cols": 100})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", f"One turn a line, 'Speaker: what they say'. {_RULES}")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return dialogue.to_text(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        text = value if isinstance(value, str) else ""
+        if not text.strip():
+            return []
+        try:
+            return dialogue.clean(dialogue.parse_text(text))
+        except dialogue.DialogueError as exc:
+            raise forms.ValidationError(str(exc), code="dialogue") from None
+
+
+_RULES = (
+    f"{dialogue.MIN_TURNS} to {dialogue.MAX_TURNS} turns, at least {dialogue.MIN_SPEAKERS} "
+    f"speakers of the cast: {', '.join(dialogue.CAST)}."
+)
+
+
+class TopicForm(forms.ModelForm):
+    # The admin's form factory gives it the model and fields.
+    dialogue = DialogueField()
 
 
 class TopicInline(admin.StackedInline):
     model = Topic
+    form = TopicForm
     extra = 0
 
 
@@ -27,6 +68,24 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "slug"]
     filter_horizontal = ["terms", "prerequisites"]
     inlines = [TopicInline, SectionVideoInline]
+
+
+@admin.register(AudioTrack)
+class AudioTrackAdmin(admin.ModelAdmin):
+    list_display = ["topic", "kind", "depth", "status", "backend", "duration", "rendered_at"]
+    list_filter = ["status", "kind", "backend"]
+    list_select_related = ["topic__section"]
+    readonly_fields = [f.name for f in AudioTrack._meta.fields]
+    actions = ["render_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tracks follow the topics (lessons/services.audio_schedule)
+
+    @admin.action(description="Render the selected tracks again")
+    def render_again(self, request: HttpRequest, queryset: QuerySet[AudioTrack]) -> None:
+        topics = {track.topic for track in queryset.select_related("topic")}
+        queued = services.audio_schedule(topics=topics, force=True)
+        self.message_user(request, f"{len(queued)} tracks queued for the audio worker.")
 
 
 @admin.register(SectionRead)

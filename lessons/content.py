@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import yaml
 from django.db import transaction
 
+from . import dialogue
 from .models import Chapter, Section, Topic
 
 SECTIONS_DIR = Path(__file__).resolve().parent / "content" / "sections"
@@ -143,6 +144,7 @@ def _parse_topic(c: _Checker, raw: Any, index: int) -> dict:
         "applications": c.entries(topic, "applications", at, None),
         "memory_aids": c.entries(topic, "memory_aids", at, MEMORY_AID_KINDS),
         "playground": _parse_playground(c, topic.get("playground"), f"{at}playground"),
+        "dialogue": _parse_dialogue(c, topic.get("dialogue"), f"{at}dialogue"),
         "order": index,
     }
 
@@ -158,6 +160,17 @@ def _parse_playground(c: _Checker, raw: Any, where: str) -> dict:
     if EXPERIMENTS[experiment] and cell is not None and cell not in EXPERIMENTS[experiment]:
         raise c.fail(f"{where}.cell", f"{cell!r} is not one of {sorted(EXPERIMENTS[experiment])}")
     return {"experiment": experiment, **({"cell": cell} if cell else {})}
+
+
+def _parse_dialogue(c: _Checker, raw: Any, where: str) -> list[dict[str, str]]:
+    """Optional here (the linter asks every topic for one); when written, it follows the rules
+    of lessons/dialogue.py."""
+    if raw is None:
+        return []
+    try:
+        return dialogue.clean(raw)
+    except dialogue.DialogueError as exc:
+        raise c.fail(where, str(exc)) from None
 
 
 def _check_terms(sections: list[tuple[str, dict]]) -> dict[str, Any]:

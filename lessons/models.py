@@ -77,7 +77,10 @@ class Section(models.Model):
 
 
 class Topic(models.Model):
-    playground_href: str  # set by lessons.page_cache for the page, not a column
+    # Set by lessons.page_cache for the page, not columns.
+    playground_href: str
+    audio_lesson: Any  # selectors.AudioPlayer | None
+    audio_books: list[Any]  # [selectors.AudioPlayer]
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
     slug = models.SlugField(max_length=120)
     title = models.CharField(max_length=200)
@@ -91,6 +94,8 @@ class Topic(models.Model):
     memory_aids = models.JSONField(default=list, blank=True)
     # {"experiment": "cnn"} or {"experiment": "text", "cell": "lstm"}; empty when no demo fits.
     playground = models.JSONField(default=dict, blank=True)
+    # The audio lesson: [{"speaker": "Teacher", "line": "..."}, ...] (lessons/dialogue.py).
+    dialogue = models.JSONField(default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     # Bulk writes bump the caches this model feeds (dlplatform/versioned.py).
@@ -138,3 +143,55 @@ class LessonPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.depth}"
+
+
+class AudioKind(models.TextChoices):
+    DIALOGUE = "dialogue", "Audio lesson"
+    NARRATION = "narration", "Audio book"
+
+
+class AudioStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class AudioTrack(models.Model):
+    """One topic's rendered audio: its dialogue, or its explanation narrated at one depth.
+
+    `content_hash` covers what was spoken, the voices and the backend (lessons/audio.py): a
+    changed line gives a new hash and only that track renders again. `timings` holds one
+    {"start", "end"} (seconds) per transcript line, `lines` the transcript itself."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="audio_tracks")
+    kind = models.CharField(max_length=10, choices=AudioKind.choices)
+    # The reading depth of a narration; "" for a dialogue.
+    depth = models.CharField(max_length=10, choices=Depth.choices, blank=True)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=AudioStatus.choices)
+    backend = models.CharField(max_length=20, blank=True)
+    file = models.FileField(upload_to="lessons/audio/", blank=True)
+    duration = models.FloatField(default=0.0)
+    lines = models.JSONField(default=list, blank=True)
+    timings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    # The section page shows a track's state: a render that finishes refreshes it.
+    content_caches = (content,)
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "kind", "depth"], name="lessons_audio_one_per_kind_depth"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.kind} {self.depth} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == AudioStatus.READY and bool(self.file)

@@ -35,6 +35,7 @@ def _build(number: str, version: str) -> SectionPage | None:
     topics = list(section.topics.all())
     for topic in topics:
         topic.playground_href = selectors.playground_url(topic.playground)
+    selectors.topic_audio(topics)
     previous, following = selectors.section_neighbours(section)
     return SectionPage(
         section=section,

@@ -9,7 +9,19 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from .models import Chapter, Depth, LessonPreference, Section, SectionRead, Topic
+from . import audio, tts
+from .dialogue import NARRATOR
+from .models import (
+    AudioKind,
+    AudioStatus,
+    AudioTrack,
+    Chapter,
+    Depth,
+    LessonPreference,
+    Section,
+    SectionRead,
+    Topic,
+)
 
 
 def safe_reverse(name: str, args: list | None, fallback: str) -> str:
@@ -117,3 +129,75 @@ def quiz_url(section: Section) -> str:
 
 def term_url(slug: str) -> str:
     return safe_reverse("glossary:term", [slug], f"/glossary/{slug}/")
+
+
+# --- audio lessons and the audio book ------------------------------------------------------------
+@dataclass(frozen=True)
+class AudioPlayer:
+    """What the player include shows for one track: the transcript always, the audio when a
+    rendered file is ready, and otherwise why not (the browser then reads the transcript)."""
+
+    dom_id: str
+    kind: str
+    depths: list[str]  # the reading depths it belongs to; [] for the dialogue
+    lines: list[dict[str, str]]  # {"speaker", "line"}, with "start"/"end" seconds when ready
+    audio_url: str = ""
+    captions_url: str = ""
+    duration: float = 0.0
+    missing: str = ""  # why there is no audio; "" when there is
+
+
+def audio_track(pk: int) -> AudioTrack | None:
+    return AudioTrack.objects.filter(pk=pk).first()
+
+
+def _missing(track: AudioTrack | None, has_backend: bool) -> str:
+    if track is not None and track.status == AudioStatus.QUEUED:
+        return "The recording is being made."
+    if track is not None and track.status == AudioStatus.FAILED:
+        return "The recording could not be made."
+    if not has_backend:
+        return "This server has no text-to-speech voice installed, so there is no recording."
+    return "There is no recording yet."
+
+
+def _player(dom_id: str, kind: str, depths: list[str], lines: list, track, has_backend):
+    if track is None or not track.is_ready:
+        return AudioPlayer(dom_id, kind, depths, lines, missing=_missing(track, has_backend))
+    timed = [line | at for line, at in zip(track.lines, track.timings, strict=True)]
+    args = [track.pk, track.content_hash]
+    return AudioPlayer(
+        dom_id,
+        kind,
+        depths,
+        timed,
+        audio_url=reverse("lessons:audio-file", args=args),
+        captions_url=reverse("lessons:audio-captions", args=args),
+        duration=track.duration,
+    )
+
+
+def topic_audio(topics: list[Topic]) -> None:
+    """Set `audio_lesson` (an AudioPlayer, or None without a dialogue) and `audio_books` (one
+    per distinct narration) on each topic: one query for the whole section."""
+    tracks = {
+        (t.topic_id, t.kind, t.depth): t
+        for t in AudioTrack.objects.filter(topic__in=topics).defer("error")
+    }
+    has_backend = tts.configured() is not None
+    for topic in topics:
+        lesson = None
+        if topic.dialogue:
+            track = tracks.get((topic.pk, AudioKind.DIALOGUE, ""))
+            lines = [dict(turn) for turn in topic.dialogue]
+            lesson = _player(f"audio-{topic.slug}", "dialogue", [], lines, track, has_backend)
+        topic.audio_lesson = lesson
+        books = []
+        for depth, depths in audio.narration_depths(topic).items():
+            lines = [
+                {"speaker": NARRATOR.name, "line": x} for x in audio.narration_lines(topic, depth)
+            ]
+            track = tracks.get((topic.pk, AudioKind.NARRATION, depth))
+            dom_id = f"book-{topic.slug}-{depth}"
+            books.append(_player(dom_id, "narration", depths, lines, track, has_backend))
+        topic.audio_books = books

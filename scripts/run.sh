@@ -68,7 +68,7 @@ if [ "$(id -u)" = 0 ]; then
   export PYTHONWARNINGS="ignore:You're running the worker with superuser privileges"
   echo "Running as root: the Celery workers run as root too (fine on your own machine)."
 fi
-# Two workers so that a try-it inference (or a quiz statistics recompute, queue `reports`) never
+# Three workers so that a try-it inference (or a quiz statistics recompute, queue `reports`) never
 # waits behind a training; the training worker
 # also runs the periodic reaper (beat). `python -m celery` puts this checkout first on sys.path.
 # Each runs under scripts/supervise.sh, which starts it again when it exits (its watchdog ends
@@ -80,6 +80,10 @@ export PY
   --loglevel WARNING & pids+=($!)
 ./scripts/supervise.sh --alive "inference@$host" -- "$PY" -m celery -A dlplatform worker \
   -Q inference,reports -c 1 -n "inference@$host" --loglevel WARNING & pids+=($!)
+# The audio lessons' text-to-speech renders (queue `audio`, lessons/tasks.py): after a content
+# load there are a few hundred, which must not hold up a training or a try-it.
+./scripts/supervise.sh --alive "audio@$host" -- "$PY" -m celery -A dlplatform worker \
+  -Q audio -c 1 -n "audio@$host" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
 if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then
   if [ "$DEBUG" = "1" ]; then

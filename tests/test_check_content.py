@@ -26,6 +26,12 @@ def _term(slug: str, name: str, **extra: object) -> dict:
     return {"slug": slug, "name": name, "category": "data", "definition": f"{name}.", **extra}
 
 
+DIALOGUE = [
+    {"speaker": speaker, "line": f"Turn {i}."}
+    for i, speaker in enumerate(["Teacher", "Maya", "Teacher", "Leo", "Teacher", "Sam"])
+]
+
+
 def _topic(slug: str, **drop: object) -> dict:
     topic = {
         "slug": slug,
@@ -38,6 +44,7 @@ def _topic(slug: str, **drop: object) -> dict:
         ],
         "applications": [{"title": "a", "text": "t"}],
         "memory_aids": [{"kind": "rhyme", "title": "m", "text": "t"}],
+        "dialogue": DIALOGUE,
     }
     return {k: v for k, v in topic.items() if k not in drop}
 
@@ -96,7 +103,16 @@ def tree(tmp_path: Path) -> dict[str, Path]:
             "9.1",
             terms=["alpha", "missing-term"],
             overview={"basic": "b", "standard": "", "detailed": "See [[nobody|this]]."},
-            topics=[_topic("one", applications=None), _topic("two", memory_aids=[])],
+            topics=[
+                _topic("one", applications=None),
+                _topic("two", memory_aids=[])
+                | {
+                    "dialogue": [
+                        {"speaker": "Teacher", "line": "Hi."},
+                        {"speaker": "Bob", "line": "Yo."},
+                    ]
+                },
+            ],
             flashcards=[],
             prerequisites=["8.8"],
             recap="",
@@ -110,7 +126,7 @@ def tree(tmp_path: Path) -> dict[str, Path]:
             for k, v in _section(
                 "9.2",
                 flashcards=[{"front": "What is [[!this]]?", "back": "b"}],
-                topics=[_topic("one", basic=None)],
+                topics=[_topic("one", basic=None, dialogue=None)],
             ).items()
             if k != "prerequisites"
         },
@@ -144,6 +160,10 @@ def test_each_rule_reports_its_fault(tree, tmp_path):
         "9.1.yaml: topics[0] one: 2 examples and applications, fewer than 3",
         "9.2.yaml: prerequisites: missing (a list, may be empty)",
         "9.2.yaml: topics[0] one.basic: missing or empty",
+        # the audio lesson: cast, length, presence
+        "9.1.yaml: topics[1] two.dialogue: turn 2: 'Bob' is not in the cast (Teacher, Maya, Leo, Sam)",
+        "9.1.yaml: topics[1] two.dialogue: 2 turns, not 6 to 10",
+        "9.2.yaml: topics[0] one.dialogue: missing (the audio lesson's turns)",
         # alpha is listed by both sections; beta and gamma by none
         "t.yaml: beta: listed by no section's terms",
         "t.yaml: gamma: listed by no section's terms",
@@ -180,7 +200,7 @@ def test_the_command_fails_and_lists_problems(tree, tmp_path, monkeypatch):
     monkeypatch.setattr(content_check, "SECTIONS_DIR", tree["sections_dir"])
     monkeypatch.setattr("glossary.linking.STOP_PHRASES", {})  # they name bundled terms
     out = StringIO()
-    with pytest.raises(CommandError, match="21 problems"):
+    with pytest.raises(CommandError, match="24 problems"):
         call_command(
             "check_content", "--seeds", str(tmp_path / "none"), stdout=out, stderr=StringIO()
         )

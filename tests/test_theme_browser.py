@@ -98,3 +98,7 @@ def test_the_admin_gets_the_site_icon(page, live_server, admin_user):
     )
     assert icon["ok"] and icon["redirected"] and icon["type"].startswith("image/svg+xml"), icon
     assert "<svg" in icon["body"]
+    # And the admin's pages name it themselves, as the site's pages do.
+    link = page.locator("head link[rel=icon]")
+    assert link.count() == 1 and link.get_attribute("href").endswith("favicon.svg")
+    assert page.locator("#site-name").count() == 1  # still Django's own base_site around it

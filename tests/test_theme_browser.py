@@ -102,3 +102,22 @@ def test_the_admin_gets_the_site_icon(page, live_server, admin_user):
     link = page.locator("head link[rel=icon]")
     assert link.count() == 1 and link.get_attribute("href").endswith("favicon.svg")
     assert page.locator("#site-name").count() == 1  # still Django's own base_site around it
+
+
+def test_the_desktop_header_keeps_one_row(page, live_server, instructor):
+    """The widest header (an instructor's: the tag and the Admin link) on a 1280 px screen: the
+    theme toggle shows its icon only, and nothing wraps onto a second row."""
+    from conftest import login
+
+    login(page, live_server, instructor)
+    page.goto("/learn/")
+    tops = page.evaluate(
+        """() => [...document.querySelector('.header-inner').children]
+              .filter((el) => el.offsetParent !== null)
+              .map((el) => [el.className || el.tagName, Math.round(el.getBoundingClientRect().top), Math.round(el.getBoundingClientRect().width)])"""
+    )
+    header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert header < 70, (header, tops)
+    toggle = page.locator("#theme-toggle")
+    assert toggle.evaluate("el => el.getBoundingClientRect().width") < 60
+    assert page.get_by_role("button", name="Theme: System", exact=True).count() == 1  # its name

@@ -37,7 +37,10 @@
     const hidden = document.createElement("span");
     hidden.className = "sr-only";
     hidden.textContent = "Theme: ";
-    button.append(icon, hidden, NAMES[choice]);
+    const name = document.createElement("span");
+    name.className = "theme-name"; // only the icon shows where the header is short of room
+    name.textContent = NAMES[choice];
+    button.append(icon, hidden, name);
     const now = choice === "system" ? ` (now ${shown(choice)})` : "";
     button.title = `Theme: ${NAMES[choice]}${now}. Press for ${NAMES[next].toLowerCase()}.`;
   }

@@ -15,7 +15,7 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast test-main test-makerun typecheck mnist manage lint format bench clean
+.PHONY: install run test test-fast test-main test-makerun typecheck mnist manage lint format bench clean screenshots
 
 $(STAMP): pyproject.toml
 	@echo "==> First run: installing into $(VENV): PyTorch $(TORCH_VERSION) ($(if $(findstring cpu,$(TORCH_INDEX)),CPU,CUDA) build), PostgreSQL 18"
@@ -58,6 +58,13 @@ test-main:
 # The platform as `make run` starts it: embedded PostgreSQL, no Redis, the filesystem transport.
 test-makerun:
 	DLP_TEST_STACK=makerun $(BIN)/python -m pytest -m makerun --durations=10
+
+# The README's screenshots (docs/screenshots/*.png), taken afresh in headless Chromium from the
+# bundled course, a submitted quiz and a CNN trained in the test process: tests/screenshots.py
+# (not collected by the suite; tests/test_screenshots_pages.py checks its page list).
+screenshots: install
+	./scripts/services.sh
+	$(BIN)/python -m pytest -q tests/screenshots.py
 
 # mypy with the Django and DRF plugins on the apps ([tool.mypy] in pyproject.toml). DEBUG=1: the
 # plugin reads the settings, which then need no secret and start no server.

@@ -24,13 +24,19 @@ class CardAdmin(admin.ModelAdmin):
     search_fields = ["front", "back"]
 
 
+# Per-student rows: a user by id (thousands of students) and a card by search (every deck's
+# cards), never a <select> listing them all.
 @admin.register(ReviewState)
 class ReviewStateAdmin(admin.ModelAdmin):
     list_display = ["user", "card", "due", "reps"]
     list_select_related = ["user", "card"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["card"]
 
 
 @admin.register(ReviewLog)
 class ReviewLogAdmin(admin.ModelAdmin):
     list_display = ["user", "card", "rating", "reviewed_at"]
     list_select_related = ["user", "card"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["card"]

@@ -21,7 +21,7 @@ class TermAdmin(admin.ModelAdmin):
     list_filter = ["category"]
     search_fields = ["name", "abbreviation", "slug", "definition"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["related"]
+    autocomplete_fields = ["related"]  # a search box: the glossary grows to thousands of terms
     readonly_fields = ["updated_at"]
     actions = ["refresh_search"]
     change_list_template = "admin/glossary/term/change_list.html"

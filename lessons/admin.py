@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 
 from . import dialogue, services
@@ -44,10 +46,30 @@ class TopicForm(forms.ModelForm):
     dialogue = DialogueField()
 
 
+def topic_choices() -> QuerySet[Topic]:
+    """Topics as a choice list names them ("7.8 Title"): the section comes in the same query
+    (Topic.__str__ reads it: one query per topic otherwise) and the bodies stay in the table."""
+    return Topic.objects.select_related("section").only("pk", "title", "section__number")
+
+
+class TopicChoicesMixin:
+    """For admins with a foreign key to Topic (questions, quizzes): a cheap choice list."""
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.related_model is Topic:
+            kwargs.setdefault("queryset", topic_choices())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class TopicInline(admin.StackedInline):
     model = Topic
     form = TopicForm
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).select_related("section")
 
 
 class SectionVideoInline(admin.TabularInline):
@@ -66,7 +88,9 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "chapter"]
     list_select_related = ["chapter"]
     search_fields = ["number", "title", "slug"]
-    filter_horizontal = ["terms", "prerequisites"]
+    # A search box, not a list of every term (the glossary grows to thousands).
+    autocomplete_fields = ["terms"]
+    filter_horizontal = ["prerequisites"]
     inlines = [TopicInline, SectionVideoInline]
 
 
@@ -88,12 +112,17 @@ class AudioTrackAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(queued)} tracks queued for the audio worker.")
 
 
+# Per-student rows: a course has thousands of students, so a user is entered by id (with the
+# lookup), never picked from a <select> of every account.
 @admin.register(SectionRead)
 class SectionReadAdmin(admin.ModelAdmin):
     list_display = ["user", "section", "read_at"]
     list_select_related = ["user", "section"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(LessonPreference)
 class LessonPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "depth"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import tempfile
 import urllib.request
@@ -73,3 +74,45 @@ def download(*, timeout_s: float = 60) -> list[str]:
             except (OSError, DatasetError) as exc:
                 errors.append(f"{mirror}: {exc}")
         raise DatasetError("Download failed (is this machine online?). " + "; ".join(errors))
+
+
+_EXAMPLES: dict[tuple[float, float], list[dict[str, object]]] = {}
+
+
+def example_digits() -> list[dict[str, object]]:
+    """The first test image of each digit 0-9 (28 rows of 0-255), for "try it" by keyboard: a
+    reader who cannot draw picks one. Read straight from the gzip'd idx files (no torch); empty
+    when the test files are missing or unreadable."""
+    base = root()
+    images, labels = base / "t10k-images-idx3-ubyte.gz", base / "t10k-labels-idx1-ubyte.gz"
+    try:
+        key = (images.stat().st_mtime, labels.stat().st_mtime)
+        if key not in _EXAMPLES:
+            _EXAMPLES[key] = _read_examples(images, labels)
+        return _EXAMPLES[key]
+    except (OSError, EOFError, ValueError):
+        return []
+
+
+def _read_examples(images: Path, labels: Path) -> list[dict[str, object]]:
+    with gzip.open(labels, "rb") as fh:
+        if int.from_bytes(fh.read(4), "big") != 2049:
+            raise ValueError(f"{labels} is not an idx label file")
+        fh.read(4)
+        found: dict[int, int] = {}
+        for index, label in enumerate(fh.read(2000)):  # every digit appears in the first 2,000
+            found.setdefault(label, index)
+    last = max(found.values(), default=-1)
+    with gzip.open(images, "rb") as fh:
+        if int.from_bytes(fh.read(4), "big") != 2051:
+            raise ValueError(f"{images} is not an idx image file")
+        fh.read(12)
+        raw = fh.read(784 * (last + 1))
+    return [
+        {
+            "label": label,
+            "index": index,
+            "pixels": [list(raw[(index * 28 + row) * 28 : (index * 28 + row + 1) * 28]) for row in range(28)],
+        }
+        for label, index in sorted(found.items())
+    ]

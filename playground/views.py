@@ -140,6 +140,8 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "page_data": data,
         "share": share_query(job.kind, job.config),
         "data_dir": datasets.root(),
+        # A keyboard alternative to drawing: pick one of these test images, then Predict.
+        "example_digits": datasets.example_digits() if job.kind == "cnn" else [],
     }
     if job.status == Job.Status.QUEUED:
         wait = forecast.forecast(user_id=job.user_id, job_pk=job.pk)

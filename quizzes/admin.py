@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from dlplatform.accounts.requests import user_of
+from lessons.admin import TopicChoicesMixin
 
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
@@ -99,10 +100,11 @@ def duplicate_questions(
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
     list_filter = ["section", "type", TagFilter, "difficulty"]
-    list_select_related = ["section", "topic"]
+    # topic__section: a topic's name shows its section's number (one query a row otherwise).
+    list_select_related = ["section", "topic__section"]
     search_fields = ["name", "slug", "stem", "tags"]
     autocomplete_fields = ["terms"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -156,11 +158,16 @@ class QuizSlotInline(admin.TabularInline):
     autocomplete_fields = ["question"]
     fields = ["order", "question", "mark"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuizSlot]:
+        # The autocomplete widget names each row's question: fetched with the slots.
+        return super().get_queryset(request).select_related("question")
+
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(TopicChoicesMixin, admin.ModelAdmin):
     list_display = ["title", "section", "behaviour", "time_limit", "is_published"]
     list_filter = ["section", "behaviour", "is_published"]
+    list_select_related = ["section"]
     search_fields = ["title", "slug"]
     inlines = [QuizSlotInline]
     actions: list = []  # statistics links / exports may be added here
@@ -176,6 +183,9 @@ class AttemptQuestionInline(admin.TabularInline):
     extra = 0
     fields = readonly_fields = ("order", "question", "response", "locked", "mark", "needs_grading")
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AttemptQuestion]:
+        return super().get_queryset(request).select_related("question")
 
 
 class AttemptRegradeInline(admin.TabularInline):
@@ -195,6 +205,10 @@ class AttemptRegradeInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AttemptRegrade]:
+        # Each row is titled with its __str__, which names the attempt's student and quiz.
+        return super().get_queryset(request).select_related("by", "attempt__user", "attempt__quiz")
+
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
@@ -202,6 +216,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_filter = ["state", "quiz"]
     list_select_related = ["user", "quiz"]
     search_fields = ["user__username", "quiz__title"]
+    raw_id_fields = ["user"]  # thousands of students: by id, not a <select> of every account
     # Marks come from grading only: a changed mark goes through the regrade action (who, why).
     readonly_fields = ["marks", "max_marks", "score", "graded_at", "needs_manual_grading"]
     inlines = [AttemptQuestionInline, AttemptRegradeInline]

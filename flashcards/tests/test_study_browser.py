@@ -64,3 +64,36 @@ def test_study_shows_session_progress(page, live_server, browser_login, student,
     expect(page.locator("#study-done")).to_be_visible()
     expect(status).to_be_hidden()
     assert page.js_errors == []
+
+
+def test_study_by_keyboard_is_announced_and_the_grades_are_in_the_tab_order(
+    page, live_server, browser_login, student, course
+):
+    from tests.keyboard import assert_focus_visible, focused, tab_to
+
+    browser_login(page, live_server, student)
+    page.goto(f"{live_server.url}/flashcards/section/9.1/")
+    # The card has the focus on arrival, with a visible ring once the keyboard is used.
+    assert focused(page)["id"] == "flashcard"
+    page.keyboard.press("Shift+Tab")
+    tab_to(page, "#flashcard", limit=3)
+    assert page.locator("#flashcard").get_attribute("role") == "button"
+    page.keyboard.press("Enter")  # Enter flips too (a role=button)
+    announce = page.locator("#study-announce")
+    expect(announce).to_contain_text("Answer:")
+    expect(announce).to_contain_text("then a step function.")
+    assert announce.get_attribute("role") == "status"
+    # The grade buttons follow the card in the tab order; Enter on "Hard" rates it Hard.
+    tab_to(page, "#grades [data-rating='1']", limit=2)
+    page.keyboard.press("Tab")
+    assert focused(page)["text"].endswith("Hard")
+    assert_focus_visible(page, "the Hard button")
+    page.keyboard.press("Enter")
+    expect(announce).to_contain_text("Rated Hard. Card 2 of 3: Why use a nonlinear activation?")
+    assert ReviewLog.objects.get(user=student).rating == 2
+    assert focused(page)["id"] == "flashcard"  # back on the next card, ready for Space
+    page.keyboard.press("Space")
+    expect(announce).to_contain_text("Answer: Without it")
+    page.keyboard.press("4")
+    expect(announce).to_contain_text("Rated Easy. Card 3 of 3: What is a bias?")
+    assert page.js_errors == []

@@ -99,3 +99,39 @@ def test_letter_bar_by_keyboard(page, live_server, db):
     assert page.locator("#letter-C .term-item").count() == 60
     assert page.locator('.letter-jump a[aria-current="page"]').get_attribute("href") == "?letter=C"
     assert page.js_errors == []
+
+
+def test_search_dropdown_keyboard_wraps_shows_the_active_option_and_tab_closes(
+    page, live_server, sample_terms
+):
+    from tests.keyboard import assert_focus_visible, focused
+
+    page.goto("/glossary/")
+    page.keyboard.press("/")
+    box = page.locator("#site-search-input")
+    assert_focus_visible(page, "the search box")
+    box.type("neural", delay=20)
+    options = page.locator("#site-search-results [role=option]")
+    options.first.wait_for()
+    count = options.count()
+    assert count >= 2
+    page.keyboard.press("ArrowUp")  # from the box, up wraps to the last option
+    last = options.nth(count - 1)
+    assert last.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == last.get_attribute("id")
+    page.keyboard.press("ArrowDown")  # and down wraps back to the first
+    first = options.first
+    assert first.get_attribute("aria-selected") == "true"
+    # The active option is visibly marked, not only announced.
+    ring = first.evaluate("el => getComputedStyle(el).outlineStyle")
+    plain = options.nth(1).evaluate("el => getComputedStyle(el).backgroundColor")
+    assert ring == "solid"
+    assert first.evaluate("el => getComputedStyle(el).backgroundColor") != plain
+    assert box.evaluate("el => el === document.activeElement")  # the focus never left the box
+    # Tab goes on to the next control in the header and the list closes behind it.
+    page.keyboard.press("Tab")
+    expect_hidden = page.locator("#site-search-results")
+    expect_hidden.wait_for(state="hidden")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert focused(page)["id"] == "theme-toggle"
+    assert page.js_errors == []

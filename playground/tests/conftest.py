@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-SHARED_MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
+# ../shared/data/mnist beside the checkout; a git worktree (one folder deeper) finds it further up.
+SHARED_MNIST = next(
+    (
+        parent / "shared" / "data" / "mnist"
+        for parent in Path(__file__).resolve().parents[2:5]
+        if (parent / "shared" / "data" / "mnist").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist",
+)
 
 TINY_CNN = {
     "blocks": [

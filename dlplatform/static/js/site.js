@@ -14,6 +14,13 @@
       const target = event.target;
       const typing = target instanceof HTMLElement &&
         (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+      // Escape closes the open phone menu and hands the focus back to its button.
+      if (event.key === "Escape" && toggle && nav && nav.classList.contains("open")) {
+        nav.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+        return;
+      }
       if (event.key === "/" && !typing) {
         const search = document.getElementById("site-search-input");
         if (search) { event.preventDefault(); search.focus(); }

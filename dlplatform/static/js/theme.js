@@ -1,23 +1,48 @@
-// The reader's theme. Loaded in <head> without defer so data-theme is on <html> before the first
-// paint (no flash of the wrong theme); with nothing stored the page follows the system setting.
+// The reader's theme: light, dark or the operating system's (the default). Loaded in <head>
+// without defer so data-theme is on <html> before the first paint (no flash of the wrong theme).
+// "System" sets no data-theme: the stylesheet's prefers-color-scheme query then follows the
+// system live, with no script involved; only the button's label listens for the change.
 (() => {
   "use strict";
   const KEY = "dlp-theme";
+  const ORDER = ["system", "light", "dark"]; // what each press of the button moves through
+  const NAMES = { system: "System", light: "Light", dark: "Dark" };
+  const ICONS = { system: "◐", light: "☀", dark: "☾" };
   const root = document.documentElement;
-  const read = () => {
-    try { return localStorage.getItem(KEY); } catch (error) { return null; } // storage blocked
-  };
-  const stored = read();
-  if (stored === "light" || stored === "dark") root.dataset.theme = stored;
-
   const system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-  const current = () => root.dataset.theme || (system && system.matches ? "dark" : "light");
 
-  // A toggle button keeps one name ("Dark theme"); aria-pressed says whether it is on.
+  const stored = () => {
+    let value = null;
+    try { value = localStorage.getItem(KEY); } catch (error) { /* storage blocked */ }
+    return value === "light" || value === "dark" ? value : "system";
+  };
+  const apply = (choice) => {
+    if (choice === "system") delete root.dataset.theme;
+    else root.dataset.theme = choice;
+  };
+  let choice = stored();
+  apply(choice);
+
+  const shown = (choice) => (choice !== "system" ? choice : system && system.matches ? "dark" : "light");
+
+  // One button, its visible text the choice in force ("Theme: System"); the title says what the
+  // system gives now and what a press picks next.
   function label(button) {
-    const dark = current() === "dark";
-    button.setAttribute("aria-pressed", String(dark));
-    button.title = dark ? "Dark theme on: switch to light" : "Switch to the dark theme";
+    const next = ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length];
+    button.dataset.choice = choice;
+    button.replaceChildren();
+    const icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = ICONS[choice] + " ";
+    const hidden = document.createElement("span");
+    hidden.className = "sr-only";
+    hidden.textContent = "Theme: ";
+    const name = document.createElement("span");
+    name.className = "theme-name"; // only the icon shows where the header is short of room
+    name.textContent = NAMES[choice];
+    button.append(icon, hidden, name);
+    const now = choice === "system" ? ` (now ${shown(choice)})` : "";
+    button.title = `Theme: ${NAMES[choice]}${now}. Press for ${NAMES[next].toLowerCase()}.`;
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -26,12 +51,19 @@
     button.hidden = false;
     label(button);
     button.addEventListener("click", () => {
-      const next = current() === "dark" ? "light" : "dark";
-      root.dataset.theme = next;
-      try { localStorage.setItem(KEY, next); } catch (error) { /* this page only */ }
+      choice = ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length];
+      try {
+        if (choice === "system") localStorage.removeItem(KEY);
+        else localStorage.setItem(KEY, choice);
+      } catch (error) { /* storage blocked: this page only */ }
+      apply(choice);
       label(button);
     });
-    // Following the system: relabel when it changes (a stored choice wins over it).
     if (system && system.addEventListener) system.addEventListener("change", () => label(button));
+    // A pick made in another tab applies here too.
+    window.addEventListener("storage", (event) => {
+      if (event.key !== KEY && event.key !== null) return;
+      choice = stored(); apply(choice); label(button);
+    });
   });
 })();

@@ -34,7 +34,12 @@
       hint.hidden = true;
       card.classList.add("is-flipped");
       card.setAttribute("aria-pressed", "true");
+      say(`Answer: ${el("card-back").textContent.trim()} Rate it: 1 again, 2 hard, 3 good, 4 easy.`);
     }
+
+    // A screen reader hears what a key did: the answer on a flip, the rating and what comes next.
+    function say(text) { el("study-announce").textContent = text; }
+    const RATINGS = { 1: "Again", 2: "Hard", 3: "Good", 4: "Easy" };
 
     let wakeTimer = null;
     let wakeTries = 0;
@@ -104,6 +109,9 @@
         reviewed += 1;
         progress(data.next_card ? Math.max(data.due, 1) : 0);
         show(data.next_card, data.due, data.next_due);
+        say(data.next_card
+          ? `Rated ${RATINGS[rating]}. Card ${el("progress-position").textContent} of ${el("progress-total").textContent}: ${el("card-front").textContent.trim()}`
+          : `Rated ${RATINGS[rating]}. All caught up: no card of this deck is due now.`);
       } catch (error) {
         el("study-error").textContent = `Could not save the review (${error.message}). Please try again.`;
         el("study-error").hidden = false;

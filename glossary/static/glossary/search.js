@@ -118,7 +118,9 @@
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         if (!open) return;
         event.preventDefault();
-        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+        // From the box (nothing active yet) Up goes to the last option, Down to the first.
+        if (active < 0) highlight(event.key === "ArrowDown" ? 0 : -1);
+        else highlight(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter" && open && active >= 0) {
         event.preventDefault();
         window.location.assign(options()[active].href);

@@ -157,10 +157,24 @@
       ctx.beginPath(); ctx.moveTo(...last); ctx.lineTo(...p); ctx.stroke(); last = p;
     });
     ["pointerup", "pointercancel"].forEach((t) => canvas.addEventListener(t, () => { drawing = false; }));
-    $("clear").addEventListener("click", clear);
+    // The keyboard alternative: a picked test image is shown on the canvas and sent as it is
+    // (already 28x28 and centred), until the reader draws over it or clears it.
+    const examples = $("pg-digits") ? JSON.parse($("pg-digits").textContent) : [];
+    const pick = $("example-digit");
+    let picked = null;
+    canvas.addEventListener("pointerdown", () => { picked = null; if (pick) pick.value = ""; });
+    $("clear").addEventListener("click", () => { clear(); picked = null; if (pick) pick.value = ""; });
+    if (pick) pick.addEventListener("change", () => {
+      const example = examples[Number(pick.value)];
+      clear(); picked = null;
+      if (!pick.value || !example) return;
+      picked = example.pixels.map((row) => row.map((v) => v / 255));
+      const img = window.PGCharts.digit(example.pixels, 1);
+      ctx.imageSmoothingEnabled = false; ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    });
     $("predict").addEventListener("click", async () => {
       try {
-        const answer = await ask(data.predict, { pixels: toMnist(canvas) });
+        const answer = await ask(data.predict, { pixels: picked || toMnist(canvas) });
         $("prediction").textContent = String(answer.prediction);
         const list = $("probabilities"); list.replaceChildren();
         answer.probabilities.forEach((p, i) => {

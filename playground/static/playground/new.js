@@ -9,7 +9,14 @@
   function read() {
     try { const b = JSON.parse(jsonField.value); return Array.isArray(b) ? b : []; } catch (e) { return []; }
   }
-  function write(blocks) { jsonField.value = JSON.stringify(blocks); render(blocks); scheduleEstimate(); }
+  // Every edit re-renders the list, so the control a keyboard user was on would vanish: `focus`
+  // names the one to land on afterwards, and `said` is announced (the builder's live region).
+  function write(blocks, focus, said) {
+    jsonField.value = JSON.stringify(blocks); render(blocks); scheduleEstimate();
+    const target = focus && (document.getElementById(focus) || $("add-block"));
+    if (target) target.focus();
+    if (said) $("block-status").textContent = said;
+  }
 
   function input(block, name, spec, index) {
     const label = document.createElement("label"), id = `blk-${index}-${name}`;
@@ -26,14 +33,15 @@
     el.addEventListener("change", () => {
       const blocks = read();
       blocks[index][name] = el.type === "number" ? Number(el.value) : el.value;
-      $("id_preset").value = ""; write(blocks);
+      // Only the value changed: no re-render, so Tab goes on from here as usual.
+      $("id_preset").value = ""; jsonField.value = JSON.stringify(blocks); scheduleEstimate();
     });
     return [label, el];
   }
 
-  function button(text, label, onClick) {
+  function button(text, label, id, onClick) {
     const b = document.createElement("button");
-    b.type = "button"; b.className = "btn btn-small btn-ghost"; b.textContent = text;
+    b.type = "button"; b.className = "btn btn-small btn-ghost"; b.textContent = text; b.id = id;
     b.setAttribute("aria-label", label); b.addEventListener("click", onClick); return b;
   }
 
@@ -45,10 +53,22 @@
       const type = BLOCKS[block.type];
       if (type) name.title = type.shape;
       Object.entries(type ? type.fields : {}).forEach(([f, spec]) => li.append(...input(block, f, spec, i)));
-      const move = (d) => () => { const b = read(); const [x] = b.splice(i, 1); b.splice(i + d, 0, x); $("id_preset").value = ""; write(b); };
-      if (i > 0) li.appendChild(button("↑", `Move block ${i + 1} up`, move(-1)));
-      if (i < blocks.length - 1) li.appendChild(button("↓", `Move block ${i + 1} down`, move(1)));
-      li.appendChild(button("✕", `Remove block ${i + 1}`, () => { const b = read(); b.splice(i, 1); $("id_preset").value = ""; write(b); }));
+      const n = blocks.length, what = `${block.type} block`;
+      // A moved block keeps the focus on the same arrow at its new place (or the other arrow
+      // once it reaches an end), so pressing Enter again moves it on.
+      const move = (d, dir) => () => {
+        const b = read(), [x] = b.splice(i, 1), to = i + d; b.splice(to, 0, x); $("id_preset").value = "";
+        const edge = to === 0 || to === n - 1, other = dir === "up" ? "down" : "up";
+        write(b, `blk-${to}-${edge ? other : dir}`, `${what} moved to position ${to + 1} of ${n}.`);
+      };
+      if (i > 0) li.appendChild(button("↑", `Move block ${i + 1} (${block.type}) up`, `blk-${i}-up`, move(-1, "up")));
+      if (i < n - 1) li.appendChild(button("↓", `Move block ${i + 1} (${block.type}) down`, `blk-${i}-down`, move(1, "down")));
+      li.appendChild(button("✕", `Remove block ${i + 1} (${block.type})`, `blk-${i}-remove`, () => {
+        const b = read(); b.splice(i, 1); $("id_preset").value = "";
+        // The focus goes to the block that took its place, else the one before, else "Add block".
+        const next = i < b.length ? i : i - 1;
+        write(b, next >= 0 ? `blk-${next}-remove` : "add-block", `${what} removed; ${b.length} blocks left.`);
+      }));
       list.appendChild(li);
     });
   }
@@ -62,9 +82,13 @@
     $("add-block").addEventListener("click", () => {
       const t = $("add-block-type").value, b = read();
       const defaults = Object.fromEntries(Object.entries(BLOCKS[t].fields).map(([f, spec]) => [f, spec.default]));
-      b.push({ type: t, ...defaults }); $("id_preset").value = ""; write(b);
+      b.push({ type: t, ...defaults }); $("id_preset").value = "";
+      const first = Object.keys(BLOCKS[t].fields)[0];
+      write(b, first ? `blk-${b.length - 1}-${first}` : `blk-${b.length - 1}-remove`, `${t} block added at position ${b.length}.`);
     });
-    $("id_preset").addEventListener("change", (e) => { if (presets[e.target.value]) write(presets[e.target.value]); });
+    $("id_preset").addEventListener("change", (e) => {
+      if (presets[e.target.value]) write(presets[e.target.value], null, `Preset ${e.target.value}: ${presets[e.target.value].length} blocks.`);
+    });
     jsonField.addEventListener("input", () => { render(read()); scheduleEstimate(); });
     render(read());
   }

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import pytest
@@ -161,6 +162,43 @@ def pytest_sessionstart(session) -> None:
         )
 
 
+# Tables the flush after a transactional test leaves as they are (see _flush_by_delete).
+KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete() -> Iterator[None]:
+    """After each transactional test Django empties every table with one TRUNCATE: PostgreSQL
+    then makes new files for each of the ~50 tables and their indexes (0.3 s on an idle machine,
+    2 s on a busy one, for tables holding a few rows). A DELETE of each table empties them too, in
+    a tenth of the time: every foreign key here is DEFERRABLE INITIALLY DEFERRED (Django's), so
+    the order does not matter inside the flush's transaction. Sequences are not reset by either;
+    a flush that must reset them or cascade beyond its tables keeps the TRUNCATE.
+
+    The content types and permissions stay, as the migrations made them (a test in a transaction
+    rolled back sees them too): the flush's post_migrate signal rebuilt all of them each time,
+    the larger part of a flush's cost; it now finds them there and adds any that are missing."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [
+            f"{delete} {style.SQL_FIELD(self.quote_name(table))};"
+            for table in tables
+            if table not in KEPT_BY_FLUSH
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip for a missing tool on a laptop; under CI a missing tool is a failure."""
     if condition:
@@ -231,6 +269,69 @@ def _clear_cache(settings) -> Iterator[None]:
     # In-process copies follow the shared cache (and rolled-back rows must not linger in them).
     forget_all_local()
     yield
+
+
+# --- rows shared by the tests of one module -------------------------------------------------------
+T = TypeVar("T")
+# The module fixtures (module_rows) whose rows are open now, innermost last.
+_open_module_rows: list[str] = []
+
+
+def module_rows(request, django_db_blocker, make: Callable[[], T]) -> Iterator[T]:
+    """The body of a module-scoped fixture: `yield from module_rows(request, django_db_blocker,
+    make)`. `make()` writes its rows once, in a transaction that each test of the module then runs
+    inside (the test's own transaction is a savepoint of it, rolled back after the test); the
+    transaction is rolled back after the module's last test. For rows that cost seconds to write
+    (the bundled glossary) and that several tests read: written once instead of once a test.
+
+    While they are open, a test that uses the database must ask for the fixture (its rows would
+    surprise it otherwise: in a module, put such tests first) and none may be transactional."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            value = make()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    _open_module_rows.append(request.fixturename)
+    try:
+        yield value
+    finally:
+        _open_module_rows.pop()
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _transactional(request) -> bool:
+    from pytest_django.fixtures import validate_django_db
+
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and any(validate_django_db(marker)[:2]))
+        or {"transactional_db", "live_server", "django_db_reset_sequences"}
+        & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _inside_module_rows(request) -> None:
+    """A test that runs while another fixture's module rows are open, and would see them, fails."""
+    if not _open_module_rows:
+        return
+    name = _open_module_rows[-1]
+    if _transactional(request):
+        pytest.fail(f"a transactional test cannot run inside {name!r} (module_rows)", pytrace=False)
+    uses_db = request.node.get_closest_marker("django_db") or "db" in request.fixturenames
+    if uses_db and name not in request.fixturenames:
+        pytest.fail(
+            f"{request.node.nodeid} runs inside the rows of {name!r} (module_rows) without "
+            "asking for them: ask for the fixture, or put the test before the first that does",
+            pytrace=False,
+        )
 
 
 # --- the browser --------------------------------------------------------------------------------

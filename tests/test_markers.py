@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import uuid
 
 import pytest
 
@@ -60,3 +61,73 @@ def test_a_client_blocked_on_the_broker_database_is_found(settings):
     # Answered, the reader is no longer blocked: its open connection alone is no consumer.
     wait_for(lambda: not broker_consumers(url), timeout=30, message="the reader to let go")
     client.close()
+
+
+class _BlockedReader:
+    """A client blocked reading a queue of the broker database, as an idle Celery worker is."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.url = url
+        self.key = f"dlp-test-probe-{uuid.uuid4().hex}"  # nothing left behind can answer it
+        # redis-py gives up reading after 5 s unless told: this read waits up to a minute.
+        self.client = redis.Redis.from_url(url, socket_timeout=90)
+        self.thread = threading.Thread(target=lambda: self.client.brpop([self.key], timeout=60))
+
+    def __enter__(self) -> _BlockedReader:
+        self.thread.start()
+        wait_for(lambda: broker_consumers(self.url), timeout=30, message="the blocked reader")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        import redis
+
+        answer = redis.Redis.from_url(self.url)
+        answer.lpush(self.key, "done")
+        self.thread.join(30)
+        answer.delete(self.key)
+        self.client.close()
+
+
+@pytest.mark.redis
+def test_a_run_refuses_a_broker_database_that_a_worker_consumes(settings):
+    import conftest
+
+    url = settings.CELERY_BROKER_URL
+    with _BlockedReader(url), pytest.raises(pytest.UsageError) as refused:
+        conftest.pytest_sessionstart(None)
+    message = str(refused.value)
+    assert message.startswith(f"another Celery worker is consuming this test run's broker, {url}")
+    assert "brpop" in message and "TEST_REDIS_DB=<0..7>" in message
+    wait_for(lambda: not broker_consumers(url), timeout=30, message="the reader to let go")
+    assert conftest.pytest_sessionstart(None) is None  # nobody consumes it: the run goes on
+
+
+@pytest.mark.redis
+@pytest.mark.subprocess
+def test_pytest_stops_before_any_test_with_that_message(settings):
+    """The same, end to end: `pytest` on a consumed broker database exits with a usage error."""
+    import os
+    import sys
+
+    from conftest import ROOT
+
+    url = settings.CELERY_BROKER_URL
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DLP_TEST_"))}
+    env.update(CELERY_BROKER_URL=url, PYTHONPATH=str(ROOT))
+    with _BlockedReader(url):
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:schemathesis", "--collect-only"]
+            + ["tests/test_markers.py"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        still = broker_consumers(url)
+    assert still, "the reader stopped before the run had looked"
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.stdout + run.stderr
+    assert "another Celery worker is consuming this test run's broker" in run.stderr
+    assert "test_markers.py::" not in run.stdout  # not even collected

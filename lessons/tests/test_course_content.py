@@ -6,6 +6,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+# libyaml's parser where PyYAML has it: the same documents, read ten times faster.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FILES = [
     *sorted((ROOT / "lessons" / "content" / "sections").glob("*.yaml")),
     *sorted((ROOT / "quizzes" / "content" / "bank").glob("*.yaml")),
@@ -25,7 +27,11 @@ def _strings(node):
 
 
 def _texts() -> list[str]:
-    return [" ".join(t.split()) for p in FILES for t in _strings(yaml.safe_load(p.read_text()))]
+    return [
+        " ".join(t.split())
+        for p in FILES
+        for t in _strings(yaml.load(p.read_text(), Loader=LOADER))
+    ]
 
 
 def test_uncorrected_adam_steps_are_not_called_too_small():

@@ -21,8 +21,6 @@ from quizzes.presenters import short_answer_text
 
 from .factories import make_question, make_section
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 FLATTEN = [
     {"text": "flatten", "fraction": 100, "feedback": ""},
     {"text": "flatten*", "fraction": 100, "feedback": ""},

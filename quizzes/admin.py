@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from dlplatform.accounts.requests import user_of
 
+from . import qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
@@ -63,15 +64,22 @@ class OrderingItemInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
-INLINES_BY_TYPE: dict[str, list[type[admin.TabularInline]]] = {
-    "single": [ChoiceInline],
-    "multi": [ChoiceInline],
-    "truefalse": [ChoiceInline],
-    "short": [ChoiceInline],
-    "numerical": [NumericalAnswerInline],
-    "matching": [MatchPairInline],
-    "ordering": [OrderingItemInline],
+# The inline of each kind of answer row, by its related name; a type names its relation
+# (qtypes' QType.relation), so a new type over existing rows needs nothing here.
+INLINES_BY_RELATION: dict[str, type[admin.TabularInline]] = {
+    "choices": ChoiceInline,
+    "numerical_answers": NumericalAnswerInline,
+    "match_pairs": MatchPairInline,
+    "ordering_items": OrderingItemInline,
 }
+
+
+def inlines_for(kind: str | None) -> list[type[admin.TabularInline]]:
+    """The type's own answer rows; a question not saved yet (no type) gets every kind."""
+    if kind is None:
+        return [INLINES_BY_RELATION[r] for r in qtypes.relations()]
+    relation = qtypes.get(kind).relation
+    return [INLINES_BY_RELATION[relation]] if relation else []
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -109,9 +117,7 @@ class QuestionAdmin(admin.ModelAdmin):
     actions = [duplicate_questions]  # the import/export actions are appended to this list
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
-        if obj is None:
-            return [ChoiceInline, NumericalAnswerInline, MatchPairInline, OrderingItemInline]
-        return INLINES_BY_TYPE.get(obj.type, [])
+        return inlines_for(None if obj is None else obj.type)
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         if not change and obj.created_by_id is None:

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 
 from dlplatform.accounts.requests import user_of
 
+from . import qtypes
 from .services.importing import questions_export, questions_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -97,9 +98,10 @@ def _download(text: str, filename: str) -> HttpResponse:
 @admin.action(description="Export selected questions as GIFT")
 def export_gift(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
     questions = list(queryset.order_by("section__number", "pk"))
-    skipped = sum(q.type == "ordering" for q in questions)
+    skipped = [q.type for q in questions if not qtypes.get(q.type).has_gift_form]
     if skipped:
-        note = f"{skipped} ordering question(s) have no GIFT form and were left out."
+        kinds = ", ".join(sorted(set(skipped)))
+        note = f"{len(skipped)} question(s) of a type with no GIFT form ({kinds}) were left out."
         modeladmin.message_user(request, note, messages.WARNING)
     return _download(questions_export(questions=questions, fmt="gift"), "questions.gift.txt")
 

@@ -1,4 +1,5 @@
-"""Moodle's text question formats (GIFT, Aiken), pure Python: no Django imports here.
+"""Moodle's text question formats (GIFT, Aiken), pure Python: no database here (a type's
+GIFT answers are written by the type, quizzes/qtypes/).
 
 Importers turn text into canonical question dicts (the quiz bank schema of
 notes/content_schema.md, plus `name`, `stem_format` and the source `line`);

@@ -10,10 +10,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..qtypes import single as _single
 from .result import LineError, ParseResult, default_name
 
 _CHOICE_RE = re.compile(r"^([A-Z])[).][ \t]*(.*)$")
 _ANSWER_RE = re.compile(r"^ANSWER\s*:\s*(.*)$")
+
+# The one type Aiken holds.
+SINGLE = _single.TYPE.name
 
 
 @dataclass
@@ -97,7 +101,7 @@ def _question(draft: _Draft, letter: str) -> dict[str, Any]:
     stem = "\n".join(draft.stem)
     return {
         "name": default_name(stem, 50),
-        "type": "single",
+        "type": SINGLE,
         "stem": stem,
         "stem_format": "plain",
         "explanation": "",
@@ -115,7 +119,7 @@ def export_aiken(questions: list[dict[str, Any]]) -> str:
     for q in questions:
         choices = q.get("choices", [])
         correct = [i for i, c in enumerate(choices) if c["fraction"] == 100]
-        if q.get("type") != "single" or len(correct) != 1 or not 2 <= len(choices) <= 26:
+        if q.get("type") != SINGLE or len(correct) != 1 or not 2 <= len(choices) <= 26:
             raise ValueError(f"Aiken holds only single-choice questions: {q.get('name')!r}")
         lines = [" ".join(q["stem"].split())]
         lines += [f"{chr(65 + i)}) {' '.join(c['text'].split())}" for i, c in enumerate(choices)]

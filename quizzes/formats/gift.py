@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .. import qtypes as _qt
 from . import result as _result
 from .gift_meta import META_PREFIX, parse_meta
 from .result import FormatError, LineError, ParseResult, default_name
@@ -111,7 +112,7 @@ def _parse_question(block: str) -> dict[str, Any]:
         raise FormatError("the question has no text")
     question: dict[str, Any] = {
         "name": name or default_name(stem_text),
-        "type": "description",
+        "type": _qt.description.TYPE.name,
         "stem": stem_text,
         "stem_format": fmt or "markdown",
         "explanation": _plain(general),
@@ -150,7 +151,7 @@ def _split_answers(block: str) -> tuple[str, str | None]:
 
 def _parse_answers(answers: str) -> dict[str, Any]:
     if answers == "":
-        return {"type": "essay"}
+        return {"type": _qt.essay.TYPE.name}
     if answers.startswith("#"):
         return _numerical(answers[1:])
     if "~" in answers:
@@ -209,7 +210,7 @@ def _multichoice(answers: str) -> dict[str, Any]:
     if len(choices) < 2:
         raise FormatError("a multiple-choice question needs at least 2 choices")
     _check_fractions(choices, single)
-    return {"type": "single" if single else "multi", "choices": choices}
+    return {"type": (_qt.single.TYPE if single else _qt.multi.TYPE).name, "choices": choices}
 
 
 def _check_fractions(choices: list[dict[str, Any]], single: bool) -> None:
@@ -239,7 +240,7 @@ def _matching(answers: str) -> dict[str, Any]:
             distractors.append(right_text)
     if len(pairs) < 2:
         raise FormatError("a matching question needs at least 2 pairs")
-    data: dict[str, Any] = {"type": "matching", "pairs": pairs}
+    data: dict[str, Any] = {"type": _qt.matching.TYPE.name, "pairs": pairs}
     if distractors:
         data["distractors"] = distractors
     return data
@@ -251,7 +252,7 @@ def _truefalse(answers: str) -> dict[str, Any]:
     wrong_fb, right_fb = _plain(bits[1]), _plain(bits[2])
     true_fb, false_fb = (right_fb, wrong_fb) if correct else (wrong_fb, right_fb)
     return {
-        "type": "truefalse",
+        "type": _qt.truefalse.TYPE.name,
         "choices": [
             {"text": "True", "fraction": 100 if correct else 0, "feedback": true_fb},
             {"text": "False", "fraction": 0 if correct else 100, "feedback": false_fb},
@@ -268,7 +269,7 @@ def _short(answers: str) -> dict[str, Any]:
             raise FormatError("a short answer has no text")
         accepted.append({"text": text, "fraction": _number(weight), "feedback": feedback})
     _check_best(accepted)
-    return {"type": "short", "answers": accepted}
+    return {"type": _qt.short.TYPE.name, "answers": accepted}
 
 
 def _check_best(answers: list[dict[str, Any]]) -> None:
@@ -299,7 +300,7 @@ def _numerical(answers: str) -> dict[str, Any]:
         parsed.append(
             {"value": "*", "tolerance": 0, "fraction": 0, "feedback": _feedback(wrong)[1]}
         )
-    return {"type": "numerical", "answers": parsed}
+    return {"type": _qt.numerical.TYPE.name, "answers": parsed}
 
 
 def _value_tolerance(text: str) -> tuple[int | float, int | float]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..qtypes._gift import number_text
 
 # Answers (choices, pairs, items) per question. Moodle sets no limit; a question with thousands
 # of answers is an attack on the importer, not a question. Read as result.MAX_ANSWERS at call
@@ -45,12 +46,17 @@ def default_name(stem: str, limit: int = 80) -> str:
     return plain if len(plain) <= limit else plain[: limit - 3].rstrip() + "..."
 
 
-def number_text(value: float) -> str:
-    """Shortest text that parses back to the same float; integers without a trailing .0."""
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
 def strip_meta(question: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in question.items() if k not in META_KEYS}
+
+
+__all__ = [
+    "MAX_ANSWERS",
+    "META_KEYS",
+    "FormatError",
+    "LineError",
+    "ParseResult",
+    "default_name",
+    "number_text",
+    "strip_meta",
+]

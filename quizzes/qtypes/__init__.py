@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import description, essay, matching, multi, numerical, ordering, short, single, truefalse
+from ._data import DataError
 from .base import Grade, QType, ResponseShapeError
 
 TYPES: dict[str, QType] = {
@@ -38,9 +39,24 @@ def get(kind: str) -> QType:
     return TYPES.get(kind, UNKNOWN)
 
 
+def relations() -> list[str]:
+    """Every related name of Question that some type keeps its answers in."""
+    return list(dict.fromkeys(t.relation for t in TYPES.values() if t.relation))
+
+
 def grade_question(question: Any, response: Any) -> Grade:
     """Dispatch on question.type; `question` needs its answers loaded (prefetch them)."""
     return get(question.type).grade(question, response)
 
 
-__all__ = ["TYPES", "UNKNOWN", "Grade", "QType", "ResponseShapeError", "get", "grade_question"]
+__all__ = [
+    "TYPES",
+    "UNKNOWN",
+    "DataError",
+    "Grade",
+    "QType",
+    "ResponseShapeError",
+    "get",
+    "grade_question",
+    "relations",
+]

@@ -8,9 +8,10 @@ a type receives the question (its answers prefetched), the attempt item or its I
 
 from __future__ import annotations
 
+import json
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -112,6 +113,20 @@ class QType:
     shape: ClassVar[tuple[type, ...]] = ()
     # Whether the review may show a right answer (essays and descriptions have none).
     has_right_answer: ClassVar[bool] = True
+    # Whether it carries a mark and may be drawn into a quiz (a description does not).
+    graded: ClassVar[bool] = True
+    # Marked by an instructor, never by the code (automatic regrading leaves it alone).
+    hand_graded: ClassVar[bool] = False
+    # The related name of Question whose rows hold its answers (the bank writes them, the
+    # admin shows their inline); None: no rows of its own.
+    relation: ClassVar[str | None] = None
+    # The token scope its options are named in (quizzes/tokens.py).
+    token_part: ClassVar[str] = "option"
+    # Its answer controls, as the template (quizzes/_question.html includes it) and as
+    # answer_html below (the attempt page's fast path): both write the same markup.
+    answer_template: ClassVar[str] = "quizzes/answers/none.html"
+    # Whether GIFT writes an answer block after the stem (a description has none).
+    gift_block: ClassVar[bool] = True
 
     # --- what the client sends -> what is stored ----------------------------------------------
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
@@ -156,3 +171,41 @@ class QType:
     def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
         """Tokens of the right options, for types whose options are marked on the page."""
         return None
+
+    # --- the bank: canonical question dict <-> answer rows (quizzes/services/bank.py) -------
+    def validate_data(self, data: dict) -> None:
+        """Raise qtypes._data.DataError when the dict cannot make a question of this type."""
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        """The field values of its `relation` rows, in order (DataError on a bad value)."""
+        return []
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        """Its keys of the canonical dict (the inverse of answer_rows)."""
+        return {}
+
+    # --- the attempt page ---------------------------------------------------------------------
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        """Its answer controls for a presented open item, as answer_template writes them."""
+        return iter(())
+
+    # --- statistics (quizzes/statistics/queries.py) ---------------------------------------------
+    def response_labels(self, question: Any, response: Any) -> list[str]:
+        """A stored, non-empty response as the labels its frequencies are counted under."""
+        if isinstance(response, str):
+            return [" ".join(response.split())[:80]]
+        return [json.dumps(response, sort_keys=True)[:80]]
+
+    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+        """The counted labels as the report lists them: the most frequent first."""
+        rows = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
+        return rows[:top]
+
+    # --- GIFT (quizzes/formats/gift_export.py) --------------------------------------------------
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        """The lines inside the answer block; None: GIFT cannot hold this type."""
+        return None
+
+    @property
+    def has_gift_form(self) -> bool:
+        return type(self).gift_answers is not QType.gift_answers

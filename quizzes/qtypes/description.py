@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import QType
 
 
 class DescriptionType(QType):
     name = "description"
     has_right_answer = False
+    graded = False
+    gift_block = False
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        return ""
 
 
 TYPE = DescriptionType()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from . import _html
 from .base import NO_ANSWER, Grade, QType
 
 
@@ -17,6 +19,18 @@ class EssayType(QType):
     name = "essay"
     shape = (str,)
     has_right_answer = False
+    hand_graded = True
+    answer_template = "quizzes/answers/essay.html"
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        yield (
+            f'<label class="field" data-collect="text">Your answer <textarea '
+            f'name="{_html.field_name(item)}" rows="8" maxlength="15000">'
+            f"{_html.text(item.get('response'))}</textarea></label>"
+        )
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        return ""
 
     def grade(self, question: Any, response: Any) -> Grade:
         return grade_essay(response)

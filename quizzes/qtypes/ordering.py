@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _html
+from ._data import DataError
 from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
 from .multi import decode_id_list
 
@@ -50,6 +52,40 @@ def _is_permutation(response: Any, by_id: dict) -> bool:
 class OrderingType(QType):
     name = "ordering"
     shape = (list,)
+    relation = "ordering_items"
+    answer_template = "quizzes/answers/ordering.html"
+
+    def validate_data(self, data: dict) -> None:
+        if len(data.get("items") or []) < 2:
+            raise DataError("an ordering question needs at least 2 items")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        return [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        return {"items": [i.text for i in question.ordering_items.all()]}
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        help_id = f"{_html.field_name(item)}-help"
+        yield (
+            f'<p class="muted ordering-help" id="{help_id}">Use the arrow buttons, or Alt+Up and '
+            "Alt+Down on an item, to move it.</p>"
+        )
+        yield (
+            '<ol class="ordering" data-collect="order" aria-label="Items to put in order" '
+            f'aria-describedby="{help_id}">'
+        )
+        for o in item["ordering"]:
+            text = _html.escape(o["text"])
+            yield (
+                f'<li data-id="{_html.escape(o["id"])}" tabindex="0"><span class="ordering-text">'
+                f'{text}</span> <span class="ordering-buttons"><button type="button" '
+                f'class="btn btn-ghost btn-small move-up" aria-label="Move {text} up">↑</button>'
+                '<button type="button" class="btn btn-ghost btn-small move-down" '
+                f'aria-label="Move {text} down">↓</button></span></li>'
+            )
+        yield "</ol>"
+        yield '<p class="sr-only ordering-status" role="status" aria-live="polite"></p>'
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return decode_id_list(tokens, sent)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from . import _gift as gift
+from . import _html
+from ._data import DataError, check_best, fraction, fraction_out
 from .base import (
     HUNDRED,
     NO_ANSWER,
@@ -41,6 +44,49 @@ def grade_short(answers: Sequence[ChoiceLike], response: Any) -> Grade:
 class ShortType(QType):
     name = "short"
     shape = (str,)
+    relation = "choices"
+    answer_template = "quizzes/answers/short.html"
+
+    def validate_data(self, data: dict) -> None:
+        answers = data.get("answers") or []
+        if not answers:
+            raise DataError(f"a {self.name} question needs answers")
+        check_best(answers)
+        if any(a.get("text") in (None, "") for a in answers):
+            raise DataError("an answer has no text")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": str(a["text"]),
+                "fraction": fraction(a.get("fraction", 100)),
+                "feedback": a.get("feedback") or "",
+                "order": i,
+            }
+            for i, a in enumerate(data.get("answers") or [])
+        ]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        return {
+            "answers": [
+                {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
+                for c in question.choices.all()
+            ]
+        }
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        yield (
+            f'<label class="field" data-collect="text">Your answer <input type="text" '
+            f'name="{_html.field_name(item)}" value="{_html.text(item.get("response"))}" '
+            'autocomplete="off" maxlength="500"></label>'
+        )
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        return "".join(
+            f"\t=%{gift.number_text(a['fraction'])}%{gift.text(a['text'])}"
+            f"{gift.feedback(a.get('feedback', ''))}\n"
+            for a in data.get("answers", [])
+        )
 
     def grade(self, question: Any, response: Any) -> Grade:
         return grade_short(list(question.choices.all()), response)

@@ -6,25 +6,17 @@ so every source of questions obeys the same validation.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from .. import qtypes
 from ..formats import result as _formats
-from ..models import (
-    CHOICE_TYPES,
-    Choice,
-    Difficulty,
-    MatchPair,
-    NumericalAnswer,
-    OrderingItem,
-    Question,
-    QuestionType,
-    TextFormat,
-)
+from ..models import Difficulty, Question, TextFormat
+from ..qtypes._data import fraction_out
 
 
 class QuestionDataError(ValueError):
@@ -36,65 +28,20 @@ def _fail(data: dict, message: str) -> QuestionDataError:
     return QuestionDataError(f"question {who!r}: {message}")
 
 
-def _fraction(data: dict, raw: Any) -> Decimal:
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise _fail(data, f"fraction {raw!r} is not a number") from None
-    if not Decimal("-100") <= value <= Decimal("100"):
-        raise _fail(data, f"fraction {raw} is outside -100..100")
-    return value
-
-
-def _check_choices(data: dict, kind: str) -> list[dict]:
-    choices = data.get("choices") or []
-    if len(choices) < 2:
-        raise _fail(data, f"a {kind} question needs at least 2 choices")
-    fractions = [_fraction(data, c.get("fraction", 0)) for c in choices]
-    if kind == QuestionType.TRUEFALSE and len(choices) != 2:
-        raise _fail(data, "a truefalse question has exactly two choices")
-    if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE) and max(fractions) != 100:
-        raise _fail(data, "no choice has fraction 100")
-    if kind == QuestionType.MULTI:
-        positive = sum(f for f in fractions if f > 0)
-        if abs(positive - 100) > Decimal("0.1"):
-            raise _fail(data, f"the correct choices' fractions sum to {positive}, not 100")
-    return choices
-
-
-def _check_answers(data: dict, kind: str) -> list[dict]:
-    answers = data.get("answers") or []
-    if not answers:
-        raise _fail(data, f"a {kind} question needs answers")
-    if max(_fraction(data, a.get("fraction", 100)) for a in answers) != 100:
-        raise _fail(data, "no answer has fraction 100")
-    for answer in answers:
-        key = "text" if kind == QuestionType.SHORT else "value"
-        if answer.get(key) in (None, ""):
-            raise _fail(data, f"an answer has no {key}")
-    return answers
-
-
 def validate_question_data(data: dict) -> str:
     """Raises QuestionDataError; returns the question type."""
     kind = data.get("type")
-    if kind not in QuestionType.values:
+    if not isinstance(kind, str) or kind not in qtypes.TYPES:
         raise _fail(data, f"unknown type {kind!r}")
     if not str(data.get("stem", "")).strip():
         raise _fail(data, "the stem is empty")
     if data.get("difficulty", "medium") not in Difficulty.values:
         raise _fail(data, f"unknown difficulty {data.get('difficulty')!r}")
     _check_count(data)
-    if kind in CHOICE_TYPES:
-        _check_choices(data, kind)
-    elif kind in (QuestionType.SHORT, QuestionType.NUMERICAL):
-        _check_answers(data, kind)
-    elif kind == QuestionType.MATCHING:
-        pairs = [p for p in data.get("pairs") or [] if str(p.get("left", "")).strip()]
-        if len(pairs) < 2 or any(not str(p.get("right", "")).strip() for p in pairs):
-            raise _fail(data, "a matching question needs at least 2 pairs with left and right")
-    elif kind == QuestionType.ORDERING and len(data.get("items") or []) < 2:
-        raise _fail(data, "an ordering question needs at least 2 items")
+    try:
+        qtypes.get(kind).validate_data(data)
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
     return kind
 
 
@@ -131,42 +78,12 @@ def _sync_rows(queryset: QuerySet, model: type[Model], rows: list[dict], fk: dic
         Question.objects.filter(pk=fk["question"].pk).update(updated_at=timezone.now())
 
 
-def _answer_rows(data: dict, kind: str) -> tuple[type[Model], str, list[dict]]:
-    if kind in CHOICE_TYPES or kind == QuestionType.SHORT:
-        source = data.get("choices") if kind in CHOICE_TYPES else data.get("answers")
-        rows = [
-            {
-                "text": str(c["text"]),
-                "fraction": _fraction(data, c.get("fraction", 0 if kind in CHOICE_TYPES else 100)),
-                "feedback": c.get("feedback") or "",
-                "order": i,
-            }
-            for i, c in enumerate(source or [])
-        ]
-        return Choice, "choices", rows
-    if kind == QuestionType.NUMERICAL:
-        rows = [
-            {
-                "value": float(a["value"]),
-                "tolerance": float(a.get("tolerance") or 0),
-                "fraction": _fraction(data, a.get("fraction", 100)),
-                "feedback": a.get("feedback") or "",
-                "order": i,
-            }
-            for i, a in enumerate(data.get("answers") or [])
-        ]
-        return NumericalAnswer, "numerical_answers", rows
-    if kind == QuestionType.MATCHING:
-        pairs = [
-            {"left": str(p.get("left") or ""), "right": str(p["right"])}
-            for p in data.get("pairs") or []
-        ]
-        pairs += [{"left": "", "right": str(d)} for d in data.get("distractors") or []]
-        return MatchPair, "match_pairs", [dict(p, order=i) for i, p in enumerate(pairs)]
-    if kind == QuestionType.ORDERING:
-        rows = [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
-        return OrderingItem, "ordering_items", rows
-    return Choice, "choices", []
+def _answer_rows(data: dict, kind: str) -> tuple[str | None, list[dict]]:
+    qtype = qtypes.get(kind)
+    try:
+        return qtype.relation, qtype.answer_rows(data)
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
 
 
 def _resolve_topic(data: dict, section: Any) -> Any:
@@ -235,17 +152,15 @@ def question_upsert_from_data(
         question, _ = Question.objects.update_or_create(slug=slug, defaults=values)
     else:
         question = Question.objects.create(**values, created_by=created_by)
-    model, related, rows = _answer_rows(data, kind)
-    for other in ("choices", "numerical_answers", "match_pairs", "ordering_items"):
+    related, rows = _answer_rows(data, kind)
+    for other in qtypes.relations():
         if other != related:
             getattr(question, other).all().delete()
-    _sync_rows(getattr(question, related).all(), model, rows, {"question": question})
+    if related:
+        model = Question._meta.get_field(related).related_model
+        _sync_rows(getattr(question, related).all(), model, rows, {"question": question})
     question.terms.set(terms)
     return question
-
-
-def _fraction_out(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def question_to_data(*, question: Question) -> dict:
@@ -262,33 +177,11 @@ def question_to_data(*, question: Question) -> dict:
         "stem": question.stem,
         "stem_format": question.stem_format,
         "explanation": question.explanation,
-        "default_mark": _fraction_out(question.default_mark),
+        "default_mark": fraction_out(question.default_mark),
         "penalty": float(question.penalty),
         "hints": list(question.hints),
     }
-    kind = question.type
-    if kind in CHOICE_TYPES or kind == QuestionType.SHORT:
-        key = "choices" if kind in CHOICE_TYPES else "answers"
-        data[key] = [
-            {"text": c.text, "fraction": _fraction_out(c.fraction), "feedback": c.feedback}
-            for c in question.choices.all()
-        ]
-    elif kind == QuestionType.NUMERICAL:
-        data["answers"] = [
-            {
-                "value": a.value,
-                "tolerance": a.tolerance,
-                "fraction": _fraction_out(a.fraction),
-                "feedback": a.feedback,
-            }
-            for a in question.numerical_answers.all()
-        ]
-    elif kind == QuestionType.MATCHING:
-        pairs = list(question.match_pairs.all())
-        data["pairs"] = [{"left": p.left, "right": p.right} for p in pairs if p.left.strip()]
-        data["distractors"] = [p.right for p in pairs if not p.left.strip()]
-    elif kind == QuestionType.ORDERING:
-        data["items"] = [i.text for i in question.ordering_items.all()]
+    data.update(qtypes.get(question.type).data_of(question))
     return data
 
 

@@ -7,7 +7,6 @@ with its line like a syntax error, and a failing file leaves the database untouc
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,15 +52,9 @@ class ImportReport:
 
 
 def to_bank_data(question: dict[str, Any]) -> dict[str, Any]:
-    """A parsed question as the bank stores it: Moodle's numerical catch-all `*` becomes an
-    answer matching every number (tolerance infinity) worth 0, which grades the same way."""
-    data = strip_meta(question)
-    if data.get("type") == "numerical":
-        data["answers"] = [
-            dict(a, value=0, tolerance=math.inf) if a.get("value") == "*" else a
-            for a in data.get("answers", [])
-        ]
-    return data
+    """A parsed question as the bank stores it (the types read their own answers: numerical's
+    catch-all `*`, for one, is its own affair, quizzes/qtypes/numerical.py)."""
+    return strip_meta(question)
 
 
 @transaction.atomic

@@ -1,0 +1,87 @@
+"""Matching and ordering answered with the keyboard alone, then submitted (issue 17): the
+selects are named by their left texts, an ordering item moves with Alt+Up/Down and a live
+region says where it went."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import login
+from quizzes.models import Attempt
+
+from .factories import make_quiz
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MATCHES = {"LSTM": "has a cell state", "CNN": "shares kernels over space", "GRU": "has two gates"}
+ORDER = ["convolution", "activation", "pooling", "flattening", "fully connected"]
+
+
+def _saving(page):
+    return page.expect_response(lambda r: r.url.endswith("/answer/") and r.status == 200)
+
+
+def _tab_to(page, predicate: str) -> None:
+    """Press Tab until the focused element satisfies the JavaScript predicate `el => ...`."""
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(({predicate}))(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate}")
+
+
+def _choose_by_keyboard(page, left: str, right: str) -> None:
+    select = page.get_by_role("combobox", name=left)  # the select is named by its left text
+    _tab_to(
+        page,
+        f"el => el.tagName === 'SELECT' && el.getAttribute('aria-labelledby') === "
+        f"{select.get_attribute('aria-labelledby')!r}",
+    )
+    for _ in range(len(MATCHES) + 2):
+        if select.locator("option:checked").inner_text() == right:
+            return
+        with _saving(page):
+            page.keyboard.press("ArrowDown")
+    assert select.locator("option:checked").inner_text() == right
+
+
+def _order_by_keyboard(page) -> None:
+    items = page.locator(".ordering li")
+    for target, text in enumerate(ORDER):
+        texts = [t.strip() for t in items.locator(".ordering-text").all_inner_texts()]
+        moves = texts.index(text) - target
+        if not moves:
+            continue
+        _tab_to(page, f"el => el.matches('.ordering li') && el.textContent.includes({text!r})")
+        for _ in range(moves):
+            with _saving(page):
+                page.keyboard.press("Alt+ArrowUp")
+        expect(page.locator(".ordering-status")).to_have_text(
+            f"{text}: moved to position {target + 1} of {len(ORDER)}."
+        )
+        assert page.evaluate("document.activeElement.textContent").strip().startswith(text)
+
+
+def test_matching_and_ordering_answered_by_keyboard_only(page, live_server, student):
+    quiz = make_quiz(["matching", "ordering"], shuffle_answers=True)
+    login(page, live_server, student)
+    page.goto(f"{live_server.url}/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name=re.compile("Start attempt")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/$"))
+
+    for left, right in MATCHES.items():
+        _choose_by_keyboard(page, left, right)
+    _order_by_keyboard(page)
+    shown = [t.strip() for t in page.locator(".ordering .ordering-text").all_inner_texts()]
+    assert shown == ORDER
+    expect(page.locator(".nav-grid .nav-q.is-answered")).to_have_count(2)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    _tab_to(page, "el => el.textContent.trim() === 'Submit all and finish'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/result/$"))
+    attempt = Attempt.objects.get()
+    assert attempt.score == 100
+    assert page.js_errors == []

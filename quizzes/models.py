@@ -87,6 +87,10 @@ class Question(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     hints = models.JSONField(default=list, blank=True, help_text="Shown one per failed try.")
+    # The type's own settings, checked by its schema (quizzes/qtypes/<type>.py spec_schema).
+    spec = models.JSONField(
+        default=dict, blank=True, help_text="This type's settings (see the type's options)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -100,7 +100,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         "number": item.order + 1,
         "type": question.type,
         "type_label": question.get_type_display(),
-        "stem_html": _stem_html(question),
+        "stem_html": qtypes.get(question.type).show_stem(_stem_html(question), question),
         "max_mark": item.max_mark,
         "response": present_response(item),
         "answered": item.answered,

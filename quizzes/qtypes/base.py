@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ._spec import Option, clean_spec
+
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
 
@@ -127,6 +129,22 @@ class QType:
     answer_template: ClassVar[str] = "quizzes/answers/none.html"
     # Whether GIFT writes an answer block after the stem (a description has none).
     gift_block: ClassVar[bool] = True
+    # Its configuration in Question.spec (qtypes/_spec.py); none by default.
+    spec_schema: ClassVar[tuple[Option, ...]] = ()
+
+    def clean_spec(self, raw: Any) -> dict[str, Any]:
+        """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
+        return clean_spec(self.spec_schema, raw)
+
+    def spec(self, question: Any) -> dict[str, Any]:
+        """The question's spec with defaults for any key stored before the key existed."""
+        stored = getattr(question, "spec", None)
+        stored = stored if isinstance(stored, dict) else {}
+        return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
+
+    def show_stem(self, html: str, question: Any) -> str:
+        """The rendered stem as the student sees it (a gap type marks its gaps in it)."""
+        return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 from . import _gift as gift
 from . import _html
 from ._data import DataError, check_best, fraction, fraction_out
+from ._spec import Option
 from .base import (
     HUNDRED,
     NO_ANSWER,
@@ -19,26 +20,34 @@ from .base import (
     QType,
     clamp,
     nonblank,
-    normalize_text,
 )
 
 
-def short_answer_matches(pattern: str, response: str) -> bool:
+def short_text(text: str, case_sensitive: bool = False) -> str:
+    """As Moodle compares: ends trimmed, each run of whitespace one space (collapsed, not
+    removed: "vanishinggradient" is not "vanishing gradient"), case folded unless asked."""
+    collapsed = " ".join(str(text).split())
+    return collapsed if case_sensitive else collapsed.casefold()
+
+
+def short_answer_matches(pattern: str, response: str, case_sensitive: bool = False) -> bool:
     """`*` matches any run of characters (also none); everything else is literal."""
-    parts = [re.escape(part) for part in normalize_text(pattern).split("*")]
-    return re.fullmatch(".*".join(parts), normalize_text(response)) is not None
+    parts = [re.escape(part) for part in short_text(pattern, case_sensitive).split("*")]
+    return re.fullmatch(".*".join(parts), short_text(response, case_sensitive)) is not None
 
 
-def grade_short(answers: Sequence[ChoiceLike], response: Any) -> Grade:
-    """The best-weighted accepted answer that matches (order-independent, unlike Moodle's
-    first match, so a catch-all `*` can never hide a better answer listed after it)."""
+def grade_short(
+    answers: Sequence[ChoiceLike], response: Any, case_sensitive: bool = False
+) -> Grade:
+    """The first accepted answer that matches, in the author's order, as in Moodle (so a
+    catch-all `*` goes last)."""
     if not isinstance(response, str | int | float) or not str(response).strip():
         return NO_ANSWER
-    matches = [a for a in answers if short_answer_matches(a.text, str(response))]
-    if not matches:
-        return Grade(ZERO, [])
-    best = max(matches, key=lambda a: Decimal(a.fraction))
-    return Grade(clamp(Decimal(best.fraction) / HUNDRED), nonblank([best.feedback]))
+    for answer in answers:
+        if short_answer_matches(answer.text, str(response), case_sensitive):
+            fraction = clamp(Decimal(answer.fraction) / HUNDRED)
+            return Grade(fraction, nonblank([answer.feedback]))
+    return Grade(ZERO, [])
 
 
 class ShortType(QType):
@@ -46,6 +55,9 @@ class ShortType(QType):
     shape = (str,)
     relation = "choices"
     answer_template = "quizzes/answers/short.html"
+    spec_schema = (
+        Option("case_sensitive", "bool", False, "Letter case must match (Moodle's usecase)."),
+    )
 
     def validate_data(self, data: dict) -> None:
         answers = data.get("answers") or []
@@ -89,7 +101,8 @@ class ShortType(QType):
         )
 
     def grade(self, question: Any, response: Any) -> Grade:
-        return grade_short(list(question.choices.all()), response)
+        case_sensitive = self.spec(question)["case_sensitive"]
+        return grade_short(list(question.choices.all()), response, case_sensitive)
 
     def right_answer_text(self, question: Any) -> str:
         return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])

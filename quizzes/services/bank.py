@@ -40,6 +40,7 @@ def validate_question_data(data: dict) -> str:
     _check_count(data)
     try:
         qtypes.get(kind).validate_data(data)
+        qtypes.get(kind).clean_spec(data.get("spec"))
     except qtypes.DataError as exc:
         raise _fail(data, str(exc)) from None
     return kind
@@ -135,6 +136,7 @@ def _field_values(data: dict, kind: str, section: Any, topic: Any) -> dict:
         "default_mark": Decimal(str(data.get("default_mark", 1))),
         "penalty": Decimal(str(data.get("penalty", "0.33333"))),
         "hints": [str(h) for h in data.get("hints") or []],
+        "spec": qtypes.get(kind).clean_spec(data.get("spec")),
     }
 
 
@@ -181,7 +183,10 @@ def question_to_data(*, question: Question) -> dict:
         "penalty": float(question.penalty),
         "hints": list(question.hints),
     }
-    data.update(qtypes.get(question.type).data_of(question))
+    qtype = qtypes.get(question.type)
+    if qtype.spec_schema:
+        data["spec"] = qtype.spec(question)
+    data.update(qtype.data_of(question))
     return data
 
 

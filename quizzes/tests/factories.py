@@ -129,7 +129,7 @@ def right_response(question) -> Any:
     if kind == "multi":
         return [c.id for c in question.choices.filter(fraction__gt=0)]
     if kind == "short":
-        return "secret relu"  # matches SECRETRELU case- and space-insensitively
+        return "secretrelu"  # matches SECRETRELU case-insensitively
     if kind == "numerical":
         return "26"
     if kind == "matching":

@@ -82,6 +82,27 @@ def inlines_for(kind: str | None) -> list[type[admin.TabularInline]]:
     return [INLINES_BY_RELATION[relation]] if relation else []
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """The spec is checked by the question type's own schema (quizzes/qtypes/_spec.py)."""
+
+    # No Meta: the admin's modelform_factory gives the model and the fields (get_exclude).
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "spec" in data:
+            qtype = qtypes.get(str(data.get("type") or ""))
+            try:
+                data["spec"] = qtype.clean_spec(data.get("spec"))
+            except qtypes.DataError as exc:
+                self.add_error("spec", str(exc))
+        return data
+
+
+def spec_help(kind: str) -> str:
+    options = qtypes.get(kind).spec_schema
+    return "; ".join(f"{o.key} ({o.kind}, default {o.default!r}): {o.help}" for o in options)
+
+
 class TagFilter(admin.SimpleListFilter):
     title = "tag"
     parameter_name = "tag"
@@ -115,6 +136,19 @@ class QuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["terms"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     actions = [duplicate_questions]  # the import/export actions are appended to this list
+    form = QuestionAdminForm
+
+    def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        # A type's own fields only: the spec where its type has settings.
+        if obj is not None and not qtypes.get(obj.type).spec_schema:
+            return ["spec"]
+        return []
+
+    def get_form(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "spec" in form.base_fields:
+            form.base_fields["spec"].help_text = spec_help(obj.type)
+        return form
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
         return inlines_for(None if obj is None else obj.type)

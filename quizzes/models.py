@@ -37,6 +37,8 @@ class QuestionType(models.TextChoices):
     ORDERING = "ordering", "Ordering"
     ESSAY = "essay", "Essay"
     DESCRIPTION = "description", "Description"
+    GAPSELECT = "gapselect", "Select missing words"
+    DDWTOS = "ddwtos", "Drag and drop into text"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

@@ -13,7 +13,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import description, essay, matching, multi, numerical, ordering, short, single, truefalse
+from . import (
+    ddwtos,
+    description,
+    essay,
+    gapselect,
+    matching,
+    multi,
+    numerical,
+    ordering,
+    short,
+    single,
+    truefalse,
+)
 from ._data import DataError
 from .base import Grade, QType, ResponseShapeError
 
@@ -29,6 +41,8 @@ TYPES: dict[str, QType] = {
         ordering.TYPE,
         essay.TYPE,
         description.TYPE,
+        gapselect.TYPE,
+        ddwtos.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

@@ -1,4 +1,5 @@
-"""Numerical. Stored and sent: a string or a number; answers are question.numerical_answers."""
+"""Numerical. Stored and sent: a string or a number (with units chosen from a list: {"number",
+"unit"}, qtypes/_units.py); answers are question.numerical_answers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import _gift as gift
-from . import _html
+from . import _html, _units
 from ._data import DataError, check_best, fraction, fraction_out
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
 
@@ -46,6 +47,23 @@ def grade_numerical(answers: Sequence[NumericalLike], response: Any) -> Grade:
     return Grade(clamp(Decimal(best.fraction) / HUNDRED), nonblank([best.feedback]))
 
 
+def grade_with_units(
+    answers: Sequence[NumericalLike], spec: dict[str, Any], response: Any
+) -> Grade:
+    """The number converted to the answers' unit and graded; a wrong unit costs the penalty."""
+    if _units.is_blank(response):
+        return NO_ANSWER
+    reading = _units.read(spec, response)
+    value = parse_number(reading.number) if reading.number is not None else None
+    if value is None:
+        return Grade(ZERO, ["That is not a number."])
+    grade = grade_numerical(answers, value * reading.value_factor)
+    if reading.unit_ok or not grade.fraction:
+        return grade
+    note = "The unit is missing or not one of this question's units."
+    return Grade(_units.penalised(spec, grade.fraction), [*grade.feedback, note])
+
+
 def _value_tolerance(answer: dict) -> dict[str, float]:
     """Moodle's numerical catch-all `*` (GIFT's `~`) is stored as an answer that every number
     matches (tolerance infinity), worth what it says (0), which grades the same way."""
@@ -59,9 +77,25 @@ def _value_tolerance(answer: dict) -> dict[str, float]:
 
 class NumericalType(QType):
     name = "numerical"
-    shape = (str, int, float)
+    shape = (str, int, float, dict)
     relation = "numerical_answers"
     answer_template = "quizzes/answers/numerical.html"
+    spec_schema = _units.SCHEMA
+
+    def coerce(self, response: Any) -> Any:
+        return _units.clean_response(response)
+
+    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+        spec = self.spec(item.question)
+        if not _units.uses_units(spec):
+            return {}
+        return {"unit_input": spec["unit_input"], "units": [u["unit"] for u in spec["units"]]}
+
+    def response_text(self, question: Any, response: Any) -> str:
+        return _units.text_of(response)
+
+    def response_labels(self, question: Any, response: Any) -> list[str]:
+        return [" ".join(_units.text_of(response).split())[:80]]
 
     def validate_data(self, data: dict) -> None:
         answers = data.get("answers") or []
@@ -95,10 +129,16 @@ class NumericalType(QType):
         return {"answers": answers}
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        name, response = _html.field_name(item), item.get("response")
+        if item.get("unit_input") == "select":
+            yield from _unit_select_html(item, name, response)
+            return
+        label = "a number and its unit" if item.get("unit_input") == "text" else "a number"
+        mode = "" if item.get("unit_input") == "text" else ' inputmode="decimal"'
         yield (
-            '<label class="field" data-collect="text">Your answer (a number) <input type="text" '
-            f'inputmode="decimal" name="{_html.field_name(item)}" '
-            f'value="{_html.text(item.get("response"))}" autocomplete="off" maxlength="60"></label>'
+            f'<label class="field" data-collect="text">Your answer ({label}) <input type="text"'
+            f'{mode} name="{name}" value="{_html.text(response)}" autocomplete="off" '
+            'maxlength="60"></label>'
         )
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:
@@ -116,13 +156,37 @@ class NumericalType(QType):
         return "".join(lines) + catch_all
 
     def grade(self, question: Any, response: Any) -> Grade:
-        return grade_numerical(list(question.numerical_answers.all()), response)
+        answers, spec = list(question.numerical_answers.all()), self.spec(question)
+        if _units.uses_units(spec):
+            return grade_with_units(answers, spec, response)
+        if isinstance(response, dict):
+            return Grade(ZERO, ["That is not a number."])
+        return grade_numerical(answers, response)
 
     def right_answer_text(self, question: Any) -> str:
+        spec = self.spec(question)
+        unit = f" {spec['units'][0]['unit']}" if _units.uses_units(spec) else ""
         answers = [a for a in question.numerical_answers.all() if a.fraction >= 100]
         return " | ".join(
-            f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else "") for a in answers
+            f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else "") + unit for a in answers
         )
+
+
+def _unit_select_html(item: dict[str, Any], name: str, response: Any) -> Iterator[str]:
+    answer = response if isinstance(response, dict) else {}
+    esc = _html.escape
+    units = "".join(
+        f'<option value="{esc(u)}"{" selected" if answer.get("unit") == u else ""}>{esc(u)}'
+        "</option>"
+        for u in item["units"]
+    )
+    yield (
+        f'<div class="row numerical-units" data-collect="gaps"><label class="field">Your answer '
+        f'(a number) <input type="text" inputmode="decimal" name="{name}" data-gap="number" '
+        f'value="{_html.text(answer.get("number"))}" autocomplete="off" maxlength="60"></label> '
+        f'<label class="field">Unit <select name="{name}-unit" data-gap="unit"> '
+        f'<option value="">Choose…</option> {units} </select></label></div>'
+    )
 
 
 TYPE = NumericalType()

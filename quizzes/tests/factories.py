@@ -82,6 +82,45 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
         "explanation": "EXPLAIN-essay",
     },
     "description": {"type": "description", "stem": "Read the following questions carefully."},
+    # The types of issue 16 §2 (and variants of the older ones with their spec options).
+    "numerical_units": {
+        "type": "numerical",
+        "stem": "How long is the kernel's receptive field?",
+        "explanation": "EXPLAIN-units",
+        "answers": [{"value": 26, "tolerance": 0.5, "fraction": 100, "feedback": "FEEDBACK-units"}],
+        "spec": {
+            "units": [{"unit": "m", "multiplier": 1}, {"unit": "cm", "multiplier": 100}],
+            "unit_input": "select",
+            "unit_grading": "response",
+            "unit_penalty": 0.5,
+        },
+    },
+    "gapselect": {
+        "type": "gapselect",
+        "stem": "A [[1]] layer shrinks feature maps and [[2]] adds nonlinearity.",
+        "explanation": "EXPLAIN-gapselect",
+        "spec": {
+            "choices": [
+                {"text": "pooling", "group": 1},
+                {"text": "ReLU", "group": 2},
+                {"text": "dropout", "group": 1},
+                {"text": "identity", "group": 2},
+            ]
+        },
+    },
+    "ddwtos": {
+        "type": "ddwtos",
+        "stem": "Gradients flow [[1]] through time; an [[2]] keeps a cell state.",
+        "explanation": "EXPLAIN-ddwtos",
+        "spec": {
+            "choices": [
+                {"text": "backwards", "group": 1},
+                {"text": "LSTM", "group": 1},
+                {"text": "sideways", "group": 1},
+                {"text": "MLP", "group": 1},
+            ]
+        },
+    },
 }
 
 
@@ -131,7 +170,10 @@ def right_response(question) -> Any:
     if kind == "short":
         return "secretrelu"  # matches SECRETRELU case-insensitively
     if kind == "numerical":
-        return "26"
+        units = (question.spec or {}).get("unit_input") == "select"
+        return {"number": "2600", "unit": "cm"} if units else "26"
+    if kind in ("gapselect", "ddwtos"):
+        return {"1": 1, "2": 2}
     if kind == "matching":
         return {str(p.id): p.right for p in question.match_pairs.exclude(left="")}
     if kind == "ordering":

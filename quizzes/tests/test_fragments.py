@@ -27,6 +27,9 @@ KINDS = [
     "ordering",
     "essay",
     "description",
+    "numerical_units",
+    "gapselect",
+    "ddwtos",
 ]
 
 

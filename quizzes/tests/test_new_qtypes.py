@@ -1,0 +1,144 @@
+"""The question types of issue 16 §2, each one module in quizzes/qtypes/: grading (right,
+partly right, wrong), their spec checked by the bank, statistics and GIFT."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from quizzes import qtypes, services
+from quizzes.models import Question
+from quizzes.services.bank import QuestionDataError, question_to_data
+from quizzes.statistics.queries import _response_labels
+
+from .factories import QUESTION_DATA, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def _grade(question: Question, response) -> Decimal | None:
+    question = Question.objects.prefetch_related("numerical_answers", "choices").get(pk=question.pk)
+    return qtypes.grade_question(question, response).fraction
+
+
+# --- short answer options ---------------------------------------------------------------------
+
+
+def test_short_answer_case_sensitive_option_is_stored_and_graded():
+    question = make_question("short", spec={"case_sensitive": True})
+    assert question.spec == {"case_sensitive": True}
+    assert _grade(question, "SECRETRELU") == 1
+    assert _grade(question, "secretrelu") == 0
+    assert question_to_data(question=question)["spec"] == {"case_sensitive": True}
+    with pytest.raises(QuestionDataError, match="case_sensitive must be true or false"):
+        make_question("short", spec={"case_sensitive": "yes"})
+    with pytest.raises(QuestionDataError, match="unknown spec keys: colour"):
+        make_question("short", spec={"colour": "red"})
+
+
+# --- numerical with units ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ({"number": "26", "unit": "m"}, "1"),
+        ({"number": "2600", "unit": "cm"}, "1"),  # converted by the unit's multiplier
+        ({"number": "26", "unit": ""}, "0.5"),  # the unit penalty, of the response's grade
+        ({"number": "26", "unit": "cm"}, "0"),  # 0.26 m: wrong
+        ({"number": "abc", "unit": "m"}, "0"),
+    ],
+)
+def test_numerical_with_chosen_units(response, expected):
+    question = make_question("numerical_units")
+    assert _grade(question, response) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [("26 m", "1"), ("2600cm", "1"), ("26", "1"), ("26 km", "0.9"), ("2 m", "0")],
+)
+def test_numerical_with_typed_units_optional(response, expected):
+    spec = {"units": [{"unit": "m", "multiplier": 1}, {"unit": "cm", "multiplier": 100}]}
+    question = make_question("numerical", spec=spec)  # unit_input text, units optional
+    assert _grade(question, response) == Decimal(expected)
+
+
+def test_units_question_grading_penalty_is_of_the_question_and_right_answer_has_the_unit():
+    spec = dict(QUESTION_DATA["numerical_units"]["spec"], unit_grading="question")
+    spec["unit_penalty"] = 0.25
+    question = make_question("numerical_units", spec=spec)
+    assert _grade(question, {"number": "26", "unit": "km"}) == Decimal("0.75")
+    question = Question.objects.prefetch_related("numerical_answers").get(pk=question.pk)
+    assert qtypes.get("numerical").right_answer_text(question) == "26 ± 0.5 m"
+
+
+def test_units_spec_is_checked():
+    bad = {"units": [{"unit": "m", "multiplier": 0}]}
+    with pytest.raises(QuestionDataError, match="multiplier must be above 0"):
+        make_question("numerical", spec=bad)
+    with pytest.raises(QuestionDataError, match="unit_input must be one of"):
+        make_question("numerical", spec={"unit_input": "dial"})
+
+
+def test_a_units_answer_refuses_another_shape():
+    with pytest.raises(services.AttemptError):
+        services.clean_response("numerical", {"number": "1", "extra": "x"})
+    assert services.clean_response("numerical", {"number": "1"}) == {"number": "1", "unit": ""}
+
+
+# --- select missing words, drag and drop into text ----------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["gapselect", "ddwtos"])
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [({"1": 1, "2": 2}, "1"), ({"1": 1, "2": 4}, "0.5"), ({"1": 3, "2": 4}, "0"), ({}, "0")],
+)
+def test_gap_types_grade_each_gap(kind, response, expected):
+    question = make_question(kind)
+    assert _grade(question, response) == Decimal(expected)
+
+
+def test_a_gap_counts_another_choice_of_its_group_with_the_same_text():
+    spec = {"choices": [{"text": "ReLU", "group": 1}, {"text": "ReLU", "group": 1}]}
+    question = make_question("gapselect", stem="[[1]] and [[2]]", spec=spec)
+    assert _grade(question, {"1": 2, "2": 1}) == 1
+
+
+def test_gap_spec_and_stem_are_checked():
+    with pytest.raises(QuestionDataError, match="marks its gaps"):
+        make_question("gapselect", stem="No gaps here.")
+    with pytest.raises(QuestionDataError, match=r"gap \[\[5\]\] has no choice 5"):
+        make_question("ddwtos", stem="[[1]] [[5]]")
+    with pytest.raises(QuestionDataError, match="group is a number"):
+        make_question("gapselect", spec={"choices": [{"text": "x", "group": 99}]})
+
+
+@pytest.mark.parametrize("kind", ["gapselect", "ddwtos"])
+def test_gap_types_through_the_services_statistics_and_texts(kind, student):
+    quiz = make_quiz([kind])
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.select_related("question").get()
+    services.attempt_save_answer(
+        attempt=attempt,
+        question_id=item.question_id,
+        response={"1": 1, "2": 3},
+        now=timezone.now(),
+    )
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    item = done.items.get()
+    assert item.fraction == Decimal("0.5")
+    question = item.question
+    first, _, third, _ = (c["text"] for c in question.spec["choices"])
+    labels = _response_labels(question, item.response)
+    assert labels == [f"1: {first}; 2: {third}"]
+    assert qtypes.get(kind).right_answer_text(question).startswith(f"1: {first}; 2: ")
+
+
+def test_gap_types_have_no_table_and_no_gift_form():
+    for kind in ("gapselect", "ddwtos"):
+        assert qtypes.get(kind).relation is None
+        assert not qtypes.get(kind).has_gift_form

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _html
+from . import _moodle as mx
 from ._data import DataError, fraction, fraction_out
 from .base import QType, to_int
 
@@ -21,6 +22,9 @@ class ChoiceType(QType):
     # The input each option is: one of (radio) or any of (checkbox).
     input_type: ClassVar[str] = "radio"
     collector: ClassVar[str] = "one"
+    moodle_names = ("multichoice",)
+    moodle_type = "multichoice"
+    combined_feedback = True
 
     # --- the bank -------------------------------------------------------------------------------
     def validate_data(self, data: dict) -> None:
@@ -51,6 +55,29 @@ class ChoiceType(QType):
                 for c in question.choices.all()
             ]
         }
+
+    # --- Moodle XML ---------------------------------------------------------------------------
+    def moodle_claims(self, question: Any) -> bool:
+        return mx.flag(question, "single", True) == (self.input_type == "radio")
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        return {
+            "choices": [
+                {
+                    "text": mx.plain(a),
+                    "fraction": mx.percent(a.get("fraction")),
+                    "feedback": mx.plain(a, "feedback"),
+                }
+                for a in mx.answers(question)
+            ]
+        }
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "single", self.input_type == "radio")
+        mx.value_el(question, "shuffleanswers", True)
+        mx.value_el(question, "answernumbering", "abc")
+        for c in data.get("choices", []):
+            mx.answer_el(question, c["text"], c["fraction"], c.get("feedback", ""))
 
     # --- the page -------------------------------------------------------------------------------
     def picked(self, response: Any) -> set[str]:

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
 from .base import NO_ANSWER, Grade, QType, ResponseShapeError, as_int
@@ -40,6 +41,9 @@ def gaps_in(stem: str) -> list[int]:
 
 class GapType(QType):
     shape = (dict,)
+    combined_feedback = True
+    # The element each choice is in Moodle XML (gapselect: selectoption, ddwtos: dragbox).
+    moodle_choice: str = "selectoption"
     spec_schema: tuple[Option, ...] = (
         Option("choices", "list", [], "Choice n is gap [[n]]'s answer.", item=_choice),
     )
@@ -53,6 +57,20 @@ class GapType(QType):
         missing = [n for n in gaps if n > len(choices)]
         if missing:
             raise DataError(f"gap [[{missing[0]}]] has no choice {missing[0]}")
+
+    # --- Moodle XML ----------------------------------------------------------------------------
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        choices = [
+            {"text": mx.plain(c, default="plain_text"), "group": int(mx.number(c, "group", 1))}
+            for c in question.findall(self.moodle_choice)
+        ]
+        return {"spec": {"choices": choices}}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "shuffleanswers", True)
+        for c in self.spec(data)["choices"]:
+            node = mx.text_el(question, self.moodle_choice, c["text"])
+            mx.value_el(node, "group", c["group"])
 
     # --- grading -------------------------------------------------------------------------------
     def _parts(self, question: Any) -> tuple[list[int], list[dict[str, Any]]]:

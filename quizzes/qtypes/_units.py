@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
 from .base import ZERO, ResponseShapeError
@@ -103,3 +104,43 @@ def text_of(response: Any) -> str:
     if isinstance(response, dict):
         return f"{response.get('number', '')} {response.get('unit', '')}".strip()
     return str(response)
+
+
+# Moodle's numerical options: showunits (0 typed, 1 radio, 2 select, 3 none) and
+# unitgradingtype (0 units optional, 1 penalty of the response's grade, 2 of the question's).
+_SHOW_IN = {"0": "text", "1": "select", "2": "select", "3": "none"}
+_SHOW_OUT = {"text": 0, "select": 2, "none": 3}
+_GRADING_IN = {"0": "optional", "1": "response", "2": "question"}
+_GRADING_OUT = {"optional": 0, "response": 1, "question": 2}
+
+
+def moodle_read(question: Any) -> dict[str, Any]:
+    units = [
+        {
+            "unit": (u.findtext("unit_name") or "").strip(),
+            "multiplier": mx.number(u, "multiplier", 1),
+        }
+        for u in question.findall("units/unit")
+    ]
+    return {
+        "units": units,
+        "unit_input": _SHOW_IN.get((question.findtext("showunits") or "0").strip(), "text"),
+        "unit_grading": _GRADING_IN.get(
+            (question.findtext("unitgradingtype") or "0").strip(), "optional"
+        ),
+        "unit_penalty": min(1.0, max(0.0, mx.number(question, "unitpenalty", 0.1))),
+    }
+
+
+def moodle_write(spec: dict[str, Any], question: Any) -> None:
+    if not spec["units"]:
+        return
+    mx.value_el(question, "unitgradingtype", _GRADING_OUT[spec["unit_grading"]])
+    mx.value_el(question, "unitpenalty", spec["unit_penalty"])
+    mx.value_el(question, "showunits", _SHOW_OUT[spec["unit_input"]])
+    mx.value_el(question, "unitsleft", 0)
+    units = mx.sub(question, "units")
+    for u in spec["units"]:
+        unit = mx.sub(units, "unit")
+        mx.value_el(unit, "multiplier", u["multiplier"])
+        mx.value_el(unit, "unit_name", u["unit"])

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from xml.etree.ElementTree import Element
 
 from ._spec import Option, clean_spec
 
@@ -129,6 +130,11 @@ class QType:
     answer_template: ClassVar[str] = "quizzes/answers/none.html"
     # Whether GIFT writes an answer block after the stem (a description has none).
     gift_block: ClassVar[bool] = True
+    # The <question type="..."> names of Moodle XML it reads, and the one it writes (None:
+    # Moodle XML cannot hold it); whether it has Moodle's combined feedback.
+    moodle_names: ClassVar[tuple[str, ...]] = ()
+    moodle_type: ClassVar[str | None] = None
+    combined_feedback: ClassVar[bool] = False
     # Its configuration in Question.spec (qtypes/_spec.py); none by default.
     spec_schema: ClassVar[tuple[Option, ...]] = ()
 
@@ -137,8 +143,10 @@ class QType:
         return clean_spec(self.spec_schema, raw)
 
     def spec(self, question: Any) -> dict[str, Any]:
-        """The question's spec with defaults for any key stored before the key existed."""
-        stored = getattr(question, "spec", None)
+        """The question's (or question dict's) spec with defaults for any key stored before
+        the key existed."""
+        raw = question.get("spec") if isinstance(question, dict) else None
+        stored = raw if isinstance(question, dict) else getattr(question, "spec", None)
         stored = stored if isinstance(stored, dict) else {}
         return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
 
@@ -223,6 +231,19 @@ class QType:
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         """The lines inside the answer block; None: GIFT cannot hold this type."""
         return None
+
+    # --- Moodle XML (quizzes/formats/moodle_xml.py writes the question around it) ------------
+    def moodle_claims(self, question: Element) -> bool:
+        """Whether a <question> of one of moodle_names is this type (multichoice: single?)."""
+        return True
+
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
+        """Its keys of the canonical dict (answers, spec) from the <question> element;
+        DataError for what cannot make a question, `warn` for what is dropped."""
+        return {}
+
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
+        """Append its own children (answers, options) to the <question> element."""
 
     @property
     def has_gift_form(self) -> bool:

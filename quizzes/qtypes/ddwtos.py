@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import _html
+from . import _moodle as mx
 from ._gaps import GapType
 from ._spec import Option
 
@@ -19,10 +20,26 @@ from ._spec import Option
 class DdwtosType(GapType):
     name = "ddwtos"
     answer_template = "quizzes/answers/ddwtos.html"
+    moodle_names = ("ddwtos",)
+    moodle_type = "ddwtos"
+    moodle_choice = "dragbox"
     spec_schema = (
         *GapType.spec_schema,
         Option("infinite", "bool", False, "A word may fill more than one blank."),
     )
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        data = super().moodle_read(question, warn)
+        boxes = question.findall(self.moodle_choice)
+        # Moodle says per word whether it may fill several blanks; here the question does.
+        data["spec"]["infinite"] = any(b.find("infinite") is not None for b in boxes)
+        return data
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        super().moodle_write(data, question)
+        if self.spec(data)["infinite"]:
+            for box in question.findall(self.moodle_choice):
+                mx.sub(box, "infinite")
 
     def options(self, item: Any, tokens: Any) -> dict[str, Any]:
         out = super().options(item, tokens)

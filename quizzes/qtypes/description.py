@@ -12,6 +12,8 @@ class DescriptionType(QType):
     has_right_answer = False
     graded = False
     gift_block = False
+    moodle_names = ("description",)
+    moodle_type = "description"
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         return ""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import _html
+from . import _moodle as mx
 from .base import NO_ANSWER, Grade, QType
 
 
@@ -21,6 +22,28 @@ class EssayType(QType):
     has_right_answer = False
     hand_graded = True
     answer_template = "quizzes/answers/essay.html"
+    moodle_names = ("essay",)
+    moodle_type = "essay"
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        if mx.number(question, "attachments", 0):
+            warn("answers here are typed: the file attachments it allowed are dropped")
+        for tag in ("graderinfo", "responsetemplate"):
+            if mx.text(question, tag).strip():
+                warn(f"its <{tag}> is not kept")
+        return {}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        for tag, value in (
+            ("responseformat", "editor"),
+            ("responserequired", 1),
+            ("responsefieldlines", 15),
+            ("attachments", 0),
+            ("attachmentsrequired", 0),
+        ):
+            mx.value_el(question, tag, value)
+        mx.text_el(question, "graderinfo", "", "html")
+        mx.text_el(question, "responsetemplate", "", "html")
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         yield (

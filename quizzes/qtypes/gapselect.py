@@ -12,6 +12,8 @@ from ._gaps import GapType
 class GapSelectType(GapType):
     name = "gapselect"
     answer_template = "quizzes/answers/gapselect.html"
+    moodle_names = ("gapselect",)
+    moodle_type = "gapselect"
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         name, esc = _html.field_name(item), _html.escape

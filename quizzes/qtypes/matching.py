@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _gift as gift
 from . import _html
+from . import _moodle as mx
 from ._data import DataError
 from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
 
@@ -35,6 +36,27 @@ class MatchingType(QType):
     relation = "match_pairs"
     token_part = "left"
     answer_template = "quizzes/answers/matching.html"
+    moodle_names = ("matching",)
+    moodle_type = "matching"
+    combined_feedback = True
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        pairs, distractors = [], []
+        for sub in question.findall("subquestion"):
+            left, right = mx.plain(sub), mx.plain(sub, "answer", default="plain_text")
+            if left:
+                pairs.append({"left": left, "right": right})
+            elif right:
+                distractors.append(right)
+        return {"pairs": pairs, "distractors": distractors}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "shuffleanswers", True)
+        rows = [(p["left"], p["right"]) for p in data.get("pairs", [])]
+        rows += [("", right) for right in data.get("distractors", [])]
+        for left, right in rows:
+            sub = mx.text_el(question, "subquestion", left, "plain")
+            mx.text_el(sub, "answer", right)
 
     def validate_data(self, data: dict) -> None:
         pairs = [p for p in data.get("pairs") or [] if str(p.get("left", "")).strip()]

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import _gift as gift
 from . import _html, _units
+from . import _moodle as mx
 from ._data import DataError, check_best, fraction, fraction_out
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
 
@@ -75,12 +76,47 @@ def _value_tolerance(answer: dict) -> dict[str, float]:
         raise DataError(f"{answer['value']!r} is not a number") from None
 
 
+def _moodle_number(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise DataError(f"the answer {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise DataError(f"the answer {text!r} is not a finite number")
+    return value
+
+
 class NumericalType(QType):
     name = "numerical"
     shape = (str, int, float, dict)
     relation = "numerical_answers"
     answer_template = "quizzes/answers/numerical.html"
     spec_schema = _units.SCHEMA
+    moodle_names = ("numerical",)
+    moodle_type = "numerical"
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        answers = []
+        for a in mx.answers(question):
+            value = mx.plain(a, default="plain_text")
+            answers.append(
+                {
+                    "value": "*" if value == "*" else _moodle_number(value),
+                    "tolerance": mx.number(a, "tolerance", 0),
+                    "fraction": mx.percent(a.get("fraction")),
+                    "feedback": mx.plain(a, "feedback"),
+                }
+            )
+        return {"answers": answers, "spec": _units.moodle_read(question)}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        for a in data.get("answers", []):
+            catch_all = a.get("value") == "*" or a.get("tolerance") == math.inf
+            value = "*" if catch_all else gift.number_text(float(a["value"]))
+            node = mx.answer_el(question, value, a.get("fraction", 100), a.get("feedback", ""))
+            tolerance = 0 if catch_all else float(a.get("tolerance") or 0)
+            mx.value_el(node, "tolerance", tolerance)
+        _units.moodle_write(self.spec(data), question)
 
     def coerce(self, response: Any) -> Any:
         return _units.clean_response(response)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import _html
+from . import _moodle as mx
 from ._data import DataError
 from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
 from .multi import decode_id_list
@@ -45,6 +46,13 @@ def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
     return Grade(fraction, [f"{longest} of {len(items)} items are in the right relative order."])
 
 
+def _position(answer: Any, index: int) -> float:
+    try:
+        return float(answer.get("fraction", index))
+    except ValueError:
+        return float(index)
+
+
 def _is_permutation(response: Any, by_id: dict) -> bool:
     return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
 
@@ -54,6 +62,35 @@ class OrderingType(QType):
     shape = (list,)
     relation = "ordering_items"
     answer_template = "quizzes/answers/ordering.html"
+    # Moodle's qtype_ordering, graded here by its "longest ordered subset" rule.
+    moodle_names = ("ordering",)
+    moodle_type = "ordering"
+    combined_feedback = True
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        grading = (question.findtext("gradingtype") or "").strip()
+        if grading and grading.upper() not in ("LONGEST_ORDERED_SUBSET", "6"):
+            warn(f"graded here by the longest ordered subset, not {grading}")
+        selection = (question.findtext("selecttype") or "ALL").strip().upper()
+        if selection not in ("ALL", "0"):
+            warn(f"every item is shown here (Moodle's selecttype was {selection})")
+        answers = mx.answers(question)
+        # An answer's fraction is its right position; the file's order breaks ties.
+        ranked = sorted(enumerate(answers), key=lambda ia: (_position(ia[1], ia[0]), ia[0]))
+        return {"items": [mx.plain(a) for _, a in ranked]}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        for tag, value in (
+            ("layouttype", "VERTICAL"),
+            ("selecttype", "ALL"),
+            ("selectcount", 0),
+            ("gradingtype", "LONGEST_ORDERED_SUBSET"),
+            ("showgrading", "SHOW"),
+            ("numberingstyle", "none"),
+        ):
+            mx.value_el(question, tag, value)
+        for position, item in enumerate(data.get("items", []), start=1):
+            mx.answer_el(question, item, position)
 
     def validate_data(self, data: dict) -> None:
         if len(data.get("items") or []) < 2:

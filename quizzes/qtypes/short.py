@@ -9,6 +9,7 @@ from typing import Any
 
 from . import _gift as gift
 from . import _html
+from . import _moodle as mx
 from ._data import DataError, check_best, fraction, fraction_out
 from ._spec import Option
 from .base import (
@@ -55,6 +56,8 @@ class ShortType(QType):
     shape = (str,)
     relation = "choices"
     answer_template = "quizzes/answers/short.html"
+    moodle_names = ("shortanswer",)
+    moodle_type = "shortanswer"
     spec_schema = (
         Option("case_sensitive", "bool", False, "Letter case must match (Moodle's usecase)."),
     )
@@ -99,6 +102,22 @@ class ShortType(QType):
             f"{gift.feedback(a.get('feedback', ''))}\n"
             for a in data.get("answers", [])
         )
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        answers = [
+            {
+                "text": mx.plain(a, default="plain_text"),
+                "fraction": mx.percent(a.get("fraction")),
+                "feedback": mx.plain(a, "feedback"),
+            }
+            for a in mx.answers(question)
+        ]
+        return {"answers": answers, "spec": {"case_sensitive": mx.flag(question, "usecase")}}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "usecase", 1 if self.spec(data)["case_sensitive"] else 0)
+        for a in data.get("answers", []):
+            mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))
 
     def grade(self, question: Any, response: Any) -> Grade:
         case_sensitive = self.spec(question)["case_sensitive"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _gift as gift
+from . import _moodle as mx
 from ._data import DataError
 from .single import SingleType, grade_single
 
@@ -14,6 +15,31 @@ grade_truefalse = grade_single
 class TrueFalseType(SingleType):
     name = "truefalse"
     shuffles = False
+    moodle_names = ("truefalse",)
+    moodle_type = "truefalse"
+    combined_feedback = False
+
+    def moodle_claims(self, question: Any) -> bool:
+        return True
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        by_text = {mx.plain(a).lower(): a for a in mx.answers(question)}
+        if set(by_text) != {"true", "false"}:
+            raise DataError("a truefalse question has one answer 'true' and one 'false'")
+        return {
+            "choices": [
+                {
+                    "text": label.capitalize(),
+                    "fraction": mx.percent(by_text[label].get("fraction")),
+                    "feedback": mx.plain(by_text[label], "feedback"),
+                }
+                for label in ("true", "false")
+            ]
+        }
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        for c in data.get("choices", []):
+            mx.answer_el(question, c["text"].lower(), c["fraction"], c.get("feedback", ""))
 
     def check_fractions(self, fractions: list) -> None:
         if len(fractions) != 2:

@@ -137,21 +137,54 @@ def _field_values(data: dict, kind: str, section: Any, topic: Any) -> dict:
         "penalty": Decimal(str(data.get("penalty", "0.33333"))),
         "hints": [str(h) for h in data.get("hints") or []],
         "spec": qtypes.get(kind).clean_spec(data.get("spec")),
+        "category": str(data.get("category") or "").strip()[:255],
+        "idnumber": str(data.get("idnumber") or "").strip()[:100],
+        "combined_feedback": _combined_feedback(data),
     }
+
+
+COMBINED_KEYS = {"correct": str, "partial": str, "incorrect": str, "show_num_correct": bool}
+
+
+def _combined_feedback(data: dict) -> dict[str, Any]:
+    raw = data.get("combined_feedback") or {}
+    if not isinstance(raw, dict) or set(raw) - set(COMBINED_KEYS):
+        raise _fail(data, f"combined_feedback takes only {', '.join(COMBINED_KEYS)}")
+    for key, kind in COMBINED_KEYS.items():
+        if key in raw and not isinstance(raw[key], kind):
+            raise _fail(data, f"combined_feedback {key} must be a {kind.__name__}")
+    return {k: v for k, v in raw.items() if v}
+
+
+def existing_question(data: dict) -> Question | None:
+    """The bank's question this dict names: by slug, else by category and idnumber."""
+    if data.get("slug"):
+        return Question.objects.filter(slug=data["slug"]).first()
+    idnumber = str(data.get("idnumber") or "").strip()
+    if not idnumber:
+        return None
+    category = str(data.get("category") or "").strip()
+    return Question.objects.filter(category=category, idnumber=idnumber).first()
 
 
 @transaction.atomic
 def question_upsert_from_data(
     *, data: dict, section: Any = None, created_by: Any = None
 ) -> Question:
-    """Create or update (by slug; no slug: always create) one question from the canonical dict."""
+    """Create or update one question from the canonical dict: the question with its slug, or
+    else with its category and idnumber, is updated in place; otherwise a new one is made."""
     kind = validate_question_data(data)
     section = _resolve_section(data, section)
     values = _field_values(data, kind, section, _resolve_topic(data, section))
     terms = _resolve_terms(data)
     slug = data.get("slug") or None
-    if slug:
-        question, _ = Question.objects.update_or_create(slug=slug, defaults=values)
+    question = existing_question(data)
+    if question is not None:
+        for key, value in values.items():
+            setattr(question, key, value)
+        question.save()
+    elif slug:
+        question = Question.objects.create(slug=slug, **values, created_by=created_by)
     else:
         question = Question.objects.create(**values, created_by=created_by)
     related, rows = _answer_rows(data, kind)
@@ -182,6 +215,9 @@ def question_to_data(*, question: Question) -> dict:
         "default_mark": fraction_out(question.default_mark),
         "penalty": float(question.penalty),
         "hints": list(question.hints),
+        "category": question.category,
+        "idnumber": question.idnumber,
+        "combined_feedback": dict(question.combined_feedback or {}),
     }
     qtype = qtypes.get(question.type)
     if qtype.spec_schema:

@@ -11,8 +11,9 @@ from .gift_meta import write_meta
 from .result import default_name
 
 
-def export_gift(questions: list[dict[str, Any]]) -> str:
-    """GIFT for every question; a type GIFT cannot hold (ordering) becomes a comment."""
+def export_gift(questions: list[dict[str, Any]], warnings: list[str] | None = None) -> str:
+    """GIFT for every question; a type GIFT cannot hold (ordering) becomes a comment, and is
+    named in `warnings`."""
     chunks: list[str] = []
     category = None
     for question in questions:
@@ -20,7 +21,18 @@ def export_gift(questions: list[dict[str, Any]]) -> str:
             category = question["category"]
             chunks.append(f"$CATEGORY: {_escape(category)}\n")
         chunks.append(_question(question))
+        if warnings is not None and not qtypes.get(str(question.get("type", ""))).has_gift_form:
+            warnings.append(
+                f"{question.get('type')} question {question.get('name')!r}: no GIFT form"
+            )
     return "\n".join(chunks)
+
+
+def _id_and_tags(q: dict[str, Any]) -> str:
+    """Moodle 3.6+'s comment line: `// [id:x] [tag:a]`, a `]` inside escaped as `\\]`."""
+    bits = [f"[id:{q['idnumber'].replace(']', chr(92) + ']')}]"] if q.get("idnumber") else []
+    bits += [f"[tag:{str(t).replace(']', chr(92) + ']')}]" for t in q.get("tags") or []]
+    return "// " + " ".join(bits) + "\n" if bits else ""
 
 
 def _question(q: dict[str, Any]) -> str:
@@ -33,7 +45,8 @@ def _question(q: dict[str, Any]) -> str:
     # Always name the stem's format: Moodle's default ("moodle" auto-format) would show our
     # Markdown as raw text.
     fmt = q.get("stem_format") if q.get("stem_format") in ("html", "plain") else "markdown"
-    head = write_meta(q) + f"::{_escape(name)}::[{fmt}]"
+    meta = write_meta({k: v for k, v in q.items() if k != "tags"})
+    head = meta + _id_and_tags(q) + f"::{_escape(name)}::[{fmt}]"
     head += _escape(q.get("stem", ""))
     if not qtype.gift_block:
         return head + "\n"

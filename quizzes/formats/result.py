@@ -14,7 +14,8 @@ from ..qtypes._gift import number_text
 MAX_ANSWERS = 100
 
 # Keys a parser adds for the importer's benefit; they are not question data.
-META_KEYS = frozenset({"line", "category"})
+META_KEYS = frozenset({"line"})
+_CONTEXT_PREFIX = re.compile(r"^\$[a-z0-9]+\$/")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class LineError:
 class ParseResult:
     questions: list[dict[str, Any]] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    # What was left out without failing the file (a question type we do not have).
+    warnings: list[LineError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,6 +49,15 @@ def default_name(stem: str, limit: int = 80) -> str:
     return plain if len(plain) <= limit else plain[: limit - 3].rstrip() + "..."
 
 
+def category_path(path: str) -> str:
+    """Moodle's `$course$/top/Week 1/CNNs` as we store it, `Week 1/CNNs`: the context and
+    the top category are Moodle's business, and the exporters write them back."""
+    path = _CONTEXT_PREFIX.sub("", path.strip())
+    if path == "top" or path.startswith("top/"):
+        path = path[4:]
+    return path.strip("/ ")
+
+
 def strip_meta(question: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in question.items() if k not in META_KEYS}
 
@@ -55,6 +67,7 @@ __all__ = [
     "META_KEYS",
     "FormatError",
     "LineError",
+    "category_path",
     "ParseResult",
     "default_name",
     "number_text",

@@ -162,6 +162,9 @@ def _combined(element: Element) -> dict[str, Any]:
 
 def _refuse_files(element: Element) -> None:
     files = [f.get("name") or "unnamed" for f in element.iter("file")]
+    # Moodle 1.9 kept one picture per question in <image> and <image_base64>.
+    if (element.findtext("image_base64") or "").strip():
+        files.append((element.findtext("image") or "").strip() or "image_base64")
     if files:
         raise FormatError(
             f"it embeds the file {files[0]!r}: this bank stores no files, so remove the image "

@@ -157,7 +157,10 @@ def test_each_type_reads_its_own_part():
         "unit_grading": "response",
         "unit_penalty": 0.2,
     }
-    assert by_type["matching"]["pairs"][0] == {"left": "Convolution", "right": "finds local patterns"}
+    assert by_type["matching"]["pairs"][0] == {
+        "left": "Convolution",
+        "right": "finds local patterns",
+    }
     assert by_type["matching"]["distractors"] == ["adds new training data"]
     # Moodle's ordering keeps each item's right position in its fraction.
     assert by_type["ordering"]["items"] == [
@@ -166,7 +169,10 @@ def test_each_type_reads_its_own_part():
         "Backward pass",
         "Update the weights",
     ]
-    assert by_type["gapselect"]["spec"]["choices"][1] == {"text": "feed-forward network", "group": 2}
+    assert by_type["gapselect"]["spec"]["choices"][1] == {
+        "text": "feed-forward network",
+        "group": 2,
+    }
     assert by_type["ddwtos"]["spec"]["infinite"] is True
 
 
@@ -336,3 +342,16 @@ def test_admin_refuses_an_attack_with_a_400(instructor_client):
     upload = SimpleUploadedFile("bank.xml", BILLION_LAUGHS.encode(), "text/xml")
     response = instructor_client.post(IMPORT_URL, {"file": upload})
     assert response.status_code == 400 and "Line 2:" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_gift_categories_idnumbers_and_tags_are_kept_in_the_bank():
+    text = "$CATEGORY: $course$/top/Week 1\n\n// [id:e1] [tag:a]\n::E:: An {=epoch}.\n"
+    assert questions_import(text=text, fmt="gift").ok
+    question = Question.objects.get()
+    assert (question.category, question.idnumber, question.tags) == ("Week 1", "e1", ["a"])
+    exported = questions_export(questions=[question], fmt="gift")
+    assert exported.startswith("$CATEGORY: Week 1\n") and "// [id:e1] [tag:a]" in exported
+    # The same file again keeps the question (same category and idnumber) and says so.
+    report = questions_import(text=text, fmt="gift")
+    assert Question.objects.count() == 1 and report.warnings[0].message.startswith("kept")

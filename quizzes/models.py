@@ -39,6 +39,7 @@ class QuestionType(models.TextChoices):
     DESCRIPTION = "description", "Description"
     GAPSELECT = "gapselect", "Select missing words"
     DDWTOS = "ddwtos", "Drag and drop into text"
+    CLOZE = "cloze", "Embedded answers (Cloze)"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
+    cloze,
     ddwtos,
     description,
     essay,
@@ -43,6 +44,7 @@ TYPES: dict[str, QType] = {
         description.TYPE,
         gapselect.TYPE,
         ddwtos.TYPE,
+        cloze.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

@@ -170,6 +170,10 @@ class QType:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
+    def shown_option_ids(self, order: Any) -> list:
+        """The ids in choice_order that the page names by option tokens."""
+        return order.get("left", []) if isinstance(order, dict) else order
+
     # --- what is stored -> what the student sees ----------------------------------------------
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         """The stored (non-empty) response in tokens, as the student sent it."""
@@ -191,6 +195,10 @@ class QType:
         return None
 
     # --- the bank: canonical question dict <-> answer rows (quizzes/services/bank.py) -------
+    def prepare_data(self, data: dict) -> dict:
+        """The dict as stored, before it is checked: Cloze reads its gaps out of the stem."""
+        return data
+
     def validate_data(self, data: dict) -> None:
         """Raise qtypes._data.DataError when the dict cannot make a question of this type."""
 

@@ -108,6 +108,16 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
             ]
         },
     },
+    "cloze": {
+        "type": "cloze",
+        "stem": (
+            "The unit is called {1:SA:=CLOZESECRET#FEEDBACK-cloze-sa~%50%clozes*#FEEDBACK-half}; "
+            "a 3x3 kernel has {2:NM:=9:0#FEEDBACK-cloze-nm} weights; maps shrink by "
+            "{1:MC:=pooling#FEEDBACK-cloze-mc~dropout#FEEDBACK-cloze-wrong}; activations: "
+            "{1:MRS:%50%ReLU~%50%tanh~%-100%Adam}."
+        ),
+        "explanation": "EXPLAIN-cloze",
+    },
     "ddwtos": {
         "type": "ddwtos",
         "stem": "Gradients flow [[1]] through time; an [[2]] keeps a cell state.",
@@ -174,6 +184,8 @@ def right_response(question) -> Any:
         return {"number": "2600", "unit": "cm"} if units else "26"
     if kind in ("gapselect", "ddwtos"):
         return {"1": 1, "2": 2}
+    if kind == "cloze":
+        return {"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}
     if kind == "matching":
         return {str(p.id): p.right for p in question.match_pairs.exclude(left="")}
     if kind == "ordering":

@@ -30,6 +30,7 @@ KINDS = [
     "numerical_units",
     "gapselect",
     "ddwtos",
+    "cloze",
 ]
 
 

@@ -34,6 +34,7 @@ KINDS = [  # every type, and the new types of issue 16
     "numerical_units",
     "gapselect",
     "ddwtos",
+    "cloze",
 ]
 BEHAVIOURS = ["deferred", "immediate", "interactive"]
 SECRET_KEYS = [
@@ -51,6 +52,7 @@ def _secrets(question: Question) -> list[str]:
         "FEEDBACK-",
         "EXPLAIN-",
         "SECRETRELU",
+        "CLOZESECRET",
         "right-answer",
         "review-correct",
         "Right answer",

@@ -142,3 +142,78 @@ def test_gap_types_have_no_table_and_no_gift_form():
     for kind in ("gapselect", "ddwtos"):
         assert qtypes.get(kind).relation is None
         assert not qtypes.get(kind).has_gift_form
+
+
+# --- embedded answers (Cloze) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ({"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}, "1"),
+        # weights 1, 2 (the NM gap), 1, 1: (0.5 + 2 + 0 + 0.5) / 5
+        ({"1": "clozes", "2": "9", "3": 3002, "4": [4001]}, "0.6"),
+        ({"1": "no", "2": "8", "3": 3002, "4": [4003]}, "0"),
+    ],
+)
+def test_cloze_marks_each_gap_separately(response, expected):
+    question = make_question("cloze")
+    assert _grade(question, response) == Decimal(expected)
+
+
+def test_cloze_weights_gaps_and_reads_every_kind():
+    stem = "{2:SAC:=ReLU} {1:NUMERICAL:=1.5:0.1} {1:MCV:=a~b} {1:MULTICHOICE_HS:=c~d}"
+    question = make_question("cloze", stem=stem)
+    gaps = question.spec["gaps"]
+    assert [(g["kind"], g["display"], g["weight"]) for g in gaps] == [
+        ("short", "text", 2),
+        ("numerical", "text", 1),
+        ("choice", "vertical", 1),
+        ("choice", "horizontal", 1),
+    ]
+    assert gaps[0]["case_sensitive"] and gaps[3]["shuffle"]
+    assert question.stem == "[[1]] [[2]] [[3]] [[4]]"  # the answers are not in the stored text
+    # relu is wrong case-sensitively: 0 of 2 weights there, 3 of 3 elsewhere
+    assert _grade(question, {"1": "relu", "2": "1.55", "3": 3001, "4": 4001}) == Decimal("0.6")
+
+
+def test_cloze_round_trips_through_the_bank_dict():
+    question = make_question("cloze")
+    data = question_to_data(question=question)
+    assert "{1:SA:=CLOZESECRET#FEEDBACK-cloze-sa~%50%clozes*#FEEDBACK-half}" in data["stem"]
+    copy = make_question("cloze", stem=data["stem"], slug="cloze-copy")
+    assert copy.spec == question.spec and copy.stem == question.stem
+
+
+def test_cloze_syntax_errors_are_question_errors():
+    with pytest.raises(QuestionDataError, match="unknown Cloze gap type"):
+        make_question("cloze", stem="A {1:HOTSPOT:=x} gap.")
+    with pytest.raises(QuestionDataError, match="has no right answer"):
+        make_question("cloze", stem="A {1:SA:%0%x} gap.")
+    with pytest.raises(QuestionDataError, match="needs gaps"):
+        make_question("cloze", stem="No gaps.")
+    with pytest.raises(QuestionDataError, match="not number:tolerance"):
+        make_question("cloze", stem="{1:NM:=abc}")
+
+
+def test_cloze_through_the_services_tokens_and_statistics(student):
+    from .factories import as_sent
+
+    quiz = make_quiz(["cloze"], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.select_related("question").get()
+    stored = {"1": "CLOZESECRET", "2": "9", "3": 3002, "4": [4001]}
+    sent = as_sent(item, stored)
+    assert isinstance(sent["3"], str) and len(sent["3"]) == 10  # a token, not the id
+    from quizzes.tokens import ItemTokens
+
+    assert ItemTokens.of(item).decode(sent) == stored
+    services.attempt_save_answer(
+        attempt=attempt, question_id=item.question_id, response=stored, now=timezone.now()
+    )
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    item = done.items.get()
+    assert item.fraction == Decimal("0.7")  # (1 + 2 + 0 + 0.5) / 5
+    assert _response_labels(item.question, item.response) == [
+        "1: CLOZESECRET; 2: 9; 3: dropout; 4: ReLU"
+    ]

@@ -132,3 +132,33 @@ def test_gap_types_answered_by_keyboard_only(page, live_server, student):
     page.wait_for_url(re.compile(r"/result/$"))
     assert Attempt.objects.get().score == 100
     assert page.js_errors == []
+
+
+def test_cloze_answered_by_keyboard_only(page, live_server, student):
+    quiz = make_quiz(["cloze"])
+    login(page, live_server, student)
+    page.goto(f"{live_server.url}/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name=re.compile("Start attempt")).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/quizzes/attempt/\d+/$"))
+    assert "CLOZESECRET" not in page.content()
+    for number, text in ((1, "clozesecret"), (2, "9")):
+        _tab_to(page, f"el => el.dataset.gap === '{number}' && el.type === 'text'")
+        with _saving(page):
+            page.keyboard.type(text)
+    select = page.get_by_role("combobox", name="Blank 3")
+    _tab_to(page, "el => el.tagName === 'SELECT' && el.dataset.gap === '3'")
+    while select.locator("option:checked").inner_text() != "pooling":
+        with _saving(page):
+            page.keyboard.press("ArrowDown")
+    for word in ("ReLU", "tanh"):
+        _tab_to(page, f"el => el.type === 'checkbox' && el.parentNode.textContent.includes({word!r})")
+        with _saving(page):
+            page.keyboard.press("Space")
+    expect(page.locator(".nav-grid .nav-q.is-answered")).to_have_count(1)
+    page.once("dialog", lambda dialog: dialog.accept())
+    _tab_to(page, "el => el.textContent.trim() === 'Submit all and finish'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/result/$"))
+    assert Attempt.objects.get().score == 100
+    assert page.js_errors == []

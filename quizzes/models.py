@@ -40,6 +40,7 @@ class QuestionType(models.TextChoices):
     GAPSELECT = "gapselect", "Select missing words"
     DDWTOS = "ddwtos", "Drag and drop into text"
     CLOZE = "cloze", "Embedded answers (Cloze)"
+    CALCULATED = "calculated", "Calculated"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
+    calculated,
     cloze,
     ddwtos,
     description,
@@ -45,6 +46,7 @@ TYPES: dict[str, QType] = {
         gapselect.TYPE,
         ddwtos.TYPE,
         cloze.TYPE,
+        calculated.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

@@ -125,7 +125,7 @@ class GapType(QType):
             "tiles": tiles,
         }
 
-    def show_stem(self, html: str, question: Any) -> str:
+    def show_stem(self, html: str, item: Any) -> str:
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------

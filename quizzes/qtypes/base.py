@@ -142,8 +142,9 @@ class QType:
         stored = stored if isinstance(stored, dict) else {}
         return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
 
-    def show_stem(self, html: str, question: Any) -> str:
-        """The rendered stem as the student sees it (a gap type marks its gaps in it)."""
+    def show_stem(self, html: str, item: Any) -> str:
+        """The rendered stem as the attempt item shows it (a gap type marks its gaps in it, a
+        calculated question puts in its dataset item's values)."""
         return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
@@ -189,6 +190,10 @@ class QType:
 
     def right_answer_text(self, question: Any) -> str:
         return ""
+
+    def item_right_answer_text(self, item: Any) -> str:
+        """The right answer for this attempt item (a calculated one's depends on its dataset)."""
+        return self.right_answer_text(item.question)
 
     def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
         """Tokens of the right options, for types whose options are marked on the page."""

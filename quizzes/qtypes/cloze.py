@@ -183,7 +183,7 @@ class ClozeType(QType):
             ]
         }
 
-    def show_stem(self, html: str, question: Any) -> str:
+    def show_stem(self, html: str, item: Any) -> str:
         return syntax.PLACEHOLDER.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:

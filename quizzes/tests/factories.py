@@ -118,6 +118,26 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
         ),
         "explanation": "EXPLAIN-cloze",
     },
+    "calculated": {
+        "type": "calculated",
+        "stem": "A dense layer maps {n} inputs to {m} outputs. How many weights, without biases?",
+        "explanation": "EXPLAIN-calc",
+        "spec": {
+            "answers": [
+                {
+                    "formula": "{n} * {m}",
+                    "fraction": 100,
+                    "tolerance": 0.01,
+                    "tolerance_type": "relative",
+                    "feedback": "FEEDBACK-calc",
+                },
+                {"formula": "{n} + {m}", "fraction": 20, "feedback": "FEEDBACK-calc-sum"},
+            ],
+            "datasets": {"n": [3, 4, 5], "m": [2, 6, 7]},
+            "answer_format": "decimals",
+            "answer_length": 0,
+        },
+    },
     "ddwtos": {
         "type": "ddwtos",
         "stem": "Gradients flow [[1]] through time; an [[2]] keeps a cell state.",
@@ -184,6 +204,8 @@ def right_response(question) -> Any:
         return {"number": "2600", "unit": "cm"} if units else "26"
     if kind in ("gapselect", "ddwtos"):
         return {"1": 1, "2": 2}
+    if kind == "calculated":
+        return {"item": 0, "value": "6"}
     if kind == "cloze":
         return {"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}
     if kind == "matching":

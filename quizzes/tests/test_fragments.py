@@ -31,6 +31,7 @@ KINDS = [
     "gapselect",
     "ddwtos",
     "cloze",
+    "calculated",
 ]
 
 

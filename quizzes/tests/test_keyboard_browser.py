@@ -152,7 +152,9 @@ def test_cloze_answered_by_keyboard_only(page, live_server, student):
         with _saving(page):
             page.keyboard.press("ArrowDown")
     for word in ("ReLU", "tanh"):
-        _tab_to(page, f"el => el.type === 'checkbox' && el.parentNode.textContent.includes({word!r})")
+        _tab_to(
+            page, f"el => el.type === 'checkbox' && el.parentNode.textContent.includes({word!r})"
+        )
         with _saving(page):
             page.keyboard.press("Space")
     expect(page.locator(".nav-grid .nav-q.is-answered")).to_have_count(1)

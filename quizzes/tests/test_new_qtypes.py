@@ -217,3 +217,112 @@ def test_cloze_through_the_services_tokens_and_statistics(student):
     assert _response_labels(item.question, item.response) == [
         "1: CLOZESECRET; 2: 9; 3: dropout; 4: ReLU"
     ]
+
+
+# --- calculated -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ({"item": 0, "value": "6"}, "1"),  # 3 * 2
+        ({"item": 1, "value": "24.1"}, "1"),  # 4 * 6, within 1% relative
+        ({"item": 2, "value": "12"}, "0.2"),  # 5 + 7: the partly right formula
+        ({"item": 2, "value": "36"}, "0"),
+        ({"item": 0, "value": "six"}, "0"),
+    ],
+)
+def test_calculated_grades_against_the_drawn_dataset_item(response, expected):
+    question = make_question("calculated")
+    assert _grade(question, response) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "right"),
+    [
+        ("nominal", 10.4, True),
+        ("nominal", 10.6, False),
+        ("relative", 10.4, True),  # 0.5 * 10 = 5 either way
+        ("relative", 15.1, False),
+        ("geometric", 14.9, True),  # 10 / 1.5 .. 10 * 1.5
+        ("geometric", 6.6, False),
+    ],
+)
+def test_calculated_tolerances(kind, value, right):
+    from quizzes.qtypes import _formula
+
+    tolerance = 0.5
+    assert _formula.within(value, 10.0, tolerance, kind) is right
+
+
+def test_calculated_display_format_and_a_safe_evaluator():
+    from quizzes.qtypes import _formula
+
+    assert _formula.display(2 / 3, "decimals", 2) == "0.67"
+    assert _formula.display(12345.6, "significant", 3) == "12300"
+    assert _formula.display(0.0012345, "significant", 2) == "0.0012"
+    assert _formula.evaluate("sqrt({x}) + pi()", {"x": 4.0}) == pytest.approx(5.14159265)
+    for evil in ("__import__('os').system('true')", "().__class__", "9**9**9**9", "{x}.real"):
+        with pytest.raises(qtypes.DataError):
+            _formula.evaluate(evil, {"x": 2.0})
+
+
+def test_calculated_generates_datasets_from_ranges_and_checks_formulas():
+    spec = {
+        "answers": [{"formula": "{a} / {b}", "fraction": 100}],
+        "ranges": {"a": {"min": 1, "max": 9, "decimals": 1}, "b": {"min": 1, "max": 3}},
+        "items": 5,
+    }
+    question = make_question("calculated", stem="Divide {a} by {b}.", spec=spec)
+    items = question.spec["datasets"]
+    assert len(items) == 5 and all(1 <= i["a"] <= 9 and 1 <= i["b"] <= 3 for i in items)
+    again = make_question("calculated", stem="Divide {a} by {b}.", spec=spec, slug="again")
+    assert again.spec["datasets"] == items  # seeded by the question: saving again draws the same
+    assert (
+        make_question(
+            "calculated",
+            stem=question_to_data(question=question)["stem"],
+            spec=question_to_data(question=question)["spec"],
+            slug="copy",
+        ).spec
+        == question.spec
+    )
+    with pytest.raises(QuestionDataError, match=r"no dataset for \{c\}"):
+        make_question("calculated", stem="{c}", spec=spec)
+    bad = dict(spec, answers=[{"formula": "{a} / 0", "fraction": 100}])
+    with pytest.raises(QuestionDataError, match="cannot be computed"):
+        make_question("calculated", stem="x", spec=bad)
+
+
+def test_each_attempt_draws_its_item_the_stem_shows_it_and_the_client_cannot_choose(
+    student, student_client
+):
+    import json
+
+    from quizzes.tokens import ItemTokens
+
+    quiz = make_quiz(["calculated"])
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.select_related("question").get()
+    drawn = item.choice_order["item"]
+    n, m = (QUESTION_DATA["calculated"]["spec"]["datasets"][k][drawn] for k in ("n", "m"))
+    page = student_client.get(f"/quizzes/attempt/{attempt.pk}/").content.decode()
+    assert f"maps {n} inputs to {m} outputs" in page and "{n}" not in page
+    assert ItemTokens.of(item).decode(str(n * m)) == {"item": drawn, "value": str(n * m)}
+    forged = student_client.post(
+        f"/api/quizzes/attempts/{attempt.pk}/answer/",
+        json.dumps({"question_id": item.question_id, "response": {"item": 0, "value": "6"}}),
+        content_type="application/json",
+    )
+    assert forged.status_code == 400
+    saved = student_client.post(
+        f"/api/quizzes/attempts/{attempt.pk}/answer/",
+        json.dumps({"question_id": item.question_id, "response": str(n * m)}),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    done_item = done.items.get()
+    assert done_item.fraction == 1
+    result = student_client.get(f"/quizzes/attempt/{attempt.pk}/result/").content.decode()
+    assert f'Right answer: <span class="right-answer">{n * m}</span>' in result

@@ -8,7 +8,7 @@ import math
 import re
 from typing import Any
 
-from simpleeval import DEFAULT_OPERATORS, SimpleEval
+from simpleeval import DEFAULT_OPERATORS, SimpleEval  # type: ignore[import-untyped]
 
 from ._data import DataError
 

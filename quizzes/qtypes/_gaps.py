@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._data import DataError
 from ._spec import Option
@@ -40,7 +40,7 @@ def gaps_in(stem: str) -> list[int]:
 
 class GapType(QType):
     shape = (dict,)
-    spec_schema: tuple[Option, ...] = (
+    spec_schema: ClassVar[tuple[Option, ...]] = (
         Option("choices", "list", [], "Choice n is gap [[n]]'s answer.", item=_choice),
     )
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 _CONTROLS = {"short": "text", "numerical": "text", "choice": "one", "multi": "many"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Answer:
     id: int
     text: str

@@ -41,6 +41,7 @@ class QuestionType(models.TextChoices):
     DDWTOS = "ddwtos", "Drag and drop into text"
     CLOZE = "cloze", "Embedded answers (Cloze)"
     CALCULATED = "calculated", "Calculated"
+    RANDOMSAMATCH = "randomsamatch", "Random short-answer matching"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

@@ -24,6 +24,7 @@ from . import (
     multi,
     numerical,
     ordering,
+    randomsamatch,
     short,
     single,
     truefalse,
@@ -47,6 +48,7 @@ TYPES: dict[str, QType] = {
         ddwtos.TYPE,
         cloze.TYPE,
         calculated.TYPE,
+        randomsamatch.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

@@ -32,6 +32,7 @@ KINDS = [
     "ddwtos",
     "cloze",
     "calculated",
+    "randomsamatch",
 ]
 
 

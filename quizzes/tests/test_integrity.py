@@ -36,6 +36,7 @@ KINDS = [  # every type, and the new types of issue 16
     "ddwtos",
     "cloze",
     "calculated",
+    "randomsamatch",
 ]
 BEHAVIOURS = ["deferred", "immediate", "interactive"]
 SECRET_KEYS = [
@@ -54,6 +55,7 @@ def _secrets(question: Question) -> list[str]:
         "EXPLAIN-",
         "SECRETRELU",
         "CLOZESECRET",
+        "Which activation is max(0, x)? → RELUPOOL",
         "right-answer",
         "review-correct",
         "Right answer",

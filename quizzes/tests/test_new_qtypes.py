@@ -326,3 +326,47 @@ def test_each_attempt_draws_its_item_the_stem_shows_it_and_the_client_cannot_cho
     assert done_item.fraction == 1
     result = student_client.get(f"/quizzes/attempt/{attempt.pk}/result/").content.decode()
     assert f'Right answer: <span class="right-answer">{n * m}</span>' in result
+
+
+# --- random short-answer matching -------------------------------------------------------------
+
+
+def _rsm_attempt(student):
+    quiz = make_quiz(["randomsamatch"], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    return attempt, attempt.items.select_related("question").get()
+
+
+def test_random_short_matching_draws_short_answer_questions_of_its_section(student):
+    from .factories import SHORT_POOL
+
+    attempt, item = _rsm_attempt(student)
+    drawn = Question.objects.filter(pk__in=item.choice_order["left"])
+    assert len(drawn) == 3 and {q.type for q in drawn} == {"short"}
+    assert {q.section_id for q in drawn} == {item.question.section_id}
+    answers = dict(SHORT_POOL)
+    assert sorted(item.choice_order["right"]) == sorted(answers[q.stem] for q in drawn)
+
+
+@pytest.mark.parametrize(
+    ("right", "expected"), [(3, "1"), (2, "0.6666666666666666666666666667"), (0, "0")]
+)
+def test_random_short_matching_grades_each_pair(student, right, expected):
+    from .factories import SHORT_POOL
+
+    attempt, item = _rsm_attempt(student)
+    answers = dict(SHORT_POOL)
+    drawn = list(Question.objects.filter(pk__in=item.choice_order["left"]).order_by("pk"))
+    response = {str(q.pk): (answers[q.stem] if i < right else "WRONG") for i, q in enumerate(drawn)}
+    services.attempt_save_answer(
+        attempt=attempt, question_id=item.question_id, response=response, now=timezone.now()
+    )
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    assert done.items.get().fraction == Decimal(expected).quantize(Decimal("0.0000001"))
+    labels = _response_labels(item.question, response)
+    assert labels[0].startswith(drawn[0].stem[:20])
+
+
+def test_random_short_matching_spec_is_checked():
+    with pytest.raises(QuestionDataError, match="count must be a number from 2 to 20"):
+        make_question("randomsamatch", spec={"count": 1})

@@ -88,7 +88,8 @@ class QuestionAdminForm(forms.ModelForm):
     # No Meta: the admin's modelform_factory gives the model and the fields (get_exclude).
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "spec" in data:
             qtype = qtypes.get(str(data.get("type") or ""))
             try:
@@ -144,8 +145,10 @@ class QuestionAdmin(admin.ModelAdmin):
             return ["spec"]
         return []
 
-    def get_form(self, request: HttpRequest, obj: Question | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and "spec" in form.base_fields:
             form.base_fields["spec"].help_text = spec_help(obj.type)
         return form

@@ -39,6 +39,9 @@ class QuestionType(models.TextChoices):
     DESCRIPTION = "description", "Description"
     GAPSELECT = "gapselect", "Select missing words"
     DDWTOS = "ddwtos", "Drag and drop into text"
+    CLOZE = "cloze", "Embedded answers (Cloze)"
+    CALCULATED = "calculated", "Calculated"
+    RANDOMSAMATCH = "randomsamatch", "Random short-answer matching"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

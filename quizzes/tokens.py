@@ -81,7 +81,7 @@ class ItemTokens:
     @cached_property
     def _ids(self) -> dict[str, int]:
         """Token -> id of every choice, ordering item or left shown (choice_order)."""
-        ids = self.order.get("left", []) if isinstance(self.order, dict) else self.order
+        ids = qtypes.get(self.kind).shown_option_ids(self.order) or []
         return {self.option(i): int(i) for i in ids if _as_int(i) is not None}
 
     @property

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
+    calculated,
+    cloze,
     ddwtos,
     description,
     essay,
@@ -22,6 +24,7 @@ from . import (
     multi,
     numerical,
     ordering,
+    randomsamatch,
     short,
     single,
     truefalse,
@@ -43,6 +46,9 @@ TYPES: dict[str, QType] = {
         description.TYPE,
         gapselect.TYPE,
         ddwtos.TYPE,
+        cloze.TYPE,
+        calculated.TYPE,
+        randomsamatch.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

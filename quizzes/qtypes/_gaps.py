@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _moodle as mx
 from ._data import DataError
@@ -44,7 +44,7 @@ class GapType(QType):
     combined_feedback = True
     # The element each choice is in Moodle XML (gapselect: selectoption, ddwtos: dragbox).
     moodle_choice: str = "selectoption"
-    spec_schema: tuple[Option, ...] = (
+    spec_schema: ClassVar[tuple[Option, ...]] = (
         Option("choices", "list", [], "Choice n is gap [[n]]'s answer.", item=_choice),
     )
 
@@ -143,7 +143,7 @@ class GapType(QType):
             "tiles": tiles,
         }
 
-    def show_stem(self, html: str, question: Any) -> str:
+    def show_stem(self, html: str, item: Any) -> str:
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------

@@ -150,8 +150,9 @@ class QType:
         stored = stored if isinstance(stored, dict) else {}
         return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
 
-    def show_stem(self, html: str, question: Any) -> str:
-        """The rendered stem as the student sees it (a gap type marks its gaps in it)."""
+    def show_stem(self, html: str, item: Any) -> str:
+        """The rendered stem as the attempt item shows it (a gap type marks its gaps in it, a
+        calculated question puts in its dataset item's values)."""
         return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
@@ -178,6 +179,10 @@ class QType:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
+    def shown_option_ids(self, order: Any) -> list:
+        """The ids in choice_order that the page names by option tokens."""
+        return order.get("left", []) if isinstance(order, dict) else order
+
     # --- what is stored -> what the student sees ----------------------------------------------
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         """The stored (non-empty) response in tokens, as the student sent it."""
@@ -194,11 +199,19 @@ class QType:
     def right_answer_text(self, question: Any) -> str:
         return ""
 
+    def item_right_answer_text(self, item: Any) -> str:
+        """The right answer for this attempt item (a calculated one's depends on its dataset)."""
+        return self.right_answer_text(item.question)
+
     def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
         """Tokens of the right options, for types whose options are marked on the page."""
         return None
 
     # --- the bank: canonical question dict <-> answer rows (quizzes/services/bank.py) -------
+    def prepare_data(self, data: dict) -> dict:
+        """The dict as stored, before it is checked: Cloze reads its gaps out of the stem."""
+        return data
+
     def validate_data(self, data: dict) -> None:
         """Raise qtypes._data.DataError when the dict cannot make a question of this type."""
 

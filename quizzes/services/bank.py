@@ -33,6 +33,7 @@ def validate_question_data(data: dict) -> str:
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in qtypes.TYPES:
         raise _fail(data, f"unknown type {kind!r}")
+    data = _prepared(data)
     if not str(data.get("stem", "")).strip():
         raise _fail(data, "the stem is empty")
     if data.get("difficulty", "medium") not in Difficulty.values:
@@ -44,6 +45,13 @@ def validate_question_data(data: dict) -> str:
     except qtypes.DataError as exc:
         raise _fail(data, str(exc)) from None
     return kind
+
+
+def _prepared(data: dict) -> dict:
+    try:
+        return qtypes.get(str(data.get("type"))).prepare_data(data)
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
 
 
 def _check_count(data: dict) -> None:
@@ -174,6 +182,7 @@ def question_upsert_from_data(
     """Create or update one question from the canonical dict: the question with its slug, or
     else with its category and idnumber, is updated in place; otherwise a new one is made."""
     kind = validate_question_data(data)
+    data = _prepared(data)
     section = _resolve_section(data, section)
     values = _field_values(data, kind, section, _resolve_topic(data, section))
     terms = _resolve_terms(data)

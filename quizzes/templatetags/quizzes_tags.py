@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from .. import qtypes
 
@@ -24,6 +25,12 @@ def contains(values: Any, value: Any) -> bool:
 def answer_template(kind: str) -> str:
     """`{% include item.type|answer_template %}`: the type's answer controls."""
     return qtypes.get(kind).answer_template
+
+
+@register.simple_tag
+def answer_html(item: dict[str, Any]) -> str:
+    """A type whose template is its Python markup as it is (one description, not two)."""
+    return mark_safe(" ".join(qtypes.get(item["type"]).answer_html(item)))  # noqa: S308 - escaped
 
 
 @register.filter

@@ -30,6 +30,9 @@ KINDS = [
     "numerical_units",
     "gapselect",
     "ddwtos",
+    "cloze",
+    "calculated",
+    "randomsamatch",
 ]
 
 

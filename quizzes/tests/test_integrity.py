@@ -34,6 +34,9 @@ KINDS = [  # every type, and the new types of issue 16
     "numerical_units",
     "gapselect",
     "ddwtos",
+    "cloze",
+    "calculated",
+    "randomsamatch",
 ]
 BEHAVIOURS = ["deferred", "immediate", "interactive"]
 SECRET_KEYS = [
@@ -51,6 +54,8 @@ def _secrets(question: Question) -> list[str]:
         "FEEDBACK-",
         "EXPLAIN-",
         "SECRETRELU",
+        "CLOZESECRET",
+        "Which activation is max(0, x)? → RELUPOOL",
         "right-answer",
         "review-correct",
         "Right answer",
@@ -58,6 +63,8 @@ def _secrets(question: Question) -> list[str]:
     found += [f"{p.left} → {p.right}" for p in question.match_pairs.exclude(left="")]
     if question.type == "ordering":
         found.append(" → ".join(question.ordering_items.values_list("text", flat=True)))
+    for answer in (question.spec or {}).get("answers") or []:  # calculated: its formulas
+        found += [answer["formula"], "{n}"]
     choices = (question.spec or {}).get("choices") or []
     if choices:  # the gap types: which choice fills which gap is the answer
         found.append(f"1: {choices[0]['text']}")

@@ -142,3 +142,231 @@ def test_gap_types_have_no_table_and_no_gift_form():
     for kind in ("gapselect", "ddwtos"):
         assert qtypes.get(kind).relation is None
         assert not qtypes.get(kind).has_gift_form
+
+
+# --- embedded answers (Cloze) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ({"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}, "1"),
+        # weights 1, 2 (the NM gap), 1, 1: (0.5 + 2 + 0 + 0.5) / 5
+        ({"1": "clozes", "2": "9", "3": 3002, "4": [4001]}, "0.6"),
+        ({"1": "no", "2": "8", "3": 3002, "4": [4003]}, "0"),
+    ],
+)
+def test_cloze_marks_each_gap_separately(response, expected):
+    question = make_question("cloze")
+    assert _grade(question, response) == Decimal(expected)
+
+
+def test_cloze_weights_gaps_and_reads_every_kind():
+    stem = "{2:SAC:=ReLU} {1:NUMERICAL:=1.5:0.1} {1:MCV:=a~b} {1:MULTICHOICE_HS:=c~d}"
+    question = make_question("cloze", stem=stem)
+    gaps = question.spec["gaps"]
+    assert [(g["kind"], g["display"], g["weight"]) for g in gaps] == [
+        ("short", "text", 2),
+        ("numerical", "text", 1),
+        ("choice", "vertical", 1),
+        ("choice", "horizontal", 1),
+    ]
+    assert gaps[0]["case_sensitive"] and gaps[3]["shuffle"]
+    assert question.stem == "[[1]] [[2]] [[3]] [[4]]"  # the answers are not in the stored text
+    # relu is wrong case-sensitively: 0 of 2 weights there, 3 of 3 elsewhere
+    assert _grade(question, {"1": "relu", "2": "1.55", "3": 3001, "4": 4001}) == Decimal("0.6")
+
+
+def test_cloze_round_trips_through_the_bank_dict():
+    question = make_question("cloze")
+    data = question_to_data(question=question)
+    assert "{1:SA:=CLOZESECRET#FEEDBACK-cloze-sa~%50%clozes*#FEEDBACK-half}" in data["stem"]
+    copy = make_question("cloze", stem=data["stem"], slug="cloze-copy")
+    assert copy.spec == question.spec and copy.stem == question.stem
+
+
+def test_cloze_syntax_errors_are_question_errors():
+    with pytest.raises(QuestionDataError, match="unknown Cloze gap type"):
+        make_question("cloze", stem="A {1:HOTSPOT:=x} gap.")
+    with pytest.raises(QuestionDataError, match="has no right answer"):
+        make_question("cloze", stem="A {1:SA:%0%x} gap.")
+    with pytest.raises(QuestionDataError, match="needs gaps"):
+        make_question("cloze", stem="No gaps.")
+    with pytest.raises(QuestionDataError, match="not number:tolerance"):
+        make_question("cloze", stem="{1:NM:=abc}")
+
+
+def test_cloze_through_the_services_tokens_and_statistics(student):
+    from .factories import as_sent
+
+    quiz = make_quiz(["cloze"], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.select_related("question").get()
+    stored = {"1": "CLOZESECRET", "2": "9", "3": 3002, "4": [4001]}
+    sent = as_sent(item, stored)
+    assert isinstance(sent["3"], str) and len(sent["3"]) == 10  # a token, not the id
+    from quizzes.tokens import ItemTokens
+
+    assert ItemTokens.of(item).decode(sent) == stored
+    services.attempt_save_answer(
+        attempt=attempt, question_id=item.question_id, response=stored, now=timezone.now()
+    )
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    item = done.items.get()
+    assert item.fraction == Decimal("0.7")  # (1 + 2 + 0 + 0.5) / 5
+    assert _response_labels(item.question, item.response) == [
+        "1: CLOZESECRET; 2: 9; 3: dropout; 4: ReLU"
+    ]
+
+
+# --- calculated -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ({"item": 0, "value": "6"}, "1"),  # 3 * 2
+        ({"item": 1, "value": "24.1"}, "1"),  # 4 * 6, within 1% relative
+        ({"item": 2, "value": "12"}, "0.2"),  # 5 + 7: the partly right formula
+        ({"item": 2, "value": "36"}, "0"),
+        ({"item": 0, "value": "six"}, "0"),
+    ],
+)
+def test_calculated_grades_against_the_drawn_dataset_item(response, expected):
+    question = make_question("calculated")
+    assert _grade(question, response) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "right"),
+    [
+        ("nominal", 10.4, True),
+        ("nominal", 10.6, False),
+        ("relative", 10.4, True),  # 0.5 * 10 = 5 either way
+        ("relative", 15.1, False),
+        ("geometric", 14.9, True),  # 10 / 1.5 .. 10 * 1.5
+        ("geometric", 6.6, False),
+    ],
+)
+def test_calculated_tolerances(kind, value, right):
+    from quizzes.qtypes import _formula
+
+    tolerance = 0.5
+    assert _formula.within(value, 10.0, tolerance, kind) is right
+
+
+def test_calculated_display_format_and_a_safe_evaluator():
+    from quizzes.qtypes import _formula
+
+    assert _formula.display(2 / 3, "decimals", 2) == "0.67"
+    assert _formula.display(12345.6, "significant", 3) == "12300"
+    assert _formula.display(0.0012345, "significant", 2) == "0.0012"
+    assert _formula.evaluate("sqrt({x}) + pi()", {"x": 4.0}) == pytest.approx(5.14159265)
+    for evil in ("__import__('os').system('true')", "().__class__", "9**9**9**9", "{x}.real"):
+        with pytest.raises(qtypes.DataError):
+            _formula.evaluate(evil, {"x": 2.0})
+
+
+def test_calculated_generates_datasets_from_ranges_and_checks_formulas():
+    spec = {
+        "answers": [{"formula": "{a} / {b}", "fraction": 100}],
+        "ranges": {"a": {"min": 1, "max": 9, "decimals": 1}, "b": {"min": 1, "max": 3}},
+        "items": 5,
+    }
+    question = make_question("calculated", stem="Divide {a} by {b}.", spec=spec)
+    items = question.spec["datasets"]
+    assert len(items) == 5 and all(1 <= i["a"] <= 9 and 1 <= i["b"] <= 3 for i in items)
+    again = make_question("calculated", stem="Divide {a} by {b}.", spec=spec, slug="again")
+    assert again.spec["datasets"] == items  # seeded by the question: saving again draws the same
+    assert (
+        make_question(
+            "calculated",
+            stem=question_to_data(question=question)["stem"],
+            spec=question_to_data(question=question)["spec"],
+            slug="copy",
+        ).spec
+        == question.spec
+    )
+    with pytest.raises(QuestionDataError, match=r"no dataset for \{c\}"):
+        make_question("calculated", stem="{c}", spec=spec)
+    bad = dict(spec, answers=[{"formula": "{a} / 0", "fraction": 100}])
+    with pytest.raises(QuestionDataError, match="cannot be computed"):
+        make_question("calculated", stem="x", spec=bad)
+
+
+def test_each_attempt_draws_its_item_the_stem_shows_it_and_the_client_cannot_choose(
+    student, student_client
+):
+    import json
+
+    from quizzes.tokens import ItemTokens
+
+    quiz = make_quiz(["calculated"])
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.select_related("question").get()
+    drawn = item.choice_order["item"]
+    n, m = (QUESTION_DATA["calculated"]["spec"]["datasets"][k][drawn] for k in ("n", "m"))
+    page = student_client.get(f"/quizzes/attempt/{attempt.pk}/").content.decode()
+    assert f"maps {n} inputs to {m} outputs" in page and "{n}" not in page
+    assert ItemTokens.of(item).decode(str(n * m)) == {"item": drawn, "value": str(n * m)}
+    forged = student_client.post(
+        f"/api/quizzes/attempts/{attempt.pk}/answer/",
+        json.dumps({"question_id": item.question_id, "response": {"item": 0, "value": "6"}}),
+        content_type="application/json",
+    )
+    assert forged.status_code == 400
+    saved = student_client.post(
+        f"/api/quizzes/attempts/{attempt.pk}/answer/",
+        json.dumps({"question_id": item.question_id, "response": str(n * m)}),
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    done_item = done.items.get()
+    assert done_item.fraction == 1
+    result = student_client.get(f"/quizzes/attempt/{attempt.pk}/result/").content.decode()
+    assert f'Right answer: <span class="right-answer">{n * m}</span>' in result
+
+
+# --- random short-answer matching -------------------------------------------------------------
+
+
+def _rsm_attempt(student):
+    quiz = make_quiz(["randomsamatch"], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    return attempt, attempt.items.select_related("question").get()
+
+
+def test_random_short_matching_draws_short_answer_questions_of_its_section(student):
+    from .factories import SHORT_POOL
+
+    attempt, item = _rsm_attempt(student)
+    drawn = Question.objects.filter(pk__in=item.choice_order["left"])
+    assert len(drawn) == 3 and {q.type for q in drawn} == {"short"}
+    assert {q.section_id for q in drawn} == {item.question.section_id}
+    answers = dict(SHORT_POOL)
+    assert sorted(item.choice_order["right"]) == sorted(answers[q.stem] for q in drawn)
+
+
+@pytest.mark.parametrize(
+    ("right", "expected"), [(3, "1"), (2, "0.6666666666666666666666666667"), (0, "0")]
+)
+def test_random_short_matching_grades_each_pair(student, right, expected):
+    from .factories import SHORT_POOL
+
+    attempt, item = _rsm_attempt(student)
+    answers = dict(SHORT_POOL)
+    drawn = list(Question.objects.filter(pk__in=item.choice_order["left"]).order_by("pk"))
+    response = {str(q.pk): (answers[q.stem] if i < right else "WRONG") for i, q in enumerate(drawn)}
+    services.attempt_save_answer(
+        attempt=attempt, question_id=item.question_id, response=response, now=timezone.now()
+    )
+    done = services.attempt_submit(attempt=attempt, now=timezone.now())
+    assert done.items.get().fraction == Decimal(expected).quantize(Decimal("0.0000001"))
+    labels = _response_labels(item.question, response)
+    assert labels[0].startswith(drawn[0].stem[:20])
+
+
+def test_random_short_matching_spec_is_checked():
+    with pytest.raises(QuestionDataError, match="count must be a number from 2 to 20"):
+        make_question("randomsamatch", spec={"count": 1})

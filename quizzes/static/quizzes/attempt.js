@@ -27,9 +27,21 @@
         controls(box).forEach((s) => { answer[s.dataset.left] = s.value; });
         return answer;
       },
+      // One value per gap: a text, a select, the checked radio ("" if none), or a list of the
+      // checked checkboxes.
       gaps: (box) => {
         const answer = {};
-        controls(box).forEach((c) => { answer[c.dataset.gap] = c.value; });
+        controls(box).forEach((c) => {
+          const gap = c.dataset.gap;
+          if (c.type === "radio") {
+            if (c.checked || !(gap in answer)) answer[gap] = c.checked ? c.value : "";
+          } else if (c.type === "checkbox") {
+            answer[gap] = answer[gap] || [];
+            if (c.checked) answer[gap].push(c.value);
+          } else {
+            answer[gap] = c.value;
+          }
+        });
         return answer;
       },
       order: (box) => Array.from(box.querySelectorAll("li[data-id]")).map((li) => li.dataset.id),

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _calculated_moodle as moodle
 from . import _formula as formula
 from ._data import DataError, fraction
 from ._spec import Option
@@ -129,6 +130,16 @@ class CalculatedType(QType):
         for item in items:  # every item must give every formula a value
             for answer in spec["answers"]:
                 formula.evaluate(answer["formula"], item)
+
+    # --- Moodle XML (qtypes/_calculated_moodle.py) -------------------------------------------
+    moodle_names = ("calculated", "calculatedsimple")
+    moodle_type = "calculated"
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        return {"spec": moodle.read(question, warn)}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------
     def _item(self, question: Any, number: Any) -> dict[str, float]:

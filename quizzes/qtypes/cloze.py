@@ -79,6 +79,10 @@ class ClozeType(QType):
     shape = (dict,)
     answer_template = "quizzes/answers/cloze.html"
     spec_schema = (Option("gaps", "list", [], "Read from the stem's Cloze syntax.", item=_gap),)
+    # Moodle XML keeps the gaps in the question text, in the syntax the bank reads from the
+    # stem and writes back into it (data_of): nothing of its own to read or write.
+    moodle_names = ("cloze", "multianswer")
+    moodle_type = "cloze"
 
     # --- the bank ------------------------------------------------------------------------------
     def prepare_data(self, data: dict) -> dict:

@@ -14,6 +14,7 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _moodle as mx
 from . import short
 from ._spec import Option
 from .base import NO_ANSWER, Grade, as_int, normalize_text
@@ -48,6 +49,20 @@ class RandomShortMatchType(MatchingType):
         Option("count", "number", 3, "How many short-answer questions to draw.", low=2, high=20),
         Option("tag", "text", "", "Draw only questions with this tag (empty: any)."),
     )
+
+    # Moodle draws from the question's category (and, with subcats, those below it); here
+    # from its section, so both carry only how many to draw.
+    moodle_names = ("randomsamatch",)
+    moodle_type = "randomsamatch"
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        if mx.flag(question, "subcats"):
+            warn("draws from its section here, not from subcategories")
+        return {"spec": {"count": int(mx.number(question, "choose", 3)), "tag": ""}}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "choose", int(self.spec(data)["count"]))
+        mx.value_el(question, "subcats", 0)
 
     def validate_data(self, data: dict) -> None:
         self.clean_spec(data.get("spec"))

@@ -178,7 +178,8 @@ def _refuse_files(element: Element) -> None:
 def _meta(element: Element) -> dict[str, Any]:
     """Our bank's extras (slug, section, topic, difficulty, terms), kept in a comment."""
     for child in element:
-        if child.tag is Comment and (child.text or "").strip().startswith(META):
+        # A comment's tag is the Comment factory, not a name.
+        if not isinstance(child.tag, str) and (child.text or "").strip().startswith(META):
             return parse_meta((child.text or "").strip()[len(META) :])
     return {}
 

@@ -60,7 +60,12 @@ def _items(question: Any) -> list[dict[str, float]]:
 
 
 def write(spec: dict[str, Any], question: Any) -> None:
-    for tag, value in (("synchronize", 0), ("single", 0), ("answernumbering", "abc")):
+    head: tuple[tuple[str, Any], ...] = (
+        ("synchronize", 0),
+        ("single", 0),
+        ("answernumbering", "abc"),
+    )
+    for tag, value in head:
         mx.value_el(question, tag, value)
     for a in spec["answers"]:
         node = mx.answer_el(question, a["formula"], a["fraction"], a.get("feedback", ""))
@@ -68,7 +73,12 @@ def write(spec: dict[str, Any], question: Any) -> None:
         mx.value_el(node, "tolerancetype", TOLERANCE_OUT[a["tolerance_type"]])
         mx.value_el(node, "correctanswerformat", FORMAT_OUT[spec["answer_format"]])
         mx.value_el(node, "correctanswerlength", int(spec["answer_length"]))
-    for tag, value in (("unitgradingtype", 0), ("unitpenalty", 0.1), ("showunits", 3)):
+    units: tuple[tuple[str, Any], ...] = (
+        ("unitgradingtype", 0),
+        ("unitpenalty", 0.1),
+        ("showunits", 3),
+    )
+    for tag, value in units:
         mx.value_el(question, tag, value)
     _definitions(spec["datasets"], mx.sub(question, "dataset_definitions"))
 

@@ -43,7 +43,7 @@ class GapType(QType):
     shape = (dict,)
     combined_feedback = True
     # The element each choice is in Moodle XML (gapselect: selectoption, ddwtos: dragbox).
-    moodle_choice: str = "selectoption"
+    moodle_choice: ClassVar[str] = "selectoption"
     spec_schema: ClassVar[tuple[Option, ...]] = (
         Option("choices", "list", [], "Choice n is gap [[n]]'s answer.", item=_choice),
     )

@@ -98,8 +98,9 @@ def questions_import(
     report.parsed = len(parsed.questions) + len(parsed.errors)
     report.errors = list(parsed.errors) + _nul_errors(text)
     report.warnings = list(parsed.warnings)
+    seen: set[tuple[str, str]] = set()
     for question in parsed.questions:
-        if not update and _kept(report, question):
+        if _twice(report, question, seen) or (not update and _kept(report, question)):
             continue
         _store_one(report, question, section=section, created_by=created_by)
     report.errors.sort(key=lambda e: e.line)
@@ -118,6 +119,20 @@ NUL_MESSAGE = "contains a NUL character: is this a text file?"
 def _nul_errors(text: str) -> list[LineError]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [LineError(n, NUL_MESSAGE) for n, line in enumerate(lines, 1) if "\x00" in line]
+
+
+def _twice(report: ImportReport, question: dict[str, Any], seen: set[tuple[str, str]]) -> bool:
+    """Moodle's idnumber is unique in its category: a file that gives one twice is wrong."""
+    idnumber = str(question.get("idnumber") or "").strip()
+    key = (str(question.get("category") or "").strip(), idnumber)
+    if not idnumber:
+        return False
+    if key in seen:
+        message = f"idnumber {idnumber!r} is given to another question of the same category"
+        report.errors.append(LineError(question.get("line", 0), message))
+        return True
+    seen.add(key)
+    return False
 
 
 def _kept(report: ImportReport, question: dict[str, Any]) -> bool:

@@ -355,3 +355,24 @@ def test_gift_categories_idnumbers_and_tags_are_kept_in_the_bank():
     # The same file again keeps the question (same category and idnumber) and says so.
     report = questions_import(text=text, fmt="gift")
     assert Question.objects.count() == 1 and report.warnings[0].message.startswith("kept")
+
+
+@pytest.mark.django_db
+def test_an_idnumber_given_twice_in_one_category_is_a_line_error():
+    one = "<question type='essay'><name><text>{0}</text></name><idnumber>same</idnumber>"
+    one += "<questiontext><text>Why?</text></questiontext></question>"
+    text = "<quiz>\n" + one.format("A") + "\n" + one.format("B") + "\n</quiz>"
+    report = questions_import(text=text, fmt="moodlexml")
+    (error,) = report.errors
+    assert error.line == 3 and "idnumber 'same'" in error.message
+    assert Question.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_broken_cloze_questions_are_refused_with_their_lines():
+    text = fixture("broken_cloze.xml")
+    report = questions_import(text=text, fmt="moodlexml")
+    lines = {e.line for e in report.errors}
+    for name in ("No gaps at all", "A menu gap with no choices", "A number that is not one"):
+        assert line_of(text, name) - 1 in lines  # the <question> line, above its name
+    assert Question.objects.count() == 0

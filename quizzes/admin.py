@@ -131,19 +131,28 @@ def duplicate_questions(
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
-    list_filter = ["section", "type", TagFilter, "difficulty"]
+    list_filter = ["section", "type", TagFilter, "difficulty", "category"]
     list_select_related = ["section", "topic"]
-    search_fields = ["name", "slug", "stem", "tags"]
+    search_fields = ["name", "slug", "idnumber", "stem", "tags"]
     autocomplete_fields = ["terms"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     actions = [duplicate_questions]  # the import/export actions are appended to this list
     form = QuestionAdminForm
 
     def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        # A type's own fields only: the spec where its type has settings.
-        if obj is not None and not qtypes.get(obj.type).spec_schema:
-            return ["spec"]
-        return []
+        # A type's own fields only: the spec where its type has settings, Moodle's combined
+        # feedback where its type has some.
+        if obj is None:
+            return []
+        qtype = qtypes.get(obj.type)
+        return [
+            f
+            for f, kept in (
+                ("spec", qtype.spec_schema),
+                ("combined_feedback", qtype.combined_feedback),
+            )
+            if not kept
+        ]
 
     def get_form(
         self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any

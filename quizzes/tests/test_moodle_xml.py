@@ -376,3 +376,18 @@ def test_broken_cloze_questions_are_refused_with_their_lines():
     for name in ("No gaps at all", "A menu gap with no choices", "A number that is not one"):
         assert line_of(text, name) - 1 in lines  # the <question> line, above its name
     assert Question.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_admin_edits_category_and_idnumber_and_combined_feedback_only_where_it_applies(
+    instructor_client,
+):
+    questions_import(text=fixture("all_types.xml"), fmt="moodlexml")
+    single = Question.objects.get(type="single")
+    truefalse = Question.objects.get(type="truefalse")
+    page = instructor_client.get(f"/admin/quizzes/question/{single.pk}/change/").content.decode()
+    assert 'name="combined_feedback"' in page and 'name="idnumber"' in page
+    page = instructor_client.get(f"/admin/quizzes/question/{truefalse.pk}/change/").content.decode()
+    assert 'name="combined_feedback"' not in page and 'name="category"' in page
+    listing = instructor_client.get("/admin/quizzes/question/?category=Deep+learning")
+    assert listing.status_code == 200 and single.name in listing.content.decode()

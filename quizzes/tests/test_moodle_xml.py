@@ -391,3 +391,33 @@ def test_admin_edits_category_and_idnumber_and_combined_feedback_only_where_it_a
     assert 'name="combined_feedback"' not in page and 'name="category"' in page
     listing = instructor_client.get("/admin/quizzes/question/?category=Deep+learning")
     assert listing.status_code == 200 and single.name in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_moodles_gift_fixture_survives_moodle_xml():
+    from .moodle_fixtures import moodle_text
+
+    assert questions_import(text=moodle_text("questions.gift.txt"), fmt="gift").ok
+    before = bank_data()
+    text = questions_export(questions=list(Question.objects.order_by("pk")), fmt="moodlexml")
+    Question.objects.all().delete()
+    assert questions_import(text=text, fmt="moodlexml").ok
+    assert bank_data() == before
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_whole_bundled_bank_survives_moodle_xml_export_and_reimport():
+    """Real data, every type included: the bank comes back equal, updated in place by slug."""
+    from .test_import_questions import _load_bundled_content, _trimmed
+
+    _load_bundled_content()
+    bank = list(Question.objects.order_by("pk"))
+    before = {q.slug: question_to_data(question=q) for q in bank}
+    text = questions_export(questions=bank, fmt="moodlexml")
+    report = questions_import(text=text, fmt="moodlexml")
+    assert report.ok and report.warnings == [], (report.errors[:3], report.warnings[:3])
+    assert Question.objects.count() == len(bank) == report.imported
+    for question in Question.objects.all():
+        after = question_to_data(question=question)
+        assert _trimmed(after) == _trimmed(before[question.slug]), question.slug

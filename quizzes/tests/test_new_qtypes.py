@@ -370,3 +370,18 @@ def test_random_short_matching_grades_each_pair(student, right, expected):
 def test_random_short_matching_spec_is_checked():
     with pytest.raises(QuestionDataError, match="count must be a number from 2 to 20"):
         make_question("randomsamatch", spec={"count": 1})
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [("gapselect", "gaps"), ("ddwtos", "tiles"), ("cloze", "cloze"), ("numerical_units", "units")],
+)
+def test_the_api_carries_each_new_type_s_controls_in_parts(kind, key, student, student_client):
+    quiz = make_quiz([kind], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = student_client.get(f"/api/quizzes/attempts/{attempt.pk}/").json()["items"][0]
+    assert item["parts"][key]
+    if key != "units":  # every option is named by a token, never by its number
+        options = item["parts"][key]
+        options = [o for gap in options for o in gap.get("options", [gap])]
+        assert all(len(o["id"]) == 10 for o in options if "id" in o)

@@ -13,7 +13,9 @@ def cloze_html(item: dict[str, Any]) -> str:
     response = item.get("response")
     answers = response if isinstance(response, dict) else {}
     name = field_name(item)
-    rows = "".join(_gap_html(name, gap, answers.get(str(gap["number"]))) for gap in item["cloze"])
+    rows = "".join(
+        _gap_html(name, gap, answers.get(str(gap["number"]))) for gap in item["parts"]["cloze"]
+    )
     return f'<div class="gaps cloze" data-collect="gaps">{rows}</div>'
 
 

@@ -131,16 +131,18 @@ class GapType(QType):
             for n in order
         ]
         return {
-            "gaps": [
-                {
-                    "number": n,
-                    "group": choices[n - 1]["group"],
-                    "options": [t for t in tiles if t["group"] == choices[n - 1]["group"]],
-                }
-                for n in gaps
-                if n <= len(choices)
-            ],
-            "tiles": tiles,
+            "parts": {
+                "gaps": [
+                    {
+                        "number": n,
+                        "group": choices[n - 1]["group"],
+                        "options": [t for t in tiles if t["group"] == choices[n - 1]["group"]],
+                    }
+                    for n in gaps
+                    if n <= len(choices)
+                ],
+                "tiles": tiles,
+            }
         }
 
     def show_stem(self, html: str, item: Any) -> str:

@@ -172,19 +172,21 @@ class ClozeType(QType):
             a.id: a.text for number, gap in enumerate(gaps, start=1) for a in _answers(gap, number)
         }
         return {
-            "cloze": [
-                {
-                    "number": number,
-                    "control": _CONTROLS[gap["kind"]],
-                    "display": gap.get("display", "text"),
-                    "options": [
-                        {"id": tokens.option(i), "text": texts[i]}
-                        for i in order
-                        if i // 1000 == number and i in texts
-                    ],
-                }
-                for number, gap in enumerate(gaps, start=1)
-            ]
+            "parts": {
+                "cloze": [
+                    {
+                        "number": number,
+                        "control": _CONTROLS[gap["kind"]],
+                        "display": gap.get("display", "text"),
+                        "options": [
+                            {"id": tokens.option(i), "text": texts[i]}
+                            for i in order
+                            if i // 1000 == number and i in texts
+                        ],
+                    }
+                    for number, gap in enumerate(gaps, start=1)
+                ]
+            }
         }
 
     def show_stem(self, html: str, item: Any) -> str:

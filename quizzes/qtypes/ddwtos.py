@@ -43,20 +43,20 @@ class DdwtosType(GapType):
 
     def options(self, item: Any, tokens: Any) -> dict[str, Any]:
         out = super().options(item, tokens)
-        out["infinite"] = self.spec(item.question)["infinite"]
+        out["parts"]["infinite"] = self.spec(item.question)["infinite"]
         return out
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         # One piece: the fragment joins pieces with spaces, and the template has none here.
-        qid, esc = item["question_id"], _html.escape
+        qid, esc, parts = item["question_id"], _html.escape, item["parts"]
         tiles = "".join(
             f'<button type="button" class="btn btn-ghost btn-small dd-tile" draggable="true" '
             f'data-value="{esc(t["id"])}" data-group="{t["group"]}" aria-pressed="false" '
             f'aria-describedby="q{qid}-ddhelp">{esc(t["text"])}</button>'
-            for t in item["tiles"]
+            for t in parts["tiles"]
         )
-        rows = "".join(_drop_html(item, gap) for gap in item["gaps"])
-        infinite = "true" if item["infinite"] else "false"
+        rows = "".join(_drop_html(item, gap) for gap in parts["gaps"])
+        infinite = "true" if parts["infinite"] else "false"
         yield (
             f'<div class="ddwtos" data-collect="gaps" data-infinite="{infinite}"> '
             f'<p class="muted dd-help" id="q{qid}-ddhelp">Pick a word, then the blank it goes in'
@@ -71,7 +71,7 @@ def _drop_html(item: dict[str, Any], gap: dict[str, Any]) -> str:
     qid, number, esc = item["question_id"], gap["number"], _html.escape
     response = item.get("response")
     chosen = response.get(str(number), "") if isinstance(response, dict) else ""
-    word = next((t["text"] for t in item["tiles"] if t["id"] == chosen), "")
+    word = next((t["text"] for t in item["parts"]["tiles"] if t["id"] == chosen), "")
     label = f"q{qid}-gap{number}"
     return (
         f'<div class="dd-row"><span id="{label}">Blank {number}</span> <button type="button" '

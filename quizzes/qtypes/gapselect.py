@@ -20,7 +20,7 @@ class GapSelectType(GapType):
         response = item.get("response")
         answers = response if isinstance(response, dict) else {}
         yield '<div class="gaps" data-collect="gaps">'
-        for gap in item["gaps"]:
+        for gap in item["parts"]["gaps"]:
             chosen = answers.get(str(gap["number"]), "")
             options = "".join(
                 f'<option value="{esc(o["id"])}"{" selected" if chosen == o["id"] else ""}>'

@@ -125,7 +125,8 @@ class NumericalType(QType):
         spec = self.spec(item.question)
         if not _units.uses_units(spec):
             return {}
-        return {"unit_input": spec["unit_input"], "units": [u["unit"] for u in spec["units"]]}
+        units = [u["unit"] for u in spec["units"]]
+        return {"parts": {"unit_input": spec["unit_input"], "units": units}}
 
     def response_text(self, question: Any, response: Any) -> str:
         return _units.text_of(response)
@@ -166,11 +167,12 @@ class NumericalType(QType):
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         name, response = _html.field_name(item), item.get("response")
-        if item.get("unit_input") == "select":
+        unit_input = item.get("parts", {}).get("unit_input")
+        if unit_input == "select":
             yield from _unit_select_html(item, name, response)
             return
-        label = "a number and its unit" if item.get("unit_input") == "text" else "a number"
-        mode = "" if item.get("unit_input") == "text" else ' inputmode="decimal"'
+        label = "a number and its unit" if unit_input == "text" else "a number"
+        mode = "" if unit_input == "text" else ' inputmode="decimal"'
         yield (
             f'<label class="field" data-collect="text">Your answer ({label}) <input type="text"'
             f'{mode} name="{name}" value="{_html.text(response)}" autocomplete="off" '
@@ -214,7 +216,7 @@ def _unit_select_html(item: dict[str, Any], name: str, response: Any) -> Iterato
     units = "".join(
         f'<option value="{esc(u)}"{" selected" if answer.get("unit") == u else ""}>{esc(u)}'
         "</option>"
-        for u in item["units"]
+        for u in item["parts"]["units"]
     )
     yield (
         f'<div class="row numerical-units" data-collect="gaps"><label class="field">Your answer '

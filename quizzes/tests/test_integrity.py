@@ -97,7 +97,7 @@ def test_nothing_leaks_before_lock_then_all_shows(kind, behaviour, student, stud
         assert [o["text"] for o in ordering] != list(
             question.ordering_items.values_list("text", flat=True)
         )
-    tiles = json.loads(data)["items"][0].get("tiles")
+    tiles = json.loads(data)["items"][0].get("parts", {}).get("tiles")
     if tiles:  # choice n answers gap n: never shown in authoring order
         assert [t["text"] for t in tiles] != [c["text"] for c in question.spec["choices"]]
     answer = right_response(question)

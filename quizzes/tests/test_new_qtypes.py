@@ -370,3 +370,64 @@ def test_random_short_matching_grades_each_pair(student, right, expected):
 def test_random_short_matching_spec_is_checked():
     with pytest.raises(QuestionDataError, match="count must be a number from 2 to 20"):
         make_question("randomsamatch", spec={"count": 1})
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [("gapselect", "gaps"), ("ddwtos", "tiles"), ("cloze", "cloze"), ("numerical_units", "units")],
+)
+def test_the_api_carries_each_new_type_s_controls_in_parts(kind, key, student, student_client):
+    quiz = make_quiz([kind], shuffle_answers=True)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = student_client.get(f"/api/quizzes/attempts/{attempt.pk}/").json()["items"][0]
+    assert item["parts"][key]
+    if key != "units":  # every option is named by a token, never by its number
+        options = item["parts"][key]
+        options = [o for gap in options for o in gap.get("options", [gap])]
+        assert all(len(o["id"]) == 10 for o in options if "id" in o)
+
+
+NEW_KINDS = ["numerical_units", "gapselect", "ddwtos", "cloze", "calculated", "randomsamatch"]
+
+
+def test_statistics_report_and_csv_cover_the_new_types(student, other_student, instructor_client):
+    """Two finished attempts (one right, one blank) of a quiz with every new type: the report
+    page and the statistics CSV list each question, its facility and its responses."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from .factories import right_response
+
+    quiz = make_quiz(NEW_KINDS)
+    for user, right in ((student, True), (other_student, False)):
+        attempt = services.attempt_start(quiz=quiz, user=user, now=timezone.now())
+        for item in attempt.items.select_related("question"):
+            if right:
+                services.attempt_save_answer(
+                    attempt=attempt,
+                    question_id=item.question_id,
+                    response=right_response(item.question),
+                    now=timezone.now(),
+                )
+        services.attempt_submit(attempt=attempt, now=timezone.now())
+    page = instructor_client.get(reverse("quizzes:report", args=[quiz.pk]))
+    assert page.status_code == 200
+    response = instructor_client.get(reverse("quizzes:report-statistics-csv", args=[quiz.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    questions = rows[1 : 1 + len(NEW_KINDS)]
+    assert len(questions) == len(NEW_KINDS)
+    for row in questions:
+        assert row[2] == "2" and float(row[3]) == pytest.approx(0.5), row
+        assert "(no answer): 1" in row[-1], row
+
+
+def test_gift_export_skips_the_types_gift_cannot_hold_and_keeps_the_others():
+    from quizzes.formats import export_gift
+
+    questions = [question_to_data(question=make_question(kind)) for kind in NEW_KINDS]
+    text = export_gift(questions)
+    for kind in ("gapselect", "ddwtos", "cloze", "calculated", "randomsamatch"):
+        assert f"// skipped: {kind} question" in text
+    assert "=%100%26:0.5#FEEDBACK-units" in text  # numerical with units: its numbers

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from dlplatform.accounts.requests import user_of
 from lessons.admin import TopicChoicesMixin
 
+from . import qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
@@ -64,15 +65,44 @@ class OrderingItemInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
-INLINES_BY_TYPE: dict[str, list[type[admin.TabularInline]]] = {
-    "single": [ChoiceInline],
-    "multi": [ChoiceInline],
-    "truefalse": [ChoiceInline],
-    "short": [ChoiceInline],
-    "numerical": [NumericalAnswerInline],
-    "matching": [MatchPairInline],
-    "ordering": [OrderingItemInline],
+# The inline of each kind of answer row, by its related name; a type names its relation
+# (qtypes' QType.relation), so a new type over existing rows needs nothing here.
+INLINES_BY_RELATION: dict[str, type[admin.TabularInline]] = {
+    "choices": ChoiceInline,
+    "numerical_answers": NumericalAnswerInline,
+    "match_pairs": MatchPairInline,
+    "ordering_items": OrderingItemInline,
 }
+
+
+def inlines_for(kind: str | None) -> list[type[admin.TabularInline]]:
+    """The type's own answer rows; a question not saved yet (no type) gets every kind."""
+    if kind is None:
+        return [INLINES_BY_RELATION[r] for r in qtypes.relations()]
+    relation = qtypes.get(kind).relation
+    return [INLINES_BY_RELATION[relation]] if relation else []
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """The spec is checked by the question type's own schema (quizzes/qtypes/_spec.py)."""
+
+    # No Meta: the admin's modelform_factory gives the model and the fields (get_exclude).
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "spec" in data:
+            qtype = qtypes.get(str(data.get("type") or ""))
+            try:
+                data["spec"] = qtype.clean_spec(data.get("spec"))
+            except qtypes.DataError as exc:
+                self.add_error("spec", str(exc))
+        return data
+
+
+def spec_help(kind: str) -> str:
+    options = qtypes.get(kind).spec_schema
+    return "; ".join(f"{o.key} ({o.kind}, default {o.default!r}): {o.help}" for o in options)
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -102,18 +132,40 @@ def duplicate_questions(
 @admin.register(Question)
 class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
-    list_filter = ["section", "type", TagFilter, "difficulty"]
+    list_filter = ["section", "type", TagFilter, "difficulty", "category"]
     # topic__section: a topic's name shows its section's number (one query a row otherwise).
     list_select_related = ["section", "topic__section"]
-    search_fields = ["name", "slug", "stem", "tags"]
+    search_fields = ["name", "slug", "idnumber", "stem", "tags"]
     autocomplete_fields = ["terms"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     actions = [duplicate_questions]  # the import/export actions are appended to this list
+    form = QuestionAdminForm
+
+    def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        # A type's own fields only: the spec where its type has settings, Moodle's combined
+        # feedback where its type has some.
+        if obj is None:
+            return []
+        qtype = qtypes.get(obj.type)
+        return [
+            f
+            for f, kept in (
+                ("spec", qtype.spec_schema),
+                ("combined_feedback", qtype.combined_feedback),
+            )
+            if not kept
+        ]
+
+    def get_form(
+        self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "spec" in form.base_fields:
+            form.base_fields["spec"].help_text = spec_help(obj.type)
+        return form
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
-        if obj is None:
-            return [ChoiceInline, NumericalAnswerInline, MatchPairInline, OrderingItemInline]
-        return INLINES_BY_TYPE.get(obj.type, [])
+        return inlines_for(None if obj is None else obj.type)
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         if not change and obj.created_by_id is None:

@@ -1,7 +1,7 @@
-"""GIFT/Aiken import and export in the question admin.
+"""GIFT, Aiken and Moodle XML import and export in the question admin.
 
 `install(QuestionAdmin)` (called at the end of quizzes/admin.py) adds the export actions, an
-"Import GIFT / Aiken" page at /admin/quizzes/question/import/ and a button on the change list.
+"Import questions" page at /admin/quizzes/question/import/ and a button on the change list.
 The page and the shell command share `questions_import`, so both are all or nothing.
 """
 
@@ -20,21 +20,32 @@ from django.urls import URLPattern, path
 
 from dlplatform.accounts.requests import user_of
 
-from .services.importing import questions_export, questions_import
+from .formats import detect_format
+from .services.importing import FORMAT_NAMES, questions_export, questions_import
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="A UTF-8 text file.")
+    file = forms.FileField(required=False, help_text="A UTF-8 text or Moodle XML file.")
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text="…or paste the text."
     )
-    fmt = forms.ChoiceField(label="Format", choices=[("gift", "GIFT"), ("aiken", "Aiken")])
+    fmt = forms.ChoiceField(
+        label="Format",
+        choices=[("auto", "From the file name or text"), *FORMAT_NAMES.items()],
+        initial="auto",
+        required=False,
+    )
     section: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
     dry_run = forms.BooleanField(required=False, help_text="Check the file; write nothing.")
     allow_partial = forms.BooleanField(
         required=False, help_text="Import the good questions even if others have errors."
+    )
+    update = forms.BooleanField(
+        required=False,
+        help_text="Replace the bank's questions with the same category and ID number "
+        "(otherwise they are kept as they are).",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,6 +67,8 @@ class QuestionImportForm(forms.Form):
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
         if not (data.get("text") or "").strip():
             raise forms.ValidationError("Upload a file or paste some questions.")
+        if data.get("fmt") in (None, "", "auto"):
+            data["fmt"] = detect_format(getattr(upload, "name", "") or "", data["text"])
         return data
 
 
@@ -73,11 +86,12 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
             allow_partial=data["allow_partial"],
             dry_run=data["dry_run"],
             created_by=request.user,
+            update=data["update"],
         )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Import questions (GIFT or Aiken)",
+        "title": "Import questions (GIFT, Aiken or Moodle XML)",
         "form": form,
         "report": report,
     }
@@ -88,35 +102,55 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
     return render(request, "quizzes/admin_io_import.html", context, status=400 if refused else 200)
 
 
-def _download(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+def _download(text: str, filename: str, content_type: str = "text/plain") -> HttpResponse:
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+def _export(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, fmt: str
+) -> HttpResponse:
+    """The download; what the format cannot hold is left out and said in a warning."""
+    questions = list(queryset.order_by("category", "section__number", "pk"))
+    warnings: list[str] = []
+    text = questions_export(questions=questions, fmt=fmt, warnings=warnings)
+    if warnings:
+        shown = "; ".join(warnings[:5]) + (
+            f"; and {len(warnings) - 5} more" if len(warnings) > 5 else ""
+        )
+        note = f"{len(warnings)} question(s) left out of the {FORMAT_NAMES[fmt]} file: {shown}"
+        modeladmin.message_user(request, note, messages.WARNING)
+    if fmt == "moodlexml":
+        return _download(text, "questions.moodle.xml", "application/xml")
+    return _download(text, f"questions.{fmt}.txt")
+
+
 @admin.action(description="Export selected questions as GIFT")
 def export_gift(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
-    questions = list(queryset.order_by("section__number", "pk"))
-    skipped = sum(q.type == "ordering" for q in questions)
-    if skipped:
-        note = f"{skipped} ordering question(s) have no GIFT form and were left out."
-        modeladmin.message_user(request, note, messages.WARNING)
-    return _download(questions_export(questions=questions, fmt="gift"), "questions.gift.txt")
+    return _export(modeladmin, request, queryset, "gift")
 
 
 @admin.action(description="Export selected questions as Aiken (single choice only)")
 def export_aiken(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
-    try:
-        text = questions_export(questions=list(queryset.order_by("pk")), fmt="aiken")
-    except ValueError as exc:
-        modeladmin.message_user(request, str(exc), messages.ERROR)
-        return None
-    return _download(text, "questions.aiken.txt")
+    return _export(modeladmin, request, queryset, "aiken")
+
+
+@admin.action(description="Export selected questions as Moodle XML")
+def export_moodle_xml(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> Any:
+    return _export(modeladmin, request, queryset, "moodlexml")
 
 
 def install(admin_class: type[admin.ModelAdmin]) -> None:
     """Add the actions, the import URL and the change-list button to the question admin."""
-    admin_class.actions = [*(admin_class.actions or []), export_gift, export_aiken]
+    admin_class.actions = [
+        *(admin_class.actions or []),
+        export_gift,
+        export_aiken,
+        export_moodle_xml,
+    ]
     admin_class.change_list_template = "quizzes/admin_io_change_list.html"
     original_get_urls = admin_class.get_urls
 

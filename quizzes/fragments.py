@@ -14,7 +14,6 @@ tokens, texts and the student's own response (see presenters.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -23,9 +22,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import qtypes
 from .marks import format_mark
-
-OPTION_TYPES = {"single": "radio", "truefalse": "radio", "multi": "checkbox"}
 
 
 def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
@@ -55,6 +53,7 @@ def nav_html(items: list[dict[str, Any]]) -> SafeString:
 
 def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
     kind = item["type"]
+    qtype = qtypes.get(kind)
     parts = [
         f'<fieldset class="card question q-{escape(kind)}" id="q-{item["number"]}" '
         f'data-qid="{item["question_id"]}" data-type="{escape(kind)}">',
@@ -62,7 +61,7 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
         f'<span class="muted">{escape(item["type_label"])}{_marks_label(item["max_mark"])}'
         "</span></legend>",
         f'<div class="q-stem">{item["stem_html"]}</div>',  # sanitised by render_stem
-        *_answer_html(item),
+        *qtype.answer_html(item),
     ]
     if item["tries"]:
         tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if quiz.max_tries else ""
@@ -72,7 +71,7 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
             f" and check again{tries}.{hint}</p>"
         )
     parts.append('<div class="row q-actions">')
-    if kind != "description":
+    if qtype.graded:
         flagged = item["flagged"]
         parts.append(
             '<button type="button" class="btn btn-ghost btn-small flag-toggle" '
@@ -83,82 +82,6 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
             parts.append('<button type="button" class="btn btn-small check-answer">Check</button>')
     parts += ["</div>", "</fieldset>"]
     return mark_safe(" ".join(parts))  # noqa: S308 - every value above is escaped
-
-
-def _answer_html(item: dict[str, Any]) -> Iterator[str]:
-    kind, name, response = item["type"], f"q{item['question_id']}", item.get("response")
-    if kind in OPTION_TYPES:
-        picked = _picked(kind, response)
-        yield '<div class="options">'
-        for opt in item["options"]:
-            checked = " checked" if opt["id"] in picked else ""
-            yield (
-                f'<label class="option"><input type="{OPTION_TYPES[kind]}" name="{name}" '
-                f'value="{escape(opt["id"])}"{checked}> <span>{escape(opt["text"])}</span></label>'
-            )
-        yield "</div>"
-    elif kind in ("short", "numerical"):
-        label, extra = (
-            ("Your answer", ' autocomplete="off" maxlength="500"')
-            if kind == "short"
-            else ("Your answer (a number)", ' autocomplete="off" maxlength="60"')
-        )
-        mode = ' inputmode="decimal"' if kind == "numerical" else ""
-        yield (
-            f'<label class="field">{label} <input type="text"{mode} name="{name}" '
-            f'value="{_text(response)}"{extra}></label>'
-        )
-    elif kind == "matching":
-        yield from _matching_html(item, name, response)
-    elif kind == "ordering":
-        yield from _ordering_html(item)
-    elif kind == "essay":
-        yield (
-            f'<label class="field">Your answer <textarea name="{name}" rows="8" '
-            f'maxlength="15000">{_text(response)}</textarea></label>'
-        )
-
-
-def _picked(kind: str, response: Any) -> set[str]:
-    # The template's tests: `response == opt.id` for one choice, `response|contains:opt.id`.
-    if kind == "multi":
-        return {str(v) for v in response} if isinstance(response, list) else set()
-    return {response} if isinstance(response, str) else set()
-
-
-def _matching_html(item: dict[str, Any], name: str, response: Any) -> Iterator[str]:
-    answers = response if isinstance(response, dict) else {}
-    yield '<div class="matching">'
-    for left in item["left"]:
-        chosen = answers.get(str(left["id"]), "")
-        options = "".join(
-            f'<option value="{escape(r["id"])}"{" selected" if chosen == r["id"] else ""}>'
-            f"{escape(r['text'])}</option>"
-            for r in item["right_options"]
-        )
-        yield (
-            f'<label class="match-row"><span>{escape(left["text"])}</span> <select name="{name}" '
-            f'data-left="{escape(left["id"])}"> <option value="">Choose…</option> {options} '
-            "</select></label>"
-        )
-    yield "</div>"
-
-
-def _ordering_html(item: dict[str, Any]) -> Iterator[str]:
-    yield '<ol class="ordering" aria-label="Items to put in order">'
-    for o in item["ordering"]:
-        text = escape(o["text"])
-        yield (
-            f'<li data-id="{escape(o["id"])}"><span class="ordering-text">{text}</span> '
-            '<span class="ordering-buttons"><button type="button" class="btn btn-ghost btn-small '
-            f'move-up" aria-label="Move {text} up">↑</button><button type="button" class="btn '
-            f'btn-ghost btn-small move-down" aria-label="Move {text} down">↓</button></span></li>'
-        )
-    yield "</ol>"
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else escape(value)
 
 
 def _marks_label(max_mark: Any) -> str:

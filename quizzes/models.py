@@ -37,6 +37,11 @@ class QuestionType(models.TextChoices):
     ORDERING = "ordering", "Ordering"
     ESSAY = "essay", "Essay"
     DESCRIPTION = "description", "Description"
+    GAPSELECT = "gapselect", "Select missing words"
+    DDWTOS = "ddwtos", "Drag and drop into text"
+    CLOZE = "cloze", "Embedded answers (Cloze)"
+    CALCULATED = "calculated", "Calculated"
+    RANDOMSAMATCH = "randomsamatch", "Random short-answer matching"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}
@@ -87,6 +92,21 @@ class Question(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     hints = models.JSONField(default=list, blank=True, help_text="Shown one per failed try.")
+    # Moodle's bank keeps questions in categories ("Week 1/CNNs") and names them by an
+    # idnumber unique within the category; GIFT and Moodle XML carry both.
+    category = models.CharField(
+        max_length=255, blank=True, default="", db_index=True, help_text="Category path (a/b/c)."
+    )
+    idnumber = models.CharField(
+        max_length=100, blank=True, default="", help_text="Moodle's ID number, unique per category."
+    )
+    # Moodle's combined feedback (for types whose qtypes object says it has some): texts shown
+    # for a right, partly right and wrong response, and whether to show the number right.
+    combined_feedback = models.JSONField(default=dict, blank=True)
+    # The type's own settings, checked by its schema (quizzes/qtypes/<type>.py spec_schema).
+    spec = models.JSONField(
+        default=dict, blank=True, help_text="This type's settings (see the type's options)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -103,6 +123,13 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["section", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "idnumber"],
+                condition=~models.Q(idnumber=""),
+                name="question_idnumber_unique_in_category",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

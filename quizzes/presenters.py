@@ -100,7 +100,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         "number": item.order + 1,
         "type": question.type,
         "type_label": question.get_type_display(),
-        "stem_html": _stem_html(question),
+        "stem_html": qtypes.get(question.type).show_stem(_stem_html(question), item),
         "max_mark": item.max_mark,
         "response": present_response(item),
         "answered": item.answered,
@@ -120,7 +120,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
     data["result"] = _result(item, review)
     qtype = qtypes.get(question.type)
     if review.right_answer and qtype.has_right_answer:
-        data["right_answer"] = qtype.right_answer_text(question)
+        data["right_answer"] = qtype.item_right_answer_text(item)
         correct = qtype.correct_ids(question, ItemTokens.of(item))
         if correct is not None:
             data["correct_ids"] = correct

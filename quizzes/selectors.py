@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from dlplatform.accounts.models import User
 
-from . import caches
+from . import caches, qtypes
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -38,7 +38,8 @@ def quiz_fixed_questions(*, quiz: Quiz) -> list[tuple[Question, Decimal]]:
 
 def draw_questions(*, quiz: Quiz, rng: random.Random) -> list[Question]:
     """The random-draw pool: the quiz section's bank filtered by topic, tags and difficulty."""
-    pool = Question.objects.filter(section_id=quiz.section_id).exclude(type="description")
+    ungraded = [name for name, qtype in qtypes.TYPES.items() if not qtype.graded]
+    pool = Question.objects.filter(section_id=quiz.section_id).exclude(type__in=ungraded)
     if quiz.draw_topic_id:
         pool = pool.filter(topic_id=quiz.draw_topic_id)
     if quiz.draw_difficulty:

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 
 from . import qtypes
-from .models import AttemptQuestion, QuestionType
+from .models import AttemptQuestion
 from .qtypes.base import as_int as _as_int
 
 SALT = "dlplatform.quizzes.tokens"
@@ -63,8 +63,7 @@ class ItemTokens:
 
     def option(self, db_id: object) -> str:
         """A choice, ordering item or matching left (a pair) by its database id."""
-        part = "left" if self.kind == QuestionType.MATCHING else "option"
-        return self._tok(part, _as_int(db_id))
+        return self._tok(qtypes.get(self.kind).token_part, _as_int(db_id))
 
     def options(self, db_ids: Iterable[object]) -> list[str]:
         return [self.option(i) for i in db_ids if _as_int(i) is not None]
@@ -82,7 +81,7 @@ class ItemTokens:
     @cached_property
     def _ids(self) -> dict[str, int]:
         """Token -> id of every choice, ordering item or left shown (choice_order)."""
-        ids = self.order.get("left", []) if isinstance(self.order, dict) else self.order
+        ids = qtypes.get(self.kind).shown_option_ids(self.order) or []
         return {self.option(i): int(i) for i in ids if _as_int(i) is not None}
 
     @property

@@ -120,6 +120,11 @@ class ItemSerializer(OmitMissing):
     left = OptionSerializer(many=True, required=False)
     right_options = OptionSerializer(many=True, required=False)
     ordering = OptionSerializer(many=True, required=False)
+    parts = serializers.JSONField(
+        required=False,
+        help_text="A question type's own controls (gaps and their options, words to place, "
+        "Cloze gaps, units), each option named by its token (quizzes/qtypes/).",
+    )
     hint = serializers.CharField(required=False)
     # Only once locked (response_text also needs the "attempt" review option):
     response_text = serializers.CharField(required=False, allow_blank=True)

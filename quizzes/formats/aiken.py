@@ -6,14 +6,19 @@ As in Moodle, the text is plain: any HTML in it is kept as literal characters (s
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..qtypes import single as _single
 from .result import LineError, ParseResult, default_name
 
 _CHOICE_RE = re.compile(r"^([A-Z])[).][ \t]*(.*)$")
 _ANSWER_RE = re.compile(r"^ANSWER\s*:\s*(.*)$")
+
+# The one type Aiken holds.
+SINGLE = _single.TYPE.name
 
 
 @dataclass
@@ -97,7 +102,7 @@ def _question(draft: _Draft, letter: str) -> dict[str, Any]:
     stem = "\n".join(draft.stem)
     return {
         "name": default_name(stem, 50),
-        "type": "single",
+        "type": SINGLE,
         "stem": stem,
         "stem_format": "plain",
         "explanation": "",
@@ -109,16 +114,30 @@ def _question(draft: _Draft, letter: str) -> dict[str, Any]:
     }
 
 
-def export_aiken(questions: list[dict[str, Any]]) -> str:
-    """Aiken for single-choice questions; raises ValueError for anything Aiken cannot hold."""
+def export_aiken(questions: list[dict[str, Any]], warnings: list[str] | None = None) -> str:
+    """Aiken, in plain text, for the single-choice questions with one right answer among 2 to
+    26; every other question is left out and named in `warnings`."""
     out = []
     for q in questions:
         choices = q.get("choices", [])
         correct = [i for i, c in enumerate(choices) if c["fraction"] == 100]
-        if q.get("type") != "single" or len(correct) != 1 or not 2 <= len(choices) <= 26:
-            raise ValueError(f"Aiken holds only single-choice questions: {q.get('name')!r}")
-        lines = [" ".join(q["stem"].split())]
-        lines += [f"{chr(65 + i)}) {' '.join(c['text'].split())}" for i, c in enumerate(choices)]
+        if q.get("type") != SINGLE or len(correct) != 1 or not 2 <= len(choices) <= 26:
+            if warnings is not None:
+                warnings.append(f"{q.get('type')} question {q.get('name')!r}: Aiken cannot hold it")
+            continue
+        lines = [_plain(q["stem"], q.get("stem_format", "markdown"))]
+        lines += [f"{chr(65 + i)}) {_plain(c['text'])}" for i, c in enumerate(choices)]
         lines.append(f"ANSWER: {chr(65 + correct[0])}")
         out.append("\n".join(lines) + "\n")
     return "\n".join(out)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str, fmt: str = "plain") -> str:
+    """One line of plain text: an HTML stem loses its tags and entities (Aiken shows text
+    as it is, tags and all)."""
+    if fmt == "html":
+        text = html.unescape(_TAG.sub(" ", text))
+    return " ".join(text.split())

@@ -2,7 +2,7 @@
 
 The rules follow Moodle's own importer (question/format/gift/format.php) so that files made for
 Moodle import here as Moodle imports them: blocks separated by blank lines, `//` comment lines,
-`$CATEGORY:`, `::name::`, `[html|markdown|plain|moodle]` text formats, escapes `\\~ \\= \\# \\{ \\}
+`$CATEGORY:`, `// [id:...] [tag:...]` comments (Moodle 3.6+), `::name::`, `[html|markdown|plain|moodle]` text formats, escapes `\\~ \\= \\# \\{ \\}
 \\: \\n \\\\`, `%weight%`, `#feedback`, `####general feedback`, and the type decided by what the
 answer block holds. Where Moodle would silently make something odd we report a line-numbered error.
 """
@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from .. import qtypes as _qt
 from . import result as _result
 from .gift_meta import META_PREFIX, parse_meta
-from .result import FormatError, LineError, ParseResult, default_name
+from .result import FormatError, LineError, ParseResult, category_path, default_name
 
 # Escaped characters are swapped for private-use placeholders while the structure is parsed.
 _ESCAPABLE = "\\:#={}~n"
@@ -28,20 +29,24 @@ _WEIGHT_RE = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
 _FORMATS = {"html": "html", "markdown": "markdown", "plain": "plain", "moodle": "markdown"}
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 MISSING_WORD = "_____"
+# Moodle's: an id runs to the first unescaped `]`; a tag has no `<` or `>` either.
+_ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
 
 
 def parse_gift(text: str) -> ParseResult:
     """Parse a whole GIFT file; every bad question becomes one LineError, good ones still parse."""
     result = ParseResult()
     category: str | None = None
-    for start, lines, meta in _blocks(text.removeprefix("\ufeff")):
+    for start, lines, meta, comments in _blocks(text.removeprefix("\ufeff")):
         try:
             block = _protect("\n".join(lines).strip())
             if block.startswith("$CATEGORY:"):
-                category = _restore(block[len("$CATEGORY:") :]).strip()
+                category = category_path(_restore(block[len("$CATEGORY:") :]))
                 continue
             question = _parse_question(block)
             question.update(parse_meta(meta))
+            _id_and_tags(question, comments)
         except FormatError as exc:
             result.errors.append(LineError(start, str(exc)))
             continue
@@ -52,26 +57,40 @@ def parse_gift(text: str) -> ParseResult:
     return result
 
 
-def _blocks(text: str) -> Iterator[tuple[int, list[str], str]]:
-    """Blank lines separate questions; comment lines vanish wherever they are (as in Moodle),
-    except that our `// @dlp {...}` metadata comment is handed on with its question."""
+def _blocks(text: str) -> Iterator[tuple[int, list[str], str, str]]:
+    """Blank lines separate questions; comment lines leave the text wherever they are (as in
+    Moodle), and those of a question's own lines are handed on with it (its `[id:]` and
+    `[tag:]`), as is our `// @dlp {...}` metadata comment."""
     block: list[str] = []
+    comments: list[str] = []
     start, meta = 0, ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
         if not stripped:
             if block:
-                yield start, block, meta
+                yield start, block, meta, "\n".join(comments)
                 meta = ""
-            block = []
+            block, comments = [], []
         elif stripped.startswith(META_PREFIX):
             meta = stripped[len(META_PREFIX) :]
-        elif not stripped.startswith("//"):
+        elif stripped.startswith("//"):
+            comments.append(stripped)
+        else:
             start = start if block else number
             block.append(line)
     if block:
-        yield start, block, meta
+        yield start, block, meta, "\n".join(comments)
+
+
+def _id_and_tags(question: dict[str, Any], comments: str) -> None:
+    """Moodle 3.6+ writes a question's idnumber and tags as `// [id:x] [tag:a] [tag:b]`."""
+    found = _ID_RE.search(comments)
+    if found:
+        question["idnumber"] = found.group(1).replace("\\]", "]").strip()
+    tags = [t.replace("\\]", "]").strip() for t in _TAG_RE.findall(comments)]
+    if tags:
+        question["tags"] = list(dict.fromkeys([*question.get("tags", []), *tags]))
 
 
 def _protect(text: str) -> str:
@@ -111,7 +130,7 @@ def _parse_question(block: str) -> dict[str, Any]:
         raise FormatError("the question has no text")
     question: dict[str, Any] = {
         "name": name or default_name(stem_text),
-        "type": "description",
+        "type": _qt.description.TYPE.name,
         "stem": stem_text,
         "stem_format": fmt or "markdown",
         "explanation": _plain(general),
@@ -142,15 +161,16 @@ def _split_answers(block: str) -> tuple[str, str | None]:
     inner, after = block[opening + 1 : closing], block[closing + 1 :]
     if "{" in inner or "{" in after or "}" in after:
         raise FormatError("only one {answer block} per question (escape other braces as \\{ \\})")
-    # Moodle tolerates stray punctuation after the closing brace (its own fixture has `";`).
-    if not any(c.isalnum() for c in after):
+    # As Moodle: anything after the closing brace, even a lone full stop, makes the answer
+    # a blank in the text ("... is called an {=epoch}." reads "... is called an _____.").
+    if not after.strip():
         return block[:opening], inner.strip()
     return block[:opening] + MISSING_WORD + after, inner.strip()
 
 
 def _parse_answers(answers: str) -> dict[str, Any]:
     if answers == "":
-        return {"type": "essay"}
+        return {"type": _qt.essay.TYPE.name}
     if answers.startswith("#"):
         return _numerical(answers[1:])
     if "~" in answers:
@@ -209,7 +229,7 @@ def _multichoice(answers: str) -> dict[str, Any]:
     if len(choices) < 2:
         raise FormatError("a multiple-choice question needs at least 2 choices")
     _check_fractions(choices, single)
-    return {"type": "single" if single else "multi", "choices": choices}
+    return {"type": (_qt.single.TYPE if single else _qt.multi.TYPE).name, "choices": choices}
 
 
 def _check_fractions(choices: list[dict[str, Any]], single: bool) -> None:
@@ -239,7 +259,7 @@ def _matching(answers: str) -> dict[str, Any]:
             distractors.append(right_text)
     if len(pairs) < 2:
         raise FormatError("a matching question needs at least 2 pairs")
-    data: dict[str, Any] = {"type": "matching", "pairs": pairs}
+    data: dict[str, Any] = {"type": _qt.matching.TYPE.name, "pairs": pairs}
     if distractors:
         data["distractors"] = distractors
     return data
@@ -251,7 +271,7 @@ def _truefalse(answers: str) -> dict[str, Any]:
     wrong_fb, right_fb = _plain(bits[1]), _plain(bits[2])
     true_fb, false_fb = (right_fb, wrong_fb) if correct else (wrong_fb, right_fb)
     return {
-        "type": "truefalse",
+        "type": _qt.truefalse.TYPE.name,
         "choices": [
             {"text": "True", "fraction": 100 if correct else 0, "feedback": true_fb},
             {"text": "False", "fraction": 0 if correct else 100, "feedback": false_fb},
@@ -268,7 +288,7 @@ def _short(answers: str) -> dict[str, Any]:
             raise FormatError("a short answer has no text")
         accepted.append({"text": text, "fraction": _number(weight), "feedback": feedback})
     _check_best(accepted)
-    return {"type": "short", "answers": accepted}
+    return {"type": _qt.short.TYPE.name, "answers": accepted}
 
 
 def _check_best(answers: list[dict[str, Any]]) -> None:
@@ -299,7 +319,7 @@ def _numerical(answers: str) -> dict[str, Any]:
         parsed.append(
             {"value": "*", "tolerance": 0, "fraction": 0, "feedback": _feedback(wrong)[1]}
         )
-    return {"type": "numerical", "answers": parsed}
+    return {"type": _qt.numerical.TYPE.name, "answers": parsed}
 
 
 def _value_tolerance(text: str) -> tuple[int | float, int | float]:

@@ -13,7 +13,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import description, essay, matching, multi, numerical, ordering, short, single, truefalse
+from . import (
+    calculated,
+    cloze,
+    ddwtos,
+    description,
+    essay,
+    gapselect,
+    matching,
+    multi,
+    numerical,
+    ordering,
+    randomsamatch,
+    short,
+    single,
+    truefalse,
+)
+from ._data import DataError
 from .base import Grade, QType, ResponseShapeError
 
 TYPES: dict[str, QType] = {
@@ -28,6 +44,11 @@ TYPES: dict[str, QType] = {
         ordering.TYPE,
         essay.TYPE,
         description.TYPE,
+        gapselect.TYPE,
+        ddwtos.TYPE,
+        cloze.TYPE,
+        calculated.TYPE,
+        randomsamatch.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.
@@ -38,9 +59,24 @@ def get(kind: str) -> QType:
     return TYPES.get(kind, UNKNOWN)
 
 
+def relations() -> list[str]:
+    """Every related name of Question that some type keeps its answers in."""
+    return list(dict.fromkeys(t.relation for t in TYPES.values() if t.relation))
+
+
 def grade_question(question: Any, response: Any) -> Grade:
     """Dispatch on question.type; `question` needs its answers loaded (prefetch them)."""
     return get(question.type).grade(question, response)
 
 
-__all__ = ["TYPES", "UNKNOWN", "Grade", "QType", "ResponseShapeError", "get", "grade_question"]
+__all__ = [
+    "TYPES",
+    "UNKNOWN",
+    "DataError",
+    "Grade",
+    "QType",
+    "ResponseShapeError",
+    "get",
+    "grade_question",
+    "relations",
+]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import QType
+from . import _html
+from . import _moodle as mx
+from ._data import DataError, fraction, fraction_out
+from .base import QType, to_int
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
@@ -14,6 +18,92 @@ if TYPE_CHECKING:
 class ChoiceType(QType):
     # true/false keeps True before False, whatever the quiz says about shuffling answers.
     shuffles: bool = True
+    relation = "choices"
+    # The input each option is: one of (radio) or any of (checkbox).
+    input_type: ClassVar[str] = "radio"
+    collector: ClassVar[str] = "one"
+    moodle_names = ("multichoice",)
+    moodle_type = "multichoice"
+    combined_feedback = True
+
+    # --- the bank -------------------------------------------------------------------------------
+    def validate_data(self, data: dict) -> None:
+        choices = data.get("choices") or []
+        if len(choices) < 2:
+            raise DataError(f"a {self.name} question needs at least 2 choices")
+        self.check_fractions([fraction(c.get("fraction", 0)) for c in choices])
+
+    def check_fractions(self, fractions: list) -> None:
+        if max(fractions) != 100:
+            raise DataError("no choice has fraction 100")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": str(c["text"]),
+                "fraction": fraction(c.get("fraction", 0)),
+                "feedback": c.get("feedback") or "",
+                "order": i,
+            }
+            for i, c in enumerate(data.get("choices") or [])
+        ]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        return {
+            "choices": [
+                {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
+                for c in question.choices.all()
+            ]
+        }
+
+    # --- Moodle XML ---------------------------------------------------------------------------
+    def moodle_claims(self, question: Any) -> bool:
+        return mx.flag(question, "single", True) == (self.input_type == "radio")
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        return {
+            "choices": [
+                {
+                    "text": mx.plain(a),
+                    "fraction": mx.percent(a.get("fraction")),
+                    "feedback": mx.plain(a, "feedback"),
+                }
+                for a in mx.answers(question)
+            ]
+        }
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "single", self.input_type == "radio")
+        mx.value_el(question, "shuffleanswers", True)
+        mx.value_el(question, "answernumbering", "abc")
+        for c in data.get("choices", []):
+            mx.answer_el(question, c["text"], c["fraction"], c.get("feedback", ""))
+
+    # --- the page -------------------------------------------------------------------------------
+    def picked(self, response: Any) -> set[str]:
+        return {response} if isinstance(response, str) else set()
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        name, picked = _html.field_name(item), self.picked(item.get("response"))
+        yield f'<div class="options" data-collect="{self.collector}">'
+        for opt in item["options"]:
+            checked = " checked" if opt["id"] in picked else ""
+            yield (
+                f'<label class="option"><input type="{self.input_type}" name="{name}" '
+                f'value="{_html.escape(opt["id"])}"{checked}> '
+                f"<span>{_html.escape(opt['text'])}</span></label>"
+            )
+        yield "</div>"
+
+    # --- statistics: every choice, in authoring order, even those nobody picked ---------------
+    def response_labels(self, question: Any, response: Any) -> list[str]:
+        texts = {c.pk: c.text for c in question.choices.all()}
+        picked = response if isinstance(response, list) else [response]
+        return [texts.get(to_int(p), f"(choice {p})") for p in picked]
+
+    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+        rows = [(c.text, bucket.pop(c.text, 0)) for c in question.choices.all()]
+        return rows + sorted(bucket.items(), key=lambda kv: -kv[1])
 
     def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
         ids = [c.id for c in question.choices.all()]

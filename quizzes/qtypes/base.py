@@ -8,12 +8,16 @@ a type receives the question (its answers prefetched), the attempt item or its I
 
 from __future__ import annotations
 
+import json
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from xml.etree.ElementTree import Element
+
+from ._spec import Option, clean_spec
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
@@ -112,6 +116,44 @@ class QType:
     shape: ClassVar[tuple[type, ...]] = ()
     # Whether the review may show a right answer (essays and descriptions have none).
     has_right_answer: ClassVar[bool] = True
+    # Whether it carries a mark and may be drawn into a quiz (a description does not).
+    graded: ClassVar[bool] = True
+    # Marked by an instructor, never by the code (automatic regrading leaves it alone).
+    hand_graded: ClassVar[bool] = False
+    # The related name of Question whose rows hold its answers (the bank writes them, the
+    # admin shows their inline); None: no rows of its own.
+    relation: ClassVar[str | None] = None
+    # The token scope its options are named in (quizzes/tokens.py).
+    token_part: ClassVar[str] = "option"
+    # Its answer controls, as the template (quizzes/_question.html includes it) and as
+    # answer_html below (the attempt page's fast path): both write the same markup.
+    answer_template: ClassVar[str] = "quizzes/answers/none.html"
+    # Whether GIFT writes an answer block after the stem (a description has none).
+    gift_block: ClassVar[bool] = True
+    # The <question type="..."> names of Moodle XML it reads, and the one it writes (None:
+    # Moodle XML cannot hold it); whether it has Moodle's combined feedback.
+    moodle_names: ClassVar[tuple[str, ...]] = ()
+    moodle_type: ClassVar[str | None] = None
+    combined_feedback: ClassVar[bool] = False
+    # Its configuration in Question.spec (qtypes/_spec.py); none by default.
+    spec_schema: ClassVar[tuple[Option, ...]] = ()
+
+    def clean_spec(self, raw: Any) -> dict[str, Any]:
+        """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
+        return clean_spec(self.spec_schema, raw)
+
+    def spec(self, question: Any) -> dict[str, Any]:
+        """The question's (or question dict's) spec with defaults for any key stored before
+        the key existed."""
+        raw = question.get("spec") if isinstance(question, dict) else None
+        stored = raw if isinstance(question, dict) else getattr(question, "spec", None)
+        stored = stored if isinstance(stored, dict) else {}
+        return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
+
+    def show_stem(self, html: str, item: Any) -> str:
+        """The rendered stem as the attempt item shows it (a gap type marks its gaps in it, a
+        calculated question puts in its dataset item's values)."""
+        return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
@@ -137,6 +179,10 @@ class QType:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
+    def shown_option_ids(self, order: Any) -> list:
+        """The ids in choice_order that the page names by option tokens."""
+        return order.get("left", []) if isinstance(order, dict) else order
+
     # --- what is stored -> what the student sees ----------------------------------------------
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         """The stored (non-empty) response in tokens, as the student sent it."""
@@ -153,6 +199,65 @@ class QType:
     def right_answer_text(self, question: Any) -> str:
         return ""
 
+    def item_right_answer_text(self, item: Any) -> str:
+        """The right answer for this attempt item (a calculated one's depends on its dataset)."""
+        return self.right_answer_text(item.question)
+
     def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
         """Tokens of the right options, for types whose options are marked on the page."""
         return None
+
+    # --- the bank: canonical question dict <-> answer rows (quizzes/services/bank.py) -------
+    def prepare_data(self, data: dict) -> dict:
+        """The dict as stored, before it is checked: Cloze reads its gaps out of the stem."""
+        return data
+
+    def validate_data(self, data: dict) -> None:
+        """Raise qtypes._data.DataError when the dict cannot make a question of this type."""
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        """The field values of its `relation` rows, in order (DataError on a bad value)."""
+        return []
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        """Its keys of the canonical dict (the inverse of answer_rows)."""
+        return {}
+
+    # --- the attempt page ---------------------------------------------------------------------
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        """Its answer controls for a presented open item, as answer_template writes them."""
+        return iter(())
+
+    # --- statistics (quizzes/statistics/queries.py) ---------------------------------------------
+    def response_labels(self, question: Any, response: Any) -> list[str]:
+        """A stored, non-empty response as the labels its frequencies are counted under."""
+        if isinstance(response, str):
+            return [" ".join(response.split())[:80]]
+        return [json.dumps(response, sort_keys=True)[:80]]
+
+    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+        """The counted labels as the report lists them: the most frequent first."""
+        rows = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
+        return rows[:top]
+
+    # --- GIFT (quizzes/formats/gift_export.py) --------------------------------------------------
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        """The lines inside the answer block; None: GIFT cannot hold this type."""
+        return None
+
+    # --- Moodle XML (quizzes/formats/moodle_xml.py writes the question around it) ------------
+    def moodle_claims(self, question: Element) -> bool:
+        """Whether a <question> of one of moodle_names is this type (multichoice: single?)."""
+        return True
+
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
+        """Its keys of the canonical dict (answers, spec) from the <question> element;
+        DataError for what cannot make a question, `warn` for what is dropped."""
+        return {}
+
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
+        """Append its own children (answers, options) to the <question> element."""
+
+    @property
+    def has_gift_form(self) -> bool:
+        return type(self).gift_answers is not QType.gift_answers

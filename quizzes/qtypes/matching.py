@@ -4,10 +4,14 @@ token}. Pairs with a blank left are distractors: they only add wrong right optio
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _gift as gift
+from . import _html
+from . import _moodle as mx
+from ._data import DataError
 from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
 
 if TYPE_CHECKING:
@@ -29,6 +33,75 @@ def grade_matching(pairs: Sequence[PairLike], response: Any) -> Grade:
 class MatchingType(QType):
     name = "matching"
     shape = (dict,)
+    relation = "match_pairs"
+    token_part = "left"
+    answer_template = "quizzes/answers/matching.html"
+    moodle_names = ("matching",)
+    moodle_type = "matching"
+    combined_feedback = True
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        pairs, distractors = [], []
+        for sub in question.findall("subquestion"):
+            left, right = mx.plain(sub), mx.plain(sub, "answer", default="plain_text")
+            if left:
+                pairs.append({"left": left, "right": right})
+            elif right:
+                distractors.append(right)
+        return {"pairs": pairs, "distractors": distractors}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "shuffleanswers", True)
+        rows = [(p["left"], p["right"]) for p in data.get("pairs", [])]
+        rows += [("", right) for right in data.get("distractors", [])]
+        for left, right in rows:
+            sub = mx.text_el(question, "subquestion", left, "plain")
+            mx.text_el(sub, "answer", right)
+
+    def validate_data(self, data: dict) -> None:
+        pairs = [p for p in data.get("pairs") or [] if str(p.get("left", "")).strip()]
+        if len(pairs) < 2 or any(not str(p.get("right", "")).strip() for p in pairs):
+            raise DataError("a matching question needs at least 2 pairs with left and right")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        pairs = [
+            {"left": str(p.get("left") or ""), "right": str(p["right"])}
+            for p in data.get("pairs") or []
+        ]
+        pairs += [{"left": "", "right": str(d)} for d in data.get("distractors") or []]
+        return [dict(p, order=i) for i, p in enumerate(pairs)]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        pairs = list(question.match_pairs.all())
+        return {
+            "pairs": [{"left": p.left, "right": p.right} for p in pairs if p.left.strip()],
+            "distractors": [p.right for p in pairs if not p.left.strip()],
+        }
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        name, esc = _html.field_name(item), _html.escape
+        response = item.get("response")
+        answers = response if isinstance(response, dict) else {}
+        yield '<div class="matching" data-collect="pairs">'
+        for number, left in enumerate(item["left"], start=1):
+            chosen = answers.get(str(left["id"]), "")
+            options = "".join(
+                f'<option value="{esc(r["id"])}"{" selected" if chosen == r["id"] else ""}>'
+                f"{esc(r['text'])}</option>"
+                for r in item["right_options"]
+            )
+            label = f"{name}-l{number}"
+            yield (
+                f'<label class="match-row"><span id="{label}">{esc(left["text"])}</span> '
+                f'<select name="{name}" data-left="{esc(left["id"])}" aria-labelledby="{label}"> '
+                f'<option value="">Choose…</option> {options} </select></label>'
+            )
+        yield "</div>"
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        pairs = [(p["left"], p["right"]) for p in data.get("pairs", [])]
+        pairs += [("", right) for right in data.get("distractors", [])]
+        return "".join(f"\t={gift.text(left)} -> {gift.escape(right)}\n" for left, right in pairs)
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         if not isinstance(sent, dict):

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _gift as gift
 from ._choices import ChoiceType
+from ._data import DataError
 from .base import HUNDRED, NO_ANSWER, ZERO, ChoiceLike, Grade, clamp, nonblank, to_int
 
 if TYPE_CHECKING:
@@ -36,6 +38,24 @@ def decode_id_list(tokens: ItemTokens, sent: Any) -> Any:
 class MultiType(ChoiceType):
     name = "multi"
     shape = (list,)
+    input_type = "checkbox"
+    collector = "many"
+    answer_template = "quizzes/answers/many_choices.html"
+
+    def check_fractions(self, fractions: list) -> None:
+        positive = sum(f for f in fractions if f > 0)
+        if abs(positive - 100) > Decimal("0.1"):
+            raise DataError(f"the correct choices' fractions sum to {positive}, not 100")
+
+    def picked(self, response: Any) -> set[str]:
+        return {str(v) for v in response} if isinstance(response, list) else set()
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        return "".join(
+            f"\t~%{gift.number_text(c['fraction'])}%{gift.text(c['text'])}"
+            f"{gift.feedback(c.get('feedback', ''))}\n"
+            for c in data.get("choices", [])
+        )
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return decode_id_list(tokens, sent)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _html
+from . import _moodle as mx
+from ._data import DataError
 from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
 from .multi import decode_id_list
 
@@ -43,6 +46,13 @@ def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
     return Grade(fraction, [f"{longest} of {len(items)} items are in the right relative order."])
 
 
+def _position(answer: Any, index: int) -> float:
+    try:
+        return float(answer.get("fraction", index))
+    except ValueError:
+        return float(index)
+
+
 def _is_permutation(response: Any, by_id: dict) -> bool:
     return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
 
@@ -50,6 +60,69 @@ def _is_permutation(response: Any, by_id: dict) -> bool:
 class OrderingType(QType):
     name = "ordering"
     shape = (list,)
+    relation = "ordering_items"
+    answer_template = "quizzes/answers/ordering.html"
+    # Moodle's qtype_ordering, graded here by its "longest ordered subset" rule.
+    moodle_names = ("ordering",)
+    moodle_type = "ordering"
+    combined_feedback = True
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        grading = (question.findtext("gradingtype") or "").strip()
+        if grading and grading.upper() not in ("LONGEST_ORDERED_SUBSET", "6"):
+            warn(f"graded here by the longest ordered subset, not {grading}")
+        selection = (question.findtext("selecttype") or "ALL").strip().upper()
+        if selection not in ("ALL", "0"):
+            warn(f"every item is shown here (Moodle's selecttype was {selection})")
+        answers = mx.answers(question)
+        # An answer's fraction is its right position; the file's order breaks ties.
+        ranked = sorted(enumerate(answers), key=lambda ia: (_position(ia[1], ia[0]), ia[0]))
+        return {"items": [mx.plain(a) for _, a in ranked]}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        for tag, value in (
+            ("layouttype", "VERTICAL"),
+            ("selecttype", "ALL"),
+            ("selectcount", 0),
+            ("gradingtype", "LONGEST_ORDERED_SUBSET"),
+            ("showgrading", "SHOW"),
+            ("numberingstyle", "none"),
+        ):
+            mx.value_el(question, tag, value)
+        for position, item in enumerate(data.get("items", []), start=1):
+            mx.answer_el(question, item, position)
+
+    def validate_data(self, data: dict) -> None:
+        if len(data.get("items") or []) < 2:
+            raise DataError("an ordering question needs at least 2 items")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        return [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        return {"items": [i.text for i in question.ordering_items.all()]}
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        help_id = f"{_html.field_name(item)}-help"
+        yield (
+            f'<p class="muted ordering-help" id="{help_id}">Use the arrow buttons, or Alt+Up and '
+            "Alt+Down on an item, to move it.</p>"
+        )
+        yield (
+            '<ol class="ordering" data-collect="order" aria-label="Items to put in order" '
+            f'aria-describedby="{help_id}">'
+        )
+        for o in item["ordering"]:
+            text = _html.escape(o["text"])
+            yield (
+                f'<li data-id="{_html.escape(o["id"])}" tabindex="0"><span class="ordering-text">'
+                f'{text}</span> <span class="ordering-buttons"><button type="button" '
+                f'class="btn btn-ghost btn-small move-up" aria-label="Move {text} up">↑</button>'
+                '<button type="button" class="btn btn-ghost btn-small move-down" '
+                f'aria-label="Move {text} down">↓</button></span></li>'
+            )
+        yield "</ol>"
+        yield '<p class="sr-only ordering-status" role="status" aria-live="polite"></p>'
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return decode_id_list(tokens, sent)

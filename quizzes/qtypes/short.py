@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from . import _gift as gift
+from . import _html
+from . import _moodle as mx
+from ._data import DataError, check_best, fraction, fraction_out
+from ._spec import Option
 from .base import (
     HUNDRED,
     NO_ANSWER,
@@ -16,34 +21,107 @@ from .base import (
     QType,
     clamp,
     nonblank,
-    normalize_text,
 )
 
 
-def short_answer_matches(pattern: str, response: str) -> bool:
+def short_text(text: str, case_sensitive: bool = False) -> str:
+    """As Moodle compares: ends trimmed, each run of whitespace one space (collapsed, not
+    removed: "vanishinggradient" is not "vanishing gradient"), case folded unless asked."""
+    collapsed = " ".join(str(text).split())
+    return collapsed if case_sensitive else collapsed.casefold()
+
+
+def short_answer_matches(pattern: str, response: str, case_sensitive: bool = False) -> bool:
     """`*` matches any run of characters (also none); everything else is literal."""
-    parts = [re.escape(part) for part in normalize_text(pattern).split("*")]
-    return re.fullmatch(".*".join(parts), normalize_text(response)) is not None
+    parts = [re.escape(part) for part in short_text(pattern, case_sensitive).split("*")]
+    return re.fullmatch(".*".join(parts), short_text(response, case_sensitive)) is not None
 
 
-def grade_short(answers: Sequence[ChoiceLike], response: Any) -> Grade:
-    """The best-weighted accepted answer that matches (order-independent, unlike Moodle's
-    first match, so a catch-all `*` can never hide a better answer listed after it)."""
+def grade_short(
+    answers: Sequence[ChoiceLike], response: Any, case_sensitive: bool = False
+) -> Grade:
+    """The first accepted answer that matches, in the author's order, as in Moodle (so a
+    catch-all `*` goes last)."""
     if not isinstance(response, str | int | float) or not str(response).strip():
         return NO_ANSWER
-    matches = [a for a in answers if short_answer_matches(a.text, str(response))]
-    if not matches:
-        return Grade(ZERO, [])
-    best = max(matches, key=lambda a: Decimal(a.fraction))
-    return Grade(clamp(Decimal(best.fraction) / HUNDRED), nonblank([best.feedback]))
+    for answer in answers:
+        if short_answer_matches(answer.text, str(response), case_sensitive):
+            fraction = clamp(Decimal(answer.fraction) / HUNDRED)
+            return Grade(fraction, nonblank([answer.feedback]))
+    return Grade(ZERO, [])
 
 
 class ShortType(QType):
     name = "short"
     shape = (str,)
+    relation = "choices"
+    answer_template = "quizzes/answers/short.html"
+    moodle_names = ("shortanswer",)
+    moodle_type = "shortanswer"
+    spec_schema = (
+        Option("case_sensitive", "bool", False, "Letter case must match (Moodle's usecase)."),
+    )
+
+    def validate_data(self, data: dict) -> None:
+        answers = data.get("answers") or []
+        if not answers:
+            raise DataError(f"a {self.name} question needs answers")
+        check_best(answers)
+        if any(a.get("text") in (None, "") for a in answers):
+            raise DataError("an answer has no text")
+
+    def answer_rows(self, data: dict) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": str(a["text"]),
+                "fraction": fraction(a.get("fraction", 100)),
+                "feedback": a.get("feedback") or "",
+                "order": i,
+            }
+            for i, a in enumerate(data.get("answers") or [])
+        ]
+
+    def data_of(self, question: Any) -> dict[str, Any]:
+        return {
+            "answers": [
+                {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
+                for c in question.choices.all()
+            ]
+        }
+
+    def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
+        yield (
+            f'<label class="field" data-collect="text">Your answer <input type="text" '
+            f'name="{_html.field_name(item)}" value="{_html.text(item.get("response"))}" '
+            'autocomplete="off" maxlength="500"></label>'
+        )
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        return "".join(
+            f"\t=%{gift.number_text(a['fraction'])}%{gift.text(a['text'])}"
+            f"{gift.feedback(a.get('feedback', ''))}\n"
+            for a in data.get("answers", [])
+        )
+
+    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+        answers = [
+            {
+                "text": mx.plain(a, default="plain_text"),
+                "fraction": mx.percent(a.get("fraction")),
+                "feedback": mx.plain(a, "feedback"),
+            }
+            for a in mx.answers(question)
+        ]
+        return {"answers": answers, "spec": {"case_sensitive": mx.flag(question, "usecase")}}
+
+    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        mx.value_el(question, "usecase", 1 if self.spec(data)["case_sensitive"] else 0)
+        for a in data.get("answers", []):
+            mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))
 
     def grade(self, question: Any, response: Any) -> Grade:
-        return grade_short(list(question.choices.all()), response)
+        case_sensitive = self.spec(question)["case_sensitive"]
+        return grade_short(list(question.choices.all()), response, case_sensitive)
 
     def right_answer_text(self, question: Any) -> str:
         return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import _gift as gift
 from ._choices import ChoiceType
 from .base import HUNDRED, NO_ANSWER, ChoiceLike, Grade, as_int, clamp, nonblank, to_int
 
@@ -25,6 +26,7 @@ def grade_single(choices: Sequence[ChoiceLike], response: Any) -> Grade:
 class SingleType(ChoiceType):
     name = "single"
     shape = (int, str)
+    answer_template = "quizzes/answers/one_choice.html"
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return None if sent in (None, "") else tokens.lookup(tokens.shown_ids, sent)
@@ -40,6 +42,18 @@ class SingleType(ChoiceType):
 
     def right_answer_text(self, question: Any) -> str:
         return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
+
+    def gift_answers(self, data: dict[str, Any]) -> str | None:
+        lines, marked = [], False
+        for c in data.get("choices", []):
+            if c["fraction"] == 100 and not marked:
+                marker, marked = "=", True
+            else:
+                marker = f"~%{gift.number_text(c['fraction'])}%"
+            lines.append(
+                f"\t{marker}{gift.text(c['text'])}{gift.feedback(c.get('feedback', ''))}\n"
+            )
+        return "".join(lines)
 
 
 TYPE = SingleType()

@@ -23,7 +23,6 @@ from ..models import (
     AttemptState,
     Behaviour,
     Question,
-    QuestionType,
     Quiz,
 )
 from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
@@ -200,7 +199,7 @@ def essay_grade(
 ) -> AttemptQuestion:
     """An instructor's mark for an essay; the attempt total is recomputed."""
     item = AttemptQuestion.objects.select_for_update().get(pk=item.pk)
-    if item.question.type != QuestionType.ESSAY or not item.locked:
+    if not qtypes.get(item.question.type).hand_graded or not item.locked:
         raise AttemptError("Only submitted essays are graded by hand.", "invalid")
     if not Decimal("0") <= mark <= item.max_mark:
         raise AttemptError(f"The mark must be between 0 and {item.max_mark}.", "invalid")

@@ -6,25 +6,17 @@ so every source of questions obeys the same validation.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from .. import qtypes
 from ..formats import result as _formats
-from ..models import (
-    CHOICE_TYPES,
-    Choice,
-    Difficulty,
-    MatchPair,
-    NumericalAnswer,
-    OrderingItem,
-    Question,
-    QuestionType,
-    TextFormat,
-)
+from ..models import Difficulty, Question, TextFormat
+from ..qtypes._data import fraction_out
 
 
 class QuestionDataError(ValueError):
@@ -36,66 +28,30 @@ def _fail(data: dict, message: str) -> QuestionDataError:
     return QuestionDataError(f"question {who!r}: {message}")
 
 
-def _fraction(data: dict, raw: Any) -> Decimal:
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        raise _fail(data, f"fraction {raw!r} is not a number") from None
-    if not Decimal("-100") <= value <= Decimal("100"):
-        raise _fail(data, f"fraction {raw} is outside -100..100")
-    return value
-
-
-def _check_choices(data: dict, kind: str) -> list[dict]:
-    choices = data.get("choices") or []
-    if len(choices) < 2:
-        raise _fail(data, f"a {kind} question needs at least 2 choices")
-    fractions = [_fraction(data, c.get("fraction", 0)) for c in choices]
-    if kind == QuestionType.TRUEFALSE and len(choices) != 2:
-        raise _fail(data, "a truefalse question has exactly two choices")
-    if kind in (QuestionType.SINGLE, QuestionType.TRUEFALSE) and max(fractions) != 100:
-        raise _fail(data, "no choice has fraction 100")
-    if kind == QuestionType.MULTI:
-        positive = sum(f for f in fractions if f > 0)
-        if abs(positive - 100) > Decimal("0.1"):
-            raise _fail(data, f"the correct choices' fractions sum to {positive}, not 100")
-    return choices
-
-
-def _check_answers(data: dict, kind: str) -> list[dict]:
-    answers = data.get("answers") or []
-    if not answers:
-        raise _fail(data, f"a {kind} question needs answers")
-    if max(_fraction(data, a.get("fraction", 100)) for a in answers) != 100:
-        raise _fail(data, "no answer has fraction 100")
-    for answer in answers:
-        key = "text" if kind == QuestionType.SHORT else "value"
-        if answer.get(key) in (None, ""):
-            raise _fail(data, f"an answer has no {key}")
-    return answers
-
-
 def validate_question_data(data: dict) -> str:
     """Raises QuestionDataError; returns the question type."""
     kind = data.get("type")
-    if kind not in QuestionType.values:
+    if not isinstance(kind, str) or kind not in qtypes.TYPES:
         raise _fail(data, f"unknown type {kind!r}")
+    data = _prepared(data)
     if not str(data.get("stem", "")).strip():
         raise _fail(data, "the stem is empty")
     if data.get("difficulty", "medium") not in Difficulty.values:
         raise _fail(data, f"unknown difficulty {data.get('difficulty')!r}")
     _check_count(data)
-    if kind in CHOICE_TYPES:
-        _check_choices(data, kind)
-    elif kind in (QuestionType.SHORT, QuestionType.NUMERICAL):
-        _check_answers(data, kind)
-    elif kind == QuestionType.MATCHING:
-        pairs = [p for p in data.get("pairs") or [] if str(p.get("left", "")).strip()]
-        if len(pairs) < 2 or any(not str(p.get("right", "")).strip() for p in pairs):
-            raise _fail(data, "a matching question needs at least 2 pairs with left and right")
-    elif kind == QuestionType.ORDERING and len(data.get("items") or []) < 2:
-        raise _fail(data, "an ordering question needs at least 2 items")
+    try:
+        qtypes.get(kind).validate_data(data)
+        qtypes.get(kind).clean_spec(data.get("spec"))
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
     return kind
+
+
+def _prepared(data: dict) -> dict:
+    try:
+        return qtypes.get(str(data.get("type"))).prepare_data(data)
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
 
 
 def _check_count(data: dict) -> None:
@@ -131,42 +87,12 @@ def _sync_rows(queryset: QuerySet, model: type[Model], rows: list[dict], fk: dic
         Question.objects.filter(pk=fk["question"].pk).update(updated_at=timezone.now())
 
 
-def _answer_rows(data: dict, kind: str) -> tuple[type[Model], str, list[dict]]:
-    if kind in CHOICE_TYPES or kind == QuestionType.SHORT:
-        source = data.get("choices") if kind in CHOICE_TYPES else data.get("answers")
-        rows = [
-            {
-                "text": str(c["text"]),
-                "fraction": _fraction(data, c.get("fraction", 0 if kind in CHOICE_TYPES else 100)),
-                "feedback": c.get("feedback") or "",
-                "order": i,
-            }
-            for i, c in enumerate(source or [])
-        ]
-        return Choice, "choices", rows
-    if kind == QuestionType.NUMERICAL:
-        rows = [
-            {
-                "value": float(a["value"]),
-                "tolerance": float(a.get("tolerance") or 0),
-                "fraction": _fraction(data, a.get("fraction", 100)),
-                "feedback": a.get("feedback") or "",
-                "order": i,
-            }
-            for i, a in enumerate(data.get("answers") or [])
-        ]
-        return NumericalAnswer, "numerical_answers", rows
-    if kind == QuestionType.MATCHING:
-        pairs = [
-            {"left": str(p.get("left") or ""), "right": str(p["right"])}
-            for p in data.get("pairs") or []
-        ]
-        pairs += [{"left": "", "right": str(d)} for d in data.get("distractors") or []]
-        return MatchPair, "match_pairs", [dict(p, order=i) for i, p in enumerate(pairs)]
-    if kind == QuestionType.ORDERING:
-        rows = [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
-        return OrderingItem, "ordering_items", rows
-    return Choice, "choices", []
+def _answer_rows(data: dict, kind: str) -> tuple[str | None, list[dict]]:
+    qtype = qtypes.get(kind)
+    try:
+        return qtype.relation, qtype.answer_rows(data)
+    except qtypes.DataError as exc:
+        raise _fail(data, str(exc)) from None
 
 
 def _resolve_topic(data: dict, section: Any) -> Any:
@@ -218,34 +144,67 @@ def _field_values(data: dict, kind: str, section: Any, topic: Any) -> dict:
         "default_mark": Decimal(str(data.get("default_mark", 1))),
         "penalty": Decimal(str(data.get("penalty", "0.33333"))),
         "hints": [str(h) for h in data.get("hints") or []],
+        "spec": qtypes.get(kind).clean_spec(data.get("spec")),
+        "category": str(data.get("category") or "").strip()[:255],
+        "idnumber": str(data.get("idnumber") or "").strip()[:100],
+        "combined_feedback": _combined_feedback(data),
     }
+
+
+COMBINED_KEYS = {"correct": str, "partial": str, "incorrect": str, "show_num_correct": bool}
+
+
+def _combined_feedback(data: dict) -> dict[str, Any]:
+    raw = data.get("combined_feedback") or {}
+    if not isinstance(raw, dict) or set(raw) - set(COMBINED_KEYS):
+        raise _fail(data, f"combined_feedback takes only {', '.join(COMBINED_KEYS)}")
+    for key, kind in COMBINED_KEYS.items():
+        if key in raw and not isinstance(raw[key], kind):
+            raise _fail(data, f"combined_feedback {key} must be a {kind.__name__}")
+    return {k: v for k, v in raw.items() if v}
+
+
+def existing_question(data: dict) -> Question | None:
+    """The bank's question this dict names: by slug, else by category and idnumber."""
+    if data.get("slug"):
+        return Question.objects.filter(slug=data["slug"]).first()
+    idnumber = str(data.get("idnumber") or "").strip()
+    if not idnumber:
+        return None
+    category = str(data.get("category") or "").strip()
+    return Question.objects.filter(category=category, idnumber=idnumber).first()
 
 
 @transaction.atomic
 def question_upsert_from_data(
     *, data: dict, section: Any = None, created_by: Any = None
 ) -> Question:
-    """Create or update (by slug; no slug: always create) one question from the canonical dict."""
+    """Create or update one question from the canonical dict: the question with its slug, or
+    else with its category and idnumber, is updated in place; otherwise a new one is made."""
     kind = validate_question_data(data)
+    data = _prepared(data)
     section = _resolve_section(data, section)
     values = _field_values(data, kind, section, _resolve_topic(data, section))
     terms = _resolve_terms(data)
     slug = data.get("slug") or None
-    if slug:
-        question, _ = Question.objects.update_or_create(slug=slug, defaults=values)
+    question = existing_question(data)
+    if question is not None:
+        for key, value in values.items():
+            setattr(question, key, value)
+        question.save()
+    elif slug:
+        question = Question.objects.create(slug=slug, **values, created_by=created_by)
     else:
         question = Question.objects.create(**values, created_by=created_by)
-    model, related, rows = _answer_rows(data, kind)
-    for other in ("choices", "numerical_answers", "match_pairs", "ordering_items"):
+    related, rows = _answer_rows(data, kind)
+    for other in qtypes.relations():
         if other != related:
             getattr(question, other).all().delete()
-    _sync_rows(getattr(question, related).all(), model, rows, {"question": question})
+    if related:
+        model = Question._meta.get_field(related).related_model
+        _sync_rows(getattr(question, related).all(), model, rows, {"question": question})
     question.terms.set(terms)
     return question
-
-
-def _fraction_out(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def question_to_data(*, question: Question) -> dict:
@@ -262,33 +221,17 @@ def question_to_data(*, question: Question) -> dict:
         "stem": question.stem,
         "stem_format": question.stem_format,
         "explanation": question.explanation,
-        "default_mark": _fraction_out(question.default_mark),
+        "default_mark": fraction_out(question.default_mark),
         "penalty": float(question.penalty),
         "hints": list(question.hints),
+        "category": question.category,
+        "idnumber": question.idnumber,
+        "combined_feedback": dict(question.combined_feedback or {}),
     }
-    kind = question.type
-    if kind in CHOICE_TYPES or kind == QuestionType.SHORT:
-        key = "choices" if kind in CHOICE_TYPES else "answers"
-        data[key] = [
-            {"text": c.text, "fraction": _fraction_out(c.fraction), "feedback": c.feedback}
-            for c in question.choices.all()
-        ]
-    elif kind == QuestionType.NUMERICAL:
-        data["answers"] = [
-            {
-                "value": a.value,
-                "tolerance": a.tolerance,
-                "fraction": _fraction_out(a.fraction),
-                "feedback": a.feedback,
-            }
-            for a in question.numerical_answers.all()
-        ]
-    elif kind == QuestionType.MATCHING:
-        pairs = list(question.match_pairs.all())
-        data["pairs"] = [{"left": p.left, "right": p.right} for p in pairs if p.left.strip()]
-        data["distractors"] = [p.right for p in pairs if not p.left.strip()]
-    elif kind == QuestionType.ORDERING:
-        data["items"] = [i.text for i in question.ordering_items.all()]
+    qtype = qtypes.get(question.type)
+    if qtype.spec_schema:
+        data["spec"] = qtype.spec(question)
+    data.update(qtype.data_of(question))
     return data
 
 

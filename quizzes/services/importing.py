@@ -1,29 +1,47 @@
-"""Import GIFT/Aiken text into the question bank: all or nothing, with line-numbered errors.
+"""Import GIFT, Aiken and Moodle XML into the question bank: all or nothing, with
+line-numbered errors.
 
 Every question goes through the core `question_upsert_from_data`, inside one transaction with a
 savepoint per question, so a question the bank refuses (unknown term, bad fraction) is reported
-with its line like a syntax error, and a failing file leaves the database untouched.
+with its line like a syntax error, and a failing file leaves the database untouched. A question
+whose category and idnumber name one already in the bank is left alone (a warning) unless the
+import is told to `update` it: an instructor's edits are never overwritten by surprise.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
 
-from ..formats import LineError, ParseResult, export_aiken, export_gift, parse_aiken, parse_gift
+from ..formats import (
+    LineError,
+    ParseResult,
+    export_aiken,
+    export_gift,
+    export_moodle_xml,
+    parse_aiken,
+    parse_gift,
+    parse_moodle_xml,
+)
 from ..formats.result import strip_meta
 from ..models import Question
-from .bank import question_to_data, question_upsert_from_data
+from .bank import existing_question, question_to_data, question_upsert_from_data
 
-PARSERS: dict[str, Callable[[str], ParseResult]] = {"gift": parse_gift, "aiken": parse_aiken}
-EXPORTERS: dict[str, Callable[[list[dict[str, Any]]], str]] = {
+PARSERS: dict[str, Callable[[str], ParseResult]] = {
+    "gift": parse_gift,
+    "aiken": parse_aiken,
+    "moodlexml": parse_moodle_xml,
+}
+# Each takes the question dicts and a list that collects what it had to leave out.
+EXPORTERS: dict[str, Callable[[list[dict[str, Any]], list[str]], str]] = {
     "gift": export_gift,
     "aiken": export_aiken,
+    "moodlexml": export_moodle_xml,
 }
+FORMAT_NAMES = {"gift": "GIFT", "aiken": "Aiken", "moodlexml": "Moodle XML"}
 
 
 @dataclass
@@ -31,6 +49,7 @@ class ImportReport:
     fmt: str
     parsed: int = 0
     errors: list[LineError] = field(default_factory=list)
+    warnings: list[LineError] = field(default_factory=list)
     question_ids: list[int] = field(default_factory=list)
     accepted: int = 0  # questions the bank took (before any rollback)
     dry_run: bool = False
@@ -49,19 +68,14 @@ class ImportReport:
             head = f"dry run, nothing written: {self.accepted} of {self.parsed} question(s) valid"
         else:
             head = f"imported {self.imported} of {self.parsed} question(s)"
-        return f"{self.fmt.upper()} {head}, {len(self.errors)} error(s)"
+        tail = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        return f"{FORMAT_NAMES.get(self.fmt, self.fmt)} {head}, {len(self.errors)} error(s){tail}"
 
 
 def to_bank_data(question: dict[str, Any]) -> dict[str, Any]:
-    """A parsed question as the bank stores it: Moodle's numerical catch-all `*` becomes an
-    answer matching every number (tolerance infinity) worth 0, which grades the same way."""
-    data = strip_meta(question)
-    if data.get("type") == "numerical":
-        data["answers"] = [
-            dict(a, value=0, tolerance=math.inf) if a.get("value") == "*" else a
-            for a in data.get("answers", [])
-        ]
-    return data
+    """A parsed question as the bank stores it (the types read their own answers: numerical's
+    catch-all `*`, for one, is its own affair, quizzes/qtypes/numerical.py)."""
+    return strip_meta(question)
 
 
 @transaction.atomic
@@ -73,17 +87,24 @@ def questions_import(
     allow_partial: bool = False,
     dry_run: bool = False,
     created_by: Any = None,
+    update: bool = False,
 ) -> ImportReport:
-    """Parse and store; any error rolls everything back unless `allow_partial`."""
+    """Parse and store; any error rolls everything back unless `allow_partial`. `update`:
+    replace the bank's questions that have the same category and idnumber."""
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(PARSERS)}")
     report = ImportReport(fmt=fmt, dry_run=dry_run)
     parsed = PARSERS[fmt](text.replace("\x00", "\ufffd"))
     report.parsed = len(parsed.questions) + len(parsed.errors)
     report.errors = list(parsed.errors) + _nul_errors(text)
+    report.warnings = list(parsed.warnings)
+    seen: set[tuple[str, str]] = set()
     for question in parsed.questions:
+        if _twice(report, question, seen) or (not update and _kept(report, question)):
+            continue
         _store_one(report, question, section=section, created_by=created_by)
     report.errors.sort(key=lambda e: e.line)
+    report.warnings.sort(key=lambda e: e.line)
     report.accepted = len(report.question_ids)
     binary = any(e.message == NUL_MESSAGE for e in report.errors)
     if dry_run or binary or (report.errors and not allow_partial):
@@ -98,6 +119,38 @@ NUL_MESSAGE = "contains a NUL character: is this a text file?"
 def _nul_errors(text: str) -> list[LineError]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [LineError(n, NUL_MESSAGE) for n, line in enumerate(lines, 1) if "\x00" in line]
+
+
+def _twice(report: ImportReport, question: dict[str, Any], seen: set[tuple[str, str]]) -> bool:
+    """Moodle's idnumber is unique in its category: a file that gives one twice is wrong."""
+    idnumber = str(question.get("idnumber") or "").strip()
+    key = (str(question.get("category") or "").strip(), idnumber)
+    if not idnumber:
+        return False
+    if key in seen:
+        message = f"idnumber {idnumber!r} is given to another question of the same category"
+        report.errors.append(LineError(question.get("line", 0), message))
+        return True
+    seen.add(key)
+    return False
+
+
+def _kept(report: ImportReport, question: dict[str, Any]) -> bool:
+    """A question the bank has under the same category and idnumber stays as it is."""
+    if question.get("slug") or not question.get("idnumber"):
+        return False
+    found = existing_question(question)
+    if found is None:
+        return False
+    where = f" in {question['category']!r}" if question.get("category") else ""
+    report.warnings.append(
+        LineError(
+            question.get("line", 0),
+            f"kept the bank's question {found.name!r}: it has idnumber {question['idnumber']!r}"
+            f"{where}; import with update to replace it",
+        )
+    )
+    return True
 
 
 def _store_one(
@@ -116,8 +169,12 @@ def _store_one(
     report.question_ids.append(stored.pk)
 
 
-def questions_export(*, questions: list[Question], fmt: str) -> str:
-    """Export bank questions (with answers) as GIFT or Aiken text."""
+def questions_export(
+    *, questions: list[Question], fmt: str, warnings: list[str] | None = None
+) -> str:
+    """Export bank questions (with answers) as GIFT, Aiken or Moodle XML; what the format
+    cannot hold is left out and said in `warnings`."""
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}")
-    return EXPORTERS[fmt]([question_to_data(question=q) for q in questions])
+    notes: list[str] = [] if warnings is None else warnings
+    return EXPORTERS[fmt]([question_to_data(question=q) for q in questions], notes)

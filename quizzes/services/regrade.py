@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import grading
-from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour, QuestionType
+from .. import grading, qtypes
+from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour
 from ..selectors import attempt_items
 from .attempts import _apply_grade, _total
 from .errors import AttemptError
@@ -28,7 +28,7 @@ def attempt_regrade(*, attempt: Attempt, by: Any, reason: str) -> AttemptRegrade
         raise AttemptError("Only a finished attempt can be regraded.", "invalid")
     before = (attempt.marks, attempt.score)
     items = attempt_items(attempt=attempt)
-    regraded = [item for item in items if item.question.type != QuestionType.ESSAY]
+    regraded = [item for item in items if not qtypes.get(item.question.type).hand_graded]
     for item in regraded:
         grade = grading.grade_question(item.question, item.response)
         _apply_grade(item, grade, _fraction(attempt, item, grade))

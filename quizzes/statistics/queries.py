@@ -3,7 +3,6 @@ finished attempts, so attempts are never loaded into Python one by one."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable
 from decimal import Decimal
 from typing import Any
@@ -24,6 +23,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Floor, Greatest, Least
 
+from .. import qtypes
+from ..qtypes import QType
 from .formulas import HISTOGRAM_BINS, Moments, QuizStats, assemble, paired_sorted_sum, variance
 
 
@@ -182,27 +183,13 @@ def _answer_frequencies(
 def _response_labels(question: Any, response: Any) -> list[str]:
     if response in (None, "", [], {}):
         return [NO_ANSWER]
-    if question is not None and question.type in ("single", "truefalse", "multi"):
-        texts = {c.pk: c.text for c in question.choices.all()}
-        picked = response if isinstance(response, list) else [response]
-        return [texts.get(_int(p), f"(choice {p})") for p in picked]
-    if isinstance(response, str):
-        return [" ".join(response.split())[:80]]
-    return [json.dumps(response, sort_keys=True)[:80]]
+    return _qtype(question).response_labels(question, response)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _qtype(question: Any) -> QType:
+    # A question deleted since (None) is counted as an unknown type's: by its stored value.
+    return qtypes.get(question.type) if question is not None else qtypes.UNKNOWN
 
 
 def _ordered(question: Any, bucket: dict[str, int]) -> list[tuple[str, int]]:
-    if question is not None and question.type in ("single", "truefalse", "multi"):
-        # Every choice, in authoring order, even those nobody picked.
-        order = [c.text for c in question.choices.all()]
-        rows = [(text, bucket.pop(text, 0)) for text in order]
-        return rows + sorted(bucket.items(), key=lambda kv: -kv[1])
-    rows = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
-    return rows[:TOP_RESPONSES]
+    return _qtype(question).frequency_rows(question, bucket, TOP_RESPONSES)

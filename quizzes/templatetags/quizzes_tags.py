@@ -1,6 +1,9 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from .. import qtypes
 
 register = template.Library()
 
@@ -16,6 +19,24 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.filter
 def contains(values: Any, value: Any) -> bool:
     return isinstance(values, list) and (value in values or str(value) in map(str, values))
+
+
+@register.filter
+def answer_template(kind: str) -> str:
+    """`{% include item.type|answer_template %}`: the type's answer controls."""
+    return qtypes.get(kind).answer_template
+
+
+@register.simple_tag
+def answer_html(item: dict[str, Any]) -> str:
+    """A type whose template is its Python markup as it is (one description, not two)."""
+    return mark_safe(" ".join(qtypes.get(item["type"]).answer_html(item)))  # noqa: S308 - escaped
+
+
+@register.filter
+def qtype_graded(kind: str) -> bool:
+    """Whether the type carries a mark (a description has no flag, check or answer)."""
+    return qtypes.get(kind).graded
 
 
 @register.filter

@@ -82,6 +82,81 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
         "explanation": "EXPLAIN-essay",
     },
     "description": {"type": "description", "stem": "Read the following questions carefully."},
+    # The types of issue 16 §2 (and variants of the older ones with their spec options).
+    "numerical_units": {
+        "type": "numerical",
+        "stem": "How long is the kernel's receptive field?",
+        "explanation": "EXPLAIN-units",
+        "answers": [{"value": 26, "tolerance": 0.5, "fraction": 100, "feedback": "FEEDBACK-units"}],
+        "spec": {
+            "units": [{"unit": "m", "multiplier": 1}, {"unit": "cm", "multiplier": 100}],
+            "unit_input": "select",
+            "unit_grading": "response",
+            "unit_penalty": 0.5,
+        },
+    },
+    "gapselect": {
+        "type": "gapselect",
+        "stem": "A [[1]] layer shrinks feature maps and [[2]] adds nonlinearity.",
+        "explanation": "EXPLAIN-gapselect",
+        "spec": {
+            "choices": [
+                {"text": "pooling", "group": 1},
+                {"text": "ReLU", "group": 2},
+                {"text": "dropout", "group": 1},
+                {"text": "identity", "group": 2},
+            ]
+        },
+    },
+    "cloze": {
+        "type": "cloze",
+        "stem": (
+            "The unit is called {1:SA:=CLOZESECRET#FEEDBACK-cloze-sa~%50%clozes*#FEEDBACK-half}; "
+            "a 3x3 kernel has {2:NM:=9:0#FEEDBACK-cloze-nm} weights; maps shrink by "
+            "{1:MC:=pooling#FEEDBACK-cloze-mc~dropout#FEEDBACK-cloze-wrong}; activations: "
+            "{1:MRS:%50%ReLU~%50%tanh~%-100%Adam}."
+        ),
+        "explanation": "EXPLAIN-cloze",
+    },
+    "calculated": {
+        "type": "calculated",
+        "stem": "A dense layer maps {n} inputs to {m} outputs. How many weights, without biases?",
+        "explanation": "EXPLAIN-calc",
+        "spec": {
+            "answers": [
+                {
+                    "formula": "{n} * {m}",
+                    "fraction": 100,
+                    "tolerance": 0.01,
+                    "tolerance_type": "relative",
+                    "feedback": "FEEDBACK-calc",
+                },
+                {"formula": "{n} + {m}", "fraction": 20, "feedback": "FEEDBACK-calc-sum"},
+            ],
+            "datasets": {"n": [3, 4, 5], "m": [2, 6, 7]},
+            "answer_format": "decimals",
+            "answer_length": 0,
+        },
+    },
+    "randomsamatch": {
+        "type": "randomsamatch",
+        "stem": "Match each question to its answer.",
+        "explanation": "EXPLAIN-rsm",
+        "spec": {"count": 3},
+    },
+    "ddwtos": {
+        "type": "ddwtos",
+        "stem": "Gradients flow [[1]] through time; an [[2]] keeps a cell state.",
+        "explanation": "EXPLAIN-ddwtos",
+        "spec": {
+            "choices": [
+                {"text": "backwards", "group": 1},
+                {"text": "LSTM", "group": 1},
+                {"text": "sideways", "group": 1},
+                {"text": "MLP", "group": 1},
+            ]
+        },
+    },
 }
 
 
@@ -101,8 +176,21 @@ def make_section(number: str = "7.8") -> Section:
     return section
 
 
+# The short-answer questions a random short-answer matching question draws from.
+SHORT_POOL = [
+    ("Which activation is max(0, x)?", "RELUPOOL"),
+    ("Which optimiser keeps running moments?", "ADAMPOOL"),
+    ("Which layer drops units at random?", "DROPOUTPOOL"),
+    ("Which norm uses batch statistics?", "BATCHNORMPOOL"),
+]
+
+
 def make_question(kind: str, section: Section | None = None, **extra: Any):
     data = dict(QUESTION_DATA[kind], **extra)
+    if data["type"] == "randomsamatch":
+        for stem, answer in SHORT_POOL:
+            pool = {"type": "short", "stem": stem, "answers": [{"text": answer}]}
+            question_upsert_from_data(data=pool, section=section)
     return question_upsert_from_data(data=data, section=section)
 
 
@@ -129,9 +217,22 @@ def right_response(question) -> Any:
     if kind == "multi":
         return [c.id for c in question.choices.filter(fraction__gt=0)]
     if kind == "short":
-        return "secret relu"  # matches SECRETRELU case- and space-insensitively
+        return "secretrelu"  # matches SECRETRELU case-insensitively
     if kind == "numerical":
-        return "26"
+        units = (question.spec or {}).get("unit_input") == "select"
+        return {"number": "2600", "unit": "cm"} if units else "26"
+    if kind in ("gapselect", "ddwtos"):
+        return {"1": 1, "2": 2}
+    if kind == "randomsamatch":
+        from quizzes.models import Question
+
+        right = dict(SHORT_POOL)
+        pool = Question.objects.filter(stem__in=list(right), section_id=question.section_id)
+        return {str(q.pk): right[q.stem] for q in pool}
+    if kind == "calculated":
+        return {"item": 0, "value": "6"}
+    if kind == "cloze":
+        return {"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}
     if kind == "matching":
         return {str(p.id): p.right for p in question.match_pairs.exclude(left="")}
     if kind == "ordering":

@@ -65,3 +65,48 @@ def test_change_pages_render_with_inlines(admin_client):
     quiz = make_quiz(["single"])
     html = admin_client.get(f"/admin/quizzes/quiz/{quiz.pk}/change/").content.decode()
     assert "slots-TOTAL_FORMS" in html
+
+
+def test_each_type_shows_only_its_own_fields(admin_client):
+    """A type's inline (its answer rows) and its spec (its settings) only; a gap type has no
+    rows of its own; the preview of a new type shows no answer."""
+    pages = {}
+    for kind in ("single", "short", "numerical_units", "gapselect", "ddwtos", "essay"):
+        question = make_question(kind, slug=f"own-{kind.replace('_', '-')}")
+        html = admin_client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+        pages[kind] = (question, html)
+    assert 'name="spec"' not in pages["single"][1] and 'name="spec"' not in pages["essay"][1]
+    assert 'name="spec"' in pages["short"][1] and "case_sensitive" in pages["short"][1]
+    assert "unit_penalty" in pages["numerical_units"][1]
+    assert "numerical_answers-TOTAL_FORMS" in pages["numerical_units"][1]
+    for kind in ("gapselect", "ddwtos"):
+        question, html = pages[kind]
+        assert 'name="spec"' in html and "-TOTAL_FORMS" not in html
+        preview = admin_client.get(f"/admin/quizzes/question/{question.pk}/preview/")
+        assert preview.status_code == 200 and "1: " not in preview.content.decode()
+
+
+def test_a_bad_spec_is_a_field_error_not_a_500(admin_client):
+    question = make_question("short", slug="bad-spec")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    form = {
+        "name": question.name,
+        "type": "short",
+        "stem": question.stem,
+        "stem_format": "markdown",
+        "difficulty": "medium",
+        "tags": "[]",
+        "hints": "[]",
+        "default_mark": "1",
+        "penalty": "0.33333",
+        "spec": '{"case_sensitive": "maybe"}',
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "case_sensitive must be true or false" in response.content.decode()
+    form["spec"] = '{"case_sensitive": true}'
+    assert admin_client.post(url, form).status_code == 302
+    question.refresh_from_db()
+    assert question.spec == {"case_sensitive": True}

@@ -64,6 +64,17 @@ def test_export_round_trips_single_choice():
     assert [strip_meta(q) for q in again] == [strip_meta(q) for q in questions]
 
 
-def test_export_refuses_other_types():
-    with pytest.raises(ValueError, match="single-choice"):
-        export_aiken([{"name": "m", "type": "multi", "stem": "s", "choices": []}])
+def test_export_skips_what_aiken_cannot_hold_and_writes_plain_text():
+    single = {
+        "name": "s",
+        "type": "single",
+        "stem": "<p>Which is <b>largest</b> &amp; why?</p>",
+        "stem_format": "html",
+        "choices": [{"text": "2", "fraction": 100}, {"text": "1", "fraction": 0}],
+    }
+    multi = {"name": "m", "type": "multi", "stem": "s", "choices": []}
+    warnings: list[str] = []
+    text = export_aiken([multi, single], warnings)
+    assert text == "Which is largest & why?\nA) 2\nB) 1\nANSWER: A\n"
+    assert warnings == ["multi question 'm': Aiken cannot hold it"]
+    assert export_aiken([multi]) == ""

@@ -33,7 +33,7 @@ def test_timed_deferred_quiz(page, live_server, student):
     with _saving(page):
         page.get_by_role("radio", name="Pooling").check()
     with _saving(page):  # typing autosaves after a pause, without leaving the field
-        page.get_by_label("Your answer").fill("secret relu")
+        page.get_by_label("Your answer").fill("secretrelu")
     first = page.locator(".ordering li").first.get_attribute("data-id")
     with _saving(page):  # the move buttons work from the keyboard
         page.locator(".ordering li").first.locator(".move-down").press("Enter")
@@ -43,7 +43,7 @@ def test_timed_deferred_quiz(page, live_server, student):
     page.wait_for_selector(".nav-grid .nav-q.is-flagged")
     page.reload()
     assert page.get_by_role("radio", name="Pooling").is_checked()
-    assert page.get_by_label("Your answer").input_value() == "secret relu"
+    assert page.get_by_label("Your answer").input_value() == "secretrelu"
     assert page.locator(".ordering li").nth(1).get_attribute("data-id") == first
     assert (
         page.locator(".nav-grid .nav-q.is-answered").count() == 3

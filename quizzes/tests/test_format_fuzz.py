@@ -212,3 +212,42 @@ def test_import_is_whole_or_nothing(text, fmt, dry_run):
         assert after - before == report.imported == report.parsed
     for error in report.errors:
         assert error.line >= 1
+
+
+XML_BITS = [
+    "<quiz>",
+    "</quiz>",
+    '<question type="multichoice">',
+    '<question type="truefalse">',
+    '<question type="category">',
+    '<question type="random">',
+    "</question>",
+    "<name><text>n</text></name>",
+    '<questiontext format="html"><text>',
+    "</text></questiontext>",
+    '<answer fraction="100"><text>true</text></answer>',
+    '<answer fraction="x"><text>false</text></answer>',
+    "<single>false</single>",
+    "<defaultgrade>-1</defaultgrade>",
+    "<![CDATA[<p>a</p>]]>",
+    "&amp;",
+    "&bogus;",
+    "<!DOCTYPE quiz>",
+    "<!-- @dlp {} -->",
+    "\n",
+    "<",
+    ">",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_soup(XML_BITS))
+def test_moodle_xml_parser_never_crashes_and_lines_are_real(text):
+    from quizzes.formats import parse_moodle_xml
+
+    result = parse_moodle_xml(text)
+    lines = len(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    for error in [*result.errors, *result.warnings]:
+        assert 1 <= error.line <= lines and error.message
+    for question in result.questions:
+        assert 1 <= question["line"] <= lines and question["stem"]

@@ -27,6 +27,12 @@ KINDS = [
     "ordering",
     "essay",
     "description",
+    "numerical_units",
+    "gapselect",
+    "ddwtos",
+    "cloze",
+    "calculated",
+    "randomsamatch",
 ]
 
 

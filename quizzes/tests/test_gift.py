@@ -63,7 +63,9 @@ def test_multiple_response_has_negative_weights(moodle):
 
 def test_numerical_tolerance_and_catch_all_despite_the_stray_quote(moodle):
     q = moodle[0]["Q5"]
-    assert q["stem"] == "What is a number from 1 to 5?"  # the trailing `";` is tolerated
+    # The `";` after the block (the end of a PHP string in Moodle's test) is text after the
+    # answer, so, as Moodle's importer does (the text does not end in "}"), a blank marks it.
+    assert q["stem"] == 'What is a number from 1 to 5? _____";'
     assert q["answers"] == [
         {"value": 3, "tolerance": 2, "fraction": 100, "feedback": ""},
         {"value": "*", "tolerance": 0, "fraction": 0, "feedback": "Completely wrong"},
@@ -115,7 +117,7 @@ def test_escapes_categories_and_comments():
     assert q["name"] == "a:b"
     assert q["stem"] == "Is 2 = 1\\+1 {really}? // not a comment"
     assert q["choices"][1]["feedback"] == "no # here"
-    assert q["category"] == "$course$/Deep"
+    assert q["category"] == "Deep"  # Moodle's context prefix is Moodle's; the path is ours
 
 
 def test_numerical_range_and_several_weighted_answers():
@@ -237,3 +239,34 @@ def test_the_formats_package_imports_no_django():
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_idnumber_and_tags_from_the_comment_lines_as_moodle_writes_them():
+    text = (
+        "// question: 12  name: E\n// [id:ep\\]1] [tag:training] [tag:week 2]\n"
+        "::E:: One pass over the data is called an {=epoch}.\n\n"
+        "// [tag:alone]\n\n::F:: No tags of its own {T}\n"
+    )
+    first, second = parse_gift(text).questions
+    assert (first["idnumber"], first["tags"]) == ("ep]1", ["training", "week 2"])
+    # A comment cut off by a blank line belongs to no question, as in Moodle.
+    assert "tags" not in second and "idnumber" not in second
+
+
+def test_text_after_the_answer_even_punctuation_makes_a_blank():
+    (q,) = parse_gift("One pass over the data is called an {=epoch}.").questions
+    assert q["stem"] == "One pass over the data is called an _____."
+    (q,) = parse_gift("What is 2 + 2? {=4}").questions
+    assert q["stem"] == "What is 2 + 2?"
+
+
+def test_category_idnumber_and_tags_survive_export():
+    text = "$CATEGORY: $course$/top/Week 1\n\n// [id:e1] [tag:a]\n::E:: An {=epoch}.\n"
+    questions = parse_gift(text).questions
+    exported = export_gift(questions)
+    assert exported.startswith("$CATEGORY: Week 1\n")
+    assert "// [id:e1] [tag:a]\n::E::" in exported
+    assert "@dlp" not in exported  # tags go in Moodle's own line, not our metadata
+    assert [strip_meta(q) for q in parse_gift(exported).questions] == [
+        strip_meta(q) for q in questions
+    ]

@@ -95,7 +95,8 @@ SHORT = [
     ("response", "expected"),
     [
         ("relu", "1"),
-        ("  R e L U ", "1"),
+        ("  ReLU\t", "1"),
+        ("  R e L U ", "0"),  # whitespace is collapsed, never removed
         ("Rectified linear unit", "0.8"),
         ("rectif", "0.8"),
         ("sigmoid", "0"),
@@ -112,10 +113,30 @@ def test_short_wildcard_is_not_regex():
     assert g.grade_short(answers, "a.c").fraction == 1
 
 
-def test_short_best_match_wins_over_catch_all_and_empty():
+def test_short_first_match_wins_over_catch_all_and_empty():
     assert g.grade_short(SHORT, "relu").feedback == ["exact"]
     assert g.grade_short(SHORT, "tanh").feedback == ["catch"]
     assert g.grade_short(SHORT, "   ") == g.NO_ANSWER
+
+
+def test_short_first_matching_answer_wins_as_in_moodle():
+    answers = [C(1, "*gradient", Decimal(50), "half"), C(2, "vanishing gradient", Decimal(100))]
+    assert g.grade_short(answers, "vanishing gradient").fraction == Decimal("0.5")
+    assert g.grade_short(list(reversed(answers)), "vanishing gradient").fraction == 1
+
+
+def test_short_whitespace_is_collapsed_not_removed():
+    answers = [C(1, "vanishing gradient", Decimal(100))]
+    assert g.grade_short(answers, "  vanishing \n  gradient ").fraction == 1
+    assert g.grade_short(answers, "vanishinggradient").fraction == 0
+
+
+def test_short_case_sensitivity_is_an_option():
+    answers = [C(1, "ReLU", Decimal(100)), C(2, "relu", Decimal(50), "lower")]
+    assert g.grade_short(answers, "relu").fraction == 1
+    assert g.grade_short(answers, "relu", case_sensitive=True).fraction == Decimal("0.5")
+    assert g.grade_short(answers, "RELU", case_sensitive=True).fraction == 0
+    assert g.grade_short(answers, "ReLU", case_sensitive=True).fraction == 1
 
 
 NUM = [N(26, 0, Decimal(100), "exact"), N(3.0, 0.5, Decimal(100)), N(28, 1, Decimal(25), "close")]

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quizzes.formats import export_gift, parse_gift
+from quizzes.formats import export_gift, parse_aiken, parse_gift
 from quizzes.formats.result import strip_meta
 from quizzes.grading import grade_question
 from quizzes.models import Question
@@ -259,13 +259,17 @@ def test_admin_export_warns_about_ordering_questions(instructor_client):
     assert "no GIFT form" in page
 
 
-def test_admin_export_aiken_refuses_other_types(instructor_client):
+def test_admin_export_aiken_skips_other_types_with_a_warning(instructor_client):
     questions_import(text=moodle_text("questions.gift.txt"), fmt="gift")
     ids = list(Question.objects.values_list("pk", flat=True))
     response = instructor_client.post(
-        "/admin/quizzes/question/", {"action": "export_aiken", "_selected_action": ids}, follow=True
+        "/admin/quizzes/question/", {"action": "export_aiken", "_selected_action": ids}
     )
-    assert "single-choice" in response.content.decode()
+    assert [q["name"] for q in parse_aiken(response.content.decode()).questions] == [
+        "What's between orange and green in the spectrum?"
+    ]
+    page = instructor_client.get("/admin/quizzes/question/").content.decode()
+    assert "left out of the Aiken file" in page and "Aiken cannot hold it" in page
     single = Question.objects.get(name="Q2").pk
     response = instructor_client.post(
         "/admin/quizzes/question/", {"action": "export_aiken", "_selected_action": [single]}

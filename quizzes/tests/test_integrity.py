@@ -21,7 +21,7 @@ from .factories import as_sent, make_quiz, right_response
 pytestmark = pytest.mark.django_db
 REVEALING = ("review_specific_feedback", "review_general_feedback", "review_right_answer")
 
-KINDS = [
+KINDS = [  # every type, and the new types of issue 16
     "single",
     "multi",
     "truefalse",
@@ -31,6 +31,12 @@ KINDS = [
     "ordering",
     "essay",
     "description",
+    "numerical_units",
+    "gapselect",
+    "ddwtos",
+    "cloze",
+    "calculated",
+    "randomsamatch",
 ]
 BEHAVIOURS = ["deferred", "immediate", "interactive"]
 SECRET_KEYS = [
@@ -48,6 +54,8 @@ def _secrets(question: Question) -> list[str]:
         "FEEDBACK-",
         "EXPLAIN-",
         "SECRETRELU",
+        "CLOZESECRET",
+        "Which activation is max(0, x)? → RELUPOOL",
         "right-answer",
         "review-correct",
         "Right answer",
@@ -55,6 +63,11 @@ def _secrets(question: Question) -> list[str]:
     found += [f"{p.left} → {p.right}" for p in question.match_pairs.exclude(left="")]
     if question.type == "ordering":
         found.append(" → ".join(question.ordering_items.values_list("text", flat=True)))
+    for answer in (question.spec or {}).get("answers") or []:  # calculated: its formulas
+        found += [answer["formula"], "{n}"]
+    choices = (question.spec or {}).get("choices") or []
+    if choices:  # the gap types: which choice fills which gap is the answer
+        found.append(f"1: {choices[0]['text']}")
     return found
 
 
@@ -84,6 +97,9 @@ def test_nothing_leaks_before_lock_then_all_shows(kind, behaviour, student, stud
         assert [o["text"] for o in ordering] != list(
             question.ordering_items.values_list("text", flat=True)
         )
+    tiles = json.loads(data)["items"][0].get("parts", {}).get("tiles")
+    if tiles:  # choice n answers gap n: never shown in authoring order
+        assert [t["text"] for t in tiles] != [c["text"] for c in question.spec["choices"]]
     answer = right_response(question)
     if answer is not None:  # a saved (even right) answer still reveals nothing
         services.attempt_save_answer(

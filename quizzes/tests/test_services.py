@@ -169,7 +169,7 @@ def test_every_type_full_marks_and_essay_grading(student, instructor):
             if q.type == "multi"
             else None,
             "truefalse": q.choices.get(text="False").id if q.type == "truefalse" else None,
-            "short": " secret relu ",
+            "short": " SecretReLU ",
             "numerical": "26",
             "matching": {str(p.id): p.right for p in q.match_pairs.exclude(left="")},
             "ordering": [o.id for o in q.ordering_items.order_by("position")],

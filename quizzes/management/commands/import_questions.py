@@ -1,4 +1,5 @@
-"""`manage.py import_questions PATH --format gift|aiken`: the admin's import, from the shell."""
+"""`manage.py import_questions PATH [--format gift|aiken|moodlexml]`: the admin's import, from
+the shell."""
 
 from __future__ import annotations
 
@@ -7,20 +8,31 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from quizzes.formats import detect_format
 from quizzes.services.importing import PARSERS, questions_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import questions from a Moodle GIFT or Aiken file into the question bank. All or nothing: "
-        "if any question has an error, nothing is imported (unless --allow-partial). Errors are "
-        "printed as PATH:LINE: message and make the command exit with status 1."
+        "Import questions from a Moodle GIFT, Aiken or Moodle XML file into the question bank. "
+        "All or nothing: if any question has an error, nothing is imported (unless "
+        "--allow-partial). Errors and warnings (a question type this site lacks, skipped; a "
+        "question already in the bank, kept unless --update) are printed as PATH:LINE: message; "
+        "errors make the command exit with status 1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="the GIFT or Aiken text file (UTF-8)")
+        parser.add_argument("path", help="the GIFT, Aiken or Moodle XML file (UTF-8)")
         parser.add_argument(
-            "--format", dest="fmt", choices=sorted(PARSERS), required=True, help="file format"
+            "--format",
+            dest="fmt",
+            choices=sorted(PARSERS),
+            help="file format (default: from the extension, .xml .gift .aiken, or the text)",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="replace the bank's questions with the same category and idnumber",
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
         parser.add_argument(
@@ -34,15 +46,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
+        text = _read(path)
         report = questions_import(
-            text=_read(path),
-            fmt=options["fmt"],
+            text=text,
+            fmt=options["fmt"] or detect_format(path.name, text),
+            update=options["update"],
             section=_section(options["section"]),
             allow_partial=options["allow_partial"],
             dry_run=options["dry_run"],
         )
         for error in report.errors:
             self.stderr.write(f"{path}:{error.line}: {error.message}")
+        for warning in report.warnings:
+            self.stderr.write(f"{path}:{warning.line}: warning: {warning.message}")
         self.stdout.write(report.summary())
         if report.errors:
             raise CommandError(f"{len(report.errors)} error(s) in {path}")

@@ -1,0 +1,257 @@
+"""Moodle XML (question/format/xml in Moodle): a <quiz> of <question type="...">, to and from
+canonical question dicts.
+
+This module owns what every question shares: the safe parse (defusedxml: no DTD, so no entity
+expansion, billion laughs or external entity; errors carry the line), categories, name, text
+and its format, general and combined feedback, default grade, penalty, hints, tags, idnumber
+and embedded files (refused: this bank stores no files). Each type reads and writes its own
+part (quizzes/qtypes/<type>.py moodle_read/moodle_write); a type nobody here has (random,
+ddmarker, calculated…) is skipped with a warning, not an error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+from xml.etree.ElementTree import Comment, Element, SubElement, TreeBuilder, indent, tostring
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+from .. import qtypes
+from ..qtypes import _moodle as mx
+from .gift_meta import META_FIELDS, parse_meta
+from .result import FormatError, LineError, ParseResult, category_path, default_name
+
+META = "@dlp "
+# Moodle's own: <question type="category">, and a random question draws from a category.
+NOT_QUESTIONS = {"category"}
+COMBINED = {
+    "correct": "correctfeedback",
+    "partial": "partiallycorrectfeedback",
+    "incorrect": "incorrectfeedback",
+}
+ATTACK = (
+    "declares a DTD (<!DOCTYPE>), refused: a DTD is how XML entity attacks (billion laughs, "
+    "external files) get in, and Moodle never writes one"
+)
+
+
+class _LineBuilder(TreeBuilder):
+    """Remembers the line each element starts on (ElementTree keeps none)."""
+
+    def __init__(self) -> None:
+        super().__init__(insert_comments=True)
+        self.lines: dict[Element, int] = {}
+        self.expat: Any = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        element = super().start(tag, attrs)
+        self.lines[element] = self.expat.CurrentLineNumber if self.expat is not None else 0
+        return element
+
+
+def _parse_tree(text: str) -> tuple[Element, dict[Element, int]]:
+    builder = _LineBuilder()
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    builder.expat = parser.parser
+    try:
+        parser.feed(text)
+        root = parser.close()
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        raise FormatError(ATTACK) from None
+    return root, builder.lines
+
+
+def parse_moodle_xml(text: str) -> ParseResult:
+    """Every bad question becomes a LineError; good ones still parse; skipped ones warn."""
+    result = ParseResult()
+    try:
+        root, lines = _parse_tree(text.removeprefix("\ufeff"))
+    except FormatError as exc:
+        result.errors.append(LineError(_line_of_doctype(text), str(exc)))
+        return result
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 1
+        result.errors.append(LineError(line, f"not well-formed XML: {_reason(exc)}"))
+        return result
+    if root.tag != "quiz":
+        result.errors.append(LineError(1, f"a Moodle XML file holds a <quiz>, not <{root.tag}>"))
+        return result
+    category = ""
+    for element in root:
+        if element.tag != "question":
+            continue
+        line, kind = lines.get(element, 0), element.get("type", "")
+        if kind == "category":
+            category = category_path(mx.text(element, "category"))
+            continue
+        _read_one(result, element, line, category)
+    return result
+
+
+def _read_one(result: ParseResult, element: Element, line: int, category: str) -> None:
+    kind = element.get("type", "")
+    name = " ".join(mx.text(element, "name").split())
+    qtype = _type_for(element)
+    if qtype is None:
+        label = f"{kind} question {name!r}" if name else f"{kind or 'untyped'} question"
+        result.warnings.append(LineError(line, f"skipped the {label}: no such type here"))
+        return
+    notes: list[str] = []
+    try:
+        question = _question(element, qtype, name, notes.append)
+    except (FormatError, qtypes.DataError) as exc:
+        result.errors.append(LineError(line, f"question {name or kind!r}: {exc}"))
+        return
+    result.warnings += [LineError(line, f"question {question['name']!r}: {n}") for n in notes]
+    if category:
+        question["category"] = category
+    question["line"] = line
+    result.questions.append(question)
+
+
+def _type_for(element: Element) -> qtypes.QType | None:
+    kind = element.get("type", "")
+    for qtype in qtypes.TYPES.values():
+        if kind in qtype.moodle_names and qtype.moodle_claims(element):
+            return qtype
+    return None
+
+
+def _question(element: Element, qtype: qtypes.QType, name: str, warn: Any) -> dict[str, Any]:
+    _refuse_files(element)
+    stem = mx.text(element, "questiontext").strip()
+    if not stem:
+        raise FormatError("the question has no text")
+    question: dict[str, Any] = {
+        "name": name or default_name(stem),
+        "type": qtype.name,
+        "stem": stem,
+        "stem_format": mx.fmt(element, "questiontext"),
+        "explanation": mx.text(element, "generalfeedback").strip(),
+        "default_mark": _bounded(element, "defaultgrade", 1, 0, 9999),
+        "penalty": _bounded(element, "penalty", 0.3333333, 0, 1),
+        "hints": [h for h in (mx.text(e).strip() for e in element.findall("hint")) if h],
+        "tags": [t for t in (mx.text(e).strip() for e in element.findall("tags/tag")) if t],
+        "idnumber": (element.findtext("idnumber") or "").strip(),
+    }
+    if qtype.combined_feedback:
+        question["combined_feedback"] = _combined(element)
+    question.update(qtype.moodle_read(element, warn))
+    question.update(_meta(element))
+    return question
+
+
+def _bounded(element: Element, tag: str, default: float, low: float, high: float) -> float:
+    value = mx.number(element, tag, default)
+    if not low <= value <= high:
+        raise FormatError(f"<{tag}> {value:g} is outside {low:g}..{high:g}")
+    return round(value, 7)
+
+
+def _combined(element: Element) -> dict[str, Any]:
+    out: dict[str, Any] = {key: mx.text(element, tag).strip() for key, tag in COMBINED.items()}
+    out["show_num_correct"] = element.find("shownumcorrect") is not None
+    return {k: v for k, v in out.items() if v}
+
+
+def _refuse_files(element: Element) -> None:
+    files = [f.get("name") or "unnamed" for f in element.iter("file")]
+    # Moodle 1.9 kept one picture per question in <image> and <image_base64>.
+    if (element.findtext("image_base64") or "").strip():
+        files.append((element.findtext("image") or "").strip() or "image_base64")
+    if files:
+        raise FormatError(
+            f"it embeds the file {files[0]!r}: this bank stores no files, so remove the image "
+            "from the question (or link to one served elsewhere) and import it again"
+        )
+    texts = (t.text or "" for t in element.iter("text"))
+    if any("@@PLUGINFILE@@" in t for t in texts):
+        raise FormatError("it links to a Moodle file (@@PLUGINFILE@@) that the file lacks")
+
+
+def _meta(element: Element) -> dict[str, Any]:
+    """Our bank's extras (slug, section, topic, difficulty, terms), kept in a comment."""
+    for child in element:
+        # A comment's tag is the Comment factory, not a name.
+        if not isinstance(child.tag, str) and (child.text or "").strip().startswith(META):
+            return parse_meta((child.text or "").strip()[len(META) :])
+    return {}
+
+
+def _line_of_doctype(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if "<!DOCTYPE" in line.upper() or "<!ENTITY" in line.upper():
+            return number
+    return 1
+
+
+def _reason(exc: ParseError) -> str:
+    return re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+
+
+# --- export ----------------------------------------------------------------------------------
+def export_moodle_xml(questions: list[dict[str, Any]], warnings: list[str] | None = None) -> str:
+    """Moodle XML for every question a type of ours can write (all of them today)."""
+    quiz = Element("quiz")
+    category = None
+    for q in questions:
+        qtype = qtypes.get(str(q.get("type", "")))
+        if qtype.moodle_type is None:
+            if warnings is not None:
+                warnings.append(f"{q.get('type')} question {q.get('name')!r} has no Moodle form")
+            continue
+        if (q.get("category") or "") != category:
+            category = q.get("category") or ""
+            _category_el(quiz, category)
+        _question_el(quiz, q, qtype)
+    indent(quiz)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(quiz, encoding="unicode") + "\n"
+
+
+def _category_el(quiz: Element, category: str) -> None:
+    node = SubElement(quiz, "question", type="category")
+    mx.text_el(node, "category", "$course$/top" + (f"/{category}" if category else ""))
+    mx.text_el(node, "info", "", "html")
+
+
+def _question_el(quiz: Element, q: dict[str, Any], qtype: qtypes.QType) -> None:
+    node = SubElement(quiz, "question", type=str(qtype.moodle_type))
+    extras = {k: q[k] for k in META_FIELDS if k != "tags" and q.get(k)}
+    if extras:
+        dumped = json.dumps(extras, ensure_ascii=True, sort_keys=True).replace("--", "-\\u002d")
+        node.append(Comment(f" {META}{dumped} "))
+    mx.text_el(node, "name", str(q.get("name") or default_name(q.get("stem", ""))))
+    mx.text_el(node, "questiontext", str(q.get("stem", "")), q.get("stem_format") or "markdown")
+    mx.text_el(node, "generalfeedback", str(q.get("explanation") or ""), "markdown")
+    mx.value_el(node, "defaultgrade", float(q.get("default_mark", 1)))
+    mx.value_el(node, "penalty", _penalty(q.get("penalty", 0.3333333)))
+    mx.value_el(node, "hidden", 0)
+    mx.value_el(node, "idnumber", str(q.get("idnumber") or ""))
+    qtype.moodle_write(q, node)
+    if qtype.combined_feedback:
+        feedback = q.get("combined_feedback") or {}
+        for key, tag in COMBINED.items():
+            mx.text_el(node, tag, str(feedback.get(key, "")), "html")
+        if feedback.get("show_num_correct"):
+            SubElement(node, "shownumcorrect")
+    for hint in q.get("hints") or []:
+        mx.text_el(node, "hint", str(hint), "html")
+    if q.get("tags"):
+        tags = SubElement(node, "tags")
+        for tag in q["tags"]:
+            mx.text_el(tags, "tag", str(tag))
+
+
+def _penalty(value: Any) -> float:
+    number = float(value)
+    # Our stored 0.33333 is Moodle's third: write Moodle's own 0.3333333.
+    return 0.3333333 if math.isclose(number, 1 / 3, abs_tol=1e-4) else number
+
+
+__all__ = ["export_moodle_xml", "parse_moodle_xml"]

@@ -202,6 +202,14 @@ class Behaviour(models.TextChoices):
     INTERACTIVE = "interactive", "Interactive with multiple tries"
 
 
+class OverdueHandling(models.TextChoices):
+    """Moodle's "when time expires" choices."""
+
+    AUTOSUBMIT = "autosubmit", "Open attempts are submitted automatically"
+    GRACE = "graceperiod", "A grace period to submit (answers can no longer change)"
+    ABANDON = "autoabandon", "Attempts must be submitted before time expires, or are not counted"
+
+
 def _review_field(option: str) -> models.PositiveIntegerField:
     # A bitmask of review.ReviewTime (Moodle's bits); the admin edits it as checkboxes.
     return models.PositiveIntegerField(
@@ -246,6 +254,26 @@ class Quiz(models.Model):
     )
     draw_tags = models.JSONField(default=list, blank=True)
     draw_difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True)
+    # Timing and access (quizzes/access.py merges these with the overrides, per student).
+    overdue_handling = models.CharField(
+        max_length=12, choices=OverdueHandling.choices, default=OverdueHandling.AUTOSUBMIT
+    )
+    grace_period = models.DurationField(
+        null=True, blank=True, help_text="With a grace period: how long a late submit is taken."
+    )
+    password = models.CharField(
+        max_length=128, blank=True, help_text="Empty: none. Asked before each new attempt."
+    )
+    delay_first = models.DurationField(
+        null=True, blank=True, help_text="Wait between the first and the second attempt."
+    )
+    delay_later = models.DurationField(
+        null=True, blank=True, help_text="Wait between later attempts."
+    )
+    require_pass_previous = models.BooleanField(
+        default=False,
+        help_text="A further attempt opens only once the previous one is graded and passed.",
+    )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -259,6 +287,54 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.pk])
+
+
+class QuizOverride(models.Model):
+    """Moodle's user and group overrides: an empty field keeps the quiz's (or the groups')
+    setting; quizzes/access.py merges them (a user's beats a group's; among groups the most
+    lenient wins)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz_overrides",
+    )
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="quiz_overrides"
+    )
+    open_at = models.DateTimeField(null=True, blank=True)
+    close_at = models.DateTimeField(null=True, blank=True)
+    time_limit = models.DurationField(null=True, blank=True, help_text="00:00:00 for no limit.")
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 for unlimited."
+    )
+    extra_time_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(400)],
+        help_text="Accommodation: the time limit is lengthened by this percentage.",
+    )
+    password = models.CharField(max_length=128, blank=True, help_text="Empty: the quiz's.")
+
+    class Meta:
+        ordering = ["quiz", "user", "group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, group__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=False)
+                ),
+                name="quizzes_override_user_xor_group",
+            ),
+            models.UniqueConstraint(fields=["quiz", "user"], name="quizzes_override_user"),
+            models.UniqueConstraint(fields=["quiz", "group"], name="quizzes_override_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} · {self.user or self.group}"
 
 
 class QuizSlot(models.Model):

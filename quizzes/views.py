@@ -20,6 +20,7 @@ from dlplatform.accounts.models import User
 from dlplatform.accounts.requests import AuthenticatedHttpRequest
 
 from . import selectors, services
+from .access import effective_settings
 from .fragments import nav_html, question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
@@ -71,6 +72,7 @@ def quiz_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempts = _with_scores_shown(selectors.user_attempts(user=request.user).filter(quiz=quiz))
     context = {
         "quiz": quiz,
+        "settings": effective_settings(quiz=quiz, user=request.user),
         "attempts": attempts,
         "open_attempt": next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
         "grade": _grade_if_shown(quiz, request.user, attempts),
@@ -95,8 +97,11 @@ def _grade_if_shown(quiz: Any, user: User, attempts: list[Attempt]) -> Decimal |
 @login_required
 def quiz_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
+    password = request.POST.get("password", "")[:256]
     try:
-        attempt = services.attempt_start(quiz=quiz, user=request.user, now=timezone.now())
+        attempt = services.attempt_start(
+            quiz=quiz, user=request.user, now=timezone.now(), password=password
+        )
     except services.AttemptError as exc:
         messages.error(request, str(exc))
         return redirect("quizzes:quiz", quiz.pk)

@@ -25,6 +25,8 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "not_open": 403,
     "no_attempts_left": 403,
+    "wait": 403,
+    "must_pass_previous": 403,
     "locked": 409,
     "closed": 409,
     "finished": 409,
@@ -49,15 +51,20 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self) -> QuerySet[Quiz]:
         return selectors.visible_quizzes()
 
-    @extend_schema(request=None, responses={201: s.AttemptSerializer})
+    @extend_schema(request=s.StartRequestSerializer, responses={201: s.AttemptSerializer})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
-        """Start (or resume) an attempt at this quiz."""
+        """Start (or resume) an attempt at this quiz; `password` when the quiz asks one."""
+        quiz = self.get_object()
+        body = s.StartRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
             attempt = services.attempt_start(
-                quiz=self.get_object(), user=user_of(request), now=timezone.now()
+                quiz=quiz, user=user_of(request), now=timezone.now(), **body.validated_data
             )
         except services.AttemptError as exc:
+            if exc.code == "password":  # a field-level 400, never echoing what was sent
+                raise ValidationError({"password": [str(exc)]}) from None
             raise Refused(exc) from None
         data = s.AttemptSerializer(_attempt_payload(attempt)).data
         return Response(data, status=status.HTTP_201_CREATED)

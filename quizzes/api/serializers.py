@@ -51,6 +51,9 @@ class QuizSerializer(serializers.ModelSerializer):
         answer_time = self._settings(quiz).answer_time
         return int(answer_time.total_seconds()) if answer_time else None
 
+    def get_question_count(self, quiz: Quiz) -> int:
+        return quiz.draw_count or getattr(quiz, "slot_count", 0)
+
     def get_attempts_allowed(self, quiz: Quiz) -> int:
         return self._settings(quiz).attempts_allowed
 
@@ -80,9 +83,6 @@ class StartRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         required=False, allow_blank=True, max_length=128, trim_whitespace=False
     )
-
-    def get_question_count(self, quiz: Quiz) -> int:
-        return quiz.draw_count or getattr(quiz, "slot_count", 0)
 
 
 TOKEN_HELP = (

@@ -70,9 +70,7 @@ def attempt_start(
     (services/rules.py, on the student's effective settings: quizzes/access.py)."""
     open_attempt = quiz.attempts.filter(user=user, state=AttemptState.IN_PROGRESS).first()
     if open_attempt is not None:
-        open_attempt = attempt_submit_if_overdue(attempt=open_attempt, now=now)
-        if open_attempt.state == AttemptState.IN_PROGRESS:
-            return open_attempt
+        return attempt_submit_if_overdue(attempt=open_attempt, now=now)
     settings = effective_settings(quiz=quiz, user=user)
     number = check_can_start(quiz, user, now, settings, password)
     deadline = settings.deadline_for(now)

@@ -24,6 +24,10 @@ from .reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
 
+from .responses_report import urlpatterns as responses_urlpatterns  # noqa: E402
+
+urlpatterns += responses_urlpatterns
+
 from .practice import urlpatterns as practice_urlpatterns  # noqa: E402
 
 urlpatterns += practice_urlpatterns

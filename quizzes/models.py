@@ -202,6 +202,11 @@ class Behaviour(models.TextChoices):
     INTERACTIVE = "interactive", "Interactive with multiple tries"
 
 
+class Navigation(models.TextChoices):
+    FREE = "free", "Free: pages in any order"
+    SEQUENTIAL = "sequential", "Sequential: forward only, no going back"
+
+
 class OverdueHandling(models.TextChoices):
     """Moodle's "when time expires" choices."""
 
@@ -269,6 +274,12 @@ class Quiz(models.Model):
     )
     delay_later = models.DurationField(
         null=True, blank=True, help_text="Wait between later attempts."
+    )
+    questions_per_page = models.PositiveSmallIntegerField(
+        default=0, help_text="0: every question on one page."
+    )
+    navigation = models.CharField(
+        max_length=10, choices=Navigation.choices, default=Navigation.FREE
     )
     require_pass_previous = models.BooleanField(
         default=False,
@@ -389,6 +400,8 @@ class Attempt(models.Model):
     # Set in the same transaction that grades: a second submit sees it and grades nothing.
     graded_at = models.DateTimeField(null=True, blank=True)
     needs_manual_grading = models.BooleanField(default=False)
+    # Sequential navigation: the page the student is on (0-based); earlier pages are closed.
+    current_page = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]

@@ -31,6 +31,7 @@ STATUS_BY_CODE = {
     "closed": 409,
     "finished": 409,
     "conflict": 409,
+    "not_current_page": 409,
 }
 
 

@@ -79,6 +79,10 @@ class QuizSerializer(serializers.ModelSerializer):
         return cache[quiz.pk]
 
 
+class PageRequestSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=0, max_value=10_000, help_text="From 0.")
+
+
 class StartRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         required=False, allow_blank=True, max_length=128, trim_whitespace=False

@@ -150,3 +150,25 @@ def test_pages_dataclass(student):
     pages = Pages.of(attempt, 5, "2")
     assert (pages.number, pages.count, pages.previous, pages.next) == (0, 3, None, 1)
     assert pages.reachable(0) and not pages.reachable(1)
+
+
+def test_api_shows_only_the_current_page_in_sequential(student, student_client):
+    quiz = _quiz()
+    attempt = s.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    url = reverse("quizzes-api:attempt-detail", args=[attempt.pk])
+    assert [i["number"] for i in student_client.get(url).json()["items"]] == [1, 2]
+    s.attempt_turn_page(attempt=attempt, page=1, now=timezone.now())
+    assert [i["number"] for i in student_client.get(url).json()["items"]] == [3, 4]
+
+
+def test_api_page_turn(student, student_client, other_client):
+    quiz = _quiz()
+    attempt = s.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    url = reverse("quizzes-api:attempt-page", args=[attempt.pk])
+    assert student_client.post(url, {"page": "x"}, content_type="application/json").json()["page"]
+    assert other_client.post(url, {"page": 1}, content_type="application/json").status_code == 404
+    assert student_client.get(url).status_code == 405
+    moved = student_client.post(url, {"page": 1}, content_type="application/json")
+    assert moved.status_code == 200 and [i["number"] for i in moved.json()["items"]] == [3, 4]
+    back = student_client.post(url, {"page": 0}, content_type="application/json")
+    assert back.status_code == 409 and back.json()["code"] == "not_current_page"

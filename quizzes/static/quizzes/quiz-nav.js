@@ -49,7 +49,10 @@
   function savesSettled() {
     const status = document.getElementById("save-status");
     document.querySelectorAll("fieldset.question input[type=text]:not([disabled]), fieldset.question textarea:not([disabled])")
-      .forEach((input) => input.dispatchEvent(new Event("change", { bubbles: true })));
+      .forEach((input) => {
+        // Only what was typed since the page loaded (attempt.js saves it on "change").
+        if (input.value !== input.defaultValue) input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
     return new Promise((resolve) => {
       const started = Date.now();
       const poll = () => {

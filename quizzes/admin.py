@@ -30,6 +30,7 @@ from .models import (
     OrderingItem,
     Question,
     Quiz,
+    QuizOverride,
     QuizSlot,
 )
 from .presenters import present_item
@@ -215,19 +216,60 @@ class QuizSlotInline(admin.TabularInline):
         return super().get_queryset(request).select_related("question")
 
 
+OVERRIDE_NOTE = (
+    "One student or one group. An empty field keeps the quiz's setting. A student's own override"
+    " beats their groups'; among several groups the most lenient value applies (earliest opening,"
+    " latest closing, longest time, most attempts)."
+)
+
+
+class QuizOverrideInline(admin.StackedInline):
+    model = QuizOverride
+    extra = 0
+    raw_id_fields = ["user"]
+    verbose_name = "override (a student or a group)"
+    fieldsets = [
+        ("Who", {"fields": [("user", "group")], "description": OVERRIDE_NOTE}),
+        (
+            "Dates and time",
+            {"fields": [("open_at", "close_at"), ("time_limit", "extra_time_percent")]},
+        ),
+        ("Attempts and password", {"fields": [("attempts_allowed", "password")]}),
+    ]
+
+
+# The quiz form's own fields, grouped as Moodle's settings page groups them; the rest go first.
+QUIZ_FIELD_GROUPS: list[tuple[str, list[str]]] = [
+    ("Timing", ["open_at", "close_at", "time_limit", "overdue_handling", "grace_period"]),
+    (
+        "Attempts and access",
+        ["attempts_allowed", "password", "delay_first", "delay_later", "require_pass_previous"],
+    ),
+]
+
+
+def _grouped(fieldsets: list) -> list:
+    main = fieldsets[0][1]["fields"]
+    taken = {name for _, names in QUIZ_FIELD_GROUPS for name in names}
+    groups = [
+        (title, {"fields": [n for n in names if n in main]}) for title, names in QUIZ_FIELD_GROUPS
+    ]
+    return [(None, {"fields": [f for f in main if f not in taken]}), *groups, *fieldsets[1:]]
+
+
 @admin.register(Quiz)
 class QuizAdmin(TopicChoicesMixin, admin.ModelAdmin):
     list_display = ["title", "section", "behaviour", "time_limit", "is_published"]
     list_filter = ["section", "behaviour", "is_published"]
     list_select_related = ["section"]
     search_fields = ["title", "slug"]
-    inlines = [QuizSlotInline]
+    inlines = [QuizSlotInline, QuizOverrideInline]
     actions: list = []  # statistics links / exports may be added here
     form = QuizAdminForm  # the review options as Moodle's matrix of checkboxes
 
     def get_fieldsets(self, request: HttpRequest, obj: Quiz | None = None) -> list:
         # A form's fields are plain names (get_fields may nest them only for `fieldsets`).
-        return review_fieldsets([str(f) for f in self.get_fields(request, obj)])
+        return _grouped(review_fieldsets([str(f) for f in self.get_fields(request, obj)]))
 
 
 class AttemptQuestionInline(admin.TabularInline):

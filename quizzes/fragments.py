@@ -38,16 +38,24 @@ def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
     return out
 
 
-def nav_html(items: list[dict[str, Any]]) -> SafeString:
-    """The quiz navigation's links, one per question (attempt.js keeps their classes current)."""
+def nav_html(items: list[dict[str, Any]], pages: Any = None) -> SafeString:
+    """The quiz navigation's links, one per question (attempt.js keeps their classes current;
+    quiz-nav.js their spoken state). With pages (paging.Pages), a question on another page links
+    there, or, in sequential navigation, is shown but not a link."""
     links = []
     for item in items:
         state = "".join(f" is-{name}" for name in ("answered", "flagged", "locked") if item[name])
-        links.append(
-            f'<li><a href="#q-{item["number"]}" class="nav-q{state}" '
-            f'data-qid="{item["question_id"]}" aria-label="Question {item["number"]}">'
-            f"{item['number']}</a></li>"
+        number, qid = item["number"], item["question_id"]
+        page = pages.page_of(number - 1) if pages is not None else 0
+        spoken = "".join(f", {name}" for name in ("answered", "flagged") if item[name])
+        common = f'class="nav-q{state}" data-qid="{qid}" aria-label="Question {number}{spoken}"'
+        if pages is not None and not pages.reachable(page):
+            links.append(f'<li><span {common} aria-disabled="true">{number}</span></li>')
+            continue
+        href = (
+            f"#q-{number}" if pages is None or page == pages.number else f"?page={page}#q-{number}"
         )
+        links.append(f'<li><a href="{href}" {common}>{number}</a></li>')
     return mark_safe("".join(links))  # noqa: S308 - numbers only
 
 

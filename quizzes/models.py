@@ -229,6 +229,19 @@ class Behaviour(models.TextChoices):
     INTERACTIVE = "interactive", "Interactive with multiple tries"
 
 
+class Navigation(models.TextChoices):
+    FREE = "free", "Free: pages in any order"
+    SEQUENTIAL = "sequential", "Sequential: forward only, no going back"
+
+
+class OverdueHandling(models.TextChoices):
+    """Moodle's "when time expires" choices."""
+
+    AUTOSUBMIT = "autosubmit", "Open attempts are submitted automatically"
+    GRACE = "graceperiod", "A grace period to submit (answers can no longer change)"
+    ABANDON = "autoabandon", "Attempts must be submitted before time expires, or are not counted"
+
+
 def _review_field(option: str) -> models.PositiveIntegerField:
     # A bitmask of review.ReviewTime (Moodle's bits); the admin edits it as checkboxes.
     return models.PositiveIntegerField(
@@ -273,6 +286,32 @@ class Quiz(models.Model):
     )
     draw_tags = models.JSONField(default=list, blank=True)
     draw_difficulty = models.CharField(max_length=10, choices=Difficulty.choices, blank=True)
+    # Timing and access (quizzes/access.py merges these with the overrides, per student).
+    overdue_handling = models.CharField(
+        max_length=12, choices=OverdueHandling.choices, default=OverdueHandling.AUTOSUBMIT
+    )
+    grace_period = models.DurationField(
+        null=True, blank=True, help_text="With a grace period: how long a late submit is taken."
+    )
+    password = models.CharField(
+        max_length=128, blank=True, help_text="Empty: none. Asked before each new attempt."
+    )
+    delay_first = models.DurationField(
+        null=True, blank=True, help_text="Wait between the first and the second attempt."
+    )
+    delay_later = models.DurationField(
+        null=True, blank=True, help_text="Wait between later attempts."
+    )
+    questions_per_page = models.PositiveSmallIntegerField(
+        default=0, help_text="0: every question on one page."
+    )
+    navigation = models.CharField(
+        max_length=10, choices=Navigation.choices, default=Navigation.FREE
+    )
+    require_pass_previous = models.BooleanField(
+        default=False,
+        help_text="A further attempt opens only once the previous one is graded and passed.",
+    )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -286,6 +325,54 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.pk])
+
+
+class QuizOverride(models.Model):
+    """Moodle's user and group overrides: an empty field keeps the quiz's (or the groups')
+    setting; quizzes/access.py merges them (a user's beats a group's; among groups the most
+    lenient wins)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz_overrides",
+    )
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="quiz_overrides"
+    )
+    open_at = models.DateTimeField(null=True, blank=True)
+    close_at = models.DateTimeField(null=True, blank=True)
+    time_limit = models.DurationField(null=True, blank=True, help_text="00:00:00 for no limit.")
+    attempts_allowed = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 for unlimited."
+    )
+    extra_time_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(400)],
+        help_text="Accommodation: the time limit is lengthened by this percentage.",
+    )
+    password = models.CharField(max_length=128, blank=True, help_text="Empty: the quiz's.")
+
+    class Meta:
+        ordering = ["quiz", "user", "group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, group__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=False)
+                ),
+                name="quizzes_override_user_xor_group",
+            ),
+            models.UniqueConstraint(fields=["quiz", "user"], name="quizzes_override_user"),
+            models.UniqueConstraint(fields=["quiz", "group"], name="quizzes_override_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} · {self.user or self.group}"
 
 
 class QuizSlot(models.Model):
@@ -340,6 +427,8 @@ class Attempt(models.Model):
     # Set in the same transaction that grades: a second submit sees it and grades nothing.
     graded_at = models.DateTimeField(null=True, blank=True)
     needs_manual_grading = models.BooleanField(default=False)
+    # Sequential navigation: the page the student is on (0-based); earlier pages are closed.
+    current_page = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at"]

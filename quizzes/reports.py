@@ -105,8 +105,9 @@ def _csv_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResp
     return response
 
 
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:.10g}"
+def _fmt(value: float | None) -> float | str:
+    # A number, not text: the CSV guard would mark a negative figure as text ("'-0.09").
+    return "" if value is None else float(f"{value:.10g}")
 
 
 def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
@@ -117,8 +118,13 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
         figures = [_fmt(v) for v in as_row(q).values()]
         yield [slot, q.label, q.n, *figures, "yes" if q.poor_discrimination else "no", answers]
     yield []
-    yield ["quiz", "attempts", "mean %", "median %", "sd %", "alpha %"]
-    yield ["", stats.n, _fmt(stats.mean), _fmt(stats.median), _fmt(stats.sd), _fmt(stats.alpha)]
+    yield ["quiz", "attempts", "mean %", "median %", "sd %", "alpha %", *QUIZ_SHAPE_COLUMNS]
+    shape = [_fmt(getattr(stats, name)) for name in QuizStats.SHAPE]
+    figures = [_fmt(v) for v in (stats.mean, stats.median, stats.sd, stats.alpha)]
+    yield ["", stats.n, *figures, *shape]
+
+
+QUIZ_SHAPE_COLUMNS = ["skewness", "kurtosis", "error ratio %", "standard error %"]
 
 
 @require_GET

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.quiz_detail, name="quiz"),
     path("<int:pk>/start/", views.quiz_start, name="start"),
     path("attempt/<int:pk>/", views.attempt_page, name="attempt"),
+    path("attempt/<int:pk>/page/", views.attempt_page_turn, name="page"),
     path("attempt/<int:pk>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:pk>/result/", views.result, name="result"),
 ]
@@ -23,6 +24,10 @@ urlpatterns = [
 from .reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 urlpatterns += report_urlpatterns
+
+from .responses_report import urlpatterns as responses_urlpatterns  # noqa: E402
+
+urlpatterns += responses_urlpatterns
 
 from .practice import urlpatterns as practice_urlpatterns  # noqa: E402
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from dlplatform.accounts.models import User
 from dlplatform.accounts.requests import AuthenticatedHttpRequest
 
-from . import selectors, services
+from . import paging, selectors, services
+from .access import effective_settings
 from .fragments import nav_html, question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
@@ -71,6 +72,7 @@ def quiz_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attempts = _with_scores_shown(selectors.user_attempts(user=request.user).filter(quiz=quiz))
     context = {
         "quiz": quiz,
+        "settings": effective_settings(quiz=quiz, user=request.user),
         "attempts": attempts,
         "open_attempt": next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
         "grade": _grade_if_shown(quiz, request.user, attempts),
@@ -95,8 +97,11 @@ def _grade_if_shown(quiz: Any, user: User, attempts: list[Attempt]) -> Decimal |
 @login_required
 def quiz_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(selectors.visible_quizzes(), pk=pk)
+    password = request.POST.get("password", "")[:256]
     try:
-        attempt = services.attempt_start(quiz=quiz, user=request.user, now=timezone.now())
+        attempt = services.attempt_start(
+            quiz=quiz, user=request.user, now=timezone.now(), password=password
+        )
     except services.AttemptError as exc:
         messages.error(request, str(exc))
         return redirect("quizzes:quiz", quiz.pk)
@@ -116,7 +121,9 @@ def attempt_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quizzes:result", attempt.pk)
     items = selectors.attempt_items_for_display(attempt=attempt)
+    pages = paging.Pages.of(attempt, len(items), request.GET.get("page"))
     data = present_attempt(attempt, items, now=timezone.now())
+    shown = [i for i in data["items"] if pages.holds(i["number"] - 1)]
     api = {
         action: reverse(f"quizzes-api:attempt-{action}", args=[attempt.pk])
         for action in ("answer", "flag", "check")
@@ -126,10 +133,26 @@ def attempt_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attempt": attempt,
         "data": data,
         "config": config,
-        "nav": nav_html(data["items"]),
-        "questions": question_fragments(data, attempt),
+        "pages": pages,
+        "nav": nav_html(data["items"], pages=pages),
+        "questions": question_fragments({**data, "items": shown}, attempt),
     }
     return render(request, "quizzes/attempt.html", context)
+
+
+@require_POST
+@login_required
+def attempt_page_turn(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Sequential navigation's "Next page" (free navigation pages are plain links)."""
+    attempt = selectors.attempt_for_user(user=request.user, pk=pk)
+    page = request.POST.get("page", "")
+    try:
+        if not page.isdigit():
+            raise services.AttemptError("There is no such page.", "invalid")
+        attempt = services.attempt_turn_page(attempt=attempt, page=int(page), now=timezone.now())
+    except services.AttemptError as exc:
+        messages.error(request, str(exc))
+    return redirect("quizzes:attempt", attempt.pk)
 
 
 @require_POST

@@ -4,12 +4,14 @@ them now, because optional fields skip missing keys."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP
 from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
 
+from ..access import EffectiveSettings, effective_settings, merge_settings
 from ..marks import MARK_DECIMALS
 from ..models import Attempt, Quiz
 from ..review import marks_visible
@@ -20,6 +22,10 @@ class QuizSerializer(serializers.ModelSerializer):
         source="section.number", default=None, read_only=True, allow_null=True
     )
     time_limit_seconds = serializers.SerializerMethodField()
+    attempts_allowed = serializers.SerializerMethodField()
+    open_at = serializers.SerializerMethodField()
+    close_at = serializers.SerializerMethodField()
+    password_required = serializers.SerializerMethodField()
     question_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -36,14 +42,51 @@ class QuizSerializer(serializers.ModelSerializer):
             "pass_mark",
             "open_at",
             "close_at",
+            "password_required",
             "question_count",
         ]
 
     def get_time_limit_seconds(self, quiz: Quiz) -> int | None:
-        return int(quiz.time_limit.total_seconds()) if quiz.time_limit else None
+        """The requesting student's limit: overrides and extra time included."""
+        answer_time = self._settings(quiz).answer_time
+        return int(answer_time.total_seconds()) if answer_time else None
 
     def get_question_count(self, quiz: Quiz) -> int:
         return quiz.draw_count or getattr(quiz, "slot_count", 0)
+
+    def get_attempts_allowed(self, quiz: Quiz) -> int:
+        return self._settings(quiz).attempts_allowed
+
+    def get_open_at(self, quiz: Quiz) -> datetime | None:
+        return self._settings(quiz).open_at
+
+    def get_close_at(self, quiz: Quiz) -> datetime | None:
+        return self._settings(quiz).close_at
+
+    def get_password_required(self, quiz: Quiz) -> bool:
+        return bool(self._settings(quiz).passwords)
+
+    def _settings(self, quiz: Quiz) -> EffectiveSettings:
+        cache = self.context.setdefault("effective_settings", {})
+        if quiz.pk not in cache:
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            cache[quiz.pk] = (
+                effective_settings(quiz=quiz, user=user)
+                if user is not None and user.is_authenticated
+                else merge_settings(quiz, None, [])
+            )
+        return cache[quiz.pk]
+
+
+class PageRequestSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=0, max_value=10_000, help_text="From 0.")
+
+
+class StartRequestSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        required=False, allow_blank=True, max_length=128, trim_whitespace=False
+    )
 
 
 TOKEN_HELP = (

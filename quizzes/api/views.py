@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from dlplatform.accounts.requests import user_of
 
-from .. import selectors, services
+from .. import paging, selectors, services
 from ..models import Attempt, AttemptQuestion, AttemptState, Quiz
 from ..presenters import present_attempt, present_item, present_results
 from ..review import review_options
@@ -25,10 +25,13 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "not_open": 403,
     "no_attempts_left": 403,
+    "wait": 403,
+    "must_pass_previous": 403,
     "locked": 409,
     "closed": 409,
     "finished": 409,
     "conflict": 409,
+    "not_current_page": 409,
 }
 
 
@@ -39,8 +42,14 @@ class Refused(APIException):
 
 
 def _attempt_payload(attempt: Attempt) -> dict:
+    """In sequential navigation an open attempt shows only its current page's questions (the
+    later ones are not reached yet, the earlier ones are closed), as the page does."""
     now = timezone.now()
-    return present_attempt(attempt, selectors.attempt_items_for_display(attempt=attempt), now=now)
+    items = selectors.attempt_items_for_display(attempt=attempt)
+    if attempt.state == AttemptState.IN_PROGRESS and paging.is_sequential(attempt.quiz):
+        pages = paging.Pages.of(attempt, len(items))
+        items = [item for item in items if pages.holds(item.order)]
+    return present_attempt(attempt, items, now=now)
 
 
 class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -49,15 +58,20 @@ class QuizViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self) -> QuerySet[Quiz]:
         return selectors.visible_quizzes()
 
-    @extend_schema(request=None, responses={201: s.AttemptSerializer})
+    @extend_schema(request=s.StartRequestSerializer, responses={201: s.AttemptSerializer})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
-        """Start (or resume) an attempt at this quiz."""
+        """Start (or resume) an attempt at this quiz; `password` when the quiz asks one."""
+        quiz = self.get_object()
+        body = s.StartRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
             attempt = services.attempt_start(
-                quiz=self.get_object(), user=user_of(request), now=timezone.now()
+                quiz=quiz, user=user_of(request), now=timezone.now(), **body.validated_data
             )
         except services.AttemptError as exc:
+            if exc.code == "password":  # a field-level 400, never echoing what was sent
+                raise ValidationError({"password": [str(exc)]}) from None
             raise Refused(exc) from None
         data = s.AttemptSerializer(_attempt_payload(attempt)).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -126,6 +140,20 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         item = self._run(services.attempt_flag, body.validated_data)
         return Response(s.SavedSerializer(_saved(item)).data)
+
+    @extend_schema(request=s.PageRequestSerializer, responses=s.AttemptSerializer)
+    @action(detail=True, methods=["post"])
+    def page(self, request: Request, pk: str | None = None) -> Response:
+        """Sequential navigation: move to the next page (never back)."""
+        body = s.PageRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            attempt = services.attempt_turn_page(
+                attempt=self.get_object(), now=timezone.now(), **body.validated_data
+            )
+        except services.AttemptError as exc:
+            raise Refused(exc) from None
+        return Response(s.AttemptSerializer(_attempt_payload(attempt)).data)
 
     @extend_schema(request=None, responses=s.ResultsSerializer)
     @action(detail=True, methods=["post"])

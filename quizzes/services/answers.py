@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import qtypes
+from .. import paging, qtypes
 from ..models import Attempt, AttemptQuestion, AttemptState
 from .errors import AttemptError
 
@@ -40,14 +40,23 @@ def check_unlocked(locked: bool) -> None:
         raise AttemptError("This question is locked.", "locked")
 
 
+def check_on_current_page(quiz: Any, current_page: int, order: int) -> None:
+    """Sequential navigation: only the current page's questions take answers (paging.py)."""
+    if not paging.answerable(quiz, current_page, order):
+        raise AttemptError("That question is not on your current page.", "not_current_page")
+
+
 def _lock_open_item(
     attempt: Attempt, question_id: int, now: datetime, *, allow_locked: bool = False
 ) -> tuple[Attempt, AttemptQuestion]:
     """Inside a transaction: the attempt and its item locked, refused if either is closed
     (a flag may still go on a locked question, as in Moodle, but not after the deadline)."""
-    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+    )
     check_open(attempt, now)
     item = _get_item(attempt, question_id, lock=True)
+    check_on_current_page(attempt.quiz, attempt.current_page, item.order)
     if not allow_locked:
         check_unlocked(item.locked)
     return attempt, item
@@ -75,6 +84,28 @@ def attempt_save_answer(
         item.answered_at = now
         item.save(update_fields=["response", "answered_at"])
     return item
+
+
+def attempt_turn_page(*, attempt: Attempt, page: int, now: datetime) -> Attempt:
+    """Sequential navigation: the next page, one at a time and never back. (Free navigation
+    needs no record: any page may be shown.)"""
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .get(pk=attempt.pk)
+        )
+        check_open(attempt, now)
+        pages = paging.page_count(attempt.items.count(), attempt.quiz.questions_per_page)
+        if not 0 <= page < pages:
+            raise AttemptError("There is no such page.", "invalid")
+        if not paging.is_sequential(attempt.quiz) or page == attempt.current_page:
+            return attempt
+        if page != attempt.current_page + 1:
+            raise AttemptError("This quiz moves forward one page at a time.", "not_current_page")
+        attempt.current_page = page
+        attempt.save(update_fields=["current_page"])
+    return attempt
 
 
 def attempt_flag(

@@ -12,38 +12,27 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from dlplatform.accounts.models import User
 
 from .. import grading, qtypes
+from ..access import EffectiveSettings, effective_settings
 from ..models import (
     Attempt,
     AttemptQuestion,
     AttemptState,
     Behaviour,
+    OverdueHandling,
     Question,
     Quiz,
 )
 from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
 from .answers import _lock_open_item, attempt_save_answer
 from .errors import AttemptError
+from .rules import check_can_start
 
 
 # --- starting -----------------------------------------------------------------------------------
-def _check_can_start(quiz: Quiz, user: User, now: datetime) -> int:
-    if not quiz.is_published:
-        raise AttemptError("This quiz is not published.", "not_open")
-    if quiz.open_at and now < quiz.open_at:
-        raise AttemptError("This quiz is not open yet.", "not_open")
-    if quiz.close_at and now >= quiz.close_at:
-        raise AttemptError("This quiz is closed.", "closed")
-    last = quiz.attempts.filter(user=user).aggregate(n=Max("number"))["n"] or 0
-    if quiz.attempts_allowed and last >= quiz.attempts_allowed:
-        raise AttemptError("You have used all your attempts at this quiz.", "no_attempts_left")
-    return last + 1
-
-
 def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
     """The item's choice_order as the question's type draws it (qtypes)."""
     return qtypes.get(question.type).start_order(question, shuffle, rng)
@@ -68,15 +57,22 @@ def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[Attem
     ]
 
 
-def attempt_start(*, quiz: Quiz, user: User, now: datetime, seed: int | None = None) -> Attempt:
-    """Resume the open attempt, or start the next one (checks dates and attempts allowed)."""
+def attempt_start(
+    *,
+    quiz: Quiz,
+    user: User,
+    now: datetime,
+    seed: int | None = None,
+    password: str | None = None,
+) -> Attempt:
+    """Resume the open attempt, or start the next one once the access rules allow it
+    (services/rules.py, on the student's effective settings: quizzes/access.py)."""
     open_attempt = quiz.attempts.filter(user=user, state=AttemptState.IN_PROGRESS).first()
     if open_attempt is not None:
         return attempt_submit_if_overdue(attempt=open_attempt, now=now)
-    number = _check_can_start(quiz, user, now)
-    deadline = now + quiz.time_limit if quiz.time_limit else None
-    if quiz.close_at and (deadline is None or deadline > quiz.close_at):
-        deadline = quiz.close_at
+    settings = effective_settings(quiz=quiz, user=user)
+    number = check_can_start(quiz, user, now, settings, password)
+    deadline = settings.deadline_for(now)
     rng = random.Random(seed)
     try:
         with transaction.atomic():
@@ -143,10 +139,18 @@ def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
 
 # --- submitting ---------------------------------------------------------------------------------
 def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
-    """Idempotent: the row lock makes a second, concurrent submit wait and then see graded_at."""
+    """Idempotent: the row lock makes a second, concurrent submit wait and then see graded_at.
+
+    Past the deadline the answers saved by then are graded, as the quiz's overdue handling says:
+    automatically, or within the grace period; a submit after that (or, with "must be submitted
+    before time expires", after the deadline) abandons the attempt: it is not graded."""
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
-        if attempt.graded_at is not None:
+        if attempt.graded_at is not None or attempt.state == AttemptState.ABANDONED:
+            return attempt
+        if _too_late(attempt, now):
+            attempt.state = AttemptState.ABANDONED
+            attempt.save(update_fields=["state"])
             return attempt
         items = attempt_items(attempt=attempt)
         changed = []
@@ -186,9 +190,31 @@ def _total(attempt: Attempt, items: list[AttemptQuestion]) -> None:
     )
 
 
+def _settings_of(attempt: Attempt) -> EffectiveSettings:
+    return effective_settings(quiz=attempt.quiz, user=attempt.user)
+
+
+def _too_late(attempt: Attempt, now: datetime) -> bool:
+    """Past the last moment a submit is taken (only grace or abandon handling have one)."""
+    if attempt.deadline is None or now <= attempt.deadline:
+        return False
+    settings = _settings_of(attempt)
+    if settings.overdue_handling == OverdueHandling.AUTOSUBMIT:
+        return False
+    limit = settings.submit_until(attempt.deadline)
+    return limit is not None and now > limit
+
+
 def attempt_submit_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
-    """An attempt left open past its deadline is graded as it was saved."""
-    if attempt.state == AttemptState.IN_PROGRESS and attempt.deadline and now > attempt.deadline:
+    """An attempt left open past its deadline is graded as it was saved (automatic submit), or
+    abandoned once its grace period is over too; within the grace period it stays open, for
+    submitting only (answers.check_open refuses answers after the deadline)."""
+    if attempt.state != AttemptState.IN_PROGRESS or not attempt.deadline:
+        return attempt
+    if now <= attempt.deadline:
+        return attempt
+    settings = _settings_of(attempt)
+    if settings.overdue_handling == OverdueHandling.AUTOSUBMIT or _too_late(attempt, now):
         return attempt_submit(attempt=attempt, now=now)
     return attempt
 

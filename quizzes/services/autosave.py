@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db import connection
 
-from ..models import Attempt, AttemptQuestion, AttemptState, Question
+from ..models import Attempt, AttemptQuestion, AttemptState, Question, Quiz
 from ..tokens import ItemTokens
-from .answers import check_open, check_unlocked, clean_response
+from .answers import check_on_current_page, check_open, check_unlocked, clean_response
 from .errors import AttemptError
 
 
@@ -25,17 +25,21 @@ class SavedAnswer:
 
 @cache
 def _autosave_sql() -> tuple[str, str]:
-    item, attempt, question = (m._meta.db_table for m in (AttemptQuestion, Attempt, Question))
+    tables = (AttemptQuestion, Attempt, Question, Quiz)
+    item, attempt, question, quiz = (m._meta.db_table for m in tables)
     read = (
-        f'SELECT q.type, a.state, a.deadline, i.locked, i.id, i.choice_order FROM "{item}" i'
+        f'SELECT q.type, a.state, a.deadline, i.locked, i.id, i.choice_order, i."order",'
+        f' a.current_page, z.navigation, z.questions_per_page FROM "{item}" i'
         f' JOIN "{attempt}" a ON a.id = i.attempt_id JOIN "{question}" q ON q.id = i.question_id'
+        f' JOIN "{quiz}" z ON z.id = a.quiz_id'
         " WHERE i.attempt_id = %(attempt)s AND a.user_id = %(user)s AND i.question_id = %(question)s"
     )
     # Locking the attempt row orders this write after a concurrent submit; once that commits,
     # the re-checked state no longer matches and nothing is written (the read below says why).
     write = (
         f'WITH open_attempt AS (SELECT id FROM "{attempt}" WHERE id = %(attempt)s'
-        " AND state = %(in_progress)s AND (deadline IS NULL OR deadline >= %(now)s) FOR UPDATE)"
+        " AND state = %(in_progress)s AND (deadline IS NULL OR deadline >= %(now)s)"
+        " AND current_page = %(page)s FOR UPDATE)"
         f' UPDATE "{item}" SET response = %(response)s, answered_at = %(now)s FROM open_attempt'
         f' WHERE "{item}".attempt_id = open_attempt.id AND "{item}".question_id = %(question)s'
         f' AND NOT "{item}".locked RETURNING "{item}".flagged'
@@ -48,9 +52,12 @@ def _raise_if_refused(row: tuple | None, params: dict[str, Any]) -> None:
         owned = Attempt.objects.filter(pk=params["attempt"], user_id=params["user"]).exists()
         message = "That question is not part of this attempt." if owned else "No such attempt."
         raise AttemptError(message, "not_found")
-    _kind, state, deadline, locked, _id, _order = row
+    _kind, state, deadline, locked, _id, _choices, order, page, navigation, per_page = row
     check_open(Attempt(state=state, deadline=deadline), params["now"])
+    quiz = Quiz(navigation=navigation, questions_per_page=per_page)
+    check_on_current_page(quiz, page, order)
     check_unlocked(locked)
+    params["page"] = page  # the write re-checks it: a page turn in between refuses the save
 
 
 def answer_autosave(
@@ -78,7 +85,7 @@ def answer_autosave(
         params["response"] = field.get_db_prep_value(cleaned, connection)
         cursor.execute(write, params)
         saved = cursor.fetchone()
-        if saved is None:  # a submit or the deadline came between the two statements
+        if saved is None:  # a submit, the deadline or a page turn came between the two
             cursor.execute(read, params)
             _raise_if_refused(cursor.fetchone(), params)
             raise AttemptError("The answer was not saved; please try again.", "conflict")

@@ -14,7 +14,9 @@ import statistics as pystats
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
+
+from .distribution import CentralPowers, powers_of, score_shape
 
 # Moodle's guidance: a discrimination index below 20% is weak, below 0 means the question
 # rewards the weaker students; both deserve a look.
@@ -80,6 +82,13 @@ class QuizStats:
     histogram: list[tuple[float, float, int]]  # (from, to, count) of percent scores
     alpha: float | None  # coefficient of internal consistency, percent
     questions: list[QuestionStats]
+    # The distribution's shape (distribution.py); the standard error is in percent, like sd.
+    skewness: float | None = None
+    kurtosis: float | None = None
+    error_ratio: float | None = None
+    standard_error: float | None = None
+
+    SHAPE: ClassVar[tuple[str, ...]] = ("skewness", "kurtosis", "error_ratio", "standard_error")
 
 
 def variance(n: int, s: float, ss: float) -> float | None:
@@ -160,17 +169,22 @@ def assemble(
     sd: float | None,
     total_variance: float | None,
     hist: list[tuple[float, float, int]],
+    powers: CentralPowers | None = None,
 ) -> QuizStats:
+    """`powers`: the central power sums of the percent scores, for the distribution's shape."""
     questions = [question_stats(m) for m in moments]
     _effective_weights(questions)
+    cic = alpha([q.mark_variance for q in questions], total_variance)
+    shape = score_shape(powers, cic=cic, sd=sd) if powers is not None else None
     return QuizStats(
         n=n,
         mean=mean,
         median=median,
         sd=sd,
         histogram=hist,
-        alpha=alpha([q.mark_variance for q in questions], total_variance),
+        alpha=cic,
         questions=questions,
+        **(shape.__dict__ if shape is not None else {}),
     )
 
 
@@ -213,6 +227,7 @@ def matrix_statistics(
         sd=pystats.stdev(scores) if n >= 2 else None,
         total_variance=variance(n, sum(totals), sum(t * t for t in totals)),
         hist=histogram(scores),
+        powers=powers_of(scores),
     )
 
 
@@ -281,6 +296,7 @@ def to_dict(stats: QuizStats) -> dict[str, Any]:
         "sd": _finite(stats.sd),
         "histogram": [list(b) for b in stats.histogram],
         "alpha": _finite(stats.alpha),
+        **{name: _finite(getattr(stats, name)) for name in QuizStats.SHAPE},
         "questions": questions,
     }
 
@@ -298,4 +314,6 @@ def from_dict(data: dict[str, Any]) -> QuizStats:
         histogram=[tuple(b) for b in data["histogram"]],
         alpha=data["alpha"],
         questions=questions,
+        # Results stored before these figures existed have none: shown as undefined.
+        **{name: data.get(name) for name in QuizStats.SHAPE},
     )

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, Floor, Greatest, Least
 
 from .. import qtypes
 from ..qtypes import QType
+from .distribution import powers_from_sums
 from .formulas import HISTOGRAM_BINS, Moments, QuizStats, assemble, paired_sorted_sum, variance
 
 
@@ -121,6 +122,18 @@ def _db_histogram(attempts: QuerySet) -> list[tuple[float, float, int]]:
     return [(i * width, (i + 1) * width, counts.get(i, 0)) for i in range(HISTOGRAM_BINS)]
 
 
+def _score_power_sums() -> dict[str, Sum]:
+    """Σ marks^k for k = 1..4 (exact numeric sums), for skewness and kurtosis. On the summed
+    marks, as Moodle (sumgrades): their 7 decimals keep its figures, where the percent score's
+    3 would not; the shape does not depend on the scale."""
+    score = Coalesce(F("marks"), Value(Decimal(0)))
+    sums, term = {}, score
+    for k in range(1, 5):
+        sums[f"s{k}"] = Sum(term)
+        term = term * score
+    return sums
+
+
 def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
     """Moodle's quiz and item statistics over the quiz's finished attempts (or each student's
     first attempt, Moodle's other choice), summed in SQL."""
@@ -133,6 +146,7 @@ def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
         mean=Avg("score"),
         sd=StdDev("score", sample=True),
         median=Median("score"),
+        **_score_power_sums(),
     )
     n = agg["n"]
     result = assemble(
@@ -143,6 +157,7 @@ def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
         sd=float(agg["sd"]) if agg["sd"] is not None and n >= 2 else None,
         total_variance=variance(n, float(agg["st"] or 0), float(agg["stt"] or 0)),
         hist=_db_histogram(attempts),
+        powers=powers_from_sums(n, *(agg[f"s{k}"] or Decimal(0) for k in range(1, 5))),
     )
     _label(result, quiz, first_only)
     return result

@@ -1,11 +1,16 @@
 """Where Moodle's own fixture files live (../shared/fixtures/moodle/, kept unchanged)."""
 
-import os
 from pathlib import Path
 
-# DLP_SHARED_DIR: where ../shared is for a checkout that is not beside it (a git worktree).
-SHARED = Path(os.environ.get("DLP_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-MOODLE = SHARED / "fixtures" / "moodle"
+
+def _find_moodle_fixtures() -> Path:
+    # Beside the checkout (../shared for /work/main), or further up for a worktree (/work/wt/x).
+    here = Path(__file__).resolve()
+    candidates = [parent / "shared" / "fixtures" / "moodle" for parent in here.parents]
+    return next((c for c in candidates if c.is_dir()), candidates[3])
+
+
+MOODLE = _find_moodle_fixtures()
 
 
 def moodle_text(name: str) -> str:

@@ -131,6 +131,6 @@ def test_the_navigation_marks_answered_and_flagged_questions(student, student_cl
     html = student_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
     assert (
         f'<a href="#q-1" class="nav-q is-answered is-flagged" data-qid="{first.question_id}" '
-        'aria-label="Question 1">1</a>'
+        'aria-label="Question 1, answered, flagged">1</a>'
     ) in html
     assert '<a href="#q-2" class="nav-q" data-qid=' in html

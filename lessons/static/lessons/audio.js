@@ -65,6 +65,9 @@
       time.removeAttribute("aria-hidden");
       time.textContent = "This browser could not play the recording: the transcript below is the lesson.";
     });
+    // Another reading depth hides this audio book (section.js): it stops talking too.
+    new MutationObserver(() => { if (player.hidden) audio.pause(); })
+      .observe(player, { attributes: true, attributeFilter: ["hidden"] });
     audio.addEventListener("timeupdate", update);
     audio.addEventListener("loadedmetadata", () => { seek.max = String(total()); update(); });
     audio.addEventListener("play", () => { play.textContent = "Pause"; play.setAttribute("aria-label", "Pause"); });

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import _gift as gift
 from . import _html
@@ -33,7 +33,7 @@ def grade_matching(pairs: Sequence[PairLike], response: Any) -> Grade:
 class MatchingType(QType):
     name = "matching"
     shape = (dict,)
-    relation = "match_pairs"
+    relation: ClassVar[str | None] = "match_pairs"
     token_part = "left"
     answer_template = "quizzes/answers/matching.html"
     moodle_names = ("matching",)

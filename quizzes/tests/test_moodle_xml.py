@@ -421,3 +421,15 @@ def test_the_whole_bundled_bank_survives_moodle_xml_export_and_reimport():
     for question in Question.objects.all():
         after = question_to_data(question=question)
         assert _trimmed(after) == _trimmed(before[question.slug]), question.slug
+
+
+@pytest.mark.django_db
+def test_admin_import_keeps_the_curated_question_unless_update_is_ticked(instructor_client):
+    text = fixture("nested_categories.xml")
+    questions_import(text=text, fmt="moodlexml")
+    Question.objects.filter(idnumber="pad < & >").update(name="Curated")
+    page = instructor_client.post(IMPORT_URL, {"text": text}).content.decode()
+    assert "kept the bank&#x27;s question" in page
+    assert Question.objects.filter(name="Curated").exists()
+    instructor_client.post(IMPORT_URL, {"text": text, "update": "on"})
+    assert not Question.objects.filter(name="Curated").exists()

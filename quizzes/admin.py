@@ -93,7 +93,11 @@ class QuestionAdminForm(forms.ModelForm):
         if "spec" in data:
             qtype = qtypes.get(str(data.get("type") or ""))
             try:
-                data["spec"] = qtype.clean_spec(data.get("spec"))
+                # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
+                raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": data["spec"]}
+                prepared = qtype.prepare_data(raw)
+                data["spec"] = qtype.clean_spec(prepared.get("spec"))
+                data["stem"] = prepared["stem"]
             except qtypes.DataError as exc:
                 self.add_error("spec", str(exc))
         return data
@@ -101,7 +105,9 @@ class QuestionAdminForm(forms.ModelForm):
 
 def spec_help(kind: str) -> str:
     options = qtypes.get(kind).spec_schema
-    return "; ".join(f"{o.key} ({o.kind}, default {o.default!r}): {o.help}" for o in options)
+    return "; ".join(
+        f"{o.key} ({o.kind}, default {o.default!r}): {o.help.rstrip('.')}" for o in options
+    )
 
 
 class TagFilter(admin.SimpleListFilter):

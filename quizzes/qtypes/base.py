@@ -199,6 +199,10 @@ class QType:
     def right_answer_text(self, question: Any) -> str:
         return ""
 
+    def grader_info(self, question: Any) -> str:
+        """What the instructor marking it by hand is told (an essay's grader information)."""
+        return ""
+
     def item_right_answer_text(self, item: Any) -> str:
         """The right answer for this attempt item (a calculated one's depends on its dataset)."""
         return self.right_answer_text(item.question)

@@ -34,6 +34,11 @@ def answer_html(item: dict[str, Any]) -> str:
 
 
 @register.filter
+def grader_info(question: Any) -> str:
+    return qtypes.get(question.type).grader_info(question)
+
+
+@register.filter
 def qtype_graded(kind: str) -> bool:
     """Whether the type carries a mark (a description has no flag, check or answer)."""
     return qtypes.get(kind).graded

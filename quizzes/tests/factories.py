@@ -138,6 +138,17 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
             "answer_length": 0,
         },
     },
+    "essay_limits": {
+        "type": "essay",
+        "stem": "Explain exploding gradients.",
+        "explanation": "EXPLAIN-essay-limits",
+        "spec": {
+            "response_template": "Gradients grow when",
+            "grader_info": "GRADERINFO look for clipping",
+            "min_words": 5,
+            "max_words": 40,
+        },
+    },
     "randomsamatch": {
         "type": "randomsamatch",
         "stem": "Match each question to its answer.",

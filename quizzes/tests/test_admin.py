@@ -71,11 +71,11 @@ def test_each_type_shows_only_its_own_fields(admin_client):
     """A type's inline (its answer rows) and its spec (its settings) only; a gap type has no
     rows of its own; the preview of a new type shows no answer."""
     pages = {}
-    for kind in ("single", "short", "numerical_units", "gapselect", "ddwtos", "essay"):
+    for kind in ("single", "short", "numerical_units", "gapselect", "ddwtos", "matching"):
         question = make_question(kind, slug=f"own-{kind.replace('_', '-')}")
         html = admin_client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
         pages[kind] = (question, html)
-    assert 'name="spec"' not in pages["single"][1] and 'name="spec"' not in pages["essay"][1]
+    assert 'name="spec"' not in pages["single"][1] and 'name="spec"' not in pages["matching"][1]
     assert 'name="spec"' in pages["short"][1] and "case_sensitive" in pages["short"][1]
     assert "unit_penalty" in pages["numerical_units"][1]
     assert "numerical_answers-TOTAL_FORMS" in pages["numerical_units"][1]
@@ -110,3 +110,24 @@ def test_a_bad_spec_is_a_field_error_not_a_500(admin_client):
     assert admin_client.post(url, form).status_code == 302
     question.refresh_from_db()
     assert question.spec == {"case_sensitive": True}
+
+
+def test_a_cloze_stem_typed_in_the_admin_is_read_into_its_spec(admin_client):
+    question = make_question("cloze", slug="admin-cloze")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    form = {
+        "name": question.name,
+        "type": "cloze",
+        "stem": "A {1:SA:=ReLU#yes} and {2:MC:=max~min}.",
+        "stem_format": "markdown",
+        "difficulty": "medium",
+        "tags": "[]",
+        "hints": "[]",
+        "default_mark": "1",
+        "penalty": "0.33333",
+        "spec": "{}",
+    }
+    assert admin_client.post(url, form).status_code == 302
+    question.refresh_from_db()
+    assert question.stem == "A [[1]] and [[2]]."
+    assert [g["syntax"] for g in question.spec["gaps"]] == ["SA", "MC"]

@@ -33,6 +33,7 @@ KINDS = [
     "cloze",
     "calculated",
     "randomsamatch",
+    "essay_limits",
 ]
 
 

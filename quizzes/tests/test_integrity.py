@@ -37,6 +37,7 @@ KINDS = [  # every type, and the new types of issue 16
     "cloze",
     "calculated",
     "randomsamatch",
+    "essay_limits",
 ]
 BEHAVIOURS = ["deferred", "immediate", "interactive"]
 SECRET_KEYS = [
@@ -55,6 +56,7 @@ def _secrets(question: Question) -> list[str]:
         "EXPLAIN-",
         "SECRETRELU",
         "CLOZESECRET",
+        "GRADERINFO",
         "Which activation is max(0, x)? → RELUPOOL",
         "right-answer",
         "review-correct",

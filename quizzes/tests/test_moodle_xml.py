@@ -174,6 +174,12 @@ def test_each_type_reads_its_own_part():
         "group": 2,
     }
     assert by_type["ddwtos"]["spec"]["infinite"] is True
+    assert by_type["essay"]["spec"] == {
+        "response_template": "Inputs are normalised because",
+        "grader_info": "<p>Full marks name the scale of features and the speed of convergence.</p>",
+        "min_words": 50,
+        "max_words": 200,
+    }
 
 
 def test_nested_categories_in_any_order_and_idnumbers_with_markup():

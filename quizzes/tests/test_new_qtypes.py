@@ -431,3 +431,24 @@ def test_gift_export_skips_the_types_gift_cannot_hold_and_keeps_the_others():
     for kind in ("gapselect", "ddwtos", "cloze", "calculated", "randomsamatch"):
         assert f"// skipped: {kind} question" in text
     assert "=%100%26:0.5#FEEDBACK-units" in text  # numerical with units: its numbers
+
+
+# --- essay options ------------------------------------------------------------------------------
+
+
+def test_essay_template_limits_and_grader_information(student, student_client, instructor_client):
+    quiz = make_quiz(["essay_limits"])
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.get()
+    page = student_client.get(f"/quizzes/attempt/{attempt.pk}/").content.decode()
+    assert "Your answer (5 to 40 words)" in page and ">Gradients grow when</textarea>" in page
+    assert "GRADERINFO" not in page
+    services.attempt_save_answer(
+        attempt=attempt, question_id=item.question_id, response="Too short.", now=timezone.now()
+    )
+    services.attempt_submit(attempt=attempt, now=timezone.now())
+    grading = instructor_client.get("/quizzes/grading/").content.decode()
+    assert "For the grader:</strong> GRADERINFO look for clipping" in grading
+    assert "The answer has 2 words; at least 5 were asked for." in grading
+    result = student_client.get(f"/quizzes/attempt/{attempt.pk}/result/").content.decode()
+    assert "GRADERINFO" not in result

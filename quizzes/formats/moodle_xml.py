@@ -6,7 +6,7 @@ expansion, billion laughs or external entity; errors carry the line), categories
 and its format, general and combined feedback, default grade, penalty, hints, tags, idnumber
 and embedded files (refused: this bank stores no files). Each type reads and writes its own
 part (quizzes/qtypes/<type>.py moodle_read/moodle_write); a type nobody here has (random,
-ddmarker, calculated…) is skipped with a warning, not an error.
+ddmarker, calculatedmulti…) is skipped with a warning, not an error.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from .gift_meta import META_FIELDS, parse_meta
 from .result import FormatError, LineError, ParseResult, category_path, default_name
 
 META = "@dlp "
-# Moodle's own: <question type="category">, and a random question draws from a category.
-NOT_QUESTIONS = {"category"}
 COMBINED = {
     "correct": "correctfeedback",
     "partial": "partiallycorrectfeedback",
@@ -80,7 +78,8 @@ def parse_moodle_xml(text: str) -> ParseResult:
         result.errors.append(LineError(line, f"not well-formed XML: {_reason(exc)}"))
         return result
     if root.tag != "quiz":
-        result.errors.append(LineError(1, f"a Moodle XML file holds a <quiz>, not <{root.tag}>"))
+        message = f"a Moodle XML file holds a <quiz>, not <{root.tag}>"
+        result.errors.append(LineError(lines.get(root, 1), message))
         return result
     category = ""
     for element in root:

@@ -50,14 +50,6 @@ class EssayType(QType):
         Option("min_words", "number", 0, "0: no lower limit.", low=0, high=10000),
         Option("max_words", "number", 0, "0: no upper limit.", low=0, high=10000),
     )
-
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
-        spec = self.spec(item.question)
-        limits = limits_text(int(spec["min_words"]), int(spec["max_words"]))
-        if not spec["response_template"] and not limits:
-            return {}
-        return {"parts": {"template": spec["response_template"], "limits": limits}}
-
     moodle_names = ("essay",)
     moodle_type = "essay"
 
@@ -66,28 +58,34 @@ class EssayType(QType):
             warn("answers here are typed: the file attachments it allowed are dropped")
         return {
             "spec": {
-                "grader_info": mx.plain(question, "graderinfo"),
                 "response_template": mx.plain(question, "responsetemplate"),
-                # Moodle 4.0+: word limits; an empty element means no limit.
-                "min_words": int(mx.number(question, "minwordlimit", 0) or 0),
-                "max_words": int(mx.number(question, "maxwordlimit", 0) or 0),
+                "grader_info": mx.text(question, "graderinfo").strip(),
+                "min_words": max(0.0, mx.number(question, "minwordlimit", 0)),
+                "max_words": max(0.0, mx.number(question, "maxwordlimit", 0)),
             }
         }
 
     def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+        spec = self.spec(data)
         for tag, value in (
             ("responseformat", "editor"),
             ("responserequired", 1),
             ("responsefieldlines", 15),
+            ("minwordlimit", int(spec["min_words"]) or ""),
+            ("maxwordlimit", int(spec["max_words"]) or ""),
             ("attachments", 0),
             ("attachmentsrequired", 0),
         ):
             mx.value_el(question, tag, value)
-        spec = self.spec(data)
-        mx.value_el(question, "minwordlimit", int(spec["min_words"]) or "")
-        mx.value_el(question, "maxwordlimit", int(spec["max_words"]) or "")
-        mx.text_el(question, "graderinfo", spec["grader_info"], "plain")
+        mx.text_el(question, "graderinfo", spec["grader_info"], "html")
         mx.text_el(question, "responsetemplate", spec["response_template"], "plain")
+
+    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+        spec = self.spec(item.question)
+        limits = limits_text(int(spec["min_words"]), int(spec["max_words"]))
+        if not spec["response_template"] and not limits:
+            return {}
+        return {"parts": {"template": spec["response_template"], "limits": limits}}
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         parts = item.get("parts") or {}

@@ -174,6 +174,12 @@ def test_each_type_reads_its_own_part():
         "group": 2,
     }
     assert by_type["ddwtos"]["spec"]["infinite"] is True
+    assert by_type["essay"]["spec"] == {
+        "response_template": "Inputs are normalised because",
+        "grader_info": "<p>Full marks name the scale of features and the speed of convergence.</p>",
+        "min_words": 50,
+        "max_words": 200,
+    }
 
 
 def test_nested_categories_in_any_order_and_idnumbers_with_markup():
@@ -421,3 +427,15 @@ def test_the_whole_bundled_bank_survives_moodle_xml_export_and_reimport():
     for question in Question.objects.all():
         after = question_to_data(question=question)
         assert _trimmed(after) == _trimmed(before[question.slug]), question.slug
+
+
+@pytest.mark.django_db
+def test_admin_import_keeps_the_curated_question_unless_update_is_ticked(instructor_client):
+    text = fixture("nested_categories.xml")
+    questions_import(text=text, fmt="moodlexml")
+    Question.objects.filter(idnumber="pad < & >").update(name="Curated")
+    page = instructor_client.post(IMPORT_URL, {"text": text}).content.decode()
+    assert "kept the bank&#x27;s question" in page
+    assert Question.objects.filter(name="Curated").exists()
+    instructor_client.post(IMPORT_URL, {"text": text, "update": "on"})
+    assert not Question.objects.filter(name="Curated").exists()

@@ -26,12 +26,26 @@ class TopicChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class TopicInline(admin.StackedInline):
+class TopicInline(admin.TabularInline):
+    """A section's topics by name and order; each topic's bodies (three depths, examples, memory
+    aids) are edited on its own page: a dozen of them inline made the section's form the
+    slowest page of the admin."""
+
     model = Topic
     extra = 0
+    fields = ["order", "slug", "title"]
+    show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).select_related("section")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "section", "slug"]
+    list_select_related = ["section"]
+    list_filter = ["section__chapter"]
+    search_fields = ["title", "slug", "section__number"]
 
 
 @admin.register(Chapter)

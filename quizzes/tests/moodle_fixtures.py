@@ -2,7 +2,15 @@
 
 from pathlib import Path
 
-MOODLE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moodle"
+# Beside the checkout; a git worktree (one folder deeper) finds it one level further up.
+MOODLE = next(
+    (
+        parent / "shared" / "fixtures" / "moodle"
+        for parent in Path(__file__).resolve().parents[2:5]
+        if (parent / "shared" / "fixtures" / "moodle").is_dir()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moodle",
+)
 
 
 def moodle_text(name: str) -> str:

@@ -63,10 +63,15 @@ class TopicChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class TopicInline(admin.StackedInline):
+class TopicInline(admin.TabularInline):
+    """A section's topics by name and order; each topic's bodies (three depths, examples, memory
+    aids) are edited on its own page: a dozen of them inline made the section's form the
+    slowest page of the admin."""
+
     model = Topic
-    form = TopicForm
     extra = 0
+    fields = ["order", "slug", "title"]
+    show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).select_related("section")
@@ -76,6 +81,15 @@ class SectionVideoInline(admin.TabularInline):
     model = SectionVideo
     extra = 0
     fields = ["order", "title", "url", "duration_s", "watch_for"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm  # the dialogue as `Speaker: line` lines
+    list_display = ["title", "section", "slug"]
+    list_select_related = ["section"]
+    list_filter = ["section__chapter"]
+    search_fields = ["title", "slug", "section__number"]
 
 
 @admin.register(Chapter)

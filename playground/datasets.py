@@ -112,7 +112,10 @@ def _read_examples(images: Path, labels: Path) -> list[dict[str, object]]:
         {
             "label": label,
             "index": index,
-            "pixels": [list(raw[(index * 28 + row) * 28 : (index * 28 + row + 1) * 28]) for row in range(28)],
+            "pixels": [
+                list(raw[(index * 28 + row) * 28 : (index * 28 + row + 1) * 28])
+                for row in range(28)
+            ],
         }
         for label, index in sorted(found.items())
     ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from flashcards.models import Card, Deck, ReviewState
 from lessons.models import Topic
 from playground.models import Job
-from quizzes.models import Attempt, AttemptRegrade, Quiz, QuizSlot
+from quizzes.models import AttemptRegrade, Quiz, QuizSlot
 from quizzes.services import attempt_start
 from quizzes.tests.factories import make_question, make_section
 
@@ -48,7 +48,9 @@ def course_in_use(student, instructor):
     now = timezone.now()
     for i in range(ROWS):
         card = Card.objects.create(deck=deck, front=f"front {i}", back="back", order=i)
-        ReviewState.objects.create(user=student, card=card, fsrs_card={}, due=now + timedelta(days=i))
+        ReviewState.objects.create(
+            user=student, card=card, fsrs_card={}, due=now + timedelta(days=i)
+        )
     return {"quiz": quiz, "attempt": attempt, "section": sections[-1], "deck": deck}
 
 
@@ -74,6 +76,7 @@ def _admin(name: str, *args) -> str:
         ("flashcards_reviewstate_changelist", 10),
         ("flashcards_reviewstate_add", 8),
         ("lessons_section_changelist", 10),
+        ("lessons_topic_changelist", 10),
     ],
 )
 def test_list_and_add_pages_take_a_fixed_number_of_queries(
@@ -123,3 +126,15 @@ def test_the_job_list_leaves_the_curves_in_the_table(instructor_client, course_i
     listing = [q["sql"] for q in queries if 'FROM "playground_job"' in q["sql"]]
     listing = [sql for sql in listing if '"playground_job"."status"' in sql]  # the rows, not counts
     assert listing and all('"playground_job"."history"' not in sql for sql in listing), listing
+
+
+def test_a_sections_topics_are_listed_by_name_and_edited_on_their_own_page(
+    instructor_client, course_in_use
+):
+    section = course_in_use["section"]
+    page = _get(instructor_client, _admin("lessons_section_change", section.pk)).content.decode()
+    topic = section.topics.get()
+    assert _admin("lessons_topic_change", topic.pk) in page  # the link to its own page
+    assert 'name="topics-0-explanation"' not in page  # no body of any topic inline
+    topic_page = _get(instructor_client, _admin("lessons_topic_change", topic.pk)).content.decode()
+    assert 'name="explanation"' in topic_page and 'name="detailed"' in topic_page

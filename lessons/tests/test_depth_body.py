@@ -138,7 +138,12 @@ def test_admin_edits_the_new_parts(admin_client, course):
     html = html.decode()
 
     assert 'name="recap"' in html and 'name="prerequisites"' in html
-    assert 'name="topics-0-basic"' in html and 'name="topics-0-detailed"' in html
+    # A topic's depths are edited on the topic's own page, linked from the section's list.
+    topic = section.topics.order_by("order").first()
+    topic_url = reverse("admin:lessons_topic_change", args=[topic.pk])
+    assert topic_url in html
+    html = admin_client.get(topic_url).content.decode()
+    assert 'name="basic"' in html and 'name="detailed"' in html
 
 
 def test_a_changed_prerequisite_shows_on_the_next_view(anon_client, course):

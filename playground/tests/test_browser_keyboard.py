@@ -55,10 +55,15 @@ def test_block_builder_by_keyboard_only(page, live_server, student):
     page.keyboard.press("Enter")
     blocks = _blocks(page)
     assert blocks[n - 2] == {"type": "dropout", "p": 0.4}
-    assert blocks[:n - 2] + blocks[n - 1 :] == before  # the others kept their order
+    assert blocks[: n - 2] + blocks[n - 1 :] == before  # the others kept their order
     assert focused(page)["id"] == f"blk-{n - 2}-up"
-    expect(page.locator("#block-status")).to_have_text(f"dropout block moved to position {n - 1} of {n + 1}.")
-    assert page.locator(f"#blk-{n - 2}-up").get_attribute("aria-label") == f"Move block {n - 1} (dropout) up"
+    expect(page.locator("#block-status")).to_have_text(
+        f"dropout block moved to position {n - 1} of {n + 1}."
+    )
+    assert (
+        page.locator(f"#blk-{n - 2}-up").get_attribute("aria-label")
+        == f"Move block {n - 1} (dropout) up"
+    )
 
     # Remove: Tab to its remove button, Enter; the focus goes to the block that took its place.
     tab_to(page, f"#blk-{n - 2}-remove", limit=3)

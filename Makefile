@@ -46,9 +46,10 @@ test: install
 TEST_WORKERS ?= 2
 # The markers it leaves out are FAST_EXCLUDED in conftest.py; schemathesis's plugin is not loaded
 # (no fast test uses it). --reuse-db keeps the test databases between runs (Django still applies
-# any new migration to them); `make test` makes them afresh.
+# any new migration to them); `make test` makes them afresh. --dist loadfile: each test module runs
+# in one process, so a module's shared rows (conftest.module_rows) are written once, not once a worker.
 test-fast: install
-	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) -p no:schemathesis --reuse-db -q
+	DLP_TEST_LANE=fast $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -p no:schemathesis --reuse-db -q
 
 # The suite in parallel (one database and one pair of Redis databases per xdist worker, see
 # dlplatform/settings_test.py), then the ten slowest tests.

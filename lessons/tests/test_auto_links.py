@@ -109,6 +109,9 @@ def bundled_glossary(db):
     term_index_invalidate()  # the linker follows the terms just loaded
 
 
+# slow: a review of the whole course, not a unit: the full bundled glossary loaded and every block
+# of every lesson rendered through the linker (5 s of CPU on an idle core); `make test` runs it.
+@pytest.mark.slow
 def test_list_every_auto_link_and_no_known_wrong_sense(bundled_glossary, tmp_path: Path):
     links = collect_links()
     listing = "\n".join(f"{where}: {slug} <- «{context}»" for where, slug, _, context in links)

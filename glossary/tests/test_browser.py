@@ -61,6 +61,17 @@ def test_term_link_definition_shows_on_keyboard_focus(page, live_server, sample_
     )
     content = link.evaluate("el => getComputedStyle(el, '::after').content")
     assert "Randomly silencing units" in content
+    # Escape hides it and leaves the focus where it was; leaving and coming back shows it again.
+    page.keyboard.press("Escape")
+    assert link.evaluate("el => getComputedStyle(el, '::after').display") == "none"
+    assert link.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert link.evaluate("el => el === document.activeElement")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('a.term-link'), '::after').opacity === '1'"
+    )
+    assert link.evaluate("el => getComputedStyle(el, '::after').display") != "none"
 
 
 def test_term_link_definition_shows_on_hover(page, live_server, sample_terms):

@@ -81,8 +81,9 @@ export PY
 ./scripts/supervise.sh --alive "inference@$host" -- "$PY" -m celery -A dlplatform worker \
   -Q inference,reports -c 1 -n "inference@$host" --loglevel WARNING & pids+=($!)
 # The audio lessons' text-to-speech renders (queue `audio`, lessons/tasks.py): after a content
-# load there are a few hundred, which must not hold up a training or a try-it.
-./scripts/supervise.sh --alive "audio@$host" -- "$PY" -m celery -A dlplatform worker \
+# load there are a few hundred, which must not hold up a training or a try-it: one process, at a
+# lower CPU priority (nice 10), so on a 2-core machine the web and the trainings come first.
+./scripts/supervise.sh --alive "audio@$host" -- nice -n 10 "$PY" -m celery -A dlplatform worker \
   -Q audio -c 1 -n "audio@$host" --loglevel WARNING & pids+=($!)
 echo "Open http://$HOST:$PORT/  (Ctrl-C stops the web server, the workers and PostgreSQL)"
 if [ -z "${EMAIL_URL:-}${EMAIL_HOST:-}" ]; then

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from dlplatform.yaml_io import load_yaml
 from lessons import dialogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ class Content:
 
 def _yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         problems.append(Problem(path.name, "top level", f"invalid YAML: {exc}"))
         return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from dlplatform.yaml_io import load_yaml
 
 from .models import Category, Term
 from .services import (
@@ -30,7 +31,7 @@ class ContentError(ValidationError):
 def _read_entries(paths: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
     entries: list[tuple[Path, dict[str, Any]]] = []
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = load_yaml(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list):
             raise ContentError(f"{path.name}: expected a list of terms")
         entries.extend((path, entry) for entry in data)

@@ -13,6 +13,8 @@ from typing import Any, TextIO
 import yaml
 from django.db import transaction
 
+from dlplatform.yaml_io import load_yaml
+
 from . import dialogue
 from .models import Chapter, Section, Topic
 
@@ -81,7 +83,7 @@ def read_section_files(directory: Path | None = None) -> list[tuple[str, dict]]:
     parsed = []
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise ContentError(f"{path.name}: invalid YAML: {exc}") from exc
         parsed.append((path.name, _Checker(path.name).mapping(data, "top level")))

@@ -10,6 +10,8 @@ from typing import Any, TextIO
 import yaml
 from django.db import transaction
 
+from dlplatform.yaml_io import load_yaml
+
 from .models import Behaviour, Question, Quiz, QuizSlot
 from .review import masks_from_names
 from .services.bank import QuestionDataError, question_upsert_from_data
@@ -23,7 +25,7 @@ class BankError(ValueError):
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise BankError(f"{path.name}: invalid YAML: {exc}") from None
     if not isinstance(data, dict) or not data.get("section"):

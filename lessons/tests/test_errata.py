@@ -16,7 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # libyaml's parser where PyYAML has it: the same documents, read ten times faster.
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from dlplatform.yaml_io import LOADER
+
 CONTENT_DIRS = [
     ROOT / "glossary" / "content" / "terms",
     ROOT / "lessons" / "content" / "sections",

@@ -158,3 +158,14 @@ def test_cbm_page_has_certainty_outside_the_question(student, student_client):
     question = html.split('class="card question')[1].split("</fieldset>")[0]
     assert "certainty" not in question  # attempt.js reads only the answer's inputs
     assert "Check" not in question
+
+
+def test_regrade_keeps_the_certainty_scale(student, instructor):
+    quiz, attempt = _cbm_attempt(student, kinds=("single",))
+    item, right, _ = _single(attempt)
+    s.attempt_save_answer(attempt=attempt, question_id=item.question_id, response=right, now=NOW)
+    s.attempt_set_certainty(attempt=attempt, question_id=item.question_id, certainty=2, now=NOW)
+    done = s.attempt_submit(attempt=attempt, now=NOW)
+    assert done.marks == D(2)
+    record = s.attempt_regrade(attempt=done, by=instructor, reason="check")
+    assert record.marks_after == D(2)

@@ -51,6 +51,7 @@ from .importing import (
     to_bank_data,
 )
 from .regrade import attempt_regrade
+from .rules import open_attempts_refresh_deadlines
 
 __all__ = [
     "EXPORTERS",
@@ -76,6 +77,7 @@ __all__ = [
     "check_unlocked",
     "clean_response",
     "essay_grade",
+    "open_attempts_refresh_deadlines",
     "question_duplicate",
     "question_to_data",
     "question_upsert_from_data",

@@ -360,3 +360,25 @@ def test_admin_saves_an_override_and_refuses_one_for_nobody(admin_client, studen
     assert override.user == student and override.extra_time_percent == 50
     quiz.refresh_from_db()
     assert quiz.grace_period == minutes(5)
+
+
+def test_open_attempts_follow_a_new_override(
+    student, other_student, django_capture_on_commit_callbacks
+):
+    quiz = make_quiz(["single"], time_limit=minutes(10))
+    mine = s.attempt_start(quiz=quiz, user=student, now=NOW)
+    theirs = s.attempt_start(quiz=quiz, user=other_student, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        override = _override(quiz, student, extra_time_percent=50)
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.deadline == NOW + minutes(15) and theirs.deadline == NOW + minutes(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        override.delete()
+    mine.refresh_from_db()
+    assert mine.deadline == NOW + minutes(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.time_limit = minutes(20)
+        quiz.save()
+    theirs.refresh_from_db()
+    assert theirs.deadline == NOW + minutes(20)

@@ -135,7 +135,7 @@ def test_cbm_refuses_check_and_bad_certainty(student, student_client):
     assert item.certainty == 2
 
 
-def test_certainty_refused_outside_cbm_and_after_submit(student, other_client):
+def test_certainty_refused_outside_cbm_and_after_submit(student, other_client, anon_client):
     quiz = make_quiz(["single"])
     attempt = s.attempt_start(quiz=quiz, user=student, now=NOW)
     qid = attempt.items.get().question_id
@@ -145,6 +145,7 @@ def test_certainty_refused_outside_cbm_and_after_submit(student, other_client):
     url = reverse("quizzes-api:attempt-certainty", args=[cbm.pk])
     body = {"question_id": cbm.items.get().question_id, "certainty": 2}
     assert other_client.post(url, body, content_type="application/json").status_code == 404
+    assert anon_client.post(url, body, content_type="application/json").status_code == 403
     s.attempt_submit(attempt=cbm, now=NOW)
     with pytest.raises(s.AttemptError) as exc:
         s.attempt_set_certainty(attempt=cbm, now=NOW, **body)

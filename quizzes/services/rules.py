@@ -31,7 +31,7 @@ def check_can_start(
     if last is not None:
         _check_delay(quiz, settings, last, now)
         _check_passed(quiz, last)
-    # Last, so that a wrong password never tells whether the quiz was otherwise open to them.
+    # Last: a student the dates or attempts refuse is told so rather than asked for a password.
     if not settings.password_ok(password):
         raise AttemptError("That password is not right.", "password")
     return done + 1

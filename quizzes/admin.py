@@ -251,6 +251,8 @@ QUIZ_FIELD_GROUPS: list[tuple[str, list[str]]] = [
         "Attempts and access",
         ["attempts_allowed", "password", "delay_first", "delay_later", "require_pass_previous"],
     ),
+    ("Layout and navigation", ["questions_per_page", "navigation", "shuffle_questions"]),
+    ("Question behaviour", ["behaviour", "max_tries", "shuffle_answers"]),
 ]
 
 

@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import qtypes
+from .behaviours import CERTAINTIES
 from .marks import format_mark
 
 
@@ -35,7 +36,27 @@ def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
             out.append(mark_safe(render_to_string("quizzes/_question.html", context)))  # noqa: S308
         else:
             out.append(open_question_html(item, behaviour=data["behaviour"], quiz=attempt.quiz))
+            if data["behaviour"] == "deferredcbm" and qtypes.get(item["type"]).graded:
+                out.append(certainty_html(item))
     return out
+
+
+def certainty_html(item: dict[str, Any]) -> SafeString:
+    """Certainty-based marking: a radio group beside the question's own fieldset (kept out of
+    it, so that attempt.js reads only the answer's inputs); cbm.js saves the choice."""
+    number, qid, chosen = item["number"], item["question_id"], item.get("certainty")
+    parts = [
+        f'<fieldset class="card cbm-certainty" data-qid="{qid}">'
+        f"<legend>How sure are you of your answer to question {number}?</legend>"
+    ]
+    for level, label in CERTAINTIES.items():
+        checked = " checked" if chosen == level else ""
+        parts.append(
+            f'<label class="option"><input type="radio" name="certainty-{qid}" value="{level}"'
+            f"{checked}> <span>{escape(label)}</span></label>"
+        )
+    parts.append('<p class="muted">Not chosen counts as C1.</p></fieldset>')
+    return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped labels only
 
 
 def nav_html(items: list[dict[str, Any]], pages: Any = None) -> SafeString:
@@ -72,7 +93,8 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
         *qtype.answer_html(item),
     ]
     if item["tries"]:
-        tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if quiz.max_tries else ""
+        limited = quiz.max_tries and behaviour == "interactive"
+        tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if limited else ""
         hint = f" Hint: {escape(item['hint'])}" if item.get("hint") else ""
         parts.append(
             '<p class="alert alert-warning hint" role="status">Not right yet: change your answer'
@@ -86,7 +108,7 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
             f'aria-pressed="{"true" if flagged else "false"}">{"Unflag" if flagged else "Flag"}'
             "</button>"
         )
-        if behaviour != "deferred":
+        if behaviour not in ("deferred", "deferredcbm"):
             parts.append('<button type="button" class="btn btn-small check-answer">Check</button>')
     parts += ["</div>", "</fieldset>"]
     return mark_safe(" ".join(parts))  # noqa: S308 - every value above is escaped

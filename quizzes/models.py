@@ -227,6 +227,8 @@ class Behaviour(models.TextChoices):
     DEFERRED = "deferred", "Deferred feedback"
     IMMEDIATE = "immediate", "Immediate feedback"
     INTERACTIVE = "interactive", "Interactive with multiple tries"
+    ADAPTIVE = "adaptive", "Adaptive mode"
+    CBM = "deferredcbm", "Deferred feedback with certainty-based marking"
 
 
 class Navigation(models.TextChoices):
@@ -457,6 +459,10 @@ class AttemptQuestion(models.Model):
     choice_order = models.JSONField(default=list, blank=True)
     response = models.JSONField(null=True, blank=True)
     flagged = models.BooleanField(default=False)
+    # Certainty-based marking: 1, 2 or 3 as the student chose (empty counts as 1).
+    certainty = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
     locked = models.BooleanField(default=False)
     tries = models.PositiveSmallIntegerField(default=0)
     fraction = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)

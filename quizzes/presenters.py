@@ -107,6 +107,7 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         "flagged": item.flagged,
         "locked": item.locked,
         "tries": item.tries,
+        "certainty": item.certainty,  # the student's own choice (certainty-based marking)
         **_options(item),
     }
     if not item.locked:

@@ -17,6 +17,8 @@ from .models import (
     NumericalAnswer,
     OrderingItem,
     Question,
+    Quiz,
+    QuizOverride,
 )
 
 
@@ -60,3 +62,20 @@ def attempt_marks_changed(sender: type, instance: Attempt, **kwargs: Any) -> Non
 
     quiz_id = instance.quiz_id
     transaction.on_commit(lambda: statistics_changed(quiz_id=quiz_id))
+
+
+@receiver(post_save, sender=QuizOverride)
+@receiver(post_delete, sender=QuizOverride)
+@receiver(post_save, sender=Quiz)
+def timing_changed(sender: type, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """Open attempts follow a changed override or quiz timing (services/rules.py)."""
+    if sender is Quiz and created:
+        return
+    quiz_id = instance.pk if sender is Quiz else instance.quiz_id
+    transaction.on_commit(lambda: _refresh(quiz_id))
+
+
+def _refresh(quiz_id: int) -> None:
+    from .services.rules import open_attempts_refresh_deadlines
+
+    open_attempts_refresh_deadlines(quiz_id=quiz_id)

@@ -126,7 +126,7 @@ def attempt_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     shown = [i for i in data["items"] if pages.holds(i["number"] - 1)]
     api = {
         action: reverse(f"quizzes-api:attempt-{action}", args=[attempt.pk])
-        for action in ("answer", "flag", "check")
+        for action in ("answer", "flag", "check", "certainty")
     }
     config = {"api": api, "seconds_left": data["seconds_left"]}
     context = {

@@ -32,6 +32,7 @@ NOT_CACHED = {
     "playground.WorkerCalibration",
     "quizzes.Quiz",
     "quizzes.QuizSlot",
+    "quizzes.QuizOverride",  # read per student when an attempt starts or is checked, never cached
     "quizzes.Attempt",
     "quizzes.QuizStatistics",  # computed from attempts; its own change counter, not a cache
     "quizzes.AttemptQuestion",

@@ -162,6 +162,8 @@ def routes(w: dict[str, Any]) -> list[Route]:
         ),
         Route("quizzes:report-statistics-csv", f"/quizzes/{q}/report/statistics.csv", STAFF_PAGE),
         Route("quizzes:report-results-csv", f"/quizzes/{q}/report/results.csv", STAFF_PAGE),
+        Route("quizzes:report-responses", f"/quizzes/{q}/report/responses/", STAFF_PAGE),
+        Route("quizzes:report-responses-csv", f"/quizzes/{q}/report/responses.csv", STAFF_PAGE),
         Route("quizzes-api:quiz-list", "/api/quizzes/quizzes/", API_LOGIN),
         Route("quizzes-api:quiz-detail", f"/api/quizzes/quizzes/{q}/", API_LOGIN),
         Route("quizzes-api:attempt-list", "/api/quizzes/attempts/", API_LOGIN),
@@ -180,6 +182,20 @@ def routes(w: dict[str, Any]) -> list[Route]:
             API_POST_OWNED,
             method="post",
             body={"question_id": w["question"], "flagged": True},
+        ),
+        Route(  # free navigation: staying on page 0 changes nothing
+            "quizzes:page",
+            f"/quizzes/attempt/{a}/page/",
+            POST_OWNED,
+            method="post",
+            body={"page": "0"},
+        ),
+        Route(
+            "quizzes-api:attempt-page",
+            f"/api/quizzes/attempts/{a}/page/",
+            API_POST_OWNED,
+            method="post",
+            body={"page": 0},
         ),
         Route("quizzes:practice", "/quizzes/practice/", LOGIN),
         Route("quizzes:practice-play", "/quizzes/practice/play/", (302,) * 5),  # none started yet
@@ -234,6 +250,9 @@ COVERED_ELSEWHERE = {
     "quizzes:grading-save": "quizzes/tests (essay grading by instructors only)",
     "quizzes-api:quiz-start": "tests/test_permissions.py::test_api_writes_of_another_user",
     "quizzes-api:attempt-check": "tests/test_permissions.py::test_api_writes_of_another_user",
+    "quizzes-api:attempt-certainty": (
+        "quizzes/tests/test_behaviours.py (certainty needs a certainty-based quiz)"
+    ),
     "quizzes-api:attempt-submit": "tests/test_permissions.py::test_api_writes_of_another_user",
     "playground:estimate": "playground/tests (estimate is a POST of a config)",
     "playground-api:job-cancel": "tests/test_permissions.py::test_api_writes_of_another_user",

@@ -159,6 +159,7 @@ class ItemSerializer(OmitMissing):
     flagged = serializers.BooleanField()
     locked = serializers.BooleanField()
     tries = serializers.IntegerField()
+    certainty = serializers.IntegerField(allow_null=True, required=False)
     options = OptionSerializer(many=True, required=False)
     left = OptionSerializer(many=True, required=False)
     right_options = OptionSerializer(many=True, required=False)
@@ -251,6 +252,11 @@ class CheckRequestSerializer(serializers.Serializer):
 class FlagRequestSerializer(serializers.Serializer):
     question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     flagged = serializers.BooleanField()
+
+
+class CertaintyRequestSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    certainty = serializers.ChoiceField(choices=[1, 2, 3], help_text="C1, C2 or C3.")
 
 
 class SavedSerializer(serializers.Serializer):

@@ -141,6 +141,15 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         item = self._run(services.attempt_flag, body.validated_data)
         return Response(s.SavedSerializer(_saved(item)).data)
 
+    @extend_schema(request=s.CertaintyRequestSerializer, responses=s.SavedSerializer)
+    @action(detail=True, methods=["post"])
+    def certainty(self, request: Request, pk: str | None = None) -> Response:
+        """Certainty-based marking: how sure the student is of one answer."""
+        body = s.CertaintyRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self._run(services.attempt_set_certainty, body.validated_data)
+        return Response(s.SavedSerializer(_saved(item)).data)
+
     @extend_schema(request=s.PageRequestSerializer, responses=s.AttemptSerializer)
     @action(detail=True, methods=["post"])
     def page(self, request: Request, pk: str | None = None) -> Response:

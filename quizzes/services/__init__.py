@@ -17,6 +17,7 @@ from .answers import (
     MAX_RESPONSE_CHARS,
     attempt_flag,
     attempt_save_answer,
+    attempt_set_certainty,
     attempt_turn_page,
     check_on_current_page,
     check_open,
@@ -50,6 +51,7 @@ from .importing import (
     to_bank_data,
 )
 from .regrade import attempt_regrade
+from .rules import open_attempts_refresh_deadlines
 
 __all__ = [
     "EXPORTERS",
@@ -67,6 +69,7 @@ __all__ = [
     "attempt_save_answer",
     "attempt_start",
     "attempt_submit",
+    "attempt_set_certainty",
     "attempt_submit_if_overdue",
     "attempt_turn_page",
     "check_on_current_page",
@@ -74,6 +77,7 @@ __all__ = [
     "check_unlocked",
     "clean_response",
     "essay_grade",
+    "open_attempts_refresh_deadlines",
     "question_duplicate",
     "question_to_data",
     "question_upsert_from_data",

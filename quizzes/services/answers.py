@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from .. import paging, qtypes
-from ..models import Attempt, AttemptQuestion, AttemptState
+from ..models import Attempt, AttemptQuestion, AttemptState, Behaviour
 from .errors import AttemptError
 
 MAX_RESPONSE_CHARS = 20_000
@@ -83,6 +83,21 @@ def attempt_save_answer(
         item.response = clean_response(item.question.type, response)
         item.answered_at = now
         item.save(update_fields=["response", "answered_at"])
+    return item
+
+
+def attempt_set_certainty(
+    *, attempt: Attempt, question_id: int, certainty: int, now: datetime
+) -> AttemptQuestion:
+    """Certainty-based marking: how sure the student is of one answer (1, 2 or 3)."""
+    if certainty not in (1, 2, 3):
+        raise AttemptError("Certainty is 1, 2 or 3.", "invalid")
+    with transaction.atomic():
+        attempt, item = _lock_open_item(attempt, question_id, now)
+        if attempt.quiz.behaviour != Behaviour.CBM:
+            raise AttemptError("This quiz does not ask for certainty.", "invalid")
+        item.certainty = certainty
+        item.save(update_fields=["certainty"])
     return item
 
 

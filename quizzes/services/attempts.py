@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from dlplatform.accounts.models import User
 
-from .. import grading, qtypes
+from .. import behaviours, grading, qtypes
 from ..access import EffectiveSettings, effective_settings
 from ..models import (
     Attempt,
@@ -97,13 +97,18 @@ def _apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal 
     item.needs_grading = grade.needs_grading
 
 
+DEFERRED_BEHAVIOURS = {Behaviour.DEFERRED, Behaviour.CBM}
+
+
 def attempt_check_answer(
     *, attempt: Attempt, question_id: int, now: datetime, response: Any = None
 ) -> AttemptQuestion:
     """Immediate: one check locks the question. Interactive: up to quiz.max_tries checks, each
-    extra try costing the question's penalty; a right answer or the last try locks it."""
+    extra try costing the question's penalty; a right answer or the last try locks it.
+    Adaptive: as many checks as the student likes, the best penalised mark kept; a right answer
+    locks it."""
     behaviour = attempt.quiz.behaviour
-    if behaviour == Behaviour.DEFERRED:
+    if behaviour in DEFERRED_BEHAVIOURS:
         raise AttemptError("This quiz gives feedback only after submission.", "invalid")
     if response is not None:
         attempt_save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
@@ -122,6 +127,9 @@ def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
     ).get(pk=item.question_id)
     grade = grading.grade_question(question, item.response)
     item.tries += 1
+    if quiz.behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:
+        _adaptive_check(item, grade, question.penalty)
+        return
     fraction = grade.fraction
     final = quiz.behaviour == Behaviour.IMMEDIATE or item.tries >= quiz.max_tries
     if quiz.behaviour == Behaviour.INTERACTIVE and fraction is not None:
@@ -134,6 +142,20 @@ def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
         _apply_grade(item, grade, fraction)
     else:
         # Not locked yet: keep the verdict private, give only the next hint (Moodle's "try again").
+        item.feedback = ""
+
+
+def _adaptive_check(item: AttemptQuestion, grade: grading.Grade, penalty: Decimal) -> None:
+    # The best mark so far is kept in `fraction` (the submit compares against it); it stays
+    # out of the student's view until the question locks, like every verdict (presenters.py).
+    best = behaviours.adaptive_fraction(
+        grade.fraction or Decimal("0"), best=item.fraction, tries=item.tries, penalty=penalty
+    )
+    if (grade.fraction or Decimal("0")) >= grading.ONE:
+        item.locked = True
+        _apply_grade(item, grade, best)
+    else:
+        item.fraction = best
         item.feedback = ""
 
 
@@ -172,11 +194,23 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
 
 
 def _submit_fraction(quiz: Quiz, item: AttemptQuestion, grade: grading.Grade) -> Decimal | None:
-    # Interactive tries already spent still cost their penalty when the submit grades.
-    if quiz.behaviour != Behaviour.INTERACTIVE or grade.fraction is None or not item.tries:
-        return grade.fraction
+    raw = grade.fraction
+    if raw is None:
+        return None
+    if quiz.behaviour == Behaviour.CBM:
+        return behaviours.cbm_fraction(raw, item.certainty)
+    if not item.tries:
+        return raw
     penalty = item.question.penalty
-    return grading.interactive_fraction(grade.fraction, tries=item.tries + 1, penalty=penalty)
+    if quiz.behaviour == Behaviour.ADAPTIVE:
+        # The submit counts as one more try: an unchanged answer cannot beat the best kept.
+        return behaviours.adaptive_fraction(
+            raw, best=item.fraction, tries=item.tries + 1, penalty=penalty
+        )
+    if quiz.behaviour == Behaviour.INTERACTIVE:
+        # Interactive tries already spent still cost their penalty when the submit grades.
+        return grading.interactive_fraction(raw, tries=item.tries + 1, penalty=penalty)
+    return raw
 
 
 def _total(attempt: Attempt, items: list[AttemptQuestion]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import grading, qtypes
+from .. import behaviours, grading, qtypes
 from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour
 from ..selectors import attempt_items
 from .attempts import _apply_grade, _total
@@ -49,8 +49,14 @@ def attempt_regrade(*, attempt: Attempt, by: Any, reason: str) -> AttemptRegrade
 
 
 def _fraction(attempt: Attempt, item: AttemptQuestion, grade: grading.Grade) -> Any:
-    # Interactive: the tries the student spent on checks keep costing their penalty.
-    if attempt.quiz.behaviour != Behaviour.INTERACTIVE or grade.fraction is None:
+    behaviour = attempt.quiz.behaviour
+    if grade.fraction is None:
+        return None
+    if behaviour == Behaviour.CBM:  # the certainty the student gave still scales the mark
+        return behaviours.cbm_fraction(grade.fraction, item.certainty)
+    # Interactive and adaptive: the tries the student spent on checks keep costing their
+    # penalty (adaptive keeps no per-try history, so its last try counts).
+    if behaviour not in (Behaviour.INTERACTIVE, Behaviour.ADAPTIVE):
         return grade.fraction
     penalty = item.question.penalty
     return grading.interactive_fraction(grade.fraction, tries=max(item.tries, 1), penalty=penalty)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from dlplatform.accounts.models import User
 
-from ..access import EffectiveSettings
+from ..access import EffectiveSettings, effective_settings
 from ..models import Attempt, AttemptState, Quiz
 from .errors import AttemptError
 
@@ -31,10 +31,27 @@ def check_can_start(
     if last is not None:
         _check_delay(quiz, settings, last, now)
         _check_passed(quiz, last)
-    # Last, so that a wrong password never tells whether the quiz was otherwise open to them.
+    # Last: a student the dates or attempts refuse is told so rather than asked for a password.
     if not settings.password_ok(password):
         raise AttemptError("That password is not right.", "password")
     return done + 1
+
+
+def open_attempts_refresh_deadlines(*, quiz_id: int) -> int:
+    """After an override or the quiz's timing changed: each open attempt's deadline follows its
+    student's effective settings again, as Moodle updates open attempts (the timer shown and the
+    autosave cutoff read the deadline). Returns how many changed."""
+    changed = 0
+    attempts = Attempt.objects.filter(quiz_id=quiz_id, state=AttemptState.IN_PROGRESS)
+    for attempt in attempts.select_related("quiz", "user"):
+        deadline = effective_settings(quiz=attempt.quiz, user=attempt.user).deadline_for(
+            attempt.started_at
+        )
+        if deadline != attempt.deadline:
+            attempt.deadline = deadline
+            attempt.save(update_fields=["deadline"])
+            changed += 1
+    return changed
 
 
 def next_start_time(quiz: Quiz, settings: EffectiveSettings, last: Attempt) -> datetime | None:

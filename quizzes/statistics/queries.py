@@ -127,7 +127,8 @@ def _score_power_sums() -> dict[str, Sum]:
     marks, as Moodle (sumgrades): their 7 decimals keep its figures, where the percent score's
     3 would not; the shape does not depend on the scale."""
     score = Coalesce(F("marks"), Value(Decimal(0)))
-    sums, term = {}, score
+    sums: dict[str, Sum] = {}
+    term: Any = score
     for k in range(1, 5):
         sums[f"s{k}"] = Sum(term)
         term = term * score

@@ -326,3 +326,59 @@ def test_admin_shows_the_new_settings_in_fieldsets(instructor_client, instructor
         "extra_time_percent",
     ):
         assert text in html
+
+
+def test_admin_saves_an_override_and_refuses_one_for_nobody(admin_client, student):
+    quiz = make_quiz(["single"])
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    base = {
+        "title": "Edited",
+        "attempts_allowed": 0,
+        "grading_method": "highest",
+        "behaviour": "deferred",
+        "max_tries": 3,
+        "pass_mark": "50",
+        "feedback_bands": "[]",
+        "draw_count": 0,
+        "draw_tags": "[]",
+        "is_published": "on",
+        "overdue_handling": "graceperiod",
+        "grace_period": "00:05:00",
+        "questions_per_page": 0,
+        "navigation": "free",
+        "slots-TOTAL_FORMS": 0,
+        "slots-INITIAL_FORMS": 0,
+        "overrides-TOTAL_FORMS": 1,
+        "overrides-INITIAL_FORMS": 0,
+        "overrides-0-extra_time_percent": "50",
+    }
+    refused = admin_client.post(url, base)  # neither a student nor a group: a form error
+    assert refused.status_code == 200 and not QuizOverride.objects.exists()
+    saved = admin_client.post(url, {**base, "overrides-0-user": student.pk})
+    assert saved.status_code == 302
+    override = QuizOverride.objects.get()
+    assert override.user == student and override.extra_time_percent == 50
+    quiz.refresh_from_db()
+    assert quiz.grace_period == minutes(5)
+
+
+def test_open_attempts_follow_a_new_override(
+    student, other_student, django_capture_on_commit_callbacks
+):
+    quiz = make_quiz(["single"], time_limit=minutes(10))
+    mine = s.attempt_start(quiz=quiz, user=student, now=NOW)
+    theirs = s.attempt_start(quiz=quiz, user=other_student, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        override = _override(quiz, student, extra_time_percent=50)
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.deadline == NOW + minutes(15) and theirs.deadline == NOW + minutes(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        override.delete()
+    mine.refresh_from_db()
+    assert mine.deadline == NOW + minutes(10)
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.time_limit = minutes(20)
+        quiz.save()
+    theirs.refresh_from_db()
+    assert theirs.deadline == NOW + minutes(20)

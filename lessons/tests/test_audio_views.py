@@ -131,8 +131,8 @@ def test_a_finished_render_shows_on_the_next_view(anon_client, track):
 
 
 def test_the_admin_shows_the_dialogue_as_speaker_lines_and_lists_tracks(admin_client, track):
-    section = track.topic.section
-    page = admin_client.get(reverse("admin:lessons_section_change", args=[section.pk]))
+    # A topic's bodies and dialogue are edited on its own page (the section lists topics by name).
+    page = admin_client.get(reverse("admin:lessons_topic_change", args=[track.topic.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert (

@@ -26,6 +26,7 @@ OWNERS = ("qtypes/", "templates/quizzes/answers/", "models.py", "migrations/", "
 NOT_THE_TYPE = {
     ("content.py", "description"),  # the quiz block's `description` key and Quiz field
     ("admin_review.py", "description"),  # a Django admin fieldset option
+    ("admin.py", "description"),  # the overrides inline's fieldset option
     ("api/serializers.py", "description"),  # Quiz.description in the serializer's fields
 }
 

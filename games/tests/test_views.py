@@ -32,6 +32,14 @@ def test_index_lists_sets_and_is_in_the_nav(student_client, game_course):
     assert f'href="{reverse("games:index")}" aria-current="page"' in html
 
 
+def test_a_section_page_links_its_set_and_the_index_preselects_it(student_client, game_course):
+    section = student_client.get(reverse("lessons:section", args=["9.9"])).content.decode()
+    link = f'{reverse("games:index")}?set=section:9.9'
+    assert f'href="{link}"' in section
+    index = student_client.get(link).content.decode()
+    assert 'value="section:9.9" selected' in index
+
+
 def test_anonymous_visitors_are_sent_to_log_in(anon_client, game_course):
     for url in [reverse("games:index"), reverse("games:play", args=[uuid.uuid4()])]:
         response = anon_client.get(url)

@@ -74,6 +74,7 @@ def test_section_page_loads_nothing_external_before_a_click(anon_client, course)
     assert 'data-embed="https://player.vimeo.com/video/76979871?dnt=1&amp;autoplay=1"' in html
     assert 'href="https://example.org/notes" target="_blank" rel="noopener noreferrer"' in html
     assert html.index("Backprop, visually") < html.index("A talk") < html.index("Course notes")
+    assert '<a href="#videos">Videos</a>' in html  # the table of contents lists them
 
 
 def _frame_src(response) -> list[str]:
@@ -97,7 +98,8 @@ def test_csp_allows_exactly_the_player_origins_on_a_section_with_videos(anon_cli
 
 def test_a_new_video_shows_on_the_cached_page(anon_client, course):
     url = reverse("lessons:section", args=["9.1"])
-    assert "Backprop, visually" not in anon_client.get(url).content.decode()
+    before = anon_client.get(url).content.decode()
+    assert "Backprop, visually" not in before and 'href="#videos"' not in before
     _add_videos(course["9.1"])
     assert "Backprop, visually" in anon_client.get(url).content.decode()
 

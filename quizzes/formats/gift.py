@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import qtypes as _qt
 from . import result as _result
-from .gift_meta import META_PREFIX, parse_meta
+from .gift_meta import META_PREFIX, TAG_UNFIT, parse_meta
 from .result import FormatError, LineError, ParseResult, category_path, default_name
 
 # Escaped characters are swapped for private-use placeholders while the structure is parsed.
@@ -31,7 +31,7 @@ TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 MISSING_WORD = "_____"
 # Moodle's: an id runs to the first unescaped `]`; a tag has no `<` or `>` either.
 _ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
+_TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]" + TAG_UNFIT + r"])+)\]")
 
 
 def parse_gift(text: str) -> ParseResult:

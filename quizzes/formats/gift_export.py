@@ -7,7 +7,7 @@ from typing import Any
 from .. import qtypes
 from ..qtypes._gift import escape as _escape
 from ..qtypes._gift import text as _text
-from .gift_meta import write_meta
+from .gift_meta import comment_tag, write_meta
 from .result import default_name
 
 
@@ -31,7 +31,8 @@ def export_gift(questions: list[dict[str, Any]], warnings: list[str] | None = No
 def _id_and_tags(q: dict[str, Any]) -> str:
     """Moodle 3.6+'s comment line: `// [id:x] [tag:a]`, a `]` inside escaped as `\\]`."""
     bits = [f"[id:{q['idnumber'].replace(']', chr(92) + ']')}]"] if q.get("idnumber") else []
-    bits += [f"[tag:{str(t).replace(']', chr(92) + ']')}]" for t in q.get("tags") or []]
+    tags = [str(t) for t in q.get("tags") or [] if comment_tag(str(t))]
+    bits += [f"[tag:{t.replace(']', chr(92) + ']')}]" for t in tags]
     return "// " + " ".join(bits) + "\n" if bits else ""
 
 
@@ -45,7 +46,11 @@ def _question(q: dict[str, Any]) -> str:
     # Always name the stem's format: Moodle's default ("moodle" auto-format) would show our
     # Markdown as raw text.
     fmt = q.get("stem_format") if q.get("stem_format") in ("html", "plain") else "markdown"
-    meta = write_meta({k: v for k, v in q.items() if k != "tags"})
+    # When the comment line cannot hold every tag, our metadata line keeps them all, in order
+    # (the parser reads it first and adds the comment's tags it does not have yet).
+    tags = [str(t) for t in q.get("tags") or []]
+    keep = tags if not all(comment_tag(t) for t in tags) else []
+    meta = write_meta({**{k: v for k, v in q.items() if k != "tags"}, "tags": keep})
     head = meta + _id_and_tags(q) + f"::{_escape(name)}::[{fmt}]"
     head += _escape(q.get("stem", ""))
     if not qtype.gift_block:

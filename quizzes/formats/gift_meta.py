@@ -9,6 +9,7 @@ questions instead of adding copies, and keeps difficulty, tags, terms, section a
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .result import FormatError
@@ -42,6 +43,16 @@ def parse_meta(raw: str) -> dict[str, Any]:
         ):
             raise FormatError(f"'// @dlp' field {key!r} must be a {kind.__name__}")
     return data
+
+
+# What Moodle's `[tag:...]` comment cannot hold (gift.py's pattern is built from it); a tag
+# with any of these travels in the `// @dlp` line instead, so that no tag is lost on export.
+TAG_UNFIT = "<>\\x00-\\x1f\\x7f"
+
+
+def comment_tag(tag: str) -> bool:
+    """Whether `[tag:...]` carries this tag unchanged (the parser strips what it reads)."""
+    return bool(tag) and tag == tag.strip() and not re.search(f"[{TAG_UNFIT}]", tag)
 
 
 def write_meta(question: dict[str, Any]) -> str:

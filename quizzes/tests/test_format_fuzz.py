@@ -109,7 +109,8 @@ META = st.fixed_dictionaries(
     optional={
         "slug": TEXT,
         "difficulty": st.sampled_from(["easy", "medium", "hard"]),
-        "tags": st.lists(TEXT, min_size=1, max_size=3),
+        # Tags are a set kept in order: GIFT (Moodle's `[tag:]` lines) holds each once.
+        "tags": st.lists(TEXT, min_size=1, max_size=3, unique=True),
         "terms": st.lists(TEXT, min_size=1, max_size=2),
     },
 )

@@ -131,6 +131,9 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route(
             "lessons:depth", "/learn/depth/", (302,) * 5, method="post", body={"depth": "detailed"}
         ),
+        # audio lessons: public like the lesson; an unknown track or digest is a 404 for anyone
+        Route("lessons:audio-file", "/learn/audio/999999/0123abcd.ogg", (404,) * 5),
+        Route("lessons:audio-captions", "/learn/audio/999999/0123abcd.vtt", (404,) * 5),
         Route("lessons-api:section-list", "/api/lessons/sections/", PUBLIC),
         Route("lessons-api:section-detail", "/api/lessons/sections/7.8/", PUBLIC),
         # flashcards: shared decks, personal review state

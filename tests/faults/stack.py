@@ -101,12 +101,15 @@ def start_web(env: dict[str, str], log_path: Path) -> tuple[Proc, str]:
 def start_supervised_worker(
     env: dict[str, str],
     log_path: Path,
-    queues: str = "training,inference,reports",  # the queues /healthz expects workers on
+    queues: str = "",  # default: every queue /healthz expects a worker on
     beat: bool = False,
     app: str = "dlplatform",
 ) -> tuple[Proc, str]:
     """A worker under scripts/supervise.sh; returns once its first process is ready."""
+    from dlplatform.health import expected_queues
+
     hostname = f"fault-{uuid.uuid4().hex[:8]}@localhost"
+    queues = queues or ",".join(expected_queues())
     celery = [sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues]
     celery += ["-c", "1", "-n", hostname, "--loglevel", "INFO", "--without-gossip"]
     celery += ["--without-mingle"]

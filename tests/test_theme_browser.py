@@ -4,7 +4,10 @@ has an icon."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +34,9 @@ def test_theme_has_three_remembered_states_and_system_follows_live(page, live_se
     assert toggle.evaluate("el => el.textContent").replace("\xa0", " ").strip() == "◐ Theme: System"
     page.emulate_media(color_scheme="light")  # the system changes while the page is open
     assert _theme(page) == (LIGHT_BG, None, None)
-    assert "now light" in (toggle.get_attribute("title") or "")
+    # The label follows on the media query's change event, which the browser dispatches after
+    # the style has changed: wait for it (with playwright's deadline), do not race it.
+    expect(toggle).to_have_attribute("title", re.compile("now light"))
 
     # By keyboard only: focus the toggle, each Enter moves system -> light -> dark -> system.
     page.focus("#theme-toggle")

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from dlplatform.accounts.requests import user_of
 from lessons.admin import TopicChoicesMixin
 
+from . import admin_editor as editor
 from . import qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
@@ -85,31 +86,43 @@ def inlines_for(kind: str | None) -> list[type[admin.TabularInline]]:
 
 
 class QuestionAdminForm(forms.ModelForm):
-    """The spec is checked by the question type's own schema (quizzes/qtypes/_spec.py)."""
+    """Tags and hints as lists; the type's settings as fields of their own (admin_editor),
+    checked by the type's schema (quizzes/qtypes/_spec.py) as the bank checks them."""
 
     # No Meta: the admin's modelform_factory gives the model and the fields (get_exclude).
+    tags = editor.TagsField(required=False, help_text="One tag per line (or separated by commas).")
+    hints = editor.HintsField(
+        required=False,
+        help_text="Shown one per failed try (interactive). Separate hints by a blank line.",
+    )
+    # The type this form edits (get_form sets it: the stored type, or the one chosen on add).
+    qtype_name: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        editor.spec_initial(self, self.qtype_name)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if "spec" in data:
-            qtype = qtypes.get(str(data.get("type") or ""))
-            try:
-                # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
-                raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": data["spec"]}
-                prepared = qtype.prepare_data(raw)
-                data["spec"] = qtype.clean_spec(prepared.get("spec"))
-                data["stem"] = prepared["stem"]
-            except qtypes.DataError as exc:
-                self.add_error("spec", str(exc))
+        qtype = qtypes.get(self.qtype_name)
+        self.instance.type = qtype.name
+        spec = editor.spec_from_form(self, qtype.name)
+        if spec is None:
+            return data
+        try:
+            # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
+            raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": spec}
+            prepared = qtype.prepare_data(raw)
+            self.instance.spec = qtype.clean_spec(prepared.get("spec"))
+            data["stem"] = prepared["stem"]
+        except qtypes.DataError as exc:
+            editor.spec_error(self, qtype.name, str(exc))
         return data
 
 
-def spec_help(kind: str) -> str:
-    options = qtypes.get(kind).spec_schema
-    return "; ".join(
-        f"{o.key} ({o.kind}, default {o.default!r}): {o.help.rstrip('.')}" for o in options
-    )
+def qtypes_label(kind: str) -> str:
+    return str(dict(Question._meta.get_field("type").choices or []).get(kind, kind))
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -148,31 +161,65 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
     actions = [duplicate_questions]  # the import/export actions are appended to this list
     form = QuestionAdminForm
 
+    def question_kind(self, request: HttpRequest, obj: Question | None) -> str | None:
+        """The type the page edits: the stored one, or the one chosen before adding (?type=)."""
+        if obj is not None:
+            return obj.type
+        kind = request.GET.get("type", "")
+        return kind if kind in qtypes.TYPES else None
+
     def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        # A type's own fields only: the spec where its type has settings, Moodle's combined
-        # feedback where its type has some.
-        if obj is None:
-            return []
-        qtype = qtypes.get(obj.type)
-        return [
-            f
-            for f, kept in (
-                ("spec", qtype.spec_schema),
-                ("combined_feedback", qtype.combined_feedback),
-            )
-            if not kept
-        ]
+        # The spec is edited through its own fields; Moodle's combined feedback where the type
+        # has some.
+        qtype = qtypes.get(self.question_kind(request, obj) or "")
+        return ["spec"] + ([] if qtype.combined_feedback else ["combined_feedback"])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        # The type decides the form (its rows, its settings): chosen once, before adding.
+        return [*self.readonly_fields, "type"]
 
     def get_form(
         self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and "spec" in form.base_fields:
-            form.base_fields["spec"].help_text = spec_help(obj.type)
-        return form
+        kind = self.question_kind(request, obj) or ""
+        attrs: dict[str, Any] = {"qtype_name": kind, **editor.spec_form_fields(kind)}
+        kwargs["form"] = type("QuestionTypeForm", (self.form,), attrs)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> list:
+        kind = self.question_kind(request, obj) or ""
+        own = editor.spec_field_names(kind)
+        fields = [f for f in self.get_fields(request, obj) if f not in (*own, "type")]
+        fields = ["type", *fields]
+        if not own:
+            return [(None, {"fields": fields})]
+        title = f"{qtypes_label(kind)} settings"
+        return [(None, {"fields": fields}), (title, {"fields": own})]
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
-        return inlines_for(None if obj is None else obj.type)
+        kind = self.question_kind(request, obj)
+        return inlines_for(kind) if kind else []
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        if self.question_kind(request, None) is None:
+            return self.type_chooser(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def type_chooser(self, request: HttpRequest) -> HttpResponse:
+        """Moodle's first step: the type, then a form of that type's fields only."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        base = reverse("admin:quizzes_question_add")
+        kinds = [(qtypes_label(k), f"{base}?type={k}") for k in qtypes.TYPES]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a question: choose its type",
+            "kinds": kinds,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/quizzes/question/choose_type.html", context)
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         if not change and obj.created_by_id is None:

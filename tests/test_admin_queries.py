@@ -138,3 +138,22 @@ def test_a_sections_topics_are_listed_by_name_and_edited_on_their_own_page(
     assert 'name="topics-0-explanation"' not in page  # no body of any topic inline
     topic_page = _get(instructor_client, _admin("lessons_topic_change", topic.pk)).content.decode()
     assert 'name="explanation"' in topic_page and 'name="detailed"' in topic_page
+
+
+def test_the_question_editor_takes_a_fixed_number_of_queries(
+    instructor_client, course_in_use, django_assert_max_num_queries
+):
+    """The type chooser, the add form of a type and the change form of a type with settings
+    and answer rows (the fields come from its schema: no query of their own)."""
+    units = make_question("numerical_units", slug="q-units", tags=["a", "b"])
+    pages = [
+        (_admin("quizzes_question_add"), 8),
+        (_admin("quizzes_question_add") + "?type=numerical", 10),
+        (_admin("quizzes_question_add") + "?type=essay", 10),
+        (_admin("quizzes_question_change", units.pk), 12),
+        (_admin("quizzes_question_preview", units.pk), 10),
+    ]
+    for url, most in pages:
+        _get(instructor_client, url)
+        with django_assert_max_num_queries(most, info=url):
+            _get(instructor_client, url)

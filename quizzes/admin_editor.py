@@ -1,0 +1,144 @@
+"""The question editor's form: tags and hints as lists, a type's settings as real fields.
+
+A type's settings (`Question.spec`) are described once, by its `spec_schema`
+(qtypes/_spec.py); the form fields come from there: a number is a bounded number input, a
+text a textarea, a choice a select, a flag a checkbox, a list (its items are records) a JSON
+box. Each field is checked by its own Option, so a bad value is an error on that field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from . import qtypes
+from .qtypes._spec import Option
+
+SPEC_PREFIX = "spec_"
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
+MAX_HINTS = 20
+MAX_HINT_CHARS = 5000
+
+
+class TagsField(forms.CharField):
+    """One tag per line (commas also separate); blanks and repeats dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(map(str, value)) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        text = super().to_python(value) or ""
+        tags = [t.strip() for line in text.splitlines() for t in line.split(",")]
+        tags = list(dict.fromkeys(t for t in tags if t))
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(f"At most {MAX_TAGS} tags.")
+        long = [t for t in tags if len(t) > MAX_TAG_CHARS]
+        if long:
+            raise forms.ValidationError(f"A tag has at most {MAX_TAG_CHARS} characters: {long[0]}")
+        return tags
+
+
+class HintsField(forms.CharField):
+    """One hint per paragraph: hints are separated by a blank line (a hint may span lines)."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n\n".join(map(str, value)) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        text = (super().to_python(value) or "").replace("\r\n", "\n")
+        paragraphs: list[list[str]] = [[]]
+        for line in text.split("\n"):
+            if line.strip():
+                paragraphs[-1].append(line.rstrip())
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        hints = ["\n".join(p) for p in paragraphs if p]
+        if len(hints) > MAX_HINTS:
+            raise forms.ValidationError(f"At most {MAX_HINTS} hints.")
+        if any(len(h) > MAX_HINT_CHARS for h in hints):
+            raise forms.ValidationError(f"A hint has at most {MAX_HINT_CHARS} characters.")
+        return hints
+
+
+def _label(option: Option) -> str:
+    return option.key.replace("_", " ").capitalize()
+
+
+def _number_help(option: Option) -> str:
+    bounds = [f"from {option.low:g}" if option.low is not None else ""]
+    bounds.append(f"to {option.high:g}" if option.high is not None else "")
+    said = " ".join(b for b in bounds if b)
+    return " ".join(p for p in (option.help, f"A number {said}." if said else "") if p)
+
+
+def spec_field(option: Option) -> forms.Field:
+    """The form field of one Option: the schema is the one description of a setting."""
+    common: dict[str, Any] = {"label": _label(option), "required": False, "help_text": option.help}
+    if option.kind == "number":
+        common["help_text"] = _number_help(option)
+        return forms.FloatField(
+            min_value=option.low,
+            max_value=option.high,
+            widget=forms.NumberInput(attrs={"step": "any"}),
+            **common,
+        )
+    if option.kind == "bool":
+        return forms.BooleanField(**common)
+    if option.kind == "choice":
+        choices = [(c, c.replace("_", " ")) for c in option.choices]
+        return forms.ChoiceField(choices=choices, **common)
+    if option.kind == "text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False, **common)
+    common["help_text"] = f"{option.help} A JSON list.".strip()
+    return forms.JSONField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+
+
+def spec_field_names(kind: str) -> list[str]:
+    return [SPEC_PREFIX + o.key for o in qtypes.get(kind).spec_schema]
+
+
+def spec_form_fields(kind: str) -> dict[str, forms.Field]:
+    return {SPEC_PREFIX + o.key: spec_field(o) for o in qtypes.get(kind).spec_schema}
+
+
+def spec_initial(form: forms.ModelForm, kind: str) -> None:
+    """The stored settings (defaults for keys stored before they existed) as initial values."""
+    stored = qtypes.get(kind).spec(form.instance) if form.instance.pk else {}
+    for option in qtypes.get(kind).spec_schema:
+        form.fields[SPEC_PREFIX + option.key].initial = stored.get(option.key, option.default)
+
+
+def spec_from_form(form: forms.ModelForm, kind: str) -> dict[str, Any] | None:
+    """The spec the fields give, each checked by its Option (an error on that field); None when
+    a field is wrong."""
+    raw: dict[str, Any] = {}
+    ok = True
+    for option in qtypes.get(kind).spec_schema:
+        name = SPEC_PREFIX + option.key
+        if name not in form.cleaned_data:
+            ok = False  # its own field error is shown already
+            continue
+        value = form.cleaned_data[name]
+        if option.kind != "bool" and value in (None, ""):
+            value = None if option.kind != "text" else ""
+        try:
+            raw[option.key] = option.clean(value)
+        except qtypes.DataError as exc:
+            form.add_error(name, str(exc))
+            ok = False
+    return raw if ok else None
+
+
+def spec_error(form: forms.ModelForm, kind: str, message: str) -> None:
+    """A whole-spec error on the field it names (messages start with the key), else the form."""
+    for option in qtypes.get(kind).spec_schema:
+        if message.startswith(option.key):
+            form.add_error(SPEC_PREFIX + option.key, message)
+            return
+    form.add_error(None, message)

@@ -21,10 +21,12 @@ from lessons.admin import TopicChoicesMixin
 from . import admin_editor as editor
 from . import qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
+from .fragments import certainty_html
 from .models import (
     Attempt,
     AttemptQuestion,
     AttemptRegrade,
+    Behaviour,
     Choice,
     MatchPair,
     NumericalAnswer,
@@ -242,17 +244,25 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         return extra + super().get_urls()
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The question as a student sees it before answering (no answers in the page)."""
+        """The question as a student sees it before answering (no answers in the page), in the
+        behaviour chosen (?behaviour=, deferred by default): its Check button, its certainty."""
         question = get_object_or_404(questions_with_answers(), pk=pk)
         if not self.has_view_permission(request, question):
             return HttpResponse(status=403)
+        behaviour = request.GET.get("behaviour", "")
+        behaviour = behaviour if behaviour in Behaviour.values else Behaviour.DEFERRED
         item = AttemptQuestion(question=question, order=0, max_mark=question.default_mark)
         item.choice_order = shuffled_choice_order(question, True, random.Random())
+        presented = present_item(item, review=NOTHING)
+        cbm = behaviour == Behaviour.CBM and qtypes.get(question.type).graded
+        base = reverse("admin:quizzes_question_preview", args=[pk])
         context = {
             **self.admin_site.each_context(request),
             "question": question,
-            "item": present_item(item, review=NOTHING),
-            "data": {"behaviour": "deferred"},
+            "item": presented,
+            "data": {"behaviour": behaviour},
+            "certainty": certainty_html(presented) if cbm else "",
+            "behaviours": [(v, label, f"{base}?behaviour={v}") for v, label in Behaviour.choices],
             "title": f"Preview: {question.name}",
         }
         return render(request, "quizzes/admin_preview.html", context)

@@ -424,3 +424,8 @@ from . import admin_io  # noqa: E402
 
 admin_io.install(QuestionAdmin)
 admin_io.install_quiz(QuizAdmin)
+
+# --- the bank's category tree (quizzes/admin_categories.py): its filter, move and copy ---
+from . import admin_categories  # noqa: E402
+
+admin_categories.install(QuestionAdmin)

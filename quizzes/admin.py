@@ -103,12 +103,14 @@ class QuestionAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         editor.spec_initial(self, self.qtype_name)
+        editor.combined_initial(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         qtype = qtypes.get(self.qtype_name)
         self.instance.type = qtype.name
+        editor.combined_from_form(self)
         spec = editor.spec_from_form(self, qtype.name)
         if spec is None:
             return data
@@ -171,10 +173,8 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         return kind if kind in qtypes.TYPES else None
 
     def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        # The spec is edited through its own fields; Moodle's combined feedback where the type
-        # has some.
-        qtype = qtypes.get(self.question_kind(request, obj) or "")
-        return ["spec"] + ([] if qtype.combined_feedback else ["combined_feedback"])
+        # The spec and Moodle's combined feedback are edited through fields of their own.
+        return ["spec", "combined_feedback"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
         # The type decides the form (its rows, its settings): chosen once, before adding.
@@ -184,19 +184,25 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
         kind = self.question_kind(request, obj) or ""
-        attrs: dict[str, Any] = {"qtype_name": kind, **editor.spec_form_fields(kind)}
+        attrs: dict[str, Any] = {
+            "qtype_name": kind,
+            **editor.spec_form_fields(kind),
+            **editor.combined_form_fields(kind),
+        }
         kwargs["form"] = type("QuestionTypeForm", (self.form,), attrs)
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> list:
         kind = self.question_kind(request, obj) or ""
         own = editor.spec_field_names(kind)
-        fields = [f for f in self.get_fields(request, obj) if f not in (*own, "type")]
-        fields = ["type", *fields]
-        if not own:
-            return [(None, {"fields": fields})]
-        title = f"{qtypes_label(kind)} settings"
-        return [(None, {"fields": fields}), (title, {"fields": own})]
+        combined = list(editor.combined_form_fields(kind))
+        fields = [f for f in self.get_fields(request, obj) if f not in (*own, *combined, "type")]
+        sets: list = [(None, {"fields": ["type", *fields]})]
+        if own:
+            sets.append((f"{qtypes_label(kind)} settings", {"fields": own}))
+        if combined:
+            sets.append(("Combined feedback", {"fields": combined}))
+        return sets
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
         kind = self.question_kind(request, obj)

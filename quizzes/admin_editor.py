@@ -14,6 +14,7 @@ from django import forms
 
 from . import qtypes
 from .qtypes._spec import Option
+from .services.bank import COMBINED_KEYS
 
 SPEC_PREFIX = "spec_"
 MAX_TAGS = 50
@@ -142,3 +143,42 @@ def spec_error(form: forms.ModelForm, kind: str, message: str) -> None:
             form.add_error(SPEC_PREFIX + option.key, message)
             return
     form.add_error(None, message)
+
+
+# --- Moodle's combined feedback (types whose QType has it), four fields, not a JSON box ---
+COMBINED_PREFIX = "combined_"
+COMBINED_LABELS = {
+    "correct": "Feedback for any right response",
+    "partial": "Feedback for any partly right response",
+    "incorrect": "Feedback for any wrong response",
+    "show_num_correct": "Show the number of right parts",
+}
+
+
+def combined_form_fields(kind: str) -> dict[str, forms.Field]:
+    if not qtypes.get(kind).combined_feedback:
+        return {}
+    fields: dict[str, forms.Field] = {}
+    for key, label in COMBINED_LABELS.items():
+        if COMBINED_KEYS[key] is bool:
+            fields[COMBINED_PREFIX + key] = forms.BooleanField(label=label, required=False)
+        else:
+            widget = forms.Textarea(attrs={"rows": 2})
+            fields[COMBINED_PREFIX + key] = forms.CharField(
+                label=label, required=False, widget=widget
+            )
+    return fields
+
+
+def combined_initial(form: forms.ModelForm) -> None:
+    stored = form.instance.combined_feedback or {}
+    for key in COMBINED_LABELS:
+        if COMBINED_PREFIX + key in form.fields:
+            form.fields[COMBINED_PREFIX + key].initial = stored.get(key)
+
+
+def combined_from_form(form: forms.ModelForm) -> None:
+    if COMBINED_PREFIX + "correct" not in form.fields:
+        return
+    values = {k: form.cleaned_data.get(COMBINED_PREFIX + k) for k in COMBINED_LABELS}
+    form.instance.combined_feedback = {k: v for k, v in values.items() if v}

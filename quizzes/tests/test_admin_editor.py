@@ -149,3 +149,45 @@ def test_tags_and_hints_are_lists_that_round_trip(admin_client):
     too_long = _form(question, tags="x" * 101)
     html = admin_client.post(url, too_long).content.decode()
     assert "A tag has at most 100 characters" in _field_errors(html, "tags")
+
+
+def test_combined_feedback_is_fields_of_its_own_where_the_type_has_it(admin_client):
+    question = make_question("multi", slug="ed-combined")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert 'name="combined_correct"' in page and 'name="combined_feedback"' not in page
+    inline = {"choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0"}
+    form = _form(
+        question,
+        combined_correct="Well done.",
+        combined_incorrect="Not this time.",
+        combined_show_num_correct="on",
+        **inline,
+    )
+    form.update(
+        {
+            f"choices-{i}-{k}": v
+            for i, c in enumerate(question.choices.all())
+            for k, v in (
+                ("id", str(c.pk)),
+                ("question", str(question.pk)),
+                ("order", str(c.order)),
+                ("text", c.text),
+                ("fraction", str(c.fraction)),
+                ("feedback", c.feedback),
+            )
+        }
+    )
+    form["choices-TOTAL_FORMS"] = form["choices-INITIAL_FORMS"] = str(question.choices.count())
+    assert admin_client.post(url, form).status_code == 302
+    question.refresh_from_db()
+    assert question.combined_feedback == {
+        "correct": "Well done.",
+        "incorrect": "Not this time.",
+        "show_num_correct": True,
+    }
+    page = admin_client.get(url).content.decode()
+    assert "Well done.</textarea>" in page
+    essay = make_question("essay", slug="ed-no-combined")
+    page = admin_client.get(f"/admin/quizzes/question/{essay.pk}/change/").content.decode()
+    assert 'name="combined_' not in page

@@ -21,9 +21,17 @@ MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 MAX_HINTS = 20
 MAX_HINT_CHARS = 5000
+MAX_LIST_CHARS = MAX_HINTS * MAX_HINT_CHARS
 
 
-class TagsField(forms.CharField):
+def _text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if len(text) > MAX_LIST_CHARS:
+        raise forms.ValidationError(f"At most {MAX_LIST_CHARS} characters.")
+    return text.replace("\r\n", "\n")
+
+
+class TagsField(forms.Field):
     """One tag per line (commas also separate); blanks and repeats dropped."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -32,7 +40,7 @@ class TagsField(forms.CharField):
         return "\n".join(map(str, value)) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value) or ""
+        text = _text(value)
         tags = [t.strip() for line in text.splitlines() for t in line.split(",")]
         tags = list(dict.fromkeys(t for t in tags if t))
         if len(tags) > MAX_TAGS:
@@ -43,7 +51,7 @@ class TagsField(forms.CharField):
         return tags
 
 
-class HintsField(forms.CharField):
+class HintsField(forms.Field):
     """One hint per paragraph: hints are separated by a blank line (a hint may span lines)."""
 
     widget = forms.Textarea(attrs={"rows": 5})
@@ -52,7 +60,7 @@ class HintsField(forms.CharField):
         return "\n\n".join(map(str, value)) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:
-        text = (super().to_python(value) or "").replace("\r\n", "\n")
+        text = _text(value)
         paragraphs: list[list[str]] = [[]]
         for line in text.split("\n"):
             if line.strip():

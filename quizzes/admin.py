@@ -155,7 +155,16 @@ def duplicate_questions(
 
 @admin.register(Question)
 class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
-    list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
+    list_display = [
+        "name",
+        "type",
+        "category",
+        "section",
+        "topic",
+        "difficulty",
+        "slug",
+        "preview_link",
+    ]
     list_filter = ["section", "type", TagFilter, "difficulty", "category"]
     # topic__section: a topic's name shows its section's number (one query a row otherwise).
     list_select_related = ["section", "topic__section"]

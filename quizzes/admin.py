@@ -37,7 +37,7 @@ from .models import (
     QuizSlot,
 )
 from .presenters import present_item
-from .review import NOTHING
+from .review import NOTHING, ReviewOptions
 from .selectors import questions_with_answers
 from .services import AttemptError, question_duplicate, shuffled_choice_order
 from .services.regrade import attempt_regrade
@@ -260,16 +260,19 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The question as a student sees it before answering (no answers in the page), in the
-        behaviour chosen (?behaviour=, deferred by default): its Check button, its certainty."""
+        behaviour chosen (?behaviour=, deferred by default): its Check button, its certainty.
+        With ?show=review: as its review shows it, right answer and explanation (staff only)."""
         question = get_object_or_404(questions_with_answers(), pk=pk)
         if not self.has_view_permission(request, question):
             return HttpResponse(status=403)
         behaviour = request.GET.get("behaviour", "")
         behaviour = behaviour if behaviour in Behaviour.values else Behaviour.DEFERRED
+        review = request.GET.get("show") == "review"
         item = AttemptQuestion(question=question, order=0, max_mark=question.default_mark)
         item.choice_order = shuffled_choice_order(question, True, random.Random())
-        presented = present_item(item, review=NOTHING)
-        cbm = behaviour == Behaviour.CBM and qtypes.get(question.type).graded
+        item.locked = review
+        presented = present_item(item, review=PREVIEW_REVIEW if review else NOTHING)
+        cbm = behaviour == Behaviour.CBM and qtypes.get(question.type).graded and not review
         base = reverse("admin:quizzes_question_preview", args=[pk])
         context = {
             **self.admin_site.each_context(request),
@@ -278,9 +281,16 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
             "data": {"behaviour": behaviour},
             "certainty": certainty_html(presented) if cbm else "",
             "behaviours": [(v, label, f"{base}?behaviour={v}") for v, label in Behaviour.choices],
+            "review": review,
+            "review_url": f"{base}?behaviour={behaviour}&show=review",
+            "open_url": f"{base}?behaviour={behaviour}",
             "title": f"Preview: {question.name}",
         }
         return render(request, "quizzes/admin_preview.html", context)
+
+
+# The preview's review: what the question's review can show without a response.
+PREVIEW_REVIEW = ReviewOptions(general_feedback=True, right_answer=True)
 
 
 class QuizSlotInline(admin.TabularInline):

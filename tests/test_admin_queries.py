@@ -152,6 +152,7 @@ def test_the_question_editor_takes_a_fixed_number_of_queries(
         (_admin("quizzes_question_add") + "?type=essay", 10),
         (_admin("quizzes_question_change", units.pk), 12),
         (_admin("quizzes_question_preview", units.pk), 10),
+        (_admin("quizzes_question_preview", units.pk) + "?behaviour=deferredcbm&show=review", 10),
     ]
     for url, most in pages:
         _get(instructor_client, url)

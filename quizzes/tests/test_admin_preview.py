@@ -62,10 +62,23 @@ def test_the_change_page_links_its_preview(admin_client):
 
 def test_the_preview_is_for_instructors_only(student_client, client):
     question = make_question("short", slug="pv-closed")
-    url = f"/admin/quizzes/question/{question.pk}/preview/?behaviour=interactive"
+    url = f"/admin/quizzes/question/{question.pk}/preview/?behaviour=interactive&show=review"
     response = student_client.get(url)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.get(url).status_code == 302  # anonymous
     staff = get_user_model().objects.create_user("helper", password="pw-helper-123", is_staff=True)
     client.force_login(staff)  # staff without the question permissions
-    assert client.get(url).status_code == 403
+    response = client.get(url)
+    assert response.status_code == 403 and b"SECRETRELU" not in response.content
+
+
+def test_the_instructor_may_show_the_review_with_the_right_answer(admin_client):
+    question = make_question("short", slug="pv-review")
+    html = _preview(admin_client, question.pk, "interactive")
+    assert "show=review" in html and "SECRETRELU" not in html
+    response = admin_client.get(
+        f"/admin/quizzes/question/{question.pk}/preview/?behaviour=deferredcbm&show=review"
+    )
+    review = response.content.decode()
+    assert "Right answer:" in review and "SECRETRELU" in review and "EXPLAIN-short" in review
+    assert 'name="certainty-' not in review and "check-answer" not in review

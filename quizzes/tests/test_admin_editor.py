@@ -191,3 +191,23 @@ def test_combined_feedback_is_fields_of_its_own_where_the_type_has_it(admin_clie
     essay = make_question("essay", slug="ed-no-combined")
     page = admin_client.get(f"/admin/quizzes/question/{essay.pk}/change/").content.decode()
     assert 'name="combined_' not in page
+
+
+def test_the_editor_pages_are_csp_clean(admin_client):
+    """No inline script, no style attribute, no event handler (script-src/style-src 'self')."""
+    question = make_question("numerical_units", slug="ed-csp")
+    pages = [
+        ADD,
+        ADD + "?type=gapselect",
+        f"/admin/quizzes/question/{question.pk}/change/",
+        f"/admin/quizzes/question/{question.pk}/preview/?behaviour=deferredcbm",
+        f"/admin/quizzes/question/{question.pk}/preview/?show=review",
+    ]
+    bodies = [admin_client.get(url).content.decode() for url in pages]
+    action = {"action": "move_to_category", "_selected_action": [question.pk]}
+    bodies.append(admin_client.post("/admin/quizzes/question/", action).content.decode())
+    for url, html in zip([*pages, "move"], bodies, strict=True):
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+        inline = [a for a, body in scripts if body.strip() and "application/json" not in a]
+        assert not inline, (url, inline)
+        assert not re.search(r"\sstyle=\"|\son[a-z]+=\"", html), url

@@ -75,6 +75,43 @@ class HintsField(forms.Field):
         return hints
 
 
+class RecordsField(forms.Field):
+    """A list of small records, one a line, its fields separated by "|" (the first field may
+    hold a "|" of its own: lines split from the right)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, *, columns: tuple[str, ...], **kwargs: Any) -> None:
+        self.columns = columns
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return "\n".join(self._line(v) for v in value if isinstance(v, dict))
+
+    def _line(self, record: dict[str, Any]) -> str:
+        cells = [_cell(record.get(c)) for c in self.columns]
+        while len(cells) > 1 and cells[-1] == "":
+            cells.pop()
+        return " | ".join(cells)
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        records = []
+        for line in _text(value).split("\n"):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.rsplit("|", len(self.columns) - 1)]
+            records.append({c: p for c, p in zip(self.columns, parts, strict=False) if p})
+        return records
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
 def _label(option: Option) -> str:
     return option.key.replace("_", " ").capitalize()
 
@@ -104,6 +141,10 @@ def spec_field(option: Option) -> forms.Field:
         return forms.ChoiceField(choices=choices, **common)
     if option.kind == "text":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False, **common)
+    if option.columns:
+        said = " | ".join(option.columns)
+        common["help_text"] = f"{option.help} One a line: {said} (only the first is needed)."
+        return RecordsField(columns=option.columns, **common)
     common["help_text"] = f"{option.help} A JSON list.".strip()
     return forms.JSONField(widget=forms.Textarea(attrs={"rows": 4}), **common)
 

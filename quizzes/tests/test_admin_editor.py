@@ -113,18 +113,54 @@ def test_spec_fields_validate_with_errors_on_their_own_field(admin_client):
     assert re.search(r'name="spec_max_words" value="300', page)
 
 
-def test_a_list_setting_is_checked_by_its_items(admin_client):
+def test_a_list_setting_is_one_record_a_line_checked_by_its_items(admin_client):
     question = make_question("gapselect", slug="ed-gaps")
     url = f"/admin/quizzes/question/{question.pk}/change/"
-    response = admin_client.post(url, _form(question, spec_choices='[{"text": ""}]'))
+    page = admin_client.get(url).content.decode()
+    stored = question.spec["choices"]
+    assert f"{stored[0]['text']} | {stored[0]['group']}" in page
+    response = admin_client.post(url, _form(question, spec_choices="max | many"))
     assert response.status_code == 200
-    assert "each choice needs a text" in _field_errors(response.content.decode(), "spec_choices")
-    response = admin_client.post(url, _form(question, spec_choices="[not json"))
-    assert "Enter a valid JSON." in _field_errors(response.content.decode(), "spec_choices")
-    choices = '[{"text": "max"}, {"text": "mean", "group": 2}]'
+    errors = _field_errors(response.content.decode(), "spec_choices")
+    assert "the group is a number from 1 to 20" in errors
+    choices = "max\nmean | 2\n\n a | b | 3 "
     assert admin_client.post(url, _form(question, spec_choices=choices)).status_code == 302
     question.refresh_from_db()
-    assert question.spec["choices"] == [{"text": "max", "group": 1}, {"text": "mean", "group": 2}]
+    assert question.spec["choices"] == [
+        {"text": "max", "group": 1},
+        {"text": "mean", "group": 2},
+        {"text": "a | b", "group": 3},
+    ]
+
+
+def test_units_are_edited_one_a_line(admin_client):
+    question = make_question("numerical_units", slug="ed-units")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    inline = {"numerical_answers-TOTAL_FORMS": "0", "numerical_answers-INITIAL_FORMS": "0"}
+    form = _form(
+        question,
+        spec_units="px\ncm | x",
+        spec_unit_input="select",
+        spec_unit_grading="question",
+        spec_unit_penalty="0.25",
+        **inline,
+    )
+    html = admin_client.post(url, form).content.decode()
+    assert "the multiplier is not a number" in _field_errors(html, "spec_units")
+    form["spec_units"] = "px\ncm | 0.5"
+    form["spec_unit_penalty"] = "2"
+    html = admin_client.post(url, form).content.decode()
+    assert "less than or equal to 1" in _field_errors(html, "spec_unit_penalty")
+    form["spec_unit_penalty"] = "0.25"
+    assert admin_client.post(url, form).status_code == 302
+    question.refresh_from_db()
+    assert question.spec == {
+        "units": [{"unit": "px", "multiplier": 1.0}, {"unit": "cm", "multiplier": 0.5}],
+        "unit_input": "select",
+        "unit_grading": "question",
+        "unit_penalty": 0.25,
+    }
+    assert "cm | 0.5</textarea>" in admin_client.get(url).content.decode()
 
 
 def test_tags_and_hints_are_lists_that_round_trip(admin_client):

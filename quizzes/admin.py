@@ -3,7 +3,6 @@ export) and `get_urls` (statistics); keep both plain lists/overrides."""
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from django import forms
@@ -11,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
@@ -19,14 +18,12 @@ from dlplatform.accounts.requests import user_of
 from lessons.admin import TopicChoicesMixin
 
 from . import admin_editor as editor
-from . import qtypes
+from . import admin_preview, qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
-from .fragments import certainty_html
 from .models import (
     Attempt,
     AttemptQuestion,
     AttemptRegrade,
-    Behaviour,
     Choice,
     MatchPair,
     NumericalAnswer,
@@ -36,10 +33,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .presenters import present_item
-from .review import NOTHING, ReviewOptions
-from .selectors import questions_with_answers
-from .services import AttemptError, question_duplicate, shuffled_choice_order
+from .services import AttemptError, question_duplicate
 from .services.regrade import attempt_regrade
 
 
@@ -259,38 +253,7 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         return extra + super().get_urls()
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The question as a student sees it before answering (no answers in the page), in the
-        behaviour chosen (?behaviour=, deferred by default): its Check button, its certainty.
-        With ?show=review: as its review shows it, right answer and explanation (staff only)."""
-        question = get_object_or_404(questions_with_answers(), pk=pk)
-        if not self.has_view_permission(request, question):
-            return HttpResponse(status=403)
-        behaviour = request.GET.get("behaviour", "")
-        behaviour = behaviour if behaviour in Behaviour.values else Behaviour.DEFERRED
-        review = request.GET.get("show") == "review"
-        item = AttemptQuestion(question=question, order=0, max_mark=question.default_mark)
-        item.choice_order = shuffled_choice_order(question, True, random.Random())
-        item.locked = review
-        presented = present_item(item, review=PREVIEW_REVIEW if review else NOTHING)
-        cbm = behaviour == Behaviour.CBM and qtypes.get(question.type).graded and not review
-        base = reverse("admin:quizzes_question_preview", args=[pk])
-        context = {
-            **self.admin_site.each_context(request),
-            "question": question,
-            "item": presented,
-            "data": {"behaviour": behaviour},
-            "certainty": certainty_html(presented) if cbm else "",
-            "behaviours": [(v, label, f"{base}?behaviour={v}") for v, label in Behaviour.choices],
-            "review": review,
-            "review_url": f"{base}?behaviour={behaviour}&show=review",
-            "open_url": f"{base}?behaviour={behaviour}",
-            "title": f"Preview: {question.name}",
-        }
-        return render(request, "quizzes/admin_preview.html", context)
-
-
-# The preview's review: what the question's review can show without a response.
-PREVIEW_REVIEW = ReviewOptions(general_feedback=True, right_answer=True)
+        return admin_preview.preview(self, request, pk)
 
 
 class QuizSlotInline(admin.TabularInline):

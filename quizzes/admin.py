@@ -223,7 +223,12 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             return HttpResponse(status=403)
         base = reverse("admin:quizzes_question_add")
-        kinds = [(qtypes_label(k), f"{base}?type={k}") for k in qtypes.TYPES]
+        # Other parameters (?category=Week 1) go on as the form's initial values, as Django's.
+        keep = request.GET.copy()
+        kinds = []
+        for kind in qtypes.TYPES:
+            keep["type"] = kind
+            kinds.append((qtypes_label(kind), f"{base}?{keep.urlencode()}"))
         context = {
             **self.admin_site.each_context(request),
             "title": "Add a question: choose its type",

@@ -60,6 +60,11 @@ def test_adding_starts_with_the_type_and_each_type_gets_only_its_own_form(admin_
     assert re.search(r'<select name="spec_unit_input"', units)
     assert "numerical_answers-TOTAL_FORMS" in units and "choices-TOTAL_FORMS" not in units
     assert "match_pairs-TOTAL_FORMS" not in units
+    # A category given to the chooser is the form's initial category.
+    chooser = admin_client.get(ADD + "?category=Week+1").content.decode()
+    assert f'href="{ADD}?category=Week+1&amp;type=short"' in chooser
+    page = admin_client.get(ADD + "?category=Week+1&type=short").content.decode()
+    assert re.search(r'name="category" value="Week 1"', page)
     # An unknown type is not a form of every type: the chooser again.
     assert 'name="stem"' not in admin_client.get(ADD + "?type=nope").content.decode()
 

@@ -96,6 +96,8 @@ class QuestionAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.type = self.qtype_name  # shown (read only) on the add form
         editor.spec_initial(self, self.qtype_name)
         editor.combined_initial(self)
 

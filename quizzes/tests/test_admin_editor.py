@@ -51,6 +51,7 @@ def test_adding_starts_with_the_type_and_each_type_gets_only_its_own_form(admin_
     assert "choices-TOTAL_FORMS" in short and "numerical_answers-TOTAL_FORMS" not in short
     assert 'type="checkbox" name="spec_case_sensitive"' in short
     essay = admin_client.get(ADD + "?type=essay").content.decode()
+    assert '<div class="readonly">Essay</div>' in essay
     assert "-TOTAL_FORMS" not in essay and 'name="spec_case_sensitive"' not in essay
     number = re.search(r'<input type="number" name="spec_min_words"[^>]*>', essay)
     assert number and 'min="0"' in number.group(0) and 'max="10000"' in number.group(0)

@@ -39,7 +39,7 @@ def questions_move(*, questions: QuerySet[Question], category: str) -> int:
         )
         if clashes:
             names = ", ".join(sorted(clashes)[:5])
-            raise CategoryError(f"ID numbers already used in {category or 'the top'}: {names}")
+            raise CategoryError(f"ID numbers would repeat in {category or 'the top'}: {names}")
         return Question.objects.filter(pk__in=pks).update(category=category)
 
 

@@ -82,9 +82,14 @@ def test_a_move_that_would_repeat_an_idnumber_is_refused_on_the_field(admin_clie
     moving = make_question("single", slug="id-moving", category="Src", idnumber="Q1")
     response = _act(admin_client, "move_to_category", [moving], apply="1", category="Dest")
     assert response.status_code == 200
-    assert "ID numbers already used in Dest: Q1" in response.content.decode()
+    assert "ID numbers would repeat in Dest: Q1" in response.content.decode()
     assert Question.objects.get(pk=moving.pk).category == "Src"
     assert Question.objects.get(pk=there.pk).category == "Dest"
+    # Two chosen questions of one idnumber (from two categories) cannot share one either.
+    twin = make_question("single", slug="id-twin", category="Other", idnumber="Q1")
+    response = _act(admin_client, "move_to_category", [moving, twin], apply="1", category="New")
+    assert "ID numbers would repeat in New: Q1" in response.content.decode()
+    assert not Question.objects.filter(category="New").exists()
 
 
 def test_copy_makes_copies_with_their_answers_in_the_category(admin_client):

@@ -3,7 +3,6 @@ export) and `get_urls` (statistics); keep both plain lists/overrides."""
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from django import forms
@@ -11,14 +10,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from dlplatform.accounts.requests import user_of
 from lessons.admin import TopicChoicesMixin
 
-from . import qtypes
+from . import admin_editor as editor
+from . import admin_preview, qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
 from .models import (
     Attempt,
@@ -33,10 +33,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .presenters import present_item
-from .review import NOTHING
-from .selectors import questions_with_answers
-from .services import AttemptError, question_duplicate, shuffled_choice_order
+from .services import AttemptError, question_duplicate
 from .services.regrade import attempt_regrade
 
 
@@ -85,31 +82,47 @@ def inlines_for(kind: str | None) -> list[type[admin.TabularInline]]:
 
 
 class QuestionAdminForm(forms.ModelForm):
-    """The spec is checked by the question type's own schema (quizzes/qtypes/_spec.py)."""
+    """Tags and hints as lists; the type's settings as fields of their own (admin_editor),
+    checked by the type's schema (quizzes/qtypes/_spec.py) as the bank checks them."""
 
     # No Meta: the admin's modelform_factory gives the model and the fields (get_exclude).
+    tags = editor.TagsField(required=False, help_text="One tag per line (or separated by commas).")
+    hints = editor.HintsField(
+        required=False,
+        help_text="Shown one per failed try (interactive). Separate hints by a blank line.",
+    )
+    # The type this form edits (get_form sets it: the stored type, or the one chosen on add).
+    qtype_name: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.instance.type = self.qtype_name  # shown (read only) on the add form
+        editor.spec_initial(self, self.qtype_name)
+        editor.combined_initial(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if "spec" in data:
-            qtype = qtypes.get(str(data.get("type") or ""))
-            try:
-                # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
-                raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": data["spec"]}
-                prepared = qtype.prepare_data(raw)
-                data["spec"] = qtype.clean_spec(prepared.get("spec"))
-                data["stem"] = prepared["stem"]
-            except qtypes.DataError as exc:
-                self.add_error("spec", str(exc))
+        qtype = qtypes.get(self.qtype_name)
+        self.instance.type = qtype.name
+        editor.combined_from_form(self)
+        spec = editor.spec_from_form(self, qtype.name)
+        if spec is None:
+            return data
+        try:
+            # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
+            raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": spec}
+            prepared = qtype.prepare_data(raw)
+            self.instance.spec = qtype.clean_spec(prepared.get("spec"))
+            data["stem"] = prepared["stem"]
+        except qtypes.DataError as exc:
+            editor.spec_error(self, qtype.name, str(exc))
         return data
 
 
-def spec_help(kind: str) -> str:
-    options = qtypes.get(kind).spec_schema
-    return "; ".join(
-        f"{o.key} ({o.kind}, default {o.default!r}): {o.help.rstrip('.')}" for o in options
-    )
+def qtypes_label(kind: str) -> str:
+    return str(dict(Question._meta.get_field("type").choices or []).get(kind, kind))
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -138,7 +151,16 @@ def duplicate_questions(
 
 @admin.register(Question)
 class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
-    list_display = ["name", "type", "section", "topic", "difficulty", "slug", "preview_link"]
+    list_display = [
+        "name",
+        "type",
+        "category",
+        "section",
+        "topic",
+        "difficulty",
+        "slug",
+        "preview_link",
+    ]
     list_filter = ["section", "type", TagFilter, "difficulty", "category"]
     # topic__section: a topic's name shows its section's number (one query a row otherwise).
     list_select_related = ["section", "topic__section"]
@@ -148,31 +170,74 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
     actions = [duplicate_questions]  # the import/export actions are appended to this list
     form = QuestionAdminForm
 
+    def question_kind(self, request: HttpRequest, obj: Question | None) -> str | None:
+        """The type the page edits: the stored one, or the one chosen before adding (?type=)."""
+        if obj is not None:
+            return obj.type
+        kind = request.GET.get("type", "")
+        return kind if kind in qtypes.TYPES else None
+
     def get_exclude(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
-        # A type's own fields only: the spec where its type has settings, Moodle's combined
-        # feedback where its type has some.
-        if obj is None:
-            return []
-        qtype = qtypes.get(obj.type)
-        return [
-            f
-            for f, kept in (
-                ("spec", qtype.spec_schema),
-                ("combined_feedback", qtype.combined_feedback),
-            )
-            if not kept
-        ]
+        # The spec and Moodle's combined feedback are edited through fields of their own.
+        return ["spec", "combined_feedback"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Question | None = None) -> list[str]:
+        # The type decides the form (its rows, its settings): chosen once, before adding.
+        return [*self.readonly_fields, "type"]
 
     def get_form(
         self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and "spec" in form.base_fields:
-            form.base_fields["spec"].help_text = spec_help(obj.type)
-        return form
+        kind = self.question_kind(request, obj) or ""
+        attrs: dict[str, Any] = {
+            "qtype_name": kind,
+            **editor.spec_form_fields(kind),
+            **editor.combined_form_fields(kind),
+        }
+        kwargs["form"] = type("QuestionTypeForm", (self.form,), attrs)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Question | None = None) -> list:
+        kind = self.question_kind(request, obj) or ""
+        own = editor.spec_field_names(kind)
+        combined = list(editor.combined_form_fields(kind))
+        fields = [f for f in self.get_fields(request, obj) if f not in (*own, *combined, "type")]
+        sets: list = [(None, {"fields": ["type", *fields]})]
+        if own:
+            sets.append((f"{qtypes_label(kind)} settings", {"fields": own}))
+        if combined:
+            sets.append(("Combined feedback", {"fields": combined}))
+        return sets
 
     def get_inlines(self, request: HttpRequest, obj: Question | None) -> list:
-        return inlines_for(None if obj is None else obj.type)
+        kind = self.question_kind(request, obj)
+        return inlines_for(kind) if kind else []
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        if self.question_kind(request, None) is None:
+            return self.type_chooser(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def type_chooser(self, request: HttpRequest) -> HttpResponse:
+        """Moodle's first step: the type, then a form of that type's fields only."""
+        if not self.has_add_permission(request):
+            return HttpResponse(status=403)
+        base = reverse("admin:quizzes_question_add")
+        # Other parameters (?category=Week 1) go on as the form's initial values, as Django's.
+        keep = request.GET.copy()
+        kinds = []
+        for kind in qtypes.TYPES:
+            keep["type"] = kind
+            kinds.append((qtypes_label(kind), f"{base}?{keep.urlencode()}"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a question: choose its type",
+            "kinds": kinds,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/quizzes/question/choose_type.html", context)
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         if not change and obj.created_by_id is None:
@@ -195,20 +260,7 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         return extra + super().get_urls()
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The question as a student sees it before answering (no answers in the page)."""
-        question = get_object_or_404(questions_with_answers(), pk=pk)
-        if not self.has_view_permission(request, question):
-            return HttpResponse(status=403)
-        item = AttemptQuestion(question=question, order=0, max_mark=question.default_mark)
-        item.choice_order = shuffled_choice_order(question, True, random.Random())
-        context = {
-            **self.admin_site.each_context(request),
-            "question": question,
-            "item": present_item(item, review=NOTHING),
-            "data": {"behaviour": "deferred"},
-            "title": f"Preview: {question.name}",
-        }
-        return render(request, "quizzes/admin_preview.html", context)
+        return admin_preview.preview(self, request, pk)
 
 
 class QuizSlotInline(admin.TabularInline):
@@ -367,3 +419,8 @@ from . import admin_io  # noqa: E402
 
 admin_io.install(QuestionAdmin)
 admin_io.install_quiz(QuizAdmin)
+
+# --- the bank's category tree (quizzes/admin_categories.py): its filter, move and copy ---
+from . import admin_categories  # noqa: E402
+
+admin_categories.install(QuestionAdmin)

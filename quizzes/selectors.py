@@ -166,3 +166,9 @@ def attempt_item(*, attempt: Attempt, question_id: int) -> AttemptQuestion:
     question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
     items = AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id)
     return items.prefetch_related(Prefetch("question", queryset=question_qs)).get()
+
+
+def category_counts() -> dict[str, int]:
+    """How many questions each category of the bank holds ("" is the top)."""
+    rows = Question.objects.order_by().values("category").annotate(n=Count("id"))
+    return {row["category"]: row["n"] for row in rows}

@@ -138,3 +138,47 @@ def test_a_sections_topics_are_listed_by_name_and_edited_on_their_own_page(
     assert 'name="topics-0-explanation"' not in page  # no body of any topic inline
     topic_page = _get(instructor_client, _admin("lessons_topic_change", topic.pk)).content.decode()
     assert 'name="explanation"' in topic_page and 'name="detailed"' in topic_page
+
+
+def test_the_question_editor_takes_a_fixed_number_of_queries(
+    instructor_client, course_in_use, django_assert_max_num_queries
+):
+    """The type chooser, the add form of a type and the change form of a type with settings
+    and answer rows (the fields come from its schema: no query of their own)."""
+    units = make_question("numerical_units", slug="q-units", tags=["a", "b"])
+    pages = [
+        (_admin("quizzes_question_add"), 8),
+        (_admin("quizzes_question_add") + "?type=numerical", 10),
+        (_admin("quizzes_question_add") + "?type=essay", 10),
+        (_admin("quizzes_question_change", units.pk), 12),
+        (_admin("quizzes_question_preview", units.pk), 10),
+        (_admin("quizzes_question_preview", units.pk) + "?behaviour=deferredcbm&show=review", 10),
+    ]
+    for url, most in pages:
+        _get(instructor_client, url)
+        with django_assert_max_num_queries(most, info=url):
+            _get(instructor_client, url)
+
+
+def test_the_category_tree_and_its_actions_take_a_fixed_number_of_queries(
+    instructor_client, course_in_use, django_assert_max_num_queries
+):
+    """The tree filter is one query whatever the number of categories; the move form lists the
+    chosen questions in one."""
+    picked = []
+    for i in range(ROWS):
+        q = make_question("short", slug=f"cat-{i}", category=f"Week {i % 3}/Part {i}")
+        picked.append(q.pk)
+    url = _admin("quizzes_question_changelist")
+    for query in ("", "?category=Week+1"):
+        _get(instructor_client, url + query)
+        with django_assert_max_num_queries(12, info=query):
+            _get(instructor_client, url + query)
+    form = {"action": "move_to_category", "_selected_action": picked}
+    instructor_client.post(url, form)
+    # Django builds the change list twice for an action (its filters' lookups each time).
+    with django_assert_max_num_queries(14):
+        response = instructor_client.post(url, form)
+    assert (
+        response.status_code == 200 and "Move questions to a category" in response.content.decode()
+    )

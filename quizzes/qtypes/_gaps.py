@@ -45,7 +45,14 @@ class GapType(QType):
     # The element each choice is in Moodle XML (gapselect: selectoption, ddwtos: dragbox).
     moodle_choice: ClassVar[str] = "selectoption"
     spec_schema: ClassVar[tuple[Option, ...]] = (
-        Option("choices", "list", [], "Choice n is gap [[n]]'s answer.", item=_choice),
+        Option(
+            "choices",
+            "list",
+            [],
+            "Choice n is gap [[n]]'s answer.",
+            item=_choice,
+            columns=("text", "group"),
+        ),
     )
 
     # --- the bank ------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ class Option:
     high: float | None = None
     # For lists: each element cleaned (DataError on a bad one).
     item: Callable[[Any], Any] | None = None
+    # For lists of small records: their keys, in order (the admin edits one record a line,
+    # "text | group"); without them the admin edits the list as JSON.
+    columns: tuple[str, ...] = ()
 
     def clean(self, raw: Any) -> Any:
         if raw is None:

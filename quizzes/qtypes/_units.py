@@ -38,7 +38,12 @@ def _unit(raw: Any) -> dict[str, Any]:
 
 SCHEMA = (
     Option(
-        "units", "list", [], "Units and multipliers; the first is the answers' unit.", item=_unit
+        "units",
+        "list",
+        [],
+        "Units and multipliers; the first is the answers' unit.",
+        item=_unit,
+        columns=("unit", "multiplier"),
     ),
     Option("unit_input", "choice", "text", "How the unit is given.", choices=UNIT_INPUTS),
     Option("unit_grading", "choice", "optional", "Missing unit costs.", choices=UNIT_GRADINGS),

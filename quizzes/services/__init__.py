@@ -6,7 +6,8 @@
 - answers: saving and flagging an answer, and the checks they share;
 - autosave: the API's one-read, one-UPDATE autosave under the same rules;
 - attempts: starting, checking, submitting, hand grading and the attempt total;
-- regrade: grading a finished attempt again, with a record.
+- regrade: grading a finished attempt again, with a record;
+- categories: moving and copying questions between the bank's categories.
 
 Callers import this package (`from quizzes import services`); the names below are its interface.
 """
@@ -41,6 +42,7 @@ from .bank import (
     question_upsert_from_data,
     validate_question_data,
 )
+from .categories import CategoryError, questions_copy, questions_move
 from .errors import AttemptError
 from .importing import (
     EXPORTERS,
@@ -54,6 +56,9 @@ from .regrade import attempt_regrade
 from .rules import open_attempts_refresh_deadlines
 
 __all__ = [
+    "CategoryError",
+    "questions_copy",
+    "questions_move",
     "EXPORTERS",
     "MARK_QUANTUM",
     "MAX_RESPONSE_CHARS",

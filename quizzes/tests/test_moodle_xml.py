@@ -392,9 +392,9 @@ def test_admin_edits_category_and_idnumber_and_combined_feedback_only_where_it_a
     single = Question.objects.get(type="single")
     truefalse = Question.objects.get(type="truefalse")
     page = instructor_client.get(f"/admin/quizzes/question/{single.pk}/change/").content.decode()
-    assert 'name="combined_feedback"' in page and 'name="idnumber"' in page
+    assert 'name="combined_correct"' in page and 'name="idnumber"' in page
     page = instructor_client.get(f"/admin/quizzes/question/{truefalse.pk}/change/").content.decode()
-    assert 'name="combined_feedback"' not in page and 'name="category"' in page
+    assert 'name="combined_correct"' not in page and 'name="category"' in page
     listing = instructor_client.get("/admin/quizzes/question/?category=Deep+learning")
     assert listing.status_code == 200 and single.name in listing.content.decode()
 

@@ -36,7 +36,12 @@ from .models import (
 from .presenters import present_item
 from .review import NOTHING
 from .selectors import questions_with_answers
-from .services import AttemptError, question_duplicate, shuffled_choice_order
+from .services import (
+    AttemptError,
+    question_duplicate,
+    question_version_record,
+    shuffled_choice_order,
+)
 from .services.regrade import attempt_regrade
 
 
@@ -178,6 +183,11 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = user_of(request)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # After the answer rows: a version freezes the question with its answers.
+        super().save_related(request, form, formsets, change)
+        question_version_record(question=form.instance, by=user_of(request))
 
     @admin.display(description="preview")
     def preview_link(self, obj: Question) -> str:

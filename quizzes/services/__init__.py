@@ -6,7 +6,9 @@
 - answers: saving and flagging an answer, and the checks they share;
 - autosave: the API's one-read, one-UPDATE autosave under the same rules;
 - attempts: starting, checking, submitting, hand grading and the attempt total;
-- regrade: grading a finished attempt again, with a record.
+- regrade: grading a finished attempt again, with a record;
+- versions: a question's versions (recorded after each edit and at an attempt's start);
+- version_regrade: previewing and applying a regrade of attempts to a version.
 
 Callers import this package (`from quizzes import services`); the names below are its interface.
 """
@@ -52,6 +54,8 @@ from .importing import (
 )
 from .regrade import attempt_regrade
 from .rules import open_attempts_refresh_deadlines
+from .version_regrade import RegradePreview, RegradeRow, regrade_apply, regrade_preview
+from .versions import question_version_record, versions_for_start
 
 __all__ = [
     "EXPORTERS",
@@ -61,6 +65,8 @@ __all__ = [
     "AttemptError",
     "ImportReport",
     "QuestionDataError",
+    "RegradePreview",
+    "RegradeRow",
     "SavedAnswer",
     "answer_autosave",
     "attempt_check_answer",
@@ -81,9 +87,13 @@ __all__ = [
     "question_duplicate",
     "question_to_data",
     "question_upsert_from_data",
+    "question_version_record",
     "questions_export",
     "questions_import",
+    "regrade_apply",
+    "regrade_preview",
     "shuffled_choice_order",
     "to_bank_data",
     "validate_question_data",
+    "versions_for_start",
 ]

@@ -1,0 +1,67 @@
+"""Question versions and regrading attempts to a version.
+
+`question_version_record` is the one function that makes a version: the admin's save and the
+bank's upsert call it after an edit, and starting an attempt calls it for a question edited
+some other way, so every attempt item names the version its student saw. A save that changes
+nothing makes no version (the snapshot's hash is the same).
+
+Regrading attempts to a version is services/version_regrade.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from .. import versioning
+from ..models import Question, QuestionVersion
+from ..selectors import questions_with_answers
+
+
+def _record(question: Question, by: Any, latest: QuestionVersion | None) -> QuestionVersion:
+    snapshot = versioning.snapshot_of(question)
+    digest = versioning.content_hash(snapshot)
+    if latest is not None and latest.content_hash == digest:
+        if latest.source_updated_at != question.updated_at:
+            latest.source_updated_at = question.updated_at
+            latest.save(update_fields=["source_updated_at"])
+        return latest
+    return QuestionVersion.objects.create(
+        question=question,
+        number=(latest.number + 1) if latest else 1,
+        snapshot=snapshot,
+        content_hash=digest,
+        source_updated_at=question.updated_at,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def question_version_record(*, question: Question, by: Any = None) -> QuestionVersion:
+    """The question's current version: a new one when its content changed since the last."""
+    question = questions_with_answers().select_for_update(of=("self",)).get(pk=question.pk)
+    latest = question.versions.order_by("-number").first()
+    return _record(question, by, latest)
+
+
+def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersion]:
+    """Each question's current version (questions with their answers prefetched): one query
+    when none was edited past the service, a version recorded for each one that was."""
+    latest_numbers = (
+        QuestionVersion.objects.filter(question__in=questions)
+        .values("question")
+        .annotate(n=Max("number"))
+    )
+    wanted = {row["question"]: row["n"] for row in latest_numbers}
+    found = {
+        v.question_id: v
+        for v in QuestionVersion.objects.filter(question__in=list(wanted)).order_by()
+        if wanted.get(v.question_id) == v.number
+    }
+    for question in questions:
+        latest = found.get(question.pk)
+        if latest is None or latest.source_updated_at != question.updated_at:
+            found[question.pk] = _record(question, None, latest)
+    return found

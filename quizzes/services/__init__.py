@@ -54,7 +54,15 @@ from .importing import (
 )
 from .regrade import attempt_regrade
 from .rules import open_attempts_refresh_deadlines
-from .version_regrade import RegradePreview, RegradeRow, regrade_apply, regrade_preview
+from .version_regrade import (
+    RegradePreview,
+    RegradeRow,
+    quiz_regrade_apply,
+    quiz_regrade_preview,
+    quiz_regrade_questions,
+    regrade_apply,
+    regrade_preview,
+)
 from .versions import question_version_record, versions_for_start
 
 __all__ = [
@@ -90,6 +98,9 @@ __all__ = [
     "question_version_record",
     "questions_export",
     "questions_import",
+    "quiz_regrade_apply",
+    "quiz_regrade_preview",
+    "quiz_regrade_questions",
     "regrade_apply",
     "regrade_preview",
     "shuffled_choice_order",

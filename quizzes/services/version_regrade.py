@@ -204,3 +204,32 @@ def _apply_row(row: RegradeRow, version: QuestionVersion, by: Any, reason: str) 
         "score_before": None if before[1] is None else str(before[1]),
         "score_after": None if attempt.score is None else str(attempt.score),
     }
+
+
+# --- a whole quiz: each question to its current version -----------------------------------------
+def quiz_regrade_questions(*, quiz: Quiz) -> list[Question]:
+    """The questions the quiz's attempts hold (its slots, and what random draws picked)."""
+    return list(
+        Question.objects.filter(attempt_items__attempt__quiz=quiz).distinct().order_by("pk")
+    )
+
+
+def quiz_regrade_preview(*, quiz: Quiz, include_open: bool = False) -> list[RegradePreview]:
+    return [
+        regrade_preview(question=question, quiz=quiz, include_open=include_open)
+        for question in quiz_regrade_questions(quiz=quiz)
+    ]
+
+
+@transaction.atomic
+def quiz_regrade_apply(
+    *, quiz: Quiz, by: Any, reason: str, include_open: bool = False
+) -> list[VersionRegrade]:
+    """Every question of the quiz's attempts to its current version, all or nothing."""
+    if not reason.strip():
+        raise AttemptError("Say why the attempts are regraded.", "invalid")
+    done = [
+        regrade_apply(question=q, quiz=quiz, by=by, reason=reason, include_open=include_open)
+        for q in quiz_regrade_questions(quiz=quiz)
+    ]
+    return [row for row in done if row is not None]

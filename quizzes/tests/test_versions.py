@@ -45,6 +45,10 @@ def _fixed_data():
 
 @pytest.fixture
 def quiz():
+    return make_versioned_quiz()
+
+
+def make_versioned_quiz() -> Quiz:
     section = make_section()
     question = services.question_upsert_from_data(data=_data(), section=section)
     quiz = Quiz.objects.create(section=section, title="Versions", shuffle_answers=False)

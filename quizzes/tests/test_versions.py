@@ -251,3 +251,58 @@ def test_the_data_migration_gives_each_question_version_one_and_points_items_at_
     assert version.content_hash == versioning.content_hash(versioning.snapshot_of(question))
     migration.forwards(apps, None)  # a second run adds nothing
     assert question.versions.count() == 1
+
+
+def _admin_form(question, **changes) -> dict:
+    form = {
+        "name": question.name,
+        "type": "short",
+        "stem": question.stem,
+        "explanation": question.explanation,
+        "stem_format": "markdown",
+        "difficulty": "medium",
+        "tags": "[]",
+        "hints": "[]",
+        "default_mark": "1.00",
+        "penalty": "0.33333",
+        "spec": "{}",
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
+    }
+    form.update(changes)
+    return form
+
+
+def test_an_admin_save_makes_a_version_only_when_something_changed(admin_client, admin_user):
+    from .factories import make_question
+
+    question = make_question("short", slug="admin-versions")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    assert admin_client.post(url, _admin_form(question)).status_code == 302
+    assert question.versions.count() == 1
+    edited = _admin_form(question, stem="An edited stem in the admin.")
+    assert admin_client.post(url, edited).status_code == 302
+    latest = question.versions.order_by("-number").first()
+    assert latest.number == 2 and latest.created_by == admin_user
+    assert latest.snapshot["fields"]["stem"] == "An edited stem in the admin."
+
+
+def test_the_admin_history_shows_the_versions_and_their_diff(admin_client, quiz):
+    services.question_upsert_from_data(data=_fixed_data())
+    question = _question(quiz)
+    change = admin_client.get(f"/admin/quizzes/question/{question.pk}/change/")
+    history_url = f"/admin/quizzes/question/{question.pk}/versions/"
+    assert history_url in change.content.decode()
+    page = admin_client.get(history_url, {"a": 1, "b": 2})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"-stem: {OLD_STEM}" in html and f"+stem: {NEW_STEM}" in html
+    assert admin_client.get(history_url).status_code == 200  # default: latest against previous
+    assert admin_client.get(history_url, {"b": "99"}).status_code == 404
+    assert admin_client.get(history_url, {"b": "x", "a": "-1"}).status_code == 200
+
+
+def test_the_admin_history_needs_staff(student_client, quiz):
+    question = _question(quiz)
+    page = student_client.get(f"/admin/quizzes/question/{question.pk}/versions/")
+    assert page.status_code == 302 and "/admin/login/" in page["Location"]

@@ -107,13 +107,9 @@ def regrade_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Regraded: {changed} attempt item(s) changed.")
                 return redirect(reverse("quizzes:report-regrade", args=[quiz.pk]))
         previews = _previews(quiz, form.cleaned_data)
-    context = {
-        "quiz": quiz,
-        "form": form,
-        "previews": previews,
-        "status": 400 if form.is_bound and form.errors else 200,
-    }
-    return render(request, "quizzes/report_regrade.html", context, status=context["status"])
+    status = 400 if form.is_bound and form.errors else 200
+    context = {"quiz": quiz, "form": form, "previews": previews}
+    return render(request, "quizzes/report_regrade.html", context, status=status)
 
 
 urlpatterns = [

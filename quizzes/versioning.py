@@ -110,13 +110,13 @@ def question_at(question: Question, version: QuestionVersion | None) -> Question
             setattr(rebuilt, field.attname, field.to_python(value) if value is not None else None)
     cache = dict(getattr(question, "_prefetched_objects_cache", {}))
     for relation in qtypes.relations():
-        model = Question._meta.get_field(relation).related_model
+        model: Any = Question._meta.get_field(relation).related_model
         objs = [
             model(question_id=question.pk, **_row_values(model, row))
             for row in version.snapshot["rows"].get(relation, [])
         ]
         cache[relation] = _rows_queryset(model, objs)
-    rebuilt._prefetched_objects_cache = cache
+    rebuilt._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return rebuilt
 
 

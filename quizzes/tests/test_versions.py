@@ -306,3 +306,24 @@ def test_the_admin_history_needs_staff(student_client, quiz):
     question = _question(quiz)
     page = student_client.get(f"/admin/quizzes/question/{question.pk}/versions/")
     assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+def test_the_responses_report_names_the_choice_the_student_saw(quiz, student, instructor_client):
+    _answer(quiz, student, "Dropout")
+    data = _fixed_data()
+    data["choices"][1]["text"] = "Dropout (renamed)"
+    services.question_upsert_from_data(data=data)
+    from django.urls import reverse
+
+    page = instructor_client.get(reverse("quizzes:report-responses", args=[quiz.pk]))
+    html = page.content.decode()
+    assert "Dropout" in html and "Dropout (renamed)" not in html
+
+
+def test_the_result_page_shows_the_version_the_student_answered(quiz, student, student_client):
+    from django.urls import reverse
+
+    attempt = _answer(quiz, student, "Dropout")
+    services.question_upsert_from_data(data=_fixed_data())
+    html = student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert OLD_STEM in html and NEW_STEM not in html

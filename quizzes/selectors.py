@@ -179,3 +179,25 @@ def attempt_item(*, attempt: Attempt, question_id: int) -> AttemptQuestion:
         Prefetch("question", queryset=question_qs)
     )
     return _at_versions([items.get()])[0]
+
+
+def version_statistics(*, question: Question) -> list[dict]:
+    """Per version of the question, from finished attempts: how many items hold it and their
+    mean fraction as a percent (Moodle's facility) and mean mark: how an edit changed the question."""
+    items = AttemptQuestion.objects.filter(
+        question=question, attempt__state=AttemptState.FINISHED, version__isnull=False
+    )
+    rows = (
+        items.values("version__number")
+        .annotate(count=Count("id"), facility=Avg("fraction"), mean_mark=Avg("mark"))
+        .order_by("version__number")
+    )
+    return [
+        {
+            "number": row["version__number"],
+            "count": row["count"],
+            "facility": None if row["facility"] is None else row["facility"] * 100,
+            "mean_mark": row["mean_mark"],
+        }
+        for row in rows
+    ]

@@ -297,6 +297,7 @@ def test_the_admin_history_shows_the_versions_and_their_diff(admin_client, quiz)
     html = page.content.decode()
     assert page.status_code == 200
     assert f"-stem: {OLD_STEM}" in html and f"+stem: {NEW_STEM}" in html
+    assert 'data-version-stats="1"' not in html  # no finished attempts yet
     assert admin_client.get(history_url).status_code == 200  # default: latest against previous
     assert admin_client.get(history_url, {"b": "99"}).status_code == 404
     assert admin_client.get(history_url, {"b": "x", "a": "-1"}).status_code == 200
@@ -327,3 +328,15 @@ def test_the_result_page_shows_the_version_the_student_answered(quiz, student, s
     services.question_upsert_from_data(data=_fixed_data())
     html = student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert OLD_STEM in html and NEW_STEM not in html
+
+
+def test_statistics_per_version(quiz, student):
+    _answer(quiz, student, "Dropout")  # version 1: wrong
+    _answer(quiz, _other(), "Pooling")  # version 1: right
+    services.question_upsert_from_data(data=_fixed_data())
+    _answer(quiz, _other(), "Dropout")  # version 2: right
+    rows = selectors.version_statistics(question=_question(quiz))
+    assert [(r["number"], r["count"], r["facility"]) for r in rows] == [
+        (1, 2, Decimal(50)),
+        (2, 1, Decimal(100)),
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from .. import versioning
@@ -28,14 +28,18 @@ def _record(question: Question, by: Any, latest: QuestionVersion | None) -> Ques
             latest.source_updated_at = question.updated_at
             latest.save(update_fields=["source_updated_at"])
         return latest
-    return QuestionVersion.objects.create(
-        question=question,
-        number=(latest.number + 1) if latest else 1,
-        snapshot=snapshot,
-        content_hash=digest,
-        source_updated_at=question.updated_at,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two starts may record the same edit at once
+            return QuestionVersion.objects.create(
+                question=question,
+                number=(latest.number + 1) if latest else 1,
+                snapshot=snapshot,
+                content_hash=digest,
+                source_updated_at=question.updated_at,
+                created_by=by,
+            )
+    except IntegrityError:  # the other one made it: use it
+        return question.versions.order_by("-number").first() or _record(question, by, None)
 
 
 @transaction.atomic

@@ -340,3 +340,19 @@ def test_statistics_per_version(quiz, student):
         (1, 2, Decimal(50)),
         (2, 1, Decimal(100)),
     ]
+
+
+def test_a_version_recorded_by_someone_else_meanwhile_is_used(quiz):
+    from quizzes.services import versions as version_services
+
+    question = questions_with_answers_of(_question(quiz))
+    stale = question.versions.get()
+    Question.objects.filter(pk=question.pk).update(stem="Raced edit")
+    question = questions_with_answers_of(question)
+    made = version_services._record(question, None, stale)  # the other start
+    assert version_services._record(question, None, stale) == made  # number 2 taken: reuse
+    assert question.versions.count() == 2
+
+
+def questions_with_answers_of(question):
+    return selectors.questions_with_answers().get(pk=question.pk)

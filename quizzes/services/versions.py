@@ -50,22 +50,48 @@ def question_version_record(*, question: Question, by: Any = None) -> QuestionVe
     return _record(question, by, latest)
 
 
-def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersion]:
-    """Each question's current version (questions with their answers prefetched): one query
-    when none was edited past the service, a version recorded for each one that was."""
+def _latest(question_ids: list[int]) -> dict[int, QuestionVersion]:
     latest_numbers = (
-        QuestionVersion.objects.filter(question__in=questions)
+        QuestionVersion.objects.filter(question__in=question_ids)
         .values("question")
         .annotate(n=Max("number"))
     )
     wanted = {row["question"]: row["n"] for row in latest_numbers}
-    found = {
+    return {
         v.question_id: v
         for v in QuestionVersion.objects.filter(question__in=list(wanted)).order_by()
         if wanted.get(v.question_id) == v.number
     }
+
+
+def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersion]:
+    """Each question's current version (questions with their answers prefetched): two queries
+    when none was edited past the services; otherwise the new versions are written in bulk
+    (a quiz of questions made in bulk costs the same few queries at its first start)."""
+    found = _latest([q.pk for q in questions])
+    new, confirmed = [], []
     for question in questions:
         latest = found.get(question.pk)
-        if latest is None or latest.source_updated_at != question.updated_at:
-            found[question.pk] = _record(question, None, latest)
-    return found
+        if latest is not None and latest.source_updated_at == question.updated_at:
+            continue
+        snapshot = versioning.snapshot_of(question)
+        digest = versioning.content_hash(snapshot)
+        if latest is not None and latest.content_hash == digest:
+            latest.source_updated_at = question.updated_at
+            confirmed.append(latest)
+            continue
+        new.append(
+            QuestionVersion(
+                question=question,
+                number=(latest.number + 1) if latest else 1,
+                snapshot=snapshot,
+                content_hash=digest,
+                source_updated_at=question.updated_at,
+            )
+        )
+    QuestionVersion.objects.bulk_update(confirmed, ["source_updated_at"], batch_size=500)
+    if not new:
+        return found
+    # Another start may record the same edit at once: its row wins, and both read it back.
+    QuestionVersion.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return {**found, **_latest([v.question_id for v in new])}

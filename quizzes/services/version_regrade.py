@@ -118,7 +118,8 @@ def regrade_preview(
     include_open: bool = False,
 ) -> RegradePreview:
     """Per attempt, the question's mark now and graded against `to_version` (default: the
-    current one); nothing is written. Open attempts (when included) only change version."""
+    current one); no mark is written (naming the current version may record it, when the
+    question was edited past the services). Open attempts (when included) only change version."""
     version = _check(question, to_version)
     preview = RegradePreview(version=version)
     preview.rows = [_row_for(item, version) for item in _items(question, quiz, include_open)]

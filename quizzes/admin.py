@@ -3,6 +3,7 @@ export) and `get_urls` (statistics); keep both plain lists/overrides."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from lessons.admin import TopicChoicesMixin
 from . import admin_editor as editor
 from . import admin_preview, qtypes
 from .admin_review import QuizAdminForm, review_fieldsets
+from .admin_versions import versions_link, versions_view
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -33,7 +35,7 @@ from .models import (
     QuizOverride,
     QuizSlot,
 )
-from .services import AttemptError, question_duplicate
+from .services import AttemptError, question_duplicate, question_version_record
 from .services.regrade import attempt_regrade
 
 
@@ -166,7 +168,7 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
     list_select_related = ["section", "topic__section"]
     search_fields = ["name", "slug", "idnumber", "stem", "tags"]
     autocomplete_fields = ["terms"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "version_history"]
     actions = [duplicate_questions]  # the import/export actions are appended to this list
     form = QuestionAdminForm
 
@@ -244,6 +246,15 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
             obj.created_by = user_of(request)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # After the answer rows: a version freezes the question with its answers.
+        super().save_related(request, form, formsets, change)
+        question_version_record(question=form.instance, by=user_of(request))
+
+    @admin.display(description="versions")
+    def version_history(self, obj: Question) -> str:
+        return versions_link(obj)
+
     @admin.display(description="preview")
     def preview_link(self, obj: Question) -> str:
         url = reverse("admin:quizzes_question_preview", args=[obj.pk])
@@ -255,7 +266,12 @@ class QuestionAdmin(TopicChoicesMixin, admin.ModelAdmin):
                 "<int:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="quizzes_question_preview",
-            )
+            ),
+            path(
+                "<int:pk>/versions/",
+                self.admin_site.admin_view(partial(versions_view, self)),
+                name="quizzes_question_versions",
+            ),
         ]
         return extra + super().get_urls()
 

@@ -139,6 +139,39 @@ class Question(models.Model):
         return self.type != QuestionType.DESCRIPTION
 
 
+class QuestionVersion(models.Model):
+    """A question as it was between two edits: what grading and presenting read, frozen.
+
+    `snapshot` holds the question's fields and answer rows with their ids (responses store
+    ids), plus the exported question dict for people (`data`); `content_hash` is over the
+    fields and rows, so a save that changes nothing makes no version
+    (quizzes/services/versions.py). `source_updated_at` is the question's `updated_at` when
+    this version was last confirmed current."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["question", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="quizzes_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+
 class Choice(models.Model):
     """An answer of single/multi/truefalse questions, and an accepted text of short answers."""
 
@@ -453,6 +486,14 @@ class Attempt(models.Model):
 class AttemptQuestion(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempt_items")
+    # The version the student saw at start: shown in the review, graded and regraded by.
+    version = models.ForeignKey(
+        QuestionVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attempt_items",
+    )
     order = models.PositiveIntegerField()
     max_mark = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
     # Ids of choices / ordering items / match rights in the order shown to this student.
@@ -514,6 +555,34 @@ class AttemptRegrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} regraded by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class VersionRegrade(models.Model):
+    """One regrade of a question's attempts to a version (services.versions.regrade_apply):
+    who, when, why, and per attempt the marks before and after (`changes`)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="regrades")
+    quiz = models.ForeignKey(
+        Quiz, null=True, blank=True, on_delete=models.CASCADE, related_name="version_regrades"
+    )
+    to_version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    include_open = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+    # [{"attempt": pk, "item": pk, "from_version": n, "mark_before": "..", "mark_after": "..",
+    #   "score_before": "..", "score_after": ".."}]
+    changes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.question_id} to v{self.to_version_id} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+        )
 
 
 class QuizStatistics(models.Model):

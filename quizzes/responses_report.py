@@ -24,6 +24,7 @@ from .marks import format_score
 from .models import Attempt, AttemptQuestion, AttemptState, Quiz
 from .presenters import response_text
 from .reports import _csv_response, _quiz_for_instructor
+from .versioning import question_at
 
 PAGE_SIZE = 50
 CSV_BATCH = 200
@@ -50,10 +51,14 @@ def _finished(quiz: Quiz) -> QuerySet[Attempt]:
 
 def _responses(attempts: list[Attempt]) -> dict[int, dict[int, str]]:
     """attempt id → question id → the response in words ("" when unanswered)."""
-    items = AttemptQuestion.objects.filter(attempt__in=attempts).select_related("question")
+    items = AttemptQuestion.objects.filter(attempt__in=attempts).select_related(
+        "question", "version"
+    )
     items = items.prefetch_related(*(f"question__{part}" for part in QUESTION_PARTS))
     out: dict[int, dict[int, str]] = {a.pk: {} for a in attempts}
     for item in items:
+        # In the words of the version the student answered (an answer may since be edited).
+        item.question = question_at(item.question, item.version)
         out[item.attempt_id][item.question_id] = response_text(item)
     return out
 

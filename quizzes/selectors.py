@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from dlplatform.accounts.models import User
 
-from . import caches, qtypes
+from . import caches, qtypes, versioning
 from .models import (
     Attempt,
     AttemptQuestion,
@@ -55,7 +55,15 @@ def draw_questions(*, quiz: Quiz, rng: random.Random) -> list[Question]:
 def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
     question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
     items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
-    return list(items.prefetch_related(Prefetch("question", queryset=question_qs)))
+    items = items.select_related("version")
+    return _at_versions(list(items.prefetch_related(Prefetch("question", queryset=question_qs))))
+
+
+def _at_versions(items: list[AttemptQuestion]) -> list[AttemptQuestion]:
+    """Each item's question as the version its student saw (services/versions.py)."""
+    for item in items:
+        item.question = versioning.question_at(item.question, item.version)
+    return items
 
 
 def attempt_items_for_display(*, attempt: Attempt) -> list[AttemptQuestion]:
@@ -63,11 +71,13 @@ def attempt_items_for_display(*, attempt: Attempt) -> list[AttemptQuestion]:
     section and terms) kept in process by `caches.questions` per `updated_at` and shared between requests:
     callers only read them."""
     items = AttemptQuestion.objects.filter(attempt=attempt).order_by("order")
-    items = list(items.annotate(question_version=F("question__updated_at")))
+    items = list(
+        items.select_related("version").annotate(question_version=F("question__updated_at"))
+    )
     keys = [(item.question_id, item.question_version) for item in items]
     questions = caches.questions.get_many_or_build(keys, _questions_for_display)
     for item, key in zip(items, keys, strict=True):
-        item.question = questions[key]
+        item.question = versioning.question_at(questions[key], item.version)
     return items
 
 
@@ -165,10 +175,35 @@ def attempt_item(*, attempt: Attempt, question_id: int) -> AttemptQuestion:
     """One item with everything present_item needs."""
     question_qs = questions_with_answers().select_related("section").prefetch_related("terms")
     items = AttemptQuestion.objects.filter(attempt=attempt, question_id=question_id)
-    return items.prefetch_related(Prefetch("question", queryset=question_qs)).get()
+    items = items.select_related("version").prefetch_related(
+        Prefetch("question", queryset=question_qs)
+    )
+    return _at_versions([items.get()])[0]
 
 
 def category_counts() -> dict[str, int]:
     """How many questions each category of the bank holds ("" is the top)."""
     rows = Question.objects.order_by().values("category").annotate(n=Count("id"))
     return {row["category"]: row["n"] for row in rows}
+
+
+def version_statistics(*, question: Question) -> list[dict]:
+    """Per version of the question, from finished attempts: how many items hold it and their
+    mean fraction as a percent (Moodle's facility) and mean mark: how an edit changed the question."""
+    items = AttemptQuestion.objects.filter(
+        question=question, attempt__state=AttemptState.FINISHED, version__isnull=False
+    )
+    rows = (
+        items.values("version__number")
+        .annotate(count=Count("id"), facility=Avg("fraction"), mean_mark=Avg("mark"))
+        .order_by("version__number")
+    )
+    return [
+        {
+            "number": row["version__number"],
+            "count": row["count"],
+            "facility": None if row["facility"] is None else row["facility"] * 100,
+            "mean_mark": row["mean_mark"],
+        }
+        for row in rows
+    ]

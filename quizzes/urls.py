@@ -29,6 +29,10 @@ from .responses_report import urlpatterns as responses_urlpatterns  # noqa: E402
 
 urlpatterns += responses_urlpatterns
 
+from .regrade_report import urlpatterns as regrade_urlpatterns  # noqa: E402
+
+urlpatterns += regrade_urlpatterns
+
 from .practice import urlpatterns as practice_urlpatterns  # noqa: E402
 
 urlpatterns += practice_urlpatterns

@@ -37,6 +37,8 @@ NOT_CACHED = {
     "quizzes.QuizStatistics",  # computed from attempts; its own change counter, not a cache
     "quizzes.AttemptQuestion",
     "quizzes.AttemptRegrade",
+    "quizzes.QuestionVersion",
+    "quizzes.VersionRegrade",
 }
 
 

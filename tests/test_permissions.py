@@ -166,6 +166,7 @@ def routes(w: dict[str, Any]) -> list[Route]:
         Route("quizzes:report-statistics-csv", f"/quizzes/{q}/report/statistics.csv", STAFF_PAGE),
         Route("quizzes:report-results-csv", f"/quizzes/{q}/report/results.csv", STAFF_PAGE),
         Route("quizzes:report-responses", f"/quizzes/{q}/report/responses/", STAFF_PAGE),
+        Route("quizzes:report-regrade", f"/quizzes/{q}/report/regrade/", STAFF_PAGE),
         Route("quizzes:report-responses-csv", f"/quizzes/{q}/report/responses.csv", STAFF_PAGE),
         Route("quizzes-api:quiz-list", "/api/quizzes/quizzes/", API_LOGIN),
         Route("quizzes-api:quiz-detail", f"/api/quizzes/quizzes/{q}/", API_LOGIN),

@@ -7,7 +7,9 @@
 - autosave: the API's one-read, one-UPDATE autosave under the same rules;
 - attempts: starting, checking, submitting, hand grading and the attempt total;
 - regrade: grading a finished attempt again, with a record;
-- categories: moving and copying questions between the bank's categories.
+- categories: moving and copying questions between the bank's categories;
+- versions: a question's versions (recorded after each edit and at an attempt's start);
+- version_regrade: previewing and applying a regrade of attempts to a version.
 
 Callers import this package (`from quizzes import services`); the names below are its interface.
 """
@@ -54,6 +56,16 @@ from .importing import (
 )
 from .regrade import attempt_regrade
 from .rules import open_attempts_refresh_deadlines
+from .version_regrade import (
+    RegradePreview,
+    RegradeRow,
+    quiz_regrade_apply,
+    quiz_regrade_preview,
+    quiz_regrade_questions,
+    regrade_apply,
+    regrade_preview,
+)
+from .versions import question_version_record, versions_for_start
 
 __all__ = [
     "CategoryError",
@@ -66,6 +78,8 @@ __all__ = [
     "AttemptError",
     "ImportReport",
     "QuestionDataError",
+    "RegradePreview",
+    "RegradeRow",
     "SavedAnswer",
     "answer_autosave",
     "attempt_check_answer",
@@ -86,9 +100,16 @@ __all__ = [
     "question_duplicate",
     "question_to_data",
     "question_upsert_from_data",
+    "question_version_record",
     "questions_export",
     "questions_import",
+    "quiz_regrade_apply",
+    "quiz_regrade_preview",
+    "quiz_regrade_questions",
+    "regrade_apply",
+    "regrade_preview",
     "shuffled_choice_order",
     "to_bank_data",
     "validate_question_data",
+    "versions_for_start",
 ]

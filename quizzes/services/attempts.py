@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from dlplatform.accounts.models import User
 
-from .. import behaviours, grading, qtypes
+from .. import behaviours, grading, qtypes, versioning
 from ..access import EffectiveSettings, effective_settings
 from ..models import (
     Attempt,
@@ -30,6 +30,7 @@ from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
 from .answers import _lock_open_item, attempt_save_answer
 from .errors import AttemptError
 from .rules import check_can_start
+from .versions import versions_for_start
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -45,10 +46,12 @@ def _build_items(attempt: Attempt, quiz: Quiz, rng: random.Random) -> list[Attem
         chosen = quiz_fixed_questions(quiz=quiz)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
+    versions = versions_for_start(questions=[question for question, _ in chosen])
     return [
         AttemptQuestion(
             attempt=attempt,
             question=question,
+            version=versions[question.pk],
             order=index,
             max_mark=mark if question.is_graded else Decimal("0"),
             choice_order=shuffled_choice_order(question, quiz.shuffle_answers, rng),
@@ -125,6 +128,7 @@ def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
     question = Question.objects.prefetch_related(
         "choices", "numerical_answers", "match_pairs", "ordering_items"
     ).get(pk=item.question_id)
+    question = versioning.question_at(question, item.version)
     grade = grading.grade_question(question, item.response)
     item.tries += 1
     if quiz.behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:

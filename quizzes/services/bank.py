@@ -17,6 +17,7 @@ from .. import qtypes
 from ..formats import result as _formats
 from ..models import Difficulty, Question, TextFormat
 from ..qtypes._data import fraction_out
+from .versions import question_version_record
 
 
 class QuestionDataError(ValueError):
@@ -204,6 +205,7 @@ def question_upsert_from_data(
         model = Question._meta.get_field(related).related_model
         _sync_rows(getattr(question, related).all(), model, rows, {"question": question})
     question.terms.set(terms)
+    question_version_record(question=question, by=created_by)
     return question
 
 

@@ -32,7 +32,11 @@ def test_a_warm_page_reads_no_question_rows(student, student_client):
     assert touched == []
 
 
-def test_an_edited_choice_shows_on_the_next_view(student, student_client):
+# An attempt keeps the version its student saw (test_versions.py): an edit shows in the
+# attempts started after it, at once, although the question was cached before.
+def test_an_edited_choice_shows_on_the_next_view(
+    student, student_client, other_student, other_client
+):
     quiz = make_quiz(["single"])
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
     assert "Pooling" in _page(student_client, attempt)[0]
@@ -41,14 +45,20 @@ def test_an_edited_choice_shows_on_the_next_view(student, student_client):
     choice.text = "Max pooling (edited)"
     choice.save()
 
-    assert "Max pooling (edited)" in _page(student_client, attempt)[0]
+    later = services.attempt_start(quiz=quiz, user=other_student, now=timezone.now())
+    assert "Max pooling (edited)" in _page(other_client, later)[0]
+    assert "Max pooling (edited)" not in _page(student_client, attempt)[0]
 
 
-def test_a_deleted_choice_disappears_on_the_next_view(student, student_client):
+def test_a_deleted_choice_disappears_on_the_next_view(
+    student, student_client, other_student, other_client
+):
     quiz = make_quiz(["single"])
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
     assert "Embedding" in _page(student_client, attempt)[0]
 
     Choice.objects.get(question__slots__quiz=quiz, text="Embedding").delete()
 
-    assert "Embedding" not in _page(student_client, attempt)[0]
+    later = services.attempt_start(quiz=quiz, user=other_student, now=timezone.now())
+    assert "Embedding" not in _page(other_client, later)[0]
+    assert "Embedding" in _page(student_client, attempt)[0]

@@ -254,18 +254,18 @@ def test_the_data_migration_gives_each_question_version_one_and_points_items_at_
 
 
 def _admin_form(question, **changes) -> dict:
+    # The question editor's fields (quizzes/admin_editor.py): the type is fixed once added, tags
+    # and hints are lines, the settings are the type's spec_* fields (unticked: not posted).
     form = {
         "name": question.name,
-        "type": "short",
         "stem": question.stem,
         "explanation": question.explanation,
         "stem_format": "markdown",
         "difficulty": "medium",
-        "tags": "[]",
-        "hints": "[]",
+        "tags": "",
+        "hints": "",
         "default_mark": "1.00",
         "penalty": "0.33333",
-        "spec": "{}",
         "choices-TOTAL_FORMS": "0",
         "choices-INITIAL_FORMS": "0",
     }

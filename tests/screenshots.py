@@ -62,6 +62,20 @@ PAGES: list[Shot] = [
         scale=2,
     ),
     Shot(
+        "audio-lesson",
+        f"An audio lesson of {SECTION}: the player, and the transcript with the current line",
+        "lesson",
+        viewport={"width": 1280, "height": 900},
+        wait_for="[data-audio-player][data-kind=dialogue]",
+        scroll_to="[data-audio-player][data-kind=dialogue]",
+    ),
+    Shot(
+        "match-game",
+        f"Match, played with the key terms of {SECTION}: pick a term, then its definition",
+        "match",
+        wait_for="main h1",
+    ),
+    Shot(
         "playground-curves-dark",
         "The same run in the dark theme: its loss and accuracy curves",
         "playground-run",
@@ -153,10 +167,35 @@ def _course(student: Any) -> dict[str, str]:
 
     call_command("load_content", stdout=io.StringIO())
     return {
-        "lesson": f"/learn/{SECTION}/",
+        "lesson": _rendered_lesson(),
         "quiz-review": _quiz_review(student),
         "playground-run": _trained_run(student),
+        "match": _match_round(student),
     }
+
+
+def _rendered_lesson() -> str:
+    """The lesson, its first topic's audio lesson rendered (espeak-ng where installed; without
+    a backend the picture shows the page's own fallback, the browser's voice)."""
+    from lessons import services
+    from lessons.models import Topic
+
+    topic = Topic.objects.filter(section__number=SECTION).order_by("order").first()
+    for _script, track in services.audio_tracks(topic=topic):
+        if track.kind == "dialogue":
+            track.save()
+            services.audio_render(track=track)
+    return f"/learn/{SECTION}/"
+
+
+def _match_round(student: Any) -> str:
+    from django.utils import timezone
+
+    from games import selectors, services
+
+    game_set = selectors.game_set(f"section:{SECTION}")
+    round = services.match_start(user=student, game_set=game_set, now=timezone.now())
+    return f"/games/round/{round.pk}/"
 
 
 @pytest.fixture

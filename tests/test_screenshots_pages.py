@@ -14,6 +14,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def test_the_page_list_covers_what_the_readme_promises():
     by_name = {shot.name: shot for shot in PAGES}
     assert {"lesson", "quiz-review", "playground-run", "lesson-phone"} <= by_name.keys()
+    assert {"audio-lesson", "match-game"} <= by_name.keys()  # listen and play (issue 15)
     assert by_name["lesson"].page == "lesson" and by_name["lesson-phone"].page == "lesson"
     assert by_name["quiz-review"].page == "quiz-review"
     run = by_name["playground-run"]

@@ -34,7 +34,7 @@ def test_index_lists_sets_and_is_in_the_nav(student_client, game_course):
 
 def test_a_section_page_links_its_set_and_the_index_preselects_it(student_client, game_course):
     section = student_client.get(reverse("lessons:section", args=["9.9"])).content.decode()
-    link = f'{reverse("games:index")}?set=section:9.9'
+    link = f"{reverse('games:index')}?set=section:9.9"
     assert f'href="{link}"' in section
     index = student_client.get(link).content.decode()
     assert 'value="section:9.9" selected' in index

@@ -506,6 +506,9 @@ class AttemptQuestion(models.Model):
     )
     locked = models.BooleanField(default=False)
     tries = models.PositiveSmallIntegerField(default=0)
+    # Each check as a try, in order: {"response", "at", "version"} (services/tries.py). Regrades
+    # replay them; the student sees only their own, in their review (presenters.py).
+    try_history = models.JSONField(default=list, blank=True)
     fraction = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
     mark = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
     feedback = models.TextField(blank=True)

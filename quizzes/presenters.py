@@ -71,6 +71,18 @@ def response_text(item: AttemptQuestion) -> str:
     return qtypes.get(question.type).response_text(question, response)
 
 
+def try_texts(item: AttemptQuestion) -> list[str]:
+    """The student's checked answers in order, in words: theirs, so shown wherever their own
+    answer is (never a verdict per try, never to another student)."""
+    qtype = qtypes.get(item.question.type)
+    return [
+        qtype.response_text(item.question, entry.get("response"))
+        if entry.get("response") not in (None, "", [], {})
+        else ""
+        for entry in item.try_history
+    ]
+
+
 def _result(item: AttemptQuestion, review: ReviewOptions) -> dict[str, Any]:
     question = item.question
     result: dict[str, Any] = {"max_mark": item.max_mark}
@@ -116,6 +128,8 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
         return data
     if review.attempt:
         data["response_text"] = response_text(item)
+        if item.try_history:
+            data["try_responses"] = try_texts(item)
     else:
         del data["response"]
     data["result"] = _result(item, review)

@@ -172,6 +172,11 @@ class ItemSerializer(OmitMissing):
     hint = serializers.CharField(required=False)
     # Only once locked (response_text also needs the "attempt" review option):
     response_text = serializers.CharField(required=False, allow_blank=True)
+    try_responses = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="The student's own checked answers in order, in words (with response_text).",
+    )
     result = ItemResultSerializer(required=False)
     # Only once locked and the "right answer" review option shows it now:
     right_answer = serializers.CharField(required=False, allow_blank=True)

@@ -6,6 +6,7 @@
 - answers: saving and flagging an answer, and the checks they share;
 - autosave: the API's one-read, one-UPDATE autosave under the same rules;
 - attempts: starting, checking, submitting, hand grading and the attempt total;
+- tries: each check kept as a try, and the one replay of them that gives an item's mark;
 - regrade: grading a finished attempt again, with a record;
 - categories: moving and copying questions between the bank's categories;
 - versions: a question's versions (recorded after each edit and at an attempt's start);
@@ -28,7 +29,6 @@ from .answers import (
     clean_response,
 )
 from .attempts import (
-    MARK_QUANTUM,
     attempt_check_answer,
     attempt_start,
     attempt_submit,
@@ -56,6 +56,7 @@ from .importing import (
 )
 from .regrade import attempt_regrade
 from .rules import open_attempts_refresh_deadlines
+from .tries import MARK_QUANTUM
 from .version_regrade import (
     RegradePreview,
     RegradeRow,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from dlplatform.accounts.models import User
 
-from .. import behaviours, grading, qtypes, versioning
+from .. import qtypes, versioning
 from ..access import EffectiveSettings, effective_settings
 from ..models import (
     Attempt,
@@ -27,9 +27,10 @@ from ..models import (
     Quiz,
 )
 from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
-from .answers import _lock_open_item, attempt_save_answer
+from .answers import _lock_open_item, clean_response
 from .errors import AttemptError
 from .rules import check_can_start
+from .tries import apply_outcome, item_outcome, record_try
 from .versions import versions_for_start
 
 
@@ -90,16 +91,6 @@ def attempt_start(
     return attempt
 
 
-MARK_QUANTUM = Decimal("0.0000001")  # the mark column's 7 decimals
-
-
-def _apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal | None) -> None:
-    item.fraction = fraction
-    item.mark = None if fraction is None else (fraction * item.max_mark).quantize(MARK_QUANTUM)
-    item.feedback = "\n".join(grade.feedback)
-    item.needs_grading = grade.needs_grading
-
-
 DEFERRED_BEHAVIOURS = {Behaviour.DEFERRED, Behaviour.CBM}
 
 
@@ -109,58 +100,35 @@ def attempt_check_answer(
     """Immediate: one check locks the question. Interactive: up to quiz.max_tries checks, each
     extra try costing the question's penalty; a right answer or the last try locks it.
     Adaptive: as many checks as the student likes, the best penalised mark kept; a right answer
-    locks it."""
+    locks it. Each check is kept as a try and the mark is their replay (services/tries.py).
+    The answer sent is saved and checked under one row lock, so concurrent checks are tries
+    one after another, each of the answer it sent."""
     behaviour = attempt.quiz.behaviour
     if behaviour in DEFERRED_BEHAVIOURS:
         raise AttemptError("This quiz gives feedback only after submission.", "invalid")
-    if response is not None:
-        attempt_save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
     with transaction.atomic():
         attempt, item = _lock_open_item(attempt, question_id, now)
+        if response is not None:
+            item.response = clean_response(item.question.type, response)
+            item.answered_at = now
         if not item.answered:
             raise AttemptError("Answer the question before checking it.", "invalid")
-        _grade_check(item, attempt.quiz)
+        record_try(item, now=now)
+        apply_outcome(
+            item,
+            item_outcome(
+                item=item, question=_graded_question(item), quiz=attempt.quiz, finished=False
+            ),
+        )
         item.save()
     return item
 
 
-def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
+def _graded_question(item: AttemptQuestion) -> Question:
     question = Question.objects.prefetch_related(
         "choices", "numerical_answers", "match_pairs", "ordering_items"
     ).get(pk=item.question_id)
-    question = versioning.question_at(question, item.version)
-    grade = grading.grade_question(question, item.response)
-    item.tries += 1
-    if quiz.behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:
-        _adaptive_check(item, grade, question.penalty)
-        return
-    fraction = grade.fraction
-    final = quiz.behaviour == Behaviour.IMMEDIATE or item.tries >= quiz.max_tries
-    if quiz.behaviour == Behaviour.INTERACTIVE and fraction is not None:
-        final = final or fraction >= grading.ONE
-        fraction = grading.interactive_fraction(
-            fraction, tries=item.tries, penalty=question.penalty
-        )
-    if final or fraction is None:
-        item.locked = True
-        _apply_grade(item, grade, fraction)
-    else:
-        # Not locked yet: keep the verdict private, give only the next hint (Moodle's "try again").
-        item.feedback = ""
-
-
-def _adaptive_check(item: AttemptQuestion, grade: grading.Grade, penalty: Decimal) -> None:
-    # The best mark so far is kept in `fraction` (the submit compares against it); it stays
-    # out of the student's view until the question locks, like every verdict (presenters.py).
-    best = behaviours.adaptive_fraction(
-        grade.fraction or Decimal("0"), best=item.fraction, tries=item.tries, penalty=penalty
-    )
-    if (grade.fraction or Decimal("0")) >= grading.ONE:
-        item.locked = True
-        _apply_grade(item, grade, best)
-    else:
-        item.fraction = best
-        item.feedback = ""
+    return versioning.question_at(question, item.version)
 
 
 # --- submitting ---------------------------------------------------------------------------------
@@ -182,8 +150,10 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
         changed = []
         for item in items:
             if not item.locked:
-                grade = grading.grade_question(item.question, item.response)
-                _apply_grade(item, grade, _submit_fraction(attempt.quiz, item, grade))
+                outcome = item_outcome(
+                    item=item, question=item.question, quiz=attempt.quiz, finished=True
+                )
+                apply_outcome(item, outcome)
                 item.locked = True
                 changed.append(item)
         AttemptQuestion.objects.bulk_update(
@@ -195,26 +165,6 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
         _total(attempt, items)
         attempt.save()
     return attempt
-
-
-def _submit_fraction(quiz: Quiz, item: AttemptQuestion, grade: grading.Grade) -> Decimal | None:
-    raw = grade.fraction
-    if raw is None:
-        return None
-    if quiz.behaviour == Behaviour.CBM:
-        return behaviours.cbm_fraction(raw, item.certainty)
-    if not item.tries:
-        return raw
-    penalty = item.question.penalty
-    if quiz.behaviour == Behaviour.ADAPTIVE:
-        # The submit counts as one more try: an unchanged answer cannot beat the best kept.
-        return behaviours.adaptive_fraction(
-            raw, best=item.fraction, tries=item.tries + 1, penalty=penalty
-        )
-    if quiz.behaviour == Behaviour.INTERACTIVE:
-        # Interactive tries already spent still cost their penalty when the submit grades.
-        return grading.interactive_fraction(raw, tries=item.tries + 1, penalty=penalty)
-    return raw
 
 
 def _total(attempt: Attempt, items: list[AttemptQuestion]) -> None:

@@ -1,7 +1,8 @@
 """Regrading a finished attempt from its saved responses, with a record of who and why.
 
 Marks are read-only in the admin; this is how an instructor changes them after a question was
-fixed. Hand-graded essays keep their marks (essay_grade owns those).
+fixed. Hand-graded essays keep their marks (essay_grade owns those). The student's tries are
+replayed by the behaviour's rule (services/tries.py), as at the submit.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from typing import Any
 
 from django.db import transaction
 
-from .. import behaviours, grading, qtypes
-from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState, Behaviour
+from .. import qtypes
+from ..models import Attempt, AttemptQuestion, AttemptRegrade, AttemptState
 from ..selectors import attempt_items
-from .attempts import _apply_grade, _total
+from .attempts import _total
 from .errors import AttemptError
+from .tries import apply_outcome, item_outcome
 
 
 @transaction.atomic
@@ -30,8 +32,9 @@ def attempt_regrade(*, attempt: Attempt, by: Any, reason: str) -> AttemptRegrade
     items = attempt_items(attempt=attempt)
     regraded = [item for item in items if not qtypes.get(item.question.type).hand_graded]
     for item in regraded:
-        grade = grading.grade_question(item.question, item.response)
-        _apply_grade(item, grade, _fraction(attempt, item, grade))
+        apply_outcome(
+            item, item_outcome(item=item, question=item.question, quiz=attempt.quiz, finished=True)
+        )
     AttemptQuestion.objects.bulk_update(
         regraded, ["fraction", "mark", "feedback", "needs_grading"], batch_size=500
     )
@@ -46,17 +49,3 @@ def attempt_regrade(*, attempt: Attempt, by: Any, reason: str) -> AttemptRegrade
         marks_after=attempt.marks,
         score_after=attempt.score,
     )
-
-
-def _fraction(attempt: Attempt, item: AttemptQuestion, grade: grading.Grade) -> Any:
-    behaviour = attempt.quiz.behaviour
-    if grade.fraction is None:
-        return None
-    if behaviour == Behaviour.CBM:  # the certainty the student gave still scales the mark
-        return behaviours.cbm_fraction(grade.fraction, item.certainty)
-    # Interactive and adaptive: the tries the student spent on checks keep costing their
-    # penalty (adaptive keeps no per-try history, so its last try counts).
-    if behaviour not in (Behaviour.INTERACTIVE, Behaviour.ADAPTIVE):
-        return grade.fraction
-    penalty = item.question.penalty
-    return grading.interactive_fraction(grade.fraction, tries=max(item.tries, 1), penalty=penalty)

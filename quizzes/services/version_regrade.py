@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 
-from .. import grading, qtypes, versioning
+from .. import qtypes, versioning
 from ..models import (
     Attempt,
     AttemptQuestion,
@@ -28,9 +28,9 @@ from ..models import (
     VersionRegrade,
 )
 from ..selectors import attempt_items, questions_with_answers
-from .attempts import _apply_grade, _total
+from .attempts import _total
 from .errors import AttemptError
-from .regrade import _fraction
+from .tries import apply_outcome, item_outcome
 from .versions import question_version_record
 
 
@@ -87,11 +87,7 @@ def _row_for(item: AttemptQuestion, version: QuestionVersion) -> RegradeRow:
     after = before
     hand_graded = qtypes.get(version.snapshot["fields"].get("type", "")).hand_graded
     if attempt.state == AttemptState.FINISHED and not hand_graded:
-        probe = AttemptQuestion(max_mark=item.max_mark, tries=item.tries, certainty=item.certainty)
-        probe.question = versioning.question_at(item.question, version)
-        grade = grading.grade_question(probe.question, item.response)
-        _apply_grade(probe, grade, _fraction(attempt, probe, grade))
-        after = probe.mark
+        after = _regraded(item, version).mark
     return RegradeRow(
         attempt=attempt,
         item=item,
@@ -100,6 +96,25 @@ def _row_for(item: AttemptQuestion, version: QuestionVersion) -> RegradeRow:
         mark_before=before,
         mark_after=after,
     )
+
+
+def _regraded(item: AttemptQuestion, version: QuestionVersion) -> AttemptQuestion:
+    """A copy of the finished item with its tries replayed against `version` (nothing saved):
+    the preview shows it and the apply stores it, so the two always agree."""
+    probe = AttemptQuestion(
+        max_mark=item.max_mark,
+        tries=item.tries,
+        try_history=item.try_history,
+        certainty=item.certainty,
+        response=item.response,
+        locked=item.locked,
+    )
+    probe.question = versioning.question_at(item.question, version)
+    outcome = item_outcome(
+        item=probe, question=probe.question, quiz=item.attempt.quiz, finished=True
+    )
+    apply_outcome(probe, outcome)
+    return probe
 
 
 def _check(question: Question, to_version: QuestionVersion | None) -> QuestionVersion:
@@ -178,10 +193,11 @@ def _apply_row(row: RegradeRow, version: QuestionVersion, by: Any, reason: str) 
     item = row.item
     item.version = version
     if attempt.state == AttemptState.FINISHED:
+        if not qtypes.get(version.snapshot["fields"].get("type", "")).hand_graded:
+            probe = _regraded(item, version)
+            for name in ("fraction", "mark", "feedback", "needs_grading"):
+                setattr(item, name, getattr(probe, name))
         item.question = versioning.question_at(item.question, version)
-        if not qtypes.get(item.question.type).hand_graded:
-            grade = grading.grade_question(item.question, item.response)
-            _apply_grade(item, grade, _fraction(attempt, item, grade))
     item.save(update_fields=["version", "fraction", "mark", "feedback", "needs_grading"])
     if attempt.state == AttemptState.FINISHED:
         _total(attempt, attempt_items(attempt=attempt))

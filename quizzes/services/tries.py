@@ -19,8 +19,12 @@ from typing import Any
 
 from .. import behaviours, grading
 from ..models import AttemptQuestion, Question, Quiz
+from .errors import AttemptError
 
 MARK_QUANTUM = Decimal("0.0000001")  # the mark column's 7 decimals
+# Adaptive checks are unlimited in Moodle; here each is kept on the row and replayed, so a
+# student (or a script) checking without end would grow the row without bound.
+MAX_TRIES = 100
 
 
 def apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal | None) -> None:
@@ -32,6 +36,11 @@ def apply_grade(item: AttemptQuestion, grade: grading.Grade, fraction: Decimal |
 
 def record_try(item: AttemptQuestion, *, now: datetime) -> None:
     """The item's response as it is now becomes its next try (the caller holds the row lock)."""
+    if item.tries >= MAX_TRIES:
+        raise AttemptError(
+            f"This question was checked {MAX_TRIES} times, the most allowed: submit to finish.",
+            "conflict",
+        )
     entry = {"response": item.response, "at": now.isoformat(), "version": item.version_id}
     item.try_history = [*(item.try_history or []), entry]
     item.tries += 1

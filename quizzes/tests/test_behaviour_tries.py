@@ -19,9 +19,10 @@ from quizzes.grading import Grade
 from quizzes.models import AttemptQuestion, Behaviour, Question, Quiz, QuizSlot
 from quizzes.presenters import present_item
 from quizzes.review import NOTHING
+from quizzes.services import tries
 from quizzes.services.errors import AttemptError
 
-from .factories import QUESTION_DATA, make_section
+from .factories import QUESTION_DATA, as_sent, make_section
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -251,6 +252,24 @@ def test_an_open_question_sends_no_tries(student, student_client):
     )
     assert refused.status_code == 400
     assert len(_item(attempt).try_history) == 1  # a refused check is no try
+
+
+def test_checks_stop_at_the_limit_of_tries(student, student_client, monkeypatch):
+    monkeypatch.setattr(tries, "MAX_TRIES", 3)
+    quiz = _quiz(Behaviour.ADAPTIVE)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=NOW)
+    for _ in range(3):
+        _check(attempt, quiz, "Dropout")
+    url = reverse("quizzes-api:attempt-check", args=[attempt.pk])
+    item = _item(attempt)
+    response = as_sent(item, _choice(quiz, "Pooling"))
+    refused = student_client.post(
+        url, {"question_id": item.question_id, "response": response}, "application/json"
+    )
+    assert refused.status_code == 409 and "submit" in refused.json()["detail"]
+    item = _item(attempt)
+    assert item.tries == len(item.try_history) == 3 and not item.locked
+    assert item.response == _choice(quiz, "Dropout")  # the refused answer was not saved either
 
 
 # --- concurrency ---------------------------------------------------------------------------------

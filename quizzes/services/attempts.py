@@ -26,7 +26,12 @@ from ..models import (
     Question,
     Quiz,
 )
-from ..selectors import attempt_items, draw_questions, quiz_fixed_questions
+from ..selectors import (
+    attempt_items,
+    draw_questions,
+    questions_with_answers,
+    quiz_fixed_questions,
+)
 from .answers import _lock_open_item, clean_response
 from .errors import AttemptError
 from .rules import check_can_start
@@ -125,9 +130,7 @@ def attempt_check_answer(
 
 
 def _graded_question(item: AttemptQuestion) -> Question:
-    question = Question.objects.prefetch_related(
-        "choices", "numerical_answers", "match_pairs", "ordering_items"
-    ).get(pk=item.question_id)
+    question = questions_with_answers().get(pk=item.question_id)
     return versioning.question_at(question, item.version)
 
 

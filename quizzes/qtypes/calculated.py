@@ -99,7 +99,7 @@ def _dataset_item(raw: Any) -> dict[str, float]:
 
 
 # The settings every type over wildcards has: its dataset items and how a computed value shows.
-DATASET_OPTIONS = (
+DATASET_OPTIONS: tuple[Option, ...] = (
     Option("datasets", "list", [], "Items {wildcard: value}.", item=_dataset_item),
     Option("answer_format", "choice", "decimals", "", choices=formula.FORMATS),
     Option("answer_length", "number", 2, "Decimals or significant figures.", low=0, high=10),
@@ -250,7 +250,7 @@ class CalculatedType(DatasetType):
         return self.right_answer_for(item.question, self.drawn(item))
 
     def response_labels(self, question: Any, response: Any) -> list[str]:
-        return [self.response_text(question, response)[:80]]
+        return [" ".join(self.response_text(question, response).split())[:80]]
 
 
 TYPE = CalculatedType()

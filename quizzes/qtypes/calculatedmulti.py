@@ -151,7 +151,10 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             for i in self.shown_option_ids(item.choice_order)
             if i in by_id
         ]
-        return {"options": shown, "parts": {"multiple": bool(_order(item.choice_order).get("many"))}}
+        return {
+            "options": shown,
+            "parts": {"multiple": bool(_order(item.choice_order).get("many"))},
+        }
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         many = bool((item.get("parts") or {}).get("multiple"))

@@ -7,6 +7,9 @@ figures.
 Stored: {"item": <the drawn dataset item>, "value": "<the student's number>"}: the item is
 taken from the attempt item when the answer is sent (tokens' decode), never from the client,
 so grading needs nothing but the response. Sent: the number, as for numerical.
+
+DatasetType holds what the types over wildcards share (datasets, the item drawn per attempt,
+the stem showing its values): calculatedsimple.py and calculatedmulti.py build on it.
 """
 
 from __future__ import annotations

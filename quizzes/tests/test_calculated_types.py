@@ -390,3 +390,16 @@ def test_the_editor_draws_the_items_again_when_a_range_changes(admin_client):
     question.refresh_from_db()
     items = question.spec["datasets"]
     assert len(items) == 6 and all(10 <= i["m"] <= 20 for i in items)
+
+
+@pytest.mark.parametrize("kind", OURS)
+def test_the_preview_shows_an_item_s_values_and_its_review(admin_client, kind):
+    question = make_question(kind, slug=f"pv-{kind}")
+    url = f"/admin/quizzes/question/{question.pk}/preview/"
+    page = admin_client.get(url).content.decode()
+    assert "{=" not in page and "FEEDBACK-" not in page and "right-answer" not in page
+    values = question.spec["datasets"]
+    shown = [any(f"{v:g}" in page for v in item.values()) for item in values]
+    assert any(shown)  # the stem shows one item's values
+    review = admin_client.get(url + "?show=review").content.decode()
+    assert "right-answer" in review and "{=" not in review

@@ -6,6 +6,7 @@ Moodle XML both ways and the editor's fields."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from decimal import Decimal
 
@@ -403,3 +404,18 @@ def test_the_preview_shows_an_item_s_values_and_its_review(admin_client, kind):
     assert any(shown)  # the stem shows one item's values
     review = admin_client.get(url + "?show=review").content.decode()
     assert "right-answer" in review and "{=" not in review
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_multi_shuffles_only_when_quiz_and_question_both_say_so(student, shuffle):
+    spec = dict(QUESTION_DATA["calculatedmulti"]["spec"], shuffle=shuffle)
+    question = make_question("calculatedmulti", spec=spec)
+    authored = _ids(question)
+    qtype = qtypes.get(question.type)
+    rng = random.Random(7)
+    orders = {tuple(qtype.start_order(_loaded(question), True, rng)["ids"]) for _ in range(12)}
+    assert (len(orders) > 1) is shuffle
+    if not shuffle:
+        assert orders == {tuple(authored)}
+    unshuffled = qtype.start_order(_loaded(question), False, rng)["ids"]
+    assert unshuffled == authored  # the quiz does not shuffle: authoring order

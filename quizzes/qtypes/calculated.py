@@ -129,8 +129,8 @@ class DatasetType(QType):
         return dict(data, spec=spec)
 
     def check_datasets(self, items: list[dict[str, float]], texts: list[str]) -> None:
-        """Every wildcard of the texts has a dataset, and each item gives every `formulas`
-        a value (DataError naming the first that does not)."""
+        """There are items, and every wildcard the texts use has a dataset in them
+        (DataError naming the first that has none)."""
         if not items:
             raise DataError(f"a {self.name} question needs a dataset for its wildcards")
         used = [w for text in texts for w in formula.wildcards(text)]

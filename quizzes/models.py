@@ -42,6 +42,8 @@ class QuestionType(models.TextChoices):
     CLOZE = "cloze", "Embedded answers (Cloze)"
     CALCULATED = "calculated", "Calculated"
     RANDOMSAMATCH = "randomsamatch", "Random short-answer matching"
+    CALCULATEDSIMPLE = "calculatedsimple", "Calculated simple"
+    CALCULATEDMULTI = "calculatedmulti", "Calculated multichoice"
 
 
 CHOICE_TYPES = {QuestionType.SINGLE, QuestionType.MULTI, QuestionType.TRUEFALSE}

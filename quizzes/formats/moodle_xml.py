@@ -6,7 +6,7 @@ expansion, billion laughs or external entity; errors carry the line), categories
 and its format, general and combined feedback, default grade, penalty, hints, tags, idnumber
 and embedded files (refused: this bank stores no files). Each type reads and writes its own
 part (quizzes/qtypes/<type>.py moodle_read/moodle_write); a type nobody here has (random,
-ddmarker, calculatedmulti…) is skipped with a warning, not an error.
+ddmarker…) is skipped with a warning, not an error.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from typing import Any
 
 from . import (
     calculated,
+    calculatedmulti,
+    calculatedsimple,
     cloze,
     ddwtos,
     description,
@@ -49,6 +51,8 @@ TYPES: dict[str, QType] = {
         cloze.TYPE,
         calculated.TYPE,
         randomsamatch.TYPE,
+        calculatedsimple.TYPE,
+        calculatedmulti.TYPE,
     )
 }
 # A type this code does not know (a row from a newer version): nothing fits, nothing grades.

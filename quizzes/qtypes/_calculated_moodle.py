@@ -1,7 +1,9 @@
-"""Calculated questions in Moodle XML (qtype_calculated's export): each <answer> is a formula
-with its tolerance, and <dataset_definitions> lists each wildcard's values. Moodle's codes:
-tolerancetype 1 relative, 2 nominal, 3 geometric; correctanswerformat 1 decimals, 2
-significant figures (per answer there, per question here: the first answer's)."""
+"""The types over wildcards in Moodle XML (qtype_calculated's export, which Moodle's
+calculatedsimple and calculatedmulti share): each <answer> is a formula (or, for multichoice,
+a text with `{=formula}` in it) with its tolerance, and <dataset_definitions> lists each
+wildcard's range and values. Moodle's codes: tolerancetype 1 relative, 2 nominal, 3
+geometric; correctanswerformat 1 decimals, 2 significant figures (per answer there, per
+question here: the first answer's)."""
 
 from __future__ import annotations
 
@@ -18,19 +20,30 @@ FORMAT_OUT = {v: k for k, v in FORMAT_IN.items()}
 
 
 def read(question: Any, warn: Any) -> dict[str, Any]:
-    answers = mx.answers(question)
-    if not answers:
-        raise DataError("a calculated question needs an answer formula")
-    first = answers[0]
-    if question.findall("units/unit"):
-        warn("its units are dropped: calculated questions here take a bare number")
+    """A calculated question's spec: its formulas, items and answer format."""
+    answers = needed_answers(question, warn)
     return {
         "answers": [_answer(a) for a in answers],
-        "datasets": _items(question),
-        "answer_format": FORMAT_IN.get(
-            (first.findtext("correctanswerformat") or "1").strip(), "decimals"
-        ),
-        "answer_length": int(mx.number(first, "correctanswerlength", 2)),
+        "datasets": items(question),
+        **display_of(answers[0]),
+    }
+
+
+def needed_answers(question: Any, warn: Any) -> list[Any]:
+    answers = mx.answers(question)
+    if not answers:
+        raise DataError(f"a {question.get('type', 'calculated')} question needs an answer")
+    if question.findall("units/unit"):
+        warn("its units are dropped: calculated questions here take a bare number")
+    return answers
+
+
+def display_of(answer: Any) -> dict[str, Any]:
+    """How computed values show: the answer's format and length."""
+    code = (answer.findtext("correctanswerformat") or "1").strip()
+    return {
+        "answer_format": FORMAT_IN.get(code, "decimals"),
+        "answer_length": int(mx.number(answer, "correctanswerlength", 2)),
     }
 
 
@@ -45,10 +58,14 @@ def _answer(answer: Any) -> dict[str, Any]:
     }
 
 
-def _items(question: Any) -> list[dict[str, float]]:
+def _definitions_of(question: Any) -> list[Any]:
+    return question.findall("dataset_definitions/dataset_definition")
+
+
+def items(question: Any) -> list[dict[str, float]]:
     """Moodle's dataset items, numbered per wildcard, as our items {wildcard: value}."""
     columns: dict[str, dict[int, float]] = {}
-    for definition in question.findall("dataset_definitions/dataset_definition"):
+    for definition in _definitions_of(question):
         name = mx.text(definition, "name").strip()
         values = columns.setdefault(name, {})
         for item in definition.findall("dataset_items/dataset_item"):
@@ -59,20 +76,65 @@ def _items(question: Any) -> list[dict[str, float]]:
     return [{name: values[n] for name, values in columns.items()} for n in numbers]
 
 
-def write(spec: dict[str, Any], question: Any) -> None:
-    head: tuple[tuple[str, Any], ...] = (
+def ranges(question: Any) -> list[dict[str, Any]]:
+    """Each wildcard's range as Moodle's simple form sets it: minimum, maximum, decimals."""
+    out = []
+    for definition in _definitions_of(question):
+        bounds = {tag: mx.text(definition, tag).strip() for tag in ("minimum", "maximum")}
+        try:
+            low, high = float(bounds["minimum"]), float(bounds["maximum"])
+            decimals = int(float(mx.text(definition, "decimals").strip() or 0))
+        except ValueError:
+            raise DataError("a dataset needs a numeric minimum, maximum and decimals") from None
+        name = mx.text(definition, "name").strip()
+        out.append({"name": name, "min": low, "max": high, "decimals": decimals})
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------------
+def write(
+    spec: dict[str, Any],
+    question: Any,
+    *,
+    dataset_type: str = "calculated",
+    bounds: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """A calculated (or calculatedsimple) question's part: its formulas, then its datasets."""
+    write_head(question, single=False, shuffle=False)
+    for a in spec["answers"]:
+        write_answer(question, spec, a, a["formula"])
+    write_datasets(spec, question, dataset_type=dataset_type, bounds=bounds)
+
+
+def write_head(question: Any, *, single: bool, shuffle: bool) -> None:
+    head = (
         ("synchronize", 0),
-        ("single", 0),
+        ("single", int(single)),
         ("answernumbering", "abc"),
+        ("shuffleanswers", int(shuffle)),
     )
     for tag, value in head:
         mx.value_el(question, tag, value)
-    for a in spec["answers"]:
-        node = mx.answer_el(question, a["formula"], a["fraction"], a.get("feedback", ""))
-        mx.value_el(node, "tolerance", a["tolerance"])
-        mx.value_el(node, "tolerancetype", TOLERANCE_OUT[a["tolerance_type"]])
-        mx.value_el(node, "correctanswerformat", FORMAT_OUT[spec["answer_format"]])
-        mx.value_el(node, "correctanswerlength", int(spec["answer_length"]))
+
+
+def write_answer(question: Any, spec: dict[str, Any], answer: dict[str, Any], text: str) -> None:
+    """One <answer>: `answer` gives its fraction, feedback and tolerance (a choice has none)."""
+    node = mx.answer_el(question, text, answer["fraction"], answer.get("feedback", ""))
+    mx.value_el(node, "tolerance", answer.get("tolerance", 0.01))
+    mx.value_el(node, "tolerancetype", TOLERANCE_OUT[answer.get("tolerance_type", "relative")])
+    mx.value_el(node, "correctanswerformat", FORMAT_OUT[spec["answer_format"]])
+    mx.value_el(node, "correctanswerlength", int(spec["answer_length"]))
+
+
+def write_datasets(
+    spec: dict[str, Any],
+    question: Any,
+    *,
+    dataset_type: str,
+    bounds: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """The unit settings Moodle expects, then <dataset_definitions>; `bounds` gives each
+    wildcard's range (else the range of its values)."""
     units: tuple[tuple[str, Any], ...] = (
         ("unitgradingtype", 0),
         ("unitpenalty", 0.1),
@@ -80,27 +142,36 @@ def write(spec: dict[str, Any], question: Any) -> None:
     )
     for tag, value in units:
         mx.value_el(question, tag, value)
-    _definitions(spec["datasets"], mx.sub(question, "dataset_definitions"))
+    parent = mx.sub(question, "dataset_definitions")
+    items_ = spec["datasets"]
+    for name in items_[0] if items_ else {}:
+        values = [item[name] for item in items_]
+        given = (bounds or {}).get(name) or {
+            "min": min(values),
+            "max": max(values),
+            "decimals": max(_decimals(v) for v in values),
+        }
+        _definition(parent, name, values, given, dataset_type)
 
 
-def _definitions(items: list[dict[str, float]], parent: Any) -> None:
-    for name in items[0] if items else {}:
-        values = [item[name] for item in items]
-        node = mx.sub(parent, "dataset_definition")
-        mx.text_el(node, "status", "private")
-        mx.text_el(node, "name", name)
-        mx.value_el(node, "type", "calculated")
-        mx.text_el(node, "distribution", "uniform")
-        mx.text_el(node, "minimum", number_text(min(values)))
-        mx.text_el(node, "maximum", number_text(max(values)))
-        mx.text_el(node, "decimals", str(max(_decimals(v) for v in values)))
-        mx.value_el(node, "itemcount", len(values))
-        box = mx.sub(node, "dataset_items")
-        for number, value in enumerate(values, start=1):
-            item = mx.sub(box, "dataset_item")
-            mx.value_el(item, "number", number)
-            mx.value_el(item, "value", value)
-        mx.value_el(node, "number_of_items", len(values))
+def _definition(
+    parent: Any, name: str, values: list[float], bounds: dict[str, Any], dataset_type: str
+) -> None:
+    node = mx.sub(parent, "dataset_definition")
+    mx.text_el(node, "status", "private")
+    mx.text_el(node, "name", name)
+    mx.value_el(node, "type", dataset_type)
+    mx.text_el(node, "distribution", "uniform")
+    mx.text_el(node, "minimum", number_text(float(bounds["min"])))
+    mx.text_el(node, "maximum", number_text(float(bounds["max"])))
+    mx.text_el(node, "decimals", str(int(bounds["decimals"])))
+    mx.value_el(node, "itemcount", len(values))
+    box = mx.sub(node, "dataset_items")
+    for number, value in enumerate(values, start=1):
+        item = mx.sub(box, "dataset_item")
+        mx.value_el(item, "number", number)
+        mx.value_el(item, "value", value)
+    mx.value_el(node, "number_of_items", len(values))
 
 
 def _decimals(value: float) -> int:

@@ -13,6 +13,9 @@ from simpleeval import DEFAULT_OPERATORS, SimpleEval  # type: ignore[import-unty
 from ._data import DataError
 
 WILDCARD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,30})\}")
+# Moodle's `{=formula}` in a text (a calculated multichoice's choices, a stem): the formula
+# may hold wildcards, never other braces.
+EXPRESSION = re.compile(r"\{=((?:[^{}]|\{[A-Za-z_][A-Za-z0-9_]{0,30}\})+)\}")
 _ATTRIBUTE = re.compile(r"\.\s*[A-Za-z_]")
 TOLERANCES = ("nominal", "relative", "geometric")
 FORMATS = ("decimals", "significant")
@@ -54,7 +57,10 @@ def evaluate(formula: str, values: dict[str, float]) -> float:
     """The formula's value for one dataset item; DataError when it has none."""
     names = {"e": math.e}
     evaluator = SimpleEval(operators=DEFAULT_OPERATORS, functions=_FUNCTIONS, names=names)
-    expression = WILDCARD.sub(lambda m: f"({values[m.group(1)]!r})", formula)
+    try:
+        expression = WILDCARD.sub(lambda m: f"({values[m.group(1)]!r})", formula)
+    except KeyError as exc:
+        raise DataError(f"the formula uses {{{exc.args[0]}}}, which has no dataset") from None
     if len(expression) > 2000:
         raise DataError("the formula is too long")
     if _ATTRIBUTE.search(expression):  # numbers and functions only: no attribute of anything
@@ -89,6 +95,26 @@ def display(value: float, fmt: str, length: int) -> str:
         digits = max(1, length) - 1 - math.floor(math.log10(abs(value)))
         return f"{round(value, digits):.{max(0, digits)}f}"
     return f"{value:.{max(0, length)}f}"
+
+
+def expressions(text: str) -> list[str]:
+    """The formulas of the `{=...}` in a text, in order."""
+    return EXPRESSION.findall(text)
+
+
+def render(text: str, values: dict[str, Any], fmt: str = "", length: int = 0) -> str:
+    """A text as one dataset item shows it: each `{=formula}` computed (as `display` writes
+    it when a format is given) and each `{x}` replaced; what cannot be computed stays as
+    written (the bank checks the formulas when the question is saved)."""
+
+    def computed(match: re.Match[str]) -> str:
+        try:
+            value = evaluate(match.group(1), values)
+        except DataError:
+            return match.group(0)
+        return display(value, fmt, length) if fmt else f"{value:g}"
+
+    return substitute(EXPRESSION.sub(computed, text), values)
 
 
 def substitute(text: str, values: dict[str, Any]) -> str:

@@ -7,6 +7,9 @@ figures.
 Stored: {"item": <the drawn dataset item>, "value": "<the student's number>"}: the item is
 taken from the attempt item when the answer is sent (tokens' decode), never from the client,
 so grading needs nothing but the response. Sent: the number, as for numerical.
+
+DatasetType holds what the types over wildcards share (datasets, the item drawn per attempt,
+the stem showing its values): calculatedsimple.py and calculatedmulti.py build on it.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def _datasets(raw: Any) -> dict[str, list[float]]:
     return out
 
 
-def _generate(ranges: Any, items: Any, seed: str) -> dict[str, list[float]]:
+def generate(ranges: Any, items: Any, seed: str) -> dict[str, list[float]]:
     """Moodle's generated datasets: `items` values drawn uniformly from each range, rounded
     to its decimals; seeded by the question, so saving it again draws the same."""
     count = as_int(items) or 10
@@ -83,24 +86,35 @@ def _generate(ranges: Any, items: Any, seed: str) -> dict[str, list[float]]:
     return out
 
 
+def _computed(text: str, values: dict[str, float]) -> float | None:
+    """A formula's value for an item; None for an item that gives it none (a stored response
+    naming an item the question no longer has)."""
+    try:
+        return formula.evaluate(text, values)
+    except DataError:
+        return None
+
+
 def _dataset_item(raw: Any) -> dict[str, float]:
     if not isinstance(raw, dict) or not all(isinstance(v, int | float) for v in raw.values()):
         raise DataError("each dataset item maps wildcards to numbers")
     return {str(k): float(v) for k, v in raw.items()}
 
 
-class CalculatedType(QType):
-    name = "calculated"
-    shape = (dict,)
-    answer_template = "quizzes/answers/numerical.html"
-    spec_schema = (
-        Option("answers", "list", [], "Formulas over {wildcards}, weighted.", item=_answer),
-        Option("datasets", "list", [], "Items {wildcard: value}.", item=_dataset_item),
-        Option("answer_format", "choice", "decimals", "", choices=formula.FORMATS),
-        Option("answer_length", "number", 2, "Decimals or significant figures.", low=0, high=10),
-    )
+# The settings every type over wildcards has: its dataset items and how a computed value shows.
+DATASET_OPTIONS: tuple[Option, ...] = (
+    Option("datasets", "list", [], "Items {wildcard: value}.", item=_dataset_item),
+    Option("answer_format", "choice", "decimals", "", choices=formula.FORMATS),
+    Option("answer_length", "number", 2, "Decimals or significant figures.", low=0, high=10),
+)
 
-    # --- the bank ------------------------------------------------------------------------------
+
+class DatasetType(QType):
+    """What the types over wildcards share (calculated, calculatedsimple, calculatedmulti):
+    datasets kept as one list of items, generated from ranges when the question is saved;
+    one item drawn per attempt (its number in the attempt item's choice_order), whose values
+    the stem shows."""
+
     def prepare_data(self, data: dict) -> dict:
         """Datasets as one list of items ({wildcard: value}); ranges generated into them."""
         spec = dict(data.get("spec") or {})
@@ -109,30 +123,62 @@ class CalculatedType(QType):
         ranges, items = spec.pop("ranges", None), spec.pop("items", None)
         columns = _datasets(spec.pop("datasets", None) or {})
         if ranges is not None:
-            columns |= _generate(ranges, items, str(data.get("stem", "")))
+            columns |= generate(ranges, items, str(data.get("stem", "")))
         size = min((len(v) for v in columns.values()), default=0)
         spec["datasets"] = [{k: v[i] for k, v in columns.items()} for i in range(size)]
         return dict(data, spec=spec)
 
-    def validate_data(self, data: dict) -> None:
-        spec = self.clean_spec(data.get("spec"))
-        if not spec["answers"] or max(a["fraction"] for a in spec["answers"]) != 100:
-            raise DataError("a calculated question needs a formula worth 100%")
-        items = spec["datasets"]
+    def check_datasets(self, items: list[dict[str, float]], texts: list[str]) -> None:
+        """There are items, and every wildcard the texts use has a dataset in them
+        (DataError naming the first that has none)."""
         if not items:
-            raise DataError("a calculated question needs a dataset for its wildcards")
-        used = formula.wildcards(str(data.get("stem", "")))
-        for answer in spec["answers"]:
-            used += formula.wildcards(answer["formula"])
+            raise DataError(f"a {self.name} question needs a dataset for its wildcards")
+        used = [w for text in texts for w in formula.wildcards(text)]
         missing = sorted(set(used) - set(items[0]))
         if missing:
             raise DataError(f"no dataset for {{{missing[0]}}}")
-        for item in items:  # every item must give every formula a value
-            for answer in spec["answers"]:
-                formula.evaluate(answer["formula"], item)
+
+    def values(self, question: Any, number: Any) -> dict[str, float]:
+        """Dataset item `number` of the question ({} when there is none such)."""
+        items = self.spec(question)["datasets"]
+        n = as_int(number)
+        return items[n] if items and n is not None and 0 <= n < len(items) else {}
+
+    def draw(self, question: Any, rng: random.Random) -> int:
+        items = self.spec(question)["datasets"]
+        return rng.randrange(len(items)) if items else 0
+
+    def drawn(self, item: Any) -> Any:
+        """The number of the dataset item this attempt item drew."""
+        order = item.choice_order if isinstance(item.choice_order, dict) else {}
+        return order.get("item")
+
+    def show_stem(self, html: str, item: Any) -> str:
+        return formula.render(html, self.values(item.question, self.drawn(item)))
+
+
+ANSWERS_OPTION = Option("answers", "list", [], "Formulas over {wildcards}, weighted.", item=_answer)
+
+
+class CalculatedType(DatasetType):
+    name = "calculated"
+    shape = (dict,)
+    answer_template = "quizzes/answers/numerical.html"
+    spec_schema = (ANSWERS_OPTION, *DATASET_OPTIONS)
+
+    # --- the bank ------------------------------------------------------------------------------
+    def validate_data(self, data: dict) -> None:
+        spec = self.clean_spec(data.get("spec"))
+        if not spec["answers"] or max(a["fraction"] for a in spec["answers"]) != 100:
+            raise DataError(f"a {self.name} question needs a formula worth 100%")
+        formulas = [a["formula"] for a in spec["answers"]]
+        self.check_datasets(spec["datasets"], [str(data.get("stem", "")), *formulas])
+        for item in spec["datasets"]:  # every item must give every formula a value
+            for text in formulas:
+                formula.evaluate(text, item)
 
     # --- Moodle XML (qtypes/_calculated_moodle.py) -------------------------------------------
-    moodle_names = ("calculated", "calculatedsimple")
+    moodle_names = ("calculated",)
     moodle_type = "calculated"
 
     def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
@@ -142,22 +188,19 @@ class CalculatedType(QType):
         moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------
-    def _item(self, question: Any, number: Any) -> dict[str, float]:
-        items = self.spec(question)["datasets"]
-        n = as_int(number)
-        return items[n] if items and n is not None and 0 <= n < len(items) else {}
-
     def grade(self, question: Any, response: Any) -> Grade:
         if not isinstance(response, dict) or not str(response.get("value", "")).strip():
             return NO_ANSWER
         value = parse_number(response["value"])
         if value is None:
             return Grade(ZERO, ["That is not a number."])
-        values = self._item(question, response.get("item"))
+        values = self.values(question, response.get("item"))
         best: dict[str, Any] | None = None
         for answer in self.spec(question)["answers"]:
-            right = formula.evaluate(answer["formula"], values)
-            hit = formula.within(value, right, answer["tolerance"], answer["tolerance_type"])
+            right = _computed(answer["formula"], values)
+            hit = right is not None and formula.within(
+                value, right, answer["tolerance"], answer["tolerance_type"]
+            )
             if hit and (best is None or answer["fraction"] > best["fraction"]):
                 best = answer
         if best is None:
@@ -167,8 +210,7 @@ class CalculatedType(QType):
 
     # --- the attempt ---------------------------------------------------------------------------
     def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
-        items = self.spec(question)["datasets"]
-        return {"item": rng.randrange(len(items)) if items else 0}
+        return {"item": self.draw(question, rng)}
 
     def shown_option_ids(self, order: Any) -> list:
         return []
@@ -189,10 +231,6 @@ class CalculatedType(QType):
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         return response.get("value", "") if isinstance(response, dict) else None
 
-    def show_stem(self, html: str, item: Any) -> str:
-        order = item.choice_order if isinstance(item.choice_order, dict) else {}
-        return formula.substitute(html, self._item(item.question, order.get("item")))
-
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         return NUMERICAL.answer_html(item)
 
@@ -201,23 +239,21 @@ class CalculatedType(QType):
         return str(response.get("value", "")) if isinstance(response, dict) else str(response)
 
     def right_answer_for(self, question: Any, number: Any) -> str:
-        spec, values = self.spec(question), self._item(question, number)
-        best = [a for a in spec["answers"] if a["fraction"] >= 100]
+        spec, values = self.spec(question), self.values(question, number)
+        best = [_computed(a["formula"], values) for a in spec["answers"] if a["fraction"] >= 100]
         length = int(spec["answer_length"])
         return " | ".join(
-            formula.display(formula.evaluate(a["formula"], values), spec["answer_format"], length)
-            for a in best
+            formula.display(v, spec["answer_format"], length) for v in best if v is not None
         )
 
     def right_answer_text(self, question: Any) -> str:
         return self.right_answer_for(question, 0)  # without an attempt: the first item's
 
     def item_right_answer_text(self, item: Any) -> str:
-        order = item.choice_order if isinstance(item.choice_order, dict) else {}
-        return self.right_answer_for(item.question, order.get("item"))
+        return self.right_answer_for(item.question, self.drawn(item))
 
     def response_labels(self, question: Any, response: Any) -> list[str]:
-        return [self.response_text(question, response)[:80]]
+        return [" ".join(self.response_text(question, response).split())[:80]]
 
 
 TYPE = CalculatedType()

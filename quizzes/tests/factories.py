@@ -138,6 +138,62 @@ QUESTION_DATA: dict[str, dict[str, Any]] = {
             "answer_length": 0,
         },
     },
+    "calculatedsimple": {
+        "type": "calculatedsimple",
+        "stem": "A layer has {n} units fed by {m} inputs. How many weights, without biases?",
+        "explanation": "EXPLAIN-calcsimple",
+        "spec": {
+            "answers": [
+                {
+                    "formula": "{n} * {m}",
+                    "fraction": 100,
+                    "tolerance": 0,
+                    "tolerance_type": "nominal",
+                    "feedback": "FEEDBACK-calcsimple",
+                },
+                {"formula": "{n} + {m}", "fraction": 25, "feedback": "FEEDBACK-calcsimple-sum"},
+            ],
+            "ranges": [
+                {"name": "n", "min": 3, "max": 9, "decimals": 0},
+                {"name": "m", "min": 3, "max": 5, "decimals": 0},
+            ],
+            "items": 4,
+            "answer_format": "decimals",
+            "answer_length": 0,
+        },
+    },
+    "calculatedmulti": {
+        "type": "calculatedmulti",
+        "stem": "A batch holds {b} images of {p} pixels. How many pixel values is that?",
+        "explanation": "EXPLAIN-calcmulti",
+        "choices": [
+            {"text": "{={b} * {p}}", "fraction": 100, "feedback": "FEEDBACK-cmulti {b} times {p}"},
+            {"text": "{={b} + {p}}", "fraction": 0, "feedback": "FEEDBACK-cmulti-sum"},
+            {"text": "{={b} * {p} * 2} values", "fraction": 0, "feedback": "FEEDBACK-cmulti-2"},
+        ],
+        "spec": {
+            "datasets": {"b": [2, 4, 8], "p": [10, 20, 30]},
+            "answer_format": "decimals",
+            "answer_length": 0,
+        },
+    },
+    "calculatedmulti_many": {
+        "type": "calculatedmulti",
+        "stem": "Pick the product and the sum of {a} and {b}.",
+        "explanation": "EXPLAIN-calcmany",
+        "choices": [
+            {"text": "{={a} * {b}}", "fraction": 50, "feedback": "FEEDBACK-cmany-product"},
+            {"text": "{={a} + {b}}", "fraction": 50, "feedback": "FEEDBACK-cmany-sum"},
+            {"text": "{={a} - {b}}", "fraction": -50, "feedback": "FEEDBACK-cmany-diff"},
+            {"text": "{={a} / {b}}", "fraction": -50, "feedback": "FEEDBACK-cmany-quot"},
+        ],
+        "spec": {
+            "single": False,
+            "datasets": {"a": [6, 9], "b": [3, 2]},
+            "answer_format": "decimals",
+            "answer_length": 2,
+        },
+    },
     "essay_limits": {
         "type": "essay",
         "stem": "Explain exploding gradients.",
@@ -242,6 +298,13 @@ def right_response(question) -> Any:
         return {str(q.pk): right[q.stem] for q in pool}
     if kind == "calculated":
         return {"item": 0, "value": "6"}
+    if kind == "calculatedsimple":
+        first = question.spec["datasets"][0]
+        return {"item": 0, "value": str(int(first["n"] * first["m"]))}
+    if kind == "calculatedmulti":
+        single = question.spec["single"]
+        right = question.choices.filter(fraction=100 if single else 50)
+        return {"item": 0, "choices": [c.id for c in right]}
     if kind == "cloze":
         return {"1": "clozesecret", "2": "9", "3": 3001, "4": [4001, 4002]}
     if kind == "matching":

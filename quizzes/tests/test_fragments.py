@@ -32,6 +32,9 @@ KINDS = [
     "ddwtos",
     "cloze",
     "calculated",
+    "calculatedsimple",
+    "calculatedmulti",
+    "calculatedmulti_many",
     "randomsamatch",
     "essay_limits",
 ]

@@ -36,6 +36,9 @@ KINDS = [  # every type, and the new types of issue 16
     "ddwtos",
     "cloze",
     "calculated",
+    "calculatedsimple",
+    "calculatedmulti",
+    "calculatedmulti_many",
     "randomsamatch",
     "essay_limits",
 ]
@@ -67,6 +70,9 @@ def _secrets(question: Question) -> list[str]:
         found.append(" → ".join(question.ordering_items.values_list("text", flat=True)))
     for answer in (question.spec or {}).get("answers") or []:  # calculated: its formulas
         found += [answer["formula"], "{n}"]
+    for choice in question.choices.all():  # calculated multichoice: its texts as authored
+        if "{" in choice.text:
+            found += [choice.text, "{="]
     choices = (question.spec or {}).get("choices") or []
     if choices:  # the gap types: which choice fills which gap is the answer
         found.append(f"1: {choices[0]['text']}")

@@ -272,7 +272,7 @@ def test_import_is_all_or_nothing_and_the_bank_refusal_has_its_line():
 @pytest.mark.django_db
 def test_dry_run_writes_nothing_and_skipped_types_do_not_fail_the_file():
     report = questions_import(text=fixture("all_types.xml"), fmt="moodlexml", dry_run=True)
-    assert report.ok and report.accepted == 14 and len(report.warnings) == 2
+    assert report.ok and report.accepted == 17 and len(report.warnings) == 2
     assert Question.objects.count() == 0
     assert "2 warning(s)" in report.summary() and report.summary().startswith("Moodle XML")
 
@@ -289,7 +289,7 @@ def test_a_curated_question_is_kept_unless_the_import_says_update():
     assert len(kept) == 4  # the questions with an idnumber
     assert "import with update to replace it" in kept[0]
     assert Question.objects.get(pk=curated.pk).stem == "Edited by the instructor"
-    assert Question.objects.count() == 14 + 10  # those without an idnumber came in again
+    assert Question.objects.count() == 17 + 13  # those without an idnumber came in again
     questions_import(text=text, fmt="moodlexml", update=True)
     curated.refresh_from_db()
     assert curated.stem.startswith("<p>Which function")
@@ -312,14 +312,14 @@ def test_commands_import_by_extension_and_export(tmp_path):
     path.write_text(fixture("all_types.xml"), encoding="utf-8")
     err = StringIO()
     call_command("import_questions", str(path), stdout=StringIO(), stderr=err)
-    assert Question.objects.count() == 14
+    assert Question.objects.count() == 17
     line = line_of(fixture("all_types.xml"), 'type="random"')
     assert f"{path}:{line}: warning: skipped the random question" in err.getvalue()
     out = tmp_path / "out.xml"
     call_command(
         "export_questions", "--format", "moodlexml", "-o", str(out), "--category", "Deep learning"
     )
-    assert len(parse_moodle_xml(out.read_text(encoding="utf-8")).questions) == 14
+    assert len(parse_moodle_xml(out.read_text(encoding="utf-8")).questions) == 17
     stdout = StringIO()
     call_command("export_questions", "--format", "aiken", stdout=stdout, stderr=StringIO())
     assert stdout.getvalue().count("ANSWER:") == 1
@@ -333,14 +333,14 @@ def test_commands_import_by_extension_and_export(tmp_path):
 def test_admin_imports_moodle_xml_by_its_name_and_exports_it(instructor_client):
     upload = SimpleUploadedFile("bank.xml", fixture("all_types.xml").encode(), "text/xml")
     page = instructor_client.post(IMPORT_URL, {"fmt": "auto", "file": upload}).content.decode()
-    assert "Moodle XML imported 14 of 14" in page
+    assert "Moodle XML imported 17 of 17" in page
     assert "skipped the random question" in page
     ids = list(Question.objects.values_list("pk", flat=True))
     response = instructor_client.post(
         "/admin/quizzes/question/", {"action": "export_moodle_xml", "_selected_action": ids}
     )
     assert response["Content-Disposition"] == 'attachment; filename="questions.moodle.xml"'
-    assert len(parse_moodle_xml(response.content.decode()).questions) == 14
+    assert len(parse_moodle_xml(response.content.decode()).questions) == 17
 
 
 @pytest.mark.django_db

@@ -387,7 +387,17 @@ def test_the_api_carries_each_new_type_s_controls_in_parts(kind, key, student, s
         assert all(len(o["id"]) == 10 for o in options if "id" in o)
 
 
-NEW_KINDS = ["numerical_units", "gapselect", "ddwtos", "cloze", "calculated", "randomsamatch"]
+NEW_KINDS = [
+    "numerical_units",
+    "gapselect",
+    "ddwtos",
+    "cloze",
+    "calculated",
+    "randomsamatch",
+    "calculatedsimple",
+    "calculatedmulti",
+    "calculatedmulti_many",
+]
 
 
 def test_statistics_report_and_csv_cover_the_new_types(student, other_student, instructor_client):
@@ -428,7 +438,8 @@ def test_gift_export_skips_the_types_gift_cannot_hold_and_keeps_the_others():
 
     questions = [question_to_data(question=make_question(kind)) for kind in NEW_KINDS]
     text = export_gift(questions)
-    for kind in ("gapselect", "ddwtos", "cloze", "calculated", "randomsamatch"):
+    skipped = ("gapselect", "ddwtos", "cloze", "calculated", "randomsamatch")
+    for kind in (*skipped, "calculatedsimple", "calculatedmulti"):
         assert f"// skipped: {kind} question" in text
     assert "=%100%26:0.5#FEEDBACK-units" in text  # numerical with units: its numbers
 

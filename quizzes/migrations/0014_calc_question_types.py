@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0012_question_versions_first'),
+        ('quizzes', '0013_adaptive_try_history'),
     ]
 
     operations = [

@@ -86,11 +86,181 @@ def _import_the_bank(client, section) -> dict[str, Question]:
     done = _import(client, text, allow_partial="on", section=str(section.pk))
     assert done.status_code == 200
     assert "Moodle XML imported 15 of 16 question(s), 1 error(s)" in done.content.decode()
-    questions = {q.idnumber: q for q in Question.objects.all()}
+    questions = {q.idnumber: q for q in Question.objects.order_by("pk")}
     assert sorted({q.type for q in questions.values()}) == sorted(qtypes.TYPES)
     assert "j-plot" not in questions
     assert all(q.versions.count() == 1 for q in questions.values())
     return questions
+
+
+# --- 2. the quiz -----------------------------------------------------------------------------
+def _set_up_the_quiz(client, section, questions: list[Question]) -> Quiz:
+    page = client.get("/admin/quizzes/quiz/add/").content.decode()
+    form = form_data(page, form_id="quiz_form")
+    form.update(
+        {
+            "title": "Sequence models (imported)",
+            "section": str(section.pk),
+            "behaviour": "deferred",
+            "shuffle_questions": False,
+            "slots-TOTAL_FORMS": str(len(questions)),
+        }
+    )
+    for i, question in enumerate(questions):
+        form.update(
+            {
+                f"slots-{i}-order": str(i),
+                f"slots-{i}-question": str(question.pk),
+                f"slots-{i}-mark": str(question.default_mark),
+            }
+        )
+    response = client.post("/admin/quizzes/quiz/add/", {k: v for k, v in form.items() if v is not False})
+    assert response.status_code == 302, _text(response.content.decode(), r'<ul class="errorlist.*')
+    quiz = Quiz.objects.get(title="Sequence models (imported)")
+    assert [s.question_id for s in quiz.slots.order_by("order")] == [q.pk for q in questions]
+    return quiz
+
+
+# --- 3. two students take it --------------------------------------------------------------------
+# What each student answers, by the texts the page shows (the tokens differ per attempt).
+RIGHT: dict[str, Any] = {
+    "j-forget": "The forget gate",
+    "j-overfit": ["Dropout", "Weight decay"],
+    "j-bn": "True",
+    "j-step": "iteration",
+    "j-gradient": "gradient",
+    "j-bytes": "4000 kB",
+    "j-memory": {
+        "Plain RNN": "one hidden vector",
+        "LSTM": "a gated cell state",
+        "Transformer": "attention over every position",
+    },
+    "j-stages": [
+        "Tokenise the text",
+        "Look up the embeddings",
+        "Run the transformer blocks",
+        "Project to the vocabulary",
+    ],
+    "j-residual": "The identity path lets the gradient reach early layers undiminished.",
+    "j-attention": ["queries", "values"],
+    "j-mask": ["future", "earlier"],
+    "j-softmax": ["probabilities", "1", "last"],
+    "j-tokens": "b*t",
+    "j-words": {"weights from one batch": "step or iteration", "partial derivatives": "gradient"},
+}
+PARTLY: dict[str, Any] = {
+    **RIGHT,
+    "j-forget": "The output gate",
+    "j-overfit": ["Dropout", "Early stopping"],
+    "j-bn": "False",
+    "j-step": "batch",
+    "j-bytes": "8 MB",
+    "j-memory": {
+        "Plain RNN": "one hidden vector",
+        "LSTM": "attention over every position",
+        "Transformer": "a lookup table of n-grams",
+    },
+    "j-residual": "It is faster.",
+    "j-attention": ["queries", "gradients"],
+    "j-mask": ["future", "padded"],
+    "j-softmax": ["probabilities", "2", "final"],
+    "j-tokens": "12",
+    "j-words": {"weights from one batch": "gradient", "partial derivatives": "step or iteration"},
+}
+# Bob's marks, item by item (Alice has full marks everywhere): the grading of each type.
+PARTLY_MARKS: dict[str, str | None] = {
+    "j-forget": "0",
+    "j-overfit": "1",  # Dropout 50 % of 2 marks; Early stopping 0 %
+    "j-bn": "0",
+    "j-step": "0.5",
+    "j-gradient": "1",
+    "j-bytes": "0.25",
+    "j-memory": "0.6666667",
+    "j-stages": "1",
+    "j-residual": "1",  # the instructor's mark
+    "j-about": None,  # a description has no mark
+    "j-attention": "0.5",
+    "j-mask": "0.5",
+    "j-softmax": "0.5",  # three equal gaps: right, wrong, half
+    "j-tokens": "0",
+    "j-words": "0",
+}
+
+
+def _token(options: list[dict], text: str) -> str:
+    return next(o["id"] for o in options if o["text"] == text)
+
+
+def _response(item: dict, answer: Any) -> Any:
+    """The response the attempt page's script sends for `answer`, in this attempt's tokens."""
+    kind = item["type"]
+    if kind in ("single", "truefalse"):
+        return _token(item["options"], answer)
+    if kind == "multi":
+        return [_token(item["options"], a) for a in answer]
+    if kind == "ordering":
+        return [_token(item["ordering"], a) for a in answer]
+    if kind in ("matching", "randomsamatch"):
+        return {
+            next(left["id"] for left in item["left"] if key in left["text"]): _token(
+                item["right_options"], value
+            )
+            for key, value in answer.items()
+        }
+    if kind in ("gapselect", "ddwtos", "cloze"):
+        gaps = item["parts"]["gaps" if kind != "cloze" else "cloze"]
+        return {
+            str(gap["number"]): _token(gap["options"], a) if gap["options"] else a
+            for gap, a in zip(gaps, answer, strict=True)
+        }
+    if kind == "calculated" and answer == "b*t":
+        b, t = map(int, re.findall(r"\d+", item["stem_html"]))
+        return str(b * t)
+    return answer
+
+
+def _take(client, quiz: Quiz, by_id: dict[int, str], answers: dict[str, Any]) -> Attempt:
+    """Start on the quiz page, answer through the API as attempt.js does, submit on the page."""
+    assert "Start attempt" in client.get(f"/quizzes/{quiz.pk}/").content.decode()
+    started = client.post(f"/quizzes/{quiz.pk}/start/")
+    assert started.status_code == 302
+    attempt_id = int(started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert client.get(started["Location"]).status_code == 200
+    items = client.get(f"{API}/attempts/{attempt_id}/").json()["items"]
+    assert len(items) == len(by_id)
+    for item in items:
+        idnumber = by_id[item["question_id"]]
+        if idnumber not in answers:
+            continue
+        body = {"question_id": item["question_id"], "response": _response(item, answers[idnumber])}
+        saved = client.post(f"{API}/attempts/{attempt_id}/answer/", body, "application/json")
+        assert saved.status_code == 200 and saved.json()["answered"], (idnumber, saved.json())
+    submitted = client.post(f"/quizzes/attempt/{attempt_id}/submit/")
+    assert submitted["Location"] == f"/quizzes/attempt/{attempt_id}/result/"
+    assert client.get(submitted["Location"]).status_code == 200
+    return Attempt.objects.get(pk=attempt_id)
+
+
+def _mark_the_essays(client, marks: dict[int, str]) -> None:
+    """The instructor's grading page: one form per essay waiting for a mark."""
+    page = client.get("/quizzes/grading/").content.decode()
+    waiting = {int(pk) for pk in re.findall(r'action="/quizzes/grading/(\d+)/"', page)}
+    assert waiting == set(marks)
+    for pk, mark in marks.items():
+        saved = client.post(f"/quizzes/grading/{pk}/", {"mark": mark, "comment": "Thanks."})
+        assert saved.status_code == 302
+    assert "Nothing to grade." in client.get("/quizzes/grading/").content.decode()
+
+
+def _marks(attempt: Attempt, by_id: dict[int, str]) -> dict[str, Decimal]:
+    return {by_id[i.question_id]: i.mark for i in AttemptQuestion.objects.filter(attempt=attempt)}
+
+
+def _assert_sum_of_marks(attempt: Attempt) -> None:
+    attempt.refresh_from_db()
+    items = AttemptQuestion.objects.filter(attempt=attempt)
+    assert attempt.marks == sum((i.mark or 0 for i in items), Decimal(0))
+    assert attempt.score == (attempt.marks / attempt.max_marks * 100).quantize(attempt.score)
 
 
 def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
@@ -98,4 +268,18 @@ def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
 ):
     section = make_section("9.1")
     questions = _import_the_bank(instructor_client, section)
-    print(questions)
+    quiz = _set_up_the_quiz(instructor_client, section, list(questions.values()))
+    by_id = {q.pk: idnumber for idnumber, q in questions.items()}
+    alice = _take(student_client, quiz, by_id, RIGHT)
+    bob = _take(other_client, quiz, by_id, PARTLY)
+    essays = AttemptQuestion.objects.filter(question=questions["j-residual"])
+    _mark_the_essays(instructor_client, {e.pk: "3" if e.attempt == alice else "1" for e in essays})
+    alice_marks, bob_marks = _marks(alice, by_id), _marks(bob, by_id)
+    full = {k: q.default_mark for k, q in questions.items() if q.type != "description"}
+    assert alice_marks == {**full, "j-about": None}, alice_marks
+    assert bob_marks == {k: v and Decimal(v) for k, v in PARTLY_MARKS.items()}, bob_marks
+    for attempt in (alice, bob):
+        _assert_sum_of_marks(attempt)
+    assert alice.score == 100
+
+

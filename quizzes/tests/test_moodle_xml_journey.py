@@ -263,6 +263,88 @@ def _assert_sum_of_marks(attempt: Attempt) -> None:
     assert attempt.score == (attempt.marks / attempt.max_marks * 100).quantize(attempt.score)
 
 
+# --- 4. the instructor edits one question's answer weights --------------------------------------
+NEW_WEIGHTS = {"Dropout": 40, "Weight decay": 30, "Early stopping": 30, "Training far longer": -100}
+
+
+def _edit_the_weights(client, question: Question) -> None:
+    """The question editor (its type's inline of choices), as the instructor fills it in."""
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    form = form_data(client.get(url).content.decode(), form_id="question_form")
+    count = int(form["choices-TOTAL_FORMS"])
+    texts = {form[f"choices-{i}-text"]: i for i in range(count) if form.get(f"choices-{i}-id")}
+    assert set(texts) == set(NEW_WEIGHTS)
+    for text, fraction in NEW_WEIGHTS.items():
+        form[f"choices-{texts[text]}-fraction"] = str(fraction)
+    form["_save"] = "Save"
+    saved = client.post(url, {k: v for k, v in form.items() if v is not False})
+    assert saved.status_code == 302, _text(saved.content.decode(), r'<ul class="errorlist.*?</ul>')
+    assert {c.text: c.fraction for c in question.choices.all()} == NEW_WEIGHTS
+    assert list(question.versions.values_list("number", flat=True).order_by("number")) == [1, 2]
+
+
+# --- 5. the regrade: a preview, then apply ------------------------------------------------------
+def _preview_rows(html: str) -> dict[int, tuple[str, str, str]]:
+    """Each attempt's row of the preview table: (versions, mark now, mark after)."""
+    rows = re.findall(
+        r'<tr data-attempt="(\d+)"[^>]*>.*?<td>.*?</td><td>.*?</td>\s*<td>(.*?)</td>\s*'
+        r"<td data-mark-before>(.*?)</td>\s*<td data-mark-after>(.*?)</td>",
+        html,
+        re.S,
+    )
+    return {int(pk): (unescape(v), before, after) for pk, v, before, after in rows}
+
+
+def _regrade(client, quiz: Quiz, question: Question, alice: Attempt, bob: Attempt) -> None:
+    url = f"/quizzes/{quiz.pk}/report/regrade/"
+    marks_before = {a.pk: (a.marks, a.score) for a in (alice, bob)}
+    page = client.get(url, {"question": question.pk, "dry_run": "1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Alice had Dropout and Weight decay (50 + 50 -> 40 + 30 of 2 marks), Bob Dropout and Early
+    # stopping (50 + 0 -> 40 + 30).
+    assert _preview_rows(html) == {
+        alice.pk: ("1 → 2", "2.00", "1.40"),
+        bob.pk: ("1 → 2", "1.00", "1.40"),
+    }
+    assert "<td data-total-before>3.00</td><td data-total-after>2.80</td>" in html
+    assert "Total (2 changed)" in html
+    assert not VersionRegrade.objects.exists()
+    for attempt in (alice, bob):
+        attempt.refresh_from_db()
+        assert (attempt.marks, attempt.score) == marks_before[attempt.pk]
+        assert attempt.items.get(question=question).version.number == 1  # kept its version
+
+    apply = form_data(html, having="reason")
+    apply["reason"] = "Early stopping counts too"
+    done = client.post(url, apply)
+    assert done.status_code == 302
+    assert "Regraded: 2 attempt item(s) changed." in client.get(done["Location"]).content.decode()
+    audit = VersionRegrade.objects.get()
+    assert (audit.question_id, audit.reason, audit.by_id) == (
+        question.pk,
+        "Early stopping counts too",
+        page.wsgi_request.user.pk,
+    )
+    assert audit.to_version.number == 2
+    changes = {c["attempt"]: (Decimal(c["mark_before"]), Decimal(c["mark_after"])) for c in audit.changes}
+    assert changes == {alice.pk: (2, Decimal("1.4")), bob.pk: (1, Decimal("1.4"))}
+    for attempt, before, after in ((alice, "2", "1.4"), (bob, "1", "1.4")):
+        item = attempt.items.get(question=question)
+        assert (item.mark, item.version.number) == (Decimal(after), 2)
+        _assert_sum_of_marks(attempt)
+        assert attempt.marks == marks_before[attempt.pk][0] - Decimal(before) + Decimal(after)
+
+    again = client.post(url, apply)  # the same regrade again changes nothing
+    assert again.status_code == 302
+    assert "Regraded: 0 attempt item(s) changed." in client.get(again["Location"]).content.decode()
+    assert VersionRegrade.objects.count() == 1  # no second audit row for no change
+    for attempt in (alice, bob):
+        before_again = (attempt.marks, attempt.score)
+        _assert_sum_of_marks(attempt)
+        assert (attempt.marks, attempt.score) == before_again
+
+
 def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
     instructor_client, student_client, other_client
 ):
@@ -281,5 +363,8 @@ def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
     for attempt in (alice, bob):
         _assert_sum_of_marks(attempt)
     assert alice.score == 100
-
-
+    overfit = questions["j-overfit"]
+    _edit_the_weights(instructor_client, overfit)
+    for attempt in (alice, bob):
+        assert attempt.items.get(question=overfit).version.number == 1
+    _regrade(instructor_client, quiz, overfit, alice, bob)

@@ -35,7 +35,9 @@ class _FormReader(HTMLParser):
         if tag == "input" and a.get("name") and a.get("type", "text") not in SKIPPED_INPUTS:
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            self.data.setdefault(a["name"], []).append(a.get("value", "on" if a.get("type") in ("checkbox", "radio") else ""))
+            self.data.setdefault(a["name"], []).append(
+                a.get("value", "on" if a.get("type") in ("checkbox", "radio") else "")
+            )
         elif tag == "select" and a.get("name"):
             self._select, self._select_values, self._select_first = a["name"], [], None
             self._multiple = "multiple" in a

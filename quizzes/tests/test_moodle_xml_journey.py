@@ -14,8 +14,8 @@ The bank is our own file, fixtures/moodle_xml/course_bank.xml, with every type t
 from __future__ import annotations
 
 import re
-from html import unescape
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,10 @@ def _text(html: str, pattern: str) -> str:
 
 
 def _report(response) -> str:
-    return _text(response.content.decode(), r'<div class="import-report".*?</div>|<ul class="errorlist.*?</ul>')
+    return _text(
+        response.content.decode(),
+        r'<div class="import-report".*?</div>|<ul class="errorlist.*?</ul>',
+    )
 
 
 def _bank() -> list[dict[str, Any]]:
@@ -114,7 +117,9 @@ def _set_up_the_quiz(client, section, questions: list[Question]) -> Quiz:
                 f"slots-{i}-mark": str(question.default_mark),
             }
         )
-    response = client.post("/admin/quizzes/quiz/add/", {k: v for k, v in form.items() if v is not False})
+    response = client.post(
+        "/admin/quizzes/quiz/add/", {k: v for k, v in form.items() if v is not False}
+    )
     assert response.status_code == 302, _text(response.content.decode(), r'<ul class="errorlist.*')
     quiz = Quiz.objects.get(title="Sequence models (imported)")
     assert [s.question_id for s in quiz.slots.order_by("order")] == [q.pk for q in questions]
@@ -327,7 +332,9 @@ def _regrade(client, quiz: Quiz, question: Question, alice: Attempt, bob: Attemp
         page.wsgi_request.user.pk,
     )
     assert audit.to_version.number == 2
-    changes = {c["attempt"]: (Decimal(c["mark_before"]), Decimal(c["mark_after"])) for c in audit.changes}
+    changes = {
+        c["attempt"]: (Decimal(c["mark_before"]), Decimal(c["mark_after"])) for c in audit.changes
+    }
     assert changes == {alice.pk: (2, Decimal("1.4")), bob.pk: (1, Decimal("1.4"))}
     for attempt, before, after in ((alice, "2", "1.4"), (bob, "1", "1.4")):
         item = attempt.items.get(question=question)
@@ -345,26 +352,71 @@ def _regrade(client, quiz: Quiz, question: Question, alice: Attempt, bob: Attemp
         assert (attempt.marks, attempt.score) == before_again
 
 
-def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
-    instructor_client, student_client, other_client
-):
-    section = make_section("9.1")
-    questions = _import_the_bank(instructor_client, section)
-    quiz = _set_up_the_quiz(instructor_client, section, list(questions.values()))
+# --- 6. out and back in ------------------------------------------------------------------------
+def _export(client) -> str:
+    ids = list(Question.objects.values_list("pk", flat=True))
+    response = client.post(
+        "/admin/quizzes/question/", {"action": "export_moodle_xml", "_selected_action": ids}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="questions.moodle.xml"'
+    return response.content.decode()
+
+
+def _empty_the_bank() -> None:
+    """A fresh bank: what the export is read back into (the rows are test set-up, not a page)."""
+    VersionRegrade.objects.all().delete()
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    assert not Question.objects.exists()
+
+
+def _teach(clients: dict[str, Any], quiz: Quiz, questions: dict[str, Question]):
     by_id = {q.pk: idnumber for idnumber, q in questions.items()}
-    alice = _take(student_client, quiz, by_id, RIGHT)
-    bob = _take(other_client, quiz, by_id, PARTLY)
+    alice = _take(clients["alice"], quiz, by_id, RIGHT)
+    bob = _take(clients["bob"], quiz, by_id, PARTLY)
     essays = AttemptQuestion.objects.filter(question=questions["j-residual"])
-    _mark_the_essays(instructor_client, {e.pk: "3" if e.attempt == alice else "1" for e in essays})
-    alice_marks, bob_marks = _marks(alice, by_id), _marks(bob, by_id)
+    _mark_the_essays(clients["irene"], {e.pk: "3" if e.attempt == alice else "1" for e in essays})
     full = {k: q.default_mark for k, q in questions.items() if q.type != "description"}
-    assert alice_marks == {**full, "j-about": None}, alice_marks
-    assert bob_marks == {k: v and Decimal(v) for k, v in PARTLY_MARKS.items()}, bob_marks
+    assert _marks(alice, by_id) == {**full, "j-about": None}
+    assert _marks(bob, by_id) == {k: v and Decimal(v) for k, v in PARTLY_MARKS.items()}
     for attempt in (alice, bob):
         _assert_sum_of_marks(attempt)
     assert alice.score == 100
+    return alice, bob
+
+
+def _round_trip(client, section) -> None:
+    bank = _bank()
+    exported = _export(client)
+    _empty_the_bank()
+    back = _import(client, exported, section=str(section.pk))
+    assert back.status_code == 200, _report(back)
+    assert "Moodle XML imported 15 of 15 question(s), 0 error(s)" in _report(back)
+    again = _bank()
+    assert len(again) == 15 and sorted({q["type"] for q in again}) == sorted(qtypes.TYPES)
+    edited = next(q for q in again if q["idnumber"] == "j-overfit")
+    assert {c["text"]: c["fraction"] for c in edited["choices"]} == NEW_WEIGHTS
+    assert {q["category"] for q in again} == {"Journey", "Journey/Sequences"}
+    assert edited["tags"] == ["regularisation"] and len(edited["hints"]) == 2
+    assert edited["combined_feedback"]["show_num_correct"] is True
+    # Every field of every question: answers, fractions, feedback, tags, idnumbers, hints,
+    # settings, combined feedback, marks, penalties, formats, section.
+    assert again == bank
+
+
+def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
+    instructor_client, student_client, other_client
+):
+    clients = {"irene": instructor_client, "alice": student_client, "bob": other_client}
+    section = make_section("9.1")
+    questions = _import_the_bank(instructor_client, section)
+    quiz = _set_up_the_quiz(instructor_client, section, list(questions.values()))
+    alice, bob = _teach(clients, quiz, questions)
     overfit = questions["j-overfit"]
     _edit_the_weights(instructor_client, overfit)
-    for attempt in (alice, bob):
+    for attempt in (alice, bob):  # the attempts keep the version their students saw
+        attempt.refresh_from_db()
         assert attempt.items.get(question=overfit).version.number == 1
     _regrade(instructor_client, quiz, overfit, alice, bob)
+    _round_trip(instructor_client, section)

@@ -103,6 +103,7 @@ def test_a_nul_byte_in_a_question_text_is_a_400_and_writes_nothing(instructor_cl
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_a_20_mb_file_is_a_400_and_writes_nothing(instructor_client):
     question = GOOD.format(n="{n}")
     body = "".join(question.format(n=n) for n in range(100_000))
@@ -115,8 +116,10 @@ def test_a_20_mb_file_is_a_400_and_writes_nothing(instructor_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_20_mb_pasted_instead_of_uploaded_is_a_400_too(instructor_client):
     text = _bank("<!-- " + "x" * (20 * 1024 * 1024) + " -->\n")
     response = instructor_client.post(IMPORT_URL, {"fmt": "moodlexml", "text": text})
     assert response.status_code == 400
+    assert "The request is too large" in response.content.decode()
     _nothing_written()

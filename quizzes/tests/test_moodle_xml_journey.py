@@ -23,7 +23,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quizzes import qtypes
-from quizzes.models import Attempt, AttemptQuestion, Question, Quiz, VersionRegrade
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Question,
+    QuestionVersion,
+    Quiz,
+    VersionRegrade,
+)
 from quizzes.services.bank import question_to_data
 
 from .factories import make_section
@@ -76,6 +83,7 @@ def _import_the_bank(client, section) -> dict[str, Question]:
     report = _report(dry)
     assert dry.status_code == 200, report
     assert "dry run, nothing written: 15 of 16 question(s) valid, 1 error(s)" in report
+    assert not QuestionVersion.objects.exists()
     assert (
         f"Line {plot_line}: question 'Which plot shows overfitting': it embeds the file "
         "'loss-plot.png': this bank stores no files"
@@ -419,4 +427,9 @@ def test_a_moodle_xml_bank_goes_in_is_taught_edited_regraded_and_comes_back_out(
         attempt.refresh_from_db()
         assert attempt.items.get(question=overfit).version.number == 1
     _regrade(instructor_client, quiz, overfit, alice, bob)
+    # Bob sees his regraded result: 6.92 + 0.4 of 18 marks.
+    seen = other_client.get(f"{API}/attempts/{bob.pk}/results/").json()
+    assert (seen["marks"], Decimal(seen["score"])) == ("7.32", bob.score)
+    item = next(i for i in seen["items"] if i["question_id"] == overfit.pk)
+    assert item["result"]["mark"] == "1.40"
     _round_trip(instructor_client, section)

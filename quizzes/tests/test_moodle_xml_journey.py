@@ -43,14 +43,14 @@ IMPORT_URL = "/admin/quizzes/question/import/"
 API = "/api/quizzes"
 
 
-def _upload(text: str, name: str = "course_bank.xml") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode(), "text/xml")
+def _upload(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("course_bank.xml", text.encode(), "text/xml")
 
 
 def _import(client, text: str, **fields: Any):
     form = form_data(client.get(IMPORT_URL).content.decode(), having="fmt")
     form.update({"fmt": "auto", **fields, "file": _upload(text)})
-    return client.post(IMPORT_URL, {k: v for k, v in form.items() if v is not False})
+    return client.post(IMPORT_URL, form)
 
 
 def _text(html: str, pattern: str) -> str:
@@ -92,6 +92,7 @@ def _import_the_bank(client, section) -> dict[str, Question]:
 
     refused = _import(client, text, section=str(section.pk))  # all or nothing by default
     assert refused.status_code == 400
+    assert "Moodle XML imported 0 of 16 question(s), 1 error(s)" in _report(refused)
     assert Question.objects.count() == 0
 
     done = _import(client, text, allow_partial="on", section=str(section.pk))
@@ -113,10 +114,10 @@ def _set_up_the_quiz(client, section, questions: list[Question]) -> Quiz:
             "title": "Sequence models (imported)",
             "section": str(section.pk),
             "behaviour": "deferred",
-            "shuffle_questions": False,
             "slots-TOTAL_FORMS": str(len(questions)),
         }
     )
+    form.pop("shuffle_questions", None)  # unticked: the slots' order is the file's
     for i, question in enumerate(questions):
         form.update(
             {
@@ -125,9 +126,7 @@ def _set_up_the_quiz(client, section, questions: list[Question]) -> Quiz:
                 f"slots-{i}-mark": str(question.default_mark),
             }
         )
-    response = client.post(
-        "/admin/quizzes/quiz/add/", {k: v for k, v in form.items() if v is not False}
-    )
+    response = client.post("/admin/quizzes/quiz/add/", form)
     assert response.status_code == 302, _text(response.content.decode(), r'<ul class="errorlist.*')
     quiz = Quiz.objects.get(title="Sequence models (imported)")
     assert [s.question_id for s in quiz.slots.order_by("order")] == [q.pk for q in questions]
@@ -283,6 +282,7 @@ NEW_WEIGHTS = {"Dropout": 40, "Weight decay": 30, "Early stopping": 30, "Trainin
 def _edit_the_weights(client, question: Question) -> None:
     """The question editor (its type's inline of choices), as the instructor fills it in."""
     url = f"/admin/quizzes/question/{question.pk}/change/"
+    before = question_to_data(question=question)
     form = form_data(client.get(url).content.decode(), form_id="question_form")
     count = int(form["choices-TOTAL_FORMS"])
     texts = {form[f"choices-{i}-text"]: i for i in range(count) if form.get(f"choices-{i}-id")}
@@ -290,9 +290,14 @@ def _edit_the_weights(client, question: Question) -> None:
     for text, fraction in NEW_WEIGHTS.items():
         form[f"choices-{texts[text]}-fraction"] = str(fraction)
     form["_save"] = "Save"
-    saved = client.post(url, {k: v for k, v in form.items() if v is not False})
+    saved = client.post(url, form)
     assert saved.status_code == 302, _text(saved.content.decode(), r'<ul class="errorlist.*?</ul>')
     assert {c.text: c.fraction for c in question.choices.all()} == NEW_WEIGHTS
+    # Nothing else changed: the form posted back the name, text, hints, tags, settings as shown.
+    question.refresh_from_db()
+    for choice in before["choices"]:
+        choice["fraction"] = NEW_WEIGHTS[choice["text"]]
+    assert question_to_data(question=question) == before
     assert list(question.versions.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 
@@ -311,7 +316,11 @@ def _preview_rows(html: str) -> dict[int, tuple[str, str, str]]:
 def _regrade(client, quiz: Quiz, question: Question, alice: Attempt, bob: Attempt) -> None:
     url = f"/quizzes/{quiz.pk}/report/regrade/"
     marks_before = {a.pk: (a.marks, a.score) for a in (alice, bob)}
-    page = client.get(url, {"question": question.pk, "dry_run": "1"})
+    report = client.get(f"/quizzes/{quiz.pk}/report/").content.decode()
+    assert f'href="{url}?dry_run=1"' in report  # the report links the regrade's dry run
+    choose = form_data(client.get(url, {"dry_run": "1"}).content.decode(), having="version")
+    choose.update(question=str(question.pk), dry_run="1")  # the question; its current version
+    page = client.get(url, choose)
     assert page.status_code == 200
     html = page.content.decode()
     # Alice had Dropout and Weight decay (50 + 50 -> 40 + 30 of 2 marks), Bob Dropout and Early

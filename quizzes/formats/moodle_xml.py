@@ -37,18 +37,42 @@ ATTACK = (
 )
 
 
+# Moodle nests its elements 7 deep at most (quiz/question/dataset_definitions/.../value); a file
+# nested far deeper is an attack on whatever walks the tree, or not Moodle XML at all.
+MAX_DEPTH = 100
+
+
+class _TooDeep(FormatError):
+    def __init__(self, line: int) -> None:
+        super().__init__(
+            f"elements are nested more than {MAX_DEPTH} deep, refused: Moodle XML nests a "
+            "few levels (HTML in a question's text goes inside CDATA)"
+        )
+        self.line = line
+
+
 class _LineBuilder(TreeBuilder):
-    """Remembers the line each element starts on (ElementTree keeps none)."""
+    """Remembers the line each element starts on (ElementTree keeps none); refuses a tree
+    nested deeper than MAX_DEPTH."""
 
     def __init__(self) -> None:
         super().__init__(insert_comments=True)
         self.lines: dict[Element, int] = {}
         self.expat: Any = None
+        self.depth = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        line = self.expat.CurrentLineNumber if self.expat is not None else 0
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(line)
         element = super().start(tag, attrs)
-        self.lines[element] = self.expat.CurrentLineNumber if self.expat is not None else 0
+        self.lines[element] = line
         return element
+
+    def end(self, tag: str) -> Element:
+        self.depth -= 1
+        return super().end(tag)
 
 
 def _parse_tree(text: str) -> tuple[Element, dict[Element, int]]:
@@ -70,6 +94,9 @@ def parse_moodle_xml(text: str) -> ParseResult:
     result = ParseResult()
     try:
         root, lines = _parse_tree(text.removeprefix("\ufeff"))
+    except _TooDeep as exc:
+        result.errors.append(LineError(exc.line, str(exc)))
+        return result
     except FormatError as exc:
         result.errors.append(LineError(_line_of_doctype(text), str(exc)))
         return result

@@ -387,6 +387,9 @@ PLAYGROUND_CPU_GFLOPS = env.int("PLAYGROUND_CPU_GFLOPS", 40)  # achieved, not pe
 PLAYGROUND_INFER_TIMEOUT_S = env.int("PLAYGROUND_INFER_TIMEOUT_S", 10)
 PLAYGROUND_INFER_LIMIT = env.int("PLAYGROUND_INFER_LIMIT", 30)  # inferences per window
 PLAYGROUND_INFER_WINDOW_S = env.int("PLAYGROUND_INFER_WINDOW_S", 60)
+# Ticket polls per second per session: a poll blocks for the answer or is retried after 150 ms,
+# and a page holds a few tickets.
+PLAYGROUND_INFER_POLLS_PER_S = env.int("PLAYGROUND_INFER_POLLS_PER_S", 20)
 PLAYGROUND_INFER_CONCURRENCY = env.int("PLAYGROUND_INFER_CONCURRENCY", 2)  # open tickets
 # A poll of a pending ticket blocks this long at most for the answer (playground/answers.py),
 # and at most this many polls block at once per web process; the others answer at once.

@@ -24,7 +24,6 @@ from . import conf
 
 TRY_IT = re.compile(r"^/api/playground/jobs/\d+/(predict-digit|generate)/$")
 TICKET = re.compile(r"^/api/playground/jobs/\d+/inference/[0-9a-f]{32}/$")
-POLLS_PER_S = 20  # a poll blocks for the answer or is retried after 150 ms; a page holds a few
 
 
 class TryItGuard:
@@ -42,7 +41,8 @@ class TryItGuard:
             key, limit = f"tryit:{_who(request)}", conf.get("PLAYGROUND_INFER_LIMIT")
             window = conf.get("PLAYGROUND_INFER_WINDOW_S")
         elif request.method == "GET" and TICKET.match(path):
-            key, limit, window = f"tryit-poll:{_who(request)}", POLLS_PER_S, 1
+            key, limit = f"tryit-poll:{_who(request)}", conf.get("PLAYGROUND_INFER_POLLS_PER_S")
+            window = 1
         else:
             return None
         if ratelimit.hit(key=key, limit=limit, window_s=window):

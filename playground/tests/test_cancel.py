@@ -42,7 +42,18 @@ def test_cancel_while_queued_is_never_run(student, tmp_path):
                 message="the worker to skip the job",
             )
         except BaseException:
-            print(worker.log()[-4000:])
+            import redis
+
+            r = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+            print(
+                "worker alive:", worker.proc.poll() is None, "broker:", settings.CELERY_BROKER_URL
+            )
+            for key in r.keys("*"):
+                kind = r.type(key).decode()
+                size = r.llen(key) if kind == "list" else r.scard(key) if kind == "set" else "-"
+                print("  key", key, kind, size)
+            print("job:", Job.objects.filter(pk=job.pk).values().first())
+            print(worker.log()[-6000:])
             raise
     finally:
         stop_worker(worker)

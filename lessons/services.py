@@ -62,10 +62,13 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
             if current and not force:
                 continue
             track.content_hash, track.status, track.error = digest, AudioStatus.QUEUED, ""
-            track.queued_at = timezone.now()
+            track.queued_at, track.started_at, track.attempts = timezone.now(), None, 0
+            track.task_id = uuid.uuid4().hex  # the one message that may render it
             track.save()
             queued.append(track)
-            transaction.on_commit(partial(audio_queue.send_render, track.pk))
+            # A broker that is down loses nothing: the row waits and the reaper sends it.
+            send = partial(audio_queue.send_render, track.pk, task_id=track.task_id)
+            transaction.on_commit(send)
     return queued
 
 

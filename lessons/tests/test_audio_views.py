@@ -125,6 +125,8 @@ def test_without_a_recording_the_page_says_so_and_offers_the_browser_voice(
 
 def test_a_finished_render_shows_on_the_next_view(anon_client, track):
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.QUEUED)
+    assert "The recording is waiting for the audio worker." in _section_html(anon_client)
+    AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.RENDERING)
     assert "The recording is being made." in _section_html(anon_client)
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.READY)
     assert f'src="{_url(track)}"' in _section_html(anon_client)

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 
-from dlplatform import health
+from dlplatform import health, safe_input
 
 from . import dialogue, services
 from .models import AudioTrack, Chapter, LessonPreference, Section, SectionRead, Topic
@@ -44,7 +44,17 @@ _RULES = (
 )
 
 
-class TopicForm(forms.ModelForm):
+class NulSafeJSONForm(forms.ModelForm):
+    """JSON fields refuse a "\\u0000" escape as a field error (PostgreSQL cannot store NUL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.JSONField):
+                field.validators.append(safe_input.refuse_nul)
+
+
+class TopicForm(NulSafeJSONForm):
     # The admin's form factory gives it the model and fields.
     dialogue = DialogueField()
 
@@ -102,6 +112,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = NulSafeJSONForm
     list_display = ["number", "title", "chapter"]
     list_select_related = ["chapter"]
     search_fields = ["number", "title", "slug"]

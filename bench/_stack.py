@@ -53,6 +53,41 @@ def ensure_database(name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def in_process_course(db_name: str, redis_db: int, **extra: str) -> None:
+    """Django set up in this process with the production settings on the bench's own database
+    (created if missing, migrated, holding the bundled content) and Redis database; `extra`
+    adds settings. The broker is in memory: what the signals queue goes nowhere."""
+    ensure_database(db_name)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dlplatform.settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + "s" * 50,
+        DATABASE_URL=os.environ.get(
+            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}"
+        ),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{redis_db}"),
+        CELERY_BROKER_URL="memory://",
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="ERROR",
+        CONN_MAX_AGE="600",
+        **extra,
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from glossary.models import Term
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if not Term.objects.exists():
+        with open(os.devnull, "w") as quiet:
+            call_command("load_content", stdout=quiet)
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900

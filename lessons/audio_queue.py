@@ -16,11 +16,22 @@ RENDER_AUDIO = "lessons.tasks.render_audio"
 REAP_AUDIO = "lessons.tasks.reap_audio"
 
 
-def send_render(track_id: int, *, task_id: str = "") -> bool:
-    """Queue one track's render as message `task_id`, with the time limits of the settings now.
+def send_renders(renders: list[tuple[int, str]]) -> int:
+    """Queue each (track id, task id) render; how many went out. With the broker unreachable
+    nothing is raised and no more sends are tried (each would wait for its own timeout): the
+    rows left forget their task ids, which tells the reaper (lessons/audio_reaper.py) to send
+    them as soon as the broker answers again."""
+    for done, (track_id, task_id) in enumerate(renders):
+        if not send_render(track_id, task_id=task_id):
+            for pk, tid in renders[done + 1 :]:
+                AudioTrack.objects.filter(pk=pk, task_id=tid).update(task_id="")
+            return done
+    return len(renders)
 
-    With the broker unreachable nothing is raised: the row forgets its task id, which tells the
-    reaper (lessons/audio_reaper.py) to send it as soon as the broker answers again."""
+
+def send_render(track_id: int, *, task_id: str = "") -> bool:
+    """Queue one track's render as message `task_id`, with the time limits of the settings now;
+    False (and the row's task id cleared) when the broker is unreachable."""
 
     def send() -> None:
         app.send_task(

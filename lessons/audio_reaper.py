@@ -50,8 +50,9 @@ def claim(*, track_id: int, task_id: str) -> tuple[str, AudioTrack | None]:
     return "claimed", track
 
 
-def _resend(track: AudioTrack, now: datetime, *, count: bool) -> int:
-    """Point the row at a new message and send it at commit; 1 when the row was still as read."""
+def _resend(track: AudioTrack, now: datetime, sends: list[tuple[int, str]], *, count: bool) -> int:
+    """Point the row at a new message, to send at the end of the pass (`sends`); 1 when the
+    row was still as read."""
     task_id = uuid.uuid4().hex
     done = AudioTrack.objects.filter(
         pk=track.pk, status=track.status, task_id=track.task_id
@@ -63,7 +64,7 @@ def _resend(track: AudioTrack, now: datetime, *, count: bool) -> int:
         attempts=F("attempts") + int(count),
     )
     if done:
-        transaction.on_commit(partial(audio_queue.send_render, track.pk, task_id=task_id))
+        sends.append((track.pk, task_id))
     return done
 
 
@@ -73,9 +74,11 @@ def _fail(track: AudioTrack, reason: str) -> int:
     ).update(status=S.FAILED, error=reason)
 
 
-def _retry_or_fail(track: AudioTrack, now: datetime, reason: str) -> str:
+def _retry_or_fail(
+    track: AudioTrack, now: datetime, reason: str, sends: list[tuple[int, str]]
+) -> str:
     if track.attempts < settings.LESSONS_AUDIO_MAX_ATTEMPTS:
-        return "resent" if _resend(track, now, count=True) else "raced"
+        return "resent" if _resend(track, now, sends, count=True) else "raced"
     return "failed" if _fail(track, reason) else "raced"
 
 
@@ -118,16 +121,19 @@ def reap(
     so nothing is judged lost, or waiting for no worker, on that ground."""
     now = now or timezone.now()
     counts = {"sent": 0, "resent": 0, "failed": 0, "raced": 0}
+    sends: list[tuple[int, str]] = []
     tracks = AudioTrack.objects.only(*FIELDS)
     for track in tracks.filter(status=S.QUEUED, task_id=""):
-        counts["sent"] += _resend(track, now, count=False)
+        counts["sent"] += _resend(track, now, sends, count=False)
     stale = now - timedelta(seconds=settings.LESSONS_AUDIO_STALE_S)
     for track in tracks.filter(status=S.QUEUED, queued_at__lt=stale).exclude(task_id=""):
         if broker_ids is not None and track.task_id not in broker_ids:
-            counts[_retry_or_fail(track, now, lost_reason())] += 1
+            counts[_retry_or_fail(track, now, lost_reason(), sends)] += 1
         elif worker_alive is False:
             counts["failed" if _fail(track, no_worker_reason()) else "raced"] += 1
     dead = now - timedelta(seconds=settings.LESSONS_AUDIO_HARD_LIMIT_S + GRACE_S)
     for track in tracks.filter(status=S.RENDERING, started_at__lt=dead):
-        counts[_retry_or_fail(track, now, died_reason())] += 1
+        counts[_retry_or_fail(track, now, died_reason(), sends)] += 1
+    if sends:  # at commit, in one go: with the broker down the first failure ends the sending
+        transaction.on_commit(partial(audio_queue.send_renders, sends))
     return counts

@@ -54,7 +54,7 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
     backend = tts.configured()
     if backend is None:
         return []
-    queued = []
+    queued: list[AudioTrack] = []
     for topic in topics:
         for script, track in audio_tracks(topic=topic):
             digest = audio.content_hash(script, backend)
@@ -66,9 +66,10 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
             track.task_id = uuid.uuid4().hex  # the one message that may render it
             track.save()
             queued.append(track)
-            # A broker that is down loses nothing: the row waits and the reaper sends it.
-            send = partial(audio_queue.send_render, track.pk, task_id=track.task_id)
-            transaction.on_commit(send)
+    # At commit, in one go; a broker that is down loses nothing: the rows wait for the reaper.
+    if queued:
+        renders = [(t.pk, t.task_id) for t in queued]
+        transaction.on_commit(partial(audio_queue.send_renders, renders))
     return queued
 
 

@@ -28,6 +28,7 @@ def sent(monkeypatch, settings) -> list[dict]:
     record = _Sent()
 
     def send_task(name: str, **kw) -> None:
+        record.tries += 1
         if record.down:
             raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
         record.append(kw)
@@ -38,6 +39,7 @@ def sent(monkeypatch, settings) -> list[dict]:
 
 class _Sent(list):
     down = False
+    tries = 0
 
 
 def _dialogue(course, sent, django_capture_on_commit_callbacks) -> AudioTrack:
@@ -70,16 +72,19 @@ def test_a_send_while_the_broker_is_down_loses_nothing_and_the_reaper_sends_it(
     sent.down = True
     track = _dialogue(course, sent, django_capture_on_commit_callbacks)  # no exception
     assert track.status == S.QUEUED and track.task_id == "" and sent == []
+    assert sent.tries == 1  # four tracks, but one timeout: the first failure ends the sending
+    assert set(AudioTrack.objects.values_list("task_id", flat=True)) == {""}
     assert "The recording is waiting for the audio worker." in _page(anon_client)
     # still down: the reaper tries, the row still waits
     counts = _reap(django_capture_on_commit_callbacks, broker_ids=None, worker_alive=None)
-    assert counts["sent"] == 4
+    assert counts["sent"] == 4 and sent.tries == 2
     track.refresh_from_db()
     assert track.status == S.QUEUED and track.task_id == ""
     sent.down = False
     _reap(django_capture_on_commit_callbacks, broker_ids=None, worker_alive=None)
     track.refresh_from_db()
     assert track.task_id and track.attempts == 0  # a broker outage is not the render's fault
+    assert len(sent) == 4 and "" not in set(AudioTrack.objects.values_list("task_id", flat=True))
     assert track.task_id in {kw["task_id"] for kw in sent}
     assert [kw["args"] for kw in sent if kw["task_id"] == track.task_id] == [[track.pk]]
 

@@ -58,23 +58,15 @@ def in_process_course(db_name: str, redis_db: int, **extra: str) -> None:
     (created if missing, migrated, holding the bundled content) and Redis database; `extra`
     adds settings. The broker is in memory: what the signals queue goes nowhere."""
     ensure_database(db_name)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dlplatform.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + "s" * 50,
-        DATABASE_URL=os.environ.get(
-            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}"
-        ),
+    env = production_env(db_name)
+    env.update(
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{redis_db}"),
         CELERY_BROKER_URL="memory://",
-        ALLOWED_HOSTS="testserver,127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        SECURE_HSTS_SECONDS="0",
+        ALLOWED_HOSTS="testserver,127.0.0.1",  # the test client's host
         LOG_LEVEL="ERROR",
-        CONN_MAX_AGE="600",
         **extra,
     )
+    os.environ.update(env)
     import django
 
     django.setup()

@@ -53,6 +53,33 @@ def ensure_database(name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def in_process_course(db_name: str, redis_db: int, **extra: str) -> None:
+    """Django set up in this process with the production settings on the bench's own database
+    (created if missing, migrated, holding the bundled content) and Redis database; `extra`
+    adds settings. The broker is in memory: what the signals queue goes nowhere."""
+    ensure_database(db_name)
+    env = production_env(db_name)
+    env.update(
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{redis_db}"),
+        CELERY_BROKER_URL="memory://",
+        ALLOWED_HOSTS="testserver,127.0.0.1",  # the test client's host
+        LOG_LEVEL="ERROR",
+        **extra,
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from glossary.models import Term
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if not Term.objects.exists():
+        with open(os.devnull, "w") as quiet:
+            call_command("load_content", stdout=quiet)
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900

@@ -32,29 +32,6 @@ DB_NAME = "dlp_bench_admin"
 BUDGET_MS = 500.0
 
 
-def _environment() -> None:
-    from _stack import ensure_database
-
-    ensure_database(DB_NAME)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dlplatform.settings",
-        DEBUG="0",
-        DEMO_USERS="1",
-        SECRET_KEY="bench-only-" + "s" * 50,
-        DATABASE_URL=os.environ.get(
-            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-        ),
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
-        CELERY_BROKER_URL="memory://",  # what the signals queue goes nowhere
-        ALLOWED_HOSTS="testserver,127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="ERROR",
-        CONN_MAX_AGE="600",
-    )
-
-
 # --- a course in use ----------------------------------------------------------------------------
 def _grow(students: int) -> None:
     """Students, their attempts, reviews, reads and training jobs; idempotent (by count)."""
@@ -226,19 +203,13 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="the most repeated SQL per page")
     parser.add_argument("--only", default="", help="app labels, comma-separated (default: all)")
     args = parser.parse_args()
-    _environment()
-    import django
+    from _stack import in_process_course
 
-    django.setup()
+    in_process_course(DB_NAME, 13, DEMO_USERS="1")
     from django.core.management import call_command
     from django.test import Client
 
-    from glossary.models import Term
-
     quiet = open(os.devnull, "w")  # noqa: SIM115
-    call_command("migrate", "--noinput", verbosity=0)
-    if not Term.objects.exists():
-        call_command("load_content", stdout=quiet)
     call_command("create_demo_users", stdout=quiet)
     _grow(args.students)
     from dlplatform.accounts.models import User

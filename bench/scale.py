@@ -37,29 +37,6 @@ ATTEMPTS = [100, 1_000, 10_000, 100_000]
 QUESTIONS = [10, 100]
 
 
-def _environment() -> None:
-    from _stack import ensure_database
-
-    ensure_database(DB_NAME)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dlplatform.settings",
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + "s" * 50,
-        DATABASE_URL=os.environ.get(
-            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-        ),
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
-        # Recomputes are run here, by the bench; what the signals queue goes nowhere.
-        CELERY_BROKER_URL="memory://",
-        ALLOWED_HOSTS="testserver,127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="ERROR",
-        CONN_MAX_AGE="600",
-    )
-
-
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
     fn()  # warm: caches, the connection
     times = []
@@ -316,17 +293,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--only", default="glossary,stats,quiz")
     args = parser.parse_args()
-    _environment()
-    import django
+    from _stack import in_process_course
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
-    from glossary.models import Term
-
-    if not Term.objects.exists():
-        call_command("load_content", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    in_process_course(DB_NAME, 12)
     print(f"{os.cpu_count()} CPU cores; {args.repeat} requests per figure after one warm-up")
     parts = {"glossary": glossary_curve, "stats": stats_curve, "quiz": quiz_page_curve}
     for name in args.only.split(","):

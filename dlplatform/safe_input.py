@@ -103,3 +103,20 @@ class NulGuardMiddleware:
             )
             return handler(request, BadInput(reason))
         return self.get_response(request)
+
+
+def refuse_nul(value: Any) -> None:
+    """A form field validator for parsed JSON: a "\\u0000" escape survives the middleware (it is
+    six plain characters in a form field) and becomes a NUL that PostgreSQL refuses."""
+    from django.core.exceptions import ValidationError
+
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and "\x00" in node:
+            raise ValidationError("Contains a NUL character (\\u0000), which cannot be stored.")
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)

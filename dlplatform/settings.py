@@ -372,6 +372,18 @@ LESSONS_FFMPEG = env.str("LESSONS_FFMPEG", "ffmpeg")
 LESSONS_AUDIO_AUTORENDER = env.bool("LESSONS_AUDIO_AUTORENDER", True)
 LESSONS_AUDIO_SOFT_LIMIT_S = env.int("LESSONS_AUDIO_SOFT_LIMIT_S", 240)
 LESSONS_AUDIO_HARD_LIMIT_S = env.int("LESSONS_AUDIO_HARD_LIMIT_S", 270)
+# The audio reaper (lessons/audio_reaper.py): a render queued this long whose message the broker
+# lost is sent again (LESSONS_AUDIO_MAX_ATTEMPTS times, then failed), and one still waiting
+# while no audio worker is alive is failed with that reason; a render running past its hard
+# limit is sent again once. It runs from beat on the inference queue, not on the audio one.
+LESSONS_AUDIO_STALE_S = env.int("LESSONS_AUDIO_STALE_S", 900)
+LESSONS_AUDIO_REAP_EVERY_S = env.int("LESSONS_AUDIO_REAP_EVERY_S", 60)
+LESSONS_AUDIO_MAX_ATTEMPTS = env.int("LESSONS_AUDIO_MAX_ATTEMPTS", 1)
+CELERY_BEAT_SCHEDULE["lessons-reap-audio"] = {
+    "task": "lessons.tasks.reap_audio",
+    "schedule": float(LESSONS_AUDIO_REAP_EVERY_S),
+    "options": {"queue": "inference"},
+}
 
 # The training task's Celery limits, given per message when it is sent (playground.queue).
 PLAYGROUND_JOB_SOFT_LIMIT_S = env.int("PLAYGROUND_JOB_SOFT_LIMIT_S", 600)

@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
+
+from dlplatform import health, safe_input
 
 from . import dialogue, services
 from .models import AudioTrack, Chapter, LessonPreference, Section, SectionRead, Topic
@@ -41,7 +44,17 @@ _RULES = (
 )
 
 
-class TopicForm(forms.ModelForm):
+class NulSafeJSONForm(forms.ModelForm):
+    """JSON fields refuse a "\\u0000" escape as a field error (PostgreSQL cannot store NUL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.JSONField):
+                field.validators.append(safe_input.refuse_nul)
+
+
+class TopicForm(NulSafeJSONForm):
     # The admin's form factory gives it the model and fields.
     dialogue = DialogueField()
 
@@ -99,6 +112,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = NulSafeJSONForm
     list_display = ["number", "title", "chapter"]
     list_select_related = ["chapter"]
     search_fields = ["number", "title", "slug"]
@@ -124,6 +138,15 @@ class AudioTrackAdmin(admin.ModelAdmin):
         topics = {track.topic for track in queryset.select_related("topic")}
         queued = services.audio_schedule(topics=topics, force=True)
         self.message_user(request, f"{len(queued)} tracks queued for the audio worker.")
+        # Sent at commit; a send that fails leaves the rows queued for the reaper to send.
+        if queued and health.check_broker()["status"] == "down":
+            every = settings.LESSONS_AUDIO_REAP_EVERY_S
+            self.message_user(
+                request,
+                "The message broker (Redis) is unreachable: the tracks stay queued and are sent "
+                f"to the audio worker when it answers again (checked every {every} s).",
+                level=messages.WARNING,
+            )
 
 
 # Per-student rows: a course has thousands of students, so a user is entered by id (with the

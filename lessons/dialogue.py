@@ -7,6 +7,7 @@ take the cast and the limits from here. Pure Python: no Django.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ MIN_TURNS = 6
 MAX_TURNS = 10
 MIN_SPEAKERS = 2
 MAX_LINE_CHARS = 600
+# Control characters (NUL above all: PostgreSQL's JSON cannot store it) are never speech.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -62,18 +65,30 @@ def problems(turns: Any) -> list[DialogueError]:
             continue
         speaker, line = turn["speaker"], turn["line"]
         if speaker not in CAST:
-            cast = ", ".join(CAST)
-            found.append(DialogueError(f"turn {i}: {speaker!r} is not in the cast ({cast})", i))
+            found.append(
+                DialogueError(f"turn {i}: {_name(speaker)} is not in the cast ({_CAST})", i)
+            )
         if not isinstance(line, str) or not line.strip():
             found.append(DialogueError(f"turn {i}: the line is empty", i))
         elif len(line) > MAX_LINE_CHARS:
             found.append(DialogueError(f"turn {i}: longer than {MAX_LINE_CHARS} characters", i))
+        elif _CONTROL.search(line):
+            found.append(DialogueError(f"turn {i}: contains a control character", i))
     if not MIN_TURNS <= len(turns) <= MAX_TURNS:
         found.append(DialogueError(f"{len(turns)} turns, not {MIN_TURNS} to {MAX_TURNS}"))
     speakers = {t.get("speaker") for t in turns if isinstance(t, dict)}
     if len(speakers) < MIN_SPEAKERS:
         found.append(DialogueError(f"{len(speakers)} speaker(s), fewer than {MIN_SPEAKERS}"))
     return found
+
+
+_CAST = ", ".join(CAST)
+
+
+def _name(speaker: Any) -> str:
+    """A speaker as an error message quotes it: a pasted paragraph is cut, not echoed whole."""
+    text = repr(speaker)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def clean(turns: Any) -> list[dict[str, str]]:
@@ -96,8 +111,9 @@ def parse_text(text: str) -> list[dict[str, str]]:
         if not colon or not line.strip():
             raise DialogueError(f"line {number}: write it as 'Speaker: what they say'", number)
         if speaker not in CAST:
-            cast = ", ".join(CAST)
-            raise DialogueError(f"line {number}: {speaker!r} is not in the cast ({cast})", number)
+            raise DialogueError(
+                f"line {number}: {_name(speaker)} is not in the cast ({_CAST})", number
+            )
         turns.append({"speaker": speaker, "line": " ".join(line.split())})
     return turns
 

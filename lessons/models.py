@@ -152,6 +152,7 @@ class AudioKind(models.TextChoices):
 
 class AudioStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
 
@@ -176,6 +177,12 @@ class AudioTrack(models.Model):
     timings = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    # The message that should render it (its Celery task id; "" while none is in the broker:
+    # the send failed, so the reaper sends it again), when a worker took it, and how many
+    # times it was sent again after a message was lost or a worker died (lessons/reaping.py).
+    task_id = models.CharField(max_length=36, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     # The section page shows a track's state: a render that finishes refreshes it.

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-_ONE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.I)
+_ONE = re.compile(r"^\s*bytes\s*=\s*([0-9]*)\s*-\s*([0-9]*)\s*$", re.I | re.ASCII)
+# Past any file's size, and short enough for int() (which refuses over 4300 digits).
+_HUGE = 10**18
+
+
+def _int(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return _HUGE if len(digits) > 18 else int(digits)
 
 
 class Unsatisfiable(ValueError):
@@ -26,16 +33,16 @@ def parse(header: str | None, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:  # "bytes=-500": the last 500 bytes
-        length = int(last)
+        length = _int(last)
         if length == 0 or size == 0:
             raise Unsatisfiable(header)
         return max(0, size - length), size - 1
-    start = int(first)
-    if last and int(last) < start:
+    start = _int(first)
+    if last and _int(last) < start:
         return None  # an invalid range is ignored, not refused
     if start >= size:
         raise Unsatisfiable(header)
-    end = int(last) if last else size - 1
+    end = _int(last) if last else size - 1
     return start, min(end, size - 1)
 
 

@@ -153,6 +153,8 @@ def audio_track(pk: int) -> AudioTrack | None:
 
 def _missing(track: AudioTrack | None, has_backend: bool) -> str:
     if track is not None and track.status == AudioStatus.QUEUED:
+        return "The recording is waiting for the audio worker."
+    if track is not None and track.status == AudioStatus.RENDERING:
         return "The recording is being made."
     if track is not None and track.status == AudioStatus.FAILED:
         return "The recording could not be made."

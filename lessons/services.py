@@ -54,7 +54,7 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
     backend = tts.configured()
     if backend is None:
         return []
-    queued = []
+    queued: list[AudioTrack] = []
     for topic in topics:
         for script, track in audio_tracks(topic=topic):
             digest = audio.content_hash(script, backend)
@@ -62,10 +62,14 @@ def audio_schedule(*, topics: Iterable[Topic], force: bool = False) -> list[Audi
             if current and not force:
                 continue
             track.content_hash, track.status, track.error = digest, AudioStatus.QUEUED, ""
-            track.queued_at = timezone.now()
+            track.queued_at, track.started_at, track.attempts = timezone.now(), None, 0
+            track.task_id = uuid.uuid4().hex  # the one message that may render it
             track.save()
             queued.append(track)
-            transaction.on_commit(partial(audio_queue.send_render, track.pk))
+    # At commit, in one go; a broker that is down loses nothing: the rows wait for the reaper.
+    if queued:
+        renders = [(t.pk, t.task_id) for t in queued]
+        transaction.on_commit(partial(audio_queue.send_renders, renders))
     return queued
 
 

@@ -9,20 +9,21 @@ with five waiting jobs and a user with one take turns, and nobody runs more than
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from dlplatform import broker
+
 from . import conf, queue, selectors
 from .models import Job
 
 S = Job.Status
-log = logging.getLogger(__name__)
 # Any constant of our own: pg_advisory_xact_lock serializes dispatchers across processes.
 LOCK_ID = 0x504C4159  # "PLAY"
 
@@ -115,12 +116,6 @@ def dispatch() -> list[int]:
 
 def _send(sent: list[tuple[int, str]]) -> None:
     """Hand the claimed jobs to the broker; with the broker down they wait for the reaper."""
-    from kombu.exceptions import OperationalError as KombuOperationalError
-    from redis.exceptions import RedisError
-
     for pk, task_id in sent:
-        try:
-            queue.send_training(pk, task_id=task_id)
-        except (KombuOperationalError, RedisError, OSError) as error:
-            # The row keeps its claim; the reaper finds no message for it and sends it again.
-            log.warning("job %s not sent to the broker (%s); the reaper will retry", pk, error)
+        # The row keeps its claim; the reaper finds no message for it and sends it again.
+        broker.try_send(partial(queue.send_training, pk, task_id=task_id), what=f"job {pk}")

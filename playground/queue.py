@@ -7,11 +7,9 @@ this module) imports `tasks`: the imports among the playground's modules point o
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.conf import settings
-
+from dlplatform import broker
 from dlplatform.celery import app
 
 from . import conf
@@ -45,28 +43,9 @@ def send_inference(task: str, *, args: list[Any], expires: float) -> None:
     app.send_task(f"{TASKS}.{task}", args=args, expires=expires)
 
 
-def _redis() -> Any | None:
-    """A client for the Redis broker; None for other brokers (the filesystem one of make run)."""
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith(("redis://", "rediss://")):
-        return None
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=1)
-
-
 def broker_task_ids() -> set[str] | None:
     """Task ids waiting in or taken from the Redis training queue; None for other brokers."""
-    client = _redis()
-    if client is None:
-        return None
-    ids: set[str] = set()
-    for raw in client.lrange(TRAINING_QUEUE, 0, -1):
-        ids.add(json.loads(raw).get("headers", {}).get("id", ""))
-    for raw in client.hvals("unacked"):
-        message = json.loads(raw)[0]
-        ids.add(message.get("headers", {}).get("id", ""))
-    return ids
+    return broker.task_ids(TRAINING_QUEUE)
 
 
 def queue_lengths() -> dict[str, int | None]:
@@ -75,7 +54,7 @@ def queue_lengths() -> dict[str, int | None]:
 
     unknown: dict[str, int | None] = dict.fromkeys(QUEUES)
     try:
-        client = _redis()
+        client = broker.redis_client()
         return unknown if client is None else {q: int(client.llen(q)) for q in QUEUES}
     except redis.RedisError:
         return unknown

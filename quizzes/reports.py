@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -174,11 +174,22 @@ def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
         )
 
 
-@require_GET
-@login_required
-def results_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
-    quiz = _quiz_for_instructor(request, pk)
-    return _csv_response(_results_rows(quiz), f"quiz-{quiz.pk}-results.csv")
+def quiz_csv_view(
+    rows: Callable[[Quiz], Iterator[list[Any]]], name: str
+) -> Callable[[AuthenticatedHttpRequest, int], StreamingHttpResponse]:
+    """The view of one quiz's CSV download `quiz-<pk>-<name>.csv` of `rows(quiz)`: instructors
+    only, GET only (the results here, the responses in responses_report.py)."""
+
+    @require_GET
+    @login_required
+    def download(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
+        quiz = _quiz_for_instructor(request, pk)
+        return _csv_response(rows(quiz), f"quiz-{quiz.pk}-{name}.csv")
+
+    return download
+
+
+results_csv = quiz_csv_view(_results_rows, "results")
 
 
 # Included by quizzes/urls.py (namespace "quizzes").

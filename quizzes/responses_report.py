@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Min, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -23,7 +23,7 @@ from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from .marks import format_score
 from .models import Attempt, AttemptQuestion, AttemptState, Quiz
 from .presenters import response_text
-from .reports import _csv_response, _quiz_for_instructor
+from .reports import _quiz_for_instructor, quiz_csv_view
 from .versioning import question_at
 
 PAGE_SIZE = 50
@@ -100,11 +100,7 @@ def _csv_rows(quiz: Quiz) -> Iterator[list[Any]]:
         yield from _rows(batch, columns)
 
 
-@require_GET
-@login_required
-def responses_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
-    quiz = _quiz_for_instructor(request, pk)
-    return _csv_response(_csv_rows(quiz), f"quiz-{quiz.pk}-responses.csv")
+responses_csv = quiz_csv_view(_csv_rows, "responses")
 
 
 # Included by quizzes/urls.py (namespace "quizzes").

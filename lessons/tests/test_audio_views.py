@@ -125,6 +125,8 @@ def test_without_a_recording_the_page_says_so_and_offers_the_browser_voice(
 
 def test_a_finished_render_shows_on_the_next_view(anon_client, track):
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.QUEUED)
+    assert "The recording is waiting for the audio worker." in _section_html(anon_client)
+    AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.RENDERING)
     assert "The recording is being made." in _section_html(anon_client)
     AudioTrack.objects.filter(pk=track.pk).update(status=AudioStatus.READY)
     assert f'src="{_url(track)}"' in _section_html(anon_client)
@@ -159,3 +161,54 @@ def test_the_task_reloads_its_track_and_records_a_timeout(track, monkeypatch):
         tasks.render_audio.run(track.pk)
     track.refresh_from_db()
     assert track.status == AudioStatus.FAILED and "time limit" in track.error
+
+
+# --- hostile Range headers: 206, 416 or the whole file, never a 500, never a read past the end
+HOSTILE_RANGES = [
+    ("bytes=0-99999999999999999999", 206, (0, 1023)),
+    ("bytes=0-" + "9" * 5000, 206, (0, 1023)),  # past int()'s 4300-digit limit
+    ("bytes=" + "9" * 5000 + "-", 416, None),
+    ("bytes=-" + "9" * 5000, 206, (0, 1023)),  # a suffix longer than the file: all of it
+    ("bytes=00000000000000000000000000000005-9", 206, (5, 9)),
+    ("bytes=" + ",".join(f"{i}-{i}" for i in range(1000)), 200, None),
+    ("bytes=-0", 416, None),
+    ("bytes=1024-", 416, None),
+    ("bytes=-5-10", 200, None),
+    ("bytes=5--10", 200, None),
+    ("bytes=-", 200, None),
+    ("bytes=a-b", 200, None),
+    ("bytes=1e3-", 200, None),
+    ("bytes=\u0661\u0662-", 200, None),  # Arabic-Indic digits are not digits here
+    ("bytes=10-5", 200, None),
+    ("items=0-9", 200, None),
+    ("bytes=0-9" + " " * 10_000, 206, (0, 9)),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "span"), HOSTILE_RANGES, ids=range(len(HOSTILE_RANGES))
+)
+def test_hostile_range_headers_never_fail_nor_read_past_the_file(
+    anon_client, track, monkeypatch, header, status, span
+):
+    from lessons import audio_views
+
+    reads: list[tuple[int, int]] = []
+    real_read = audio_views._read
+
+    def spy(track, start, end):
+        reads.append((start, end))
+        return real_read(track, start, end)
+
+    monkeypatch.setattr(audio_views, "_read", spy)
+    response = anon_client.get(_url(track), HTTP_RANGE=header)
+    assert response.status_code == status
+    assert all(0 <= start <= end < len(BODY) for start, end in reads)
+    if status == 416:
+        assert response["Content-Range"] == f"bytes */{len(BODY)}" and reads == []
+    elif status == 206:
+        start, end = span
+        assert response.content == BODY[start : end + 1]
+        assert response["Content-Range"] == f"bytes {start}-{end}/{len(BODY)}"
+    else:
+        assert response.content == BODY and "Content-Range" not in response

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from dlplatform.accounts.requests import user_of
 
@@ -20,6 +24,7 @@ from ..review import review_options
 from ..tokens import UnknownToken, decode_response
 from . import serializers as s
 
+T = TypeVar("T")
 STATUS_BY_CODE = {
     "invalid": 400,
     "not_found": 404,
@@ -136,33 +141,27 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=s.FlagRequestSerializer, responses=s.SavedSerializer)
     @action(detail=True, methods=["post"])
     def flag(self, request: Request, pk: str | None = None) -> Response:
-        body = s.FlagRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        item = self._run(services.attempt_flag, body.validated_data)
-        return Response(s.SavedSerializer(_saved(item)).data)
+        return self._action(request, s.FlagRequestSerializer, services.attempt_flag, _saved)
 
     @extend_schema(request=s.CertaintyRequestSerializer, responses=s.SavedSerializer)
     @action(detail=True, methods=["post"])
     def certainty(self, request: Request, pk: str | None = None) -> Response:
         """Certainty-based marking: how sure the student is of one answer."""
-        body = s.CertaintyRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        item = self._run(services.attempt_set_certainty, body.validated_data)
-        return Response(s.SavedSerializer(_saved(item)).data)
+        return self._action(
+            request, s.CertaintyRequestSerializer, services.attempt_set_certainty, _saved
+        )
 
     @extend_schema(request=s.PageRequestSerializer, responses=s.AttemptSerializer)
     @action(detail=True, methods=["post"])
     def page(self, request: Request, pk: str | None = None) -> Response:
         """Sequential navigation: move to the next page (never back)."""
-        body = s.PageRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            attempt = services.attempt_turn_page(
-                attempt=self.get_object(), now=timezone.now(), **body.validated_data
-            )
-        except services.AttemptError as exc:
-            raise Refused(exc) from None
-        return Response(s.AttemptSerializer(_attempt_payload(attempt)).data)
+        return self._action(
+            request,
+            s.PageRequestSerializer,
+            services.attempt_turn_page,
+            _attempt_payload,
+            out=s.AttemptSerializer,
+        )
 
     @extend_schema(request=None, responses=s.ResultsSerializer)
     @action(detail=True, methods=["post"])
@@ -184,7 +183,21 @@ class AttemptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payload = present_results(attempt, items, now=timezone.now())
         return Response(s.ResultsSerializer(payload).data)
 
-    def _run(self, service, data: dict, attempt: Attempt | None = None) -> AttemptQuestion:
+    def _action(
+        self,
+        request: Request,
+        incoming: type[Serializer],
+        service: Callable[..., T],
+        present: Callable[[T], dict],
+        out: type[Serializer] = s.SavedSerializer,
+    ) -> Response:
+        """Validate the body with `incoming`, run `service` on this attempt with it (a refusal
+        is a Refused), and answer `present(result)` through `out`."""
+        body = incoming(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(out(present(self._run(service, dict(body.validated_data)))).data)
+
+    def _run(self, service: Callable[..., T], data: dict, attempt: Attempt | None = None) -> T:
         try:
             return service(attempt=attempt or self.get_object(), now=timezone.now(), **data)
         except services.AttemptError as exc:

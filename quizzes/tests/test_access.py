@@ -12,6 +12,7 @@ from quizzes import services as s
 from quizzes.access import effective_settings, merge_settings
 from quizzes.models import AttemptState, OverdueHandling, Quiz, QuizOverride
 
+from .admin_forms import quiz_change_data
 from .factories import as_sent, make_quiz, minutes, right_response
 
 pytestmark = pytest.mark.django_db
@@ -331,27 +332,14 @@ def test_admin_shows_the_new_settings_in_fieldsets(instructor_client, instructor
 def test_admin_saves_an_override_and_refuses_one_for_nobody(admin_client, student):
     quiz = make_quiz(["single"])
     url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
-    base = {
-        "title": "Edited",
-        "attempts_allowed": 0,
-        "grading_method": "highest",
-        "behaviour": "deferred",
-        "max_tries": 3,
-        "pass_mark": "50",
-        "feedback_bands": "[]",
-        "draw_count": 0,
-        "draw_tags": "[]",
-        "is_published": "on",
-        "overdue_handling": "graceperiod",
-        "grace_period": "00:05:00",
-        "questions_per_page": 0,
-        "navigation": "free",
-        "slots-TOTAL_FORMS": 0,
-        "slots-INITIAL_FORMS": 0,
-        "overrides-TOTAL_FORMS": 1,
-        "overrides-INITIAL_FORMS": 0,
-        "overrides-0-extra_time_percent": "50",
-    }
+    base = quiz_change_data(
+        {
+            "overdue_handling": "graceperiod",
+            "grace_period": "00:05:00",
+            "overrides-TOTAL_FORMS": 1,
+            "overrides-0-extra_time_percent": "50",
+        }
+    )
     refused = admin_client.post(url, base)  # neither a student nor a group: a form error
     assert refused.status_code == 200 and not QuizOverride.objects.exists()
     saved = admin_client.post(url, {**base, "overrides-0-user": student.pk})

@@ -29,6 +29,7 @@ from quizzes.review import (
     review_time,
 )
 
+from .admin_forms import quiz_change_data
 from .factories import make_quiz, minutes
 
 pytestmark = pytest.mark.django_db
@@ -283,29 +284,14 @@ def test_admin_edits_the_matrix_as_checkboxes_grouped_by_time(admin_client):
         assert f"Review options: {heading}" in html
     assert 'type="checkbox" name="review__right_answer__closed"' in html
     assert "review_right_answer" not in html.replace("review__right_answer", "")  # no integers
-    data = {
-        "title": "Edited",
-        "attempts_allowed": 0,
-        "grading_method": "highest",
-        "behaviour": "deferred",
-        "max_tries": 3,
-        "pass_mark": "50",
-        "feedback_bands": "[]",
-        "draw_count": 0,
-        "draw_tags": "[]",
-        "is_published": "on",
-        "slots-TOTAL_FORMS": 0,
-        "slots-INITIAL_FORMS": 0,
-        "overdue_handling": "autosubmit",
-        "questions_per_page": 0,
-        "navigation": "free",
-        "overrides-TOTAL_FORMS": 0,
-        "overrides-INITIAL_FORMS": 0,
-        "review__attempt__open": "on",
-        "review__marks__closed": "on",
-        "review__right_answer__closed": "on",
-        "review__overall_feedback__during": "on",  # disabled: Moodle never shows it during
-    }
+    data = quiz_change_data(
+        {
+            "review__attempt__open": "on",
+            "review__marks__closed": "on",
+            "review__right_answer__closed": "on",
+            "review__overall_feedback__during": "on",  # disabled: Moodle never shows it during
+        }
+    )
     resp = admin_client.post(f"/admin/quizzes/quiz/{quiz.pk}/change/", data)
     assert resp.status_code == 302, resp.content.decode()[:3000]
     quiz.refresh_from_db()

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from lessons import services, tts
 from lessons.models import AudioStatus, Topic
@@ -59,8 +60,8 @@ class Command(BaseCommand):
         )
 
     def _render(self, track: Any, *, force: bool) -> tuple[str, Any]:
-        if track.pk is None:
-            track.status = AudioStatus.QUEUED
+        if track.pk is None:  # rendered here and now: the reaper leaves it alone meanwhile
+            track.status, track.started_at = AudioStatus.RENDERING, timezone.now()
             track.save()
         before = track.rendered_at if track.is_ready else None
         track = services.audio_render(track=track, force=force)

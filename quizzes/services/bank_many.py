@@ -87,13 +87,12 @@ def existing_questions(*, items: list[dict[str, Any]], lock: bool = False) -> di
     if not slugs and not pairs:
         return {}
     categories, idnumbers = {c for c, _ in pairs}, {i for _, i in pairs}
-    found = Question.objects.filter(
-        Q(slug__in=slugs) | Q(category__in=categories, idnumber__in=idnumbers)
-    )
+    named_by = Q(slug__in=slugs) | Q(category__in=categories, idnumber__in=idnumbers)
     if lock:
-        found = questions_with_answers().prefetch_related("terms").filter(pk__in=found)
-        found = found.select_for_update(of=("self",))
-    rows = list(found)
+        locked = questions_with_answers().prefetch_related("terms").select_for_update(of=("self",))
+        rows = list(locked.filter(named_by))
+    else:
+        rows = list(Question.objects.filter(named_by))
     by_slug = {q.slug: q for q in rows if q.slug}
     by_pair = {(q.category, q.idnumber): q for q in rows if q.idnumber}
     named = {

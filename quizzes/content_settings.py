@@ -52,7 +52,9 @@ def accepted_keys() -> list[str]:
     return sorted([*setting_fields(), REVIEW_KEY])
 
 
-def clean_quiz_block(block: dict[str, Any], *, section: Any) -> tuple[dict[str, Any], dict]:
+def clean_quiz_block(
+    block: dict[str, Any], *, section: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The model field values the block names, and its errors by key (both possibly empty);
     settings the block does not name are not in the values."""
     fields = setting_fields()

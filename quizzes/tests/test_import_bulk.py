@@ -140,3 +140,30 @@ def test_too_long_a_value_is_a_line_error_and_nothing_is_stored():
     assert [e.line for e in report.errors] == [5]
     assert "right is longer than 500 characters" in report.errors[0].message
     assert Question.objects.count() == 0
+
+
+def test_what_the_bank_refuses_is_an_error_on_its_line(bank_places):
+    text = "\n".join(
+        [
+            '// @dlp {"terms": ["pooling"]}',
+            "::good:: Fine? {T}",
+            "",
+            '// @dlp {"terms": ["pooling", "nope"]}',
+            "::term:: Fine? {T}",
+            "",
+            '// @dlp {"section": "7.8", "topic": "rnn"}',
+            "::topic:: Fine? {T}",
+            "",
+            '// @dlp {"section": "9.9"}',
+            "::section:: Fine? {T}",
+        ]
+    )
+    report = questions_import(text=text, fmt="gift")
+    assert [(e.line, e.message.split(": ", 1)[1]) for e in report.errors] == [
+        (5, "unknown glossary terms: nope"),
+        (8, "section 7.8 has no topic 'rnn'"),
+        (11, "unknown section '9.9'"),
+    ]
+    assert report.imported == 0 and not Question.objects.exists()
+    partial = questions_import(text=text, fmt="gift", allow_partial=True)
+    assert partial.imported == 1 and Question.objects.get().terms.get().slug == "pooling"

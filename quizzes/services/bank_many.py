@@ -167,7 +167,7 @@ def _check_fits(data: dict[str, Any], model: type[models.Model], values: dict[st
 
 def _resolve_places(items: list[_Item], section: Any, result: SavedMany) -> None:
     """Each item's section (the one given, else its own by number) and topic: two queries."""
-    from lessons.models import Section, Topic
+    from lessons.models import Section
 
     numbers = {str(i.data["section"]) for i in items if section is None and i.data.get("section")}
     sections = {s.number: s for s in Section.objects.filter(number__in=numbers)} if numbers else {}
@@ -179,6 +179,12 @@ def _resolve_places(items: list[_Item], section: Any, result: SavedMany) -> None
                 message = f"unknown section {item.data['section']!r}"
                 result.errors[item.index] = str(_fail(item.data, message))
         item.values["section"] = place
+    _resolve_topics(items, result)
+
+
+def _resolve_topics(items: list[_Item], result: SavedMany) -> None:
+    from lessons.models import Topic
+
     wanted = [i for i in items if i.data.get("topic") and i.index not in result.errors]
     slugs = {str(i.data["topic"]) for i in wanted}
     places = {i.values["section"].pk for i in wanted if i.values["section"] is not None}

@@ -1,5 +1,6 @@
 """Moodle XML round trip of a large bank: prints seconds to parse, to import (dry run) and to
-export, for a bank of N copies of every question of quizzes/tests/fixtures/moodle_xml/all_types.xml.
+export, and the import's queries, for a bank of N copies of every question of
+quizzes/tests/fixtures/moodle_xml/all_types.xml.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python bench/moodle_xml_import.py \
         [--copies 10,100]
@@ -38,6 +39,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import connection
+
     from quizzes.formats import export_moodle_xml, parse_moodle_xml
     from quizzes.services.importing import questions_import
 
@@ -46,15 +49,22 @@ def main() -> None:
         started = time.perf_counter()
         parsed = parse_moodle_xml(text)
         parse_s = time.perf_counter() - started
+        queries = [0]
+
+        def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
         started = time.perf_counter()
-        report = questions_import(text=text, fmt="moodlexml", dry_run=True)
+        with connection.execute_wrapper(count):
+            report = questions_import(text=text, fmt="moodlexml", dry_run=True)
         import_s = time.perf_counter() - started
         started = time.perf_counter()
         export_moodle_xml(parsed.questions)
         export_s = time.perf_counter() - started
         print(
             f"{len(parsed.questions):>5} questions ({len(text) / 1e6:.1f} MB): parse {parse_s:.2f} s, "
-            f"dry-run import {import_s:.2f} s, export {export_s:.2f} s  ({report.summary()})",
+            f"dry-run import {import_s:.2f} s ({queries[0]} queries), export {export_s:.2f} s  ({report.summary()})",
             flush=True,
         )
 

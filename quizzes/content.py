@@ -1,19 +1,23 @@
-"""Load the bundled quiz bank (quizzes/content/bank/<section>.yaml): a quiz per section."""
+"""Load the bundled quiz bank (quizzes/content/bank/<section>.yaml): a quiz per section.
+
+A file's `quiz:` block may set any setting of the quiz admin (quizzes/content_settings.py owns
+the keys); a reload sets what the file names and nothing else, so a setting the admin changed
+and the file does not name stays as the admin left it. Errors name the file, line and key, and
+any error leaves the database as it was (one transaction).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 from django.db import transaction
 
-from dlplatform.yaml_io import load_yaml
+from dlplatform.yaml_io import line_of, load_yaml
 
-from .models import Behaviour, Question, Quiz, QuizSlot
-from .review import masks_from_names
+from .content_settings import clean_quiz_block
+from .models import Question, Quiz, QuizSlot
 from .services.bank import QuestionDataError, question_upsert_from_data
 
 BANK_DIR = Path(__file__).resolve().parent / "content" / "bank"
@@ -23,16 +27,17 @@ class BankError(ValueError):
     """A bank file problem; the message names the file (and the question slug)."""
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    text = path.read_text(encoding="utf-8")
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise BankError(f"{path.name}: invalid YAML: {exc}") from None
     if not isinstance(data, dict) or not data.get("section"):
         raise BankError(f"{path.name}: expected a mapping with `section:`")
     if not isinstance(data.get("questions"), list) or not data["questions"]:
         raise BankError(f"{path.name}: `questions:` must be a non-empty list")
-    return data
+    return text, data
 
 
 def _section(path: Path, number: str) -> Any:
@@ -44,36 +49,33 @@ def _section(path: Path, number: str) -> Any:
     return section
 
 
-def _quiz_values(path: Path, block: dict[str, Any], section: Any) -> dict[str, Any]:
-    behaviour = block.get("behaviour", Behaviour.DEFERRED)
-    if behaviour not in Behaviour.values:
+def _quiz(path: Path, text: str, block: Any, section: Any) -> Quiz:
+    """The section's quiz with the settings the block names; those it does not name keep what
+    the admin set (a new quiz: the model's defaults, titled after its section)."""
+    if not isinstance(block, dict):
+        raise BankError(f"{path.name}: `quiz:` must be a mapping of settings")
+    values, errors = clean_quiz_block(block, section=section)
+    if errors:
         raise BankError(
-            f"{path.name}: quiz behaviour {behaviour!r} is not one of {Behaviour.values}"
+            "\n".join(
+                f"{path.name}:{line_of(text, 'quiz', key) or '?'}: quiz {key}: {message}"
+                for key, message in errors.items()
+            )
         )
-    minutes = block.get("time_limit_minutes")
-    try:  # only the options the file names; the others keep what the admin set
-        review_values = masks_from_names(block["review"]) if "review" in block else {}
-    except ValueError as exc:
-        raise BankError(f"{path.name}: {exc}") from None
-    return review_values | {
-        "section": section,
-        "title": str(block.get("title") or f"Quiz: {section.title}"),
-        "description": str(block.get("description") or ""),
-        "time_limit": timedelta(minutes=float(minutes)) if minutes else None,
-        "pass_mark": Decimal(str(block.get("pass_mark", 50))),
-        "behaviour": behaviour,
-        "feedback_bands": block.get("feedback_bands") or [],
-    }
+    slug = "section-" + section.number.replace(".", "-")
+    quiz, _ = Quiz.objects.update_or_create(
+        slug=slug,
+        defaults={"section": section, **values},
+        create_defaults={"section": section, "title": f"Quiz: {section.title}", **values},
+    )
+    return quiz
 
 
 def _load_file(path: Path, seen: dict[str, str]) -> tuple[Quiz, int]:
-    data = _read(path)
+    text, data = _read(path)
     number = str(data["section"])
     section = _section(path, number)
-    slug = "section-" + number.replace(".", "-")
-    quiz, _ = Quiz.objects.update_or_create(
-        slug=slug, defaults=_quiz_values(path, data.get("quiz") or {}, section)
-    )
+    quiz = _quiz(path, text, data.get("quiz") or {}, section)
     questions: list[Question] = []
     for index, entry in enumerate(data["questions"], start=1):
         qslug = entry.get("slug") if isinstance(entry, dict) else None

@@ -45,9 +45,9 @@ def terms_changed(sender: type, instance: Any, action: str, reverse: bool, **kwa
         return
     if not reverse:
         _touch(instance.pk)
-    else:  # term.quiz_questions.add(...): the questions are the other side
-        for pk in kwargs.get("pk_set") or ():
-            _touch(pk)
+    elif kwargs.get("pk_set"):  # term.quiz_questions.add(...): the questions are the other side
+        # One UPDATE for all of them: the bulk save links a term to thousands at once.
+        Question.objects.filter(pk__in=kwargs["pk_set"]).update(updated_at=timezone.now())
 
 
 @receiver(post_save, sender=Attempt)

@@ -1,7 +1,9 @@
 """The canonical question dict (content_schema.md) to and from Question rows.
 
-The bank loader and the GIFT/Aiken importers all write through `question_upsert_from_data`,
-so every source of questions obeys the same validation.
+The bank loader, the admin and the copies write one question through
+`question_upsert_from_data`; the importers (GIFT, Aiken, Moodle XML) write many at once through
+bank_many.py, which applies the same checks (those below), so every source of questions obeys
+the same validation.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Import GIFT, Aiken and Moodle XML into the question bank: all or nothing, with
 line-numbered errors.
 
-Every question goes through the core `question_upsert_from_data`, inside one transaction with a
-savepoint per question, so a question the bank refuses (unknown term, bad fraction) is reported
-with its line like a syntax error, and a failing file leaves the database untouched. A question
-whose category and idnumber name one already in the bank is left alone (a warning) unless the
-import is told to `update` it: an instructor's edits are never overwritten by surprise.
+Every format's questions are saved together by `bank_many.questions_save_many` (the bank's
+checks, a constant number of queries whatever the number of questions), inside one
+transaction, so a question the bank refuses (unknown term, bad fraction) is reported with its
+line like a syntax error, and a failing file leaves the database untouched. A question whose
+category and idnumber name one already in the bank is left alone (a warning) unless the import
+is told to `update` it: an instructor's edits are never overwritten by surprise.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 from ..formats import (
     LineError,
@@ -28,7 +29,8 @@ from ..formats import (
 )
 from ..formats.result import strip_meta
 from ..models import Question
-from .bank import existing_question, question_to_data, question_upsert_from_data
+from .bank import question_to_data
+from .bank_many import existing_questions, questions_save_many
 
 PARSERS: dict[str, Callable[[str], ParseResult]] = {
     "gift": parse_gift,
@@ -99,10 +101,10 @@ def questions_import(
     report.errors = list(parsed.errors) + _nul_errors(text)
     report.warnings = list(parsed.warnings)
     seen: set[tuple[str, str]] = set()
-    for question in parsed.questions:
-        if _twice(report, question, seen) or (not update and _kept(report, question)):
-            continue
-        _store_one(report, question, section=section, created_by=created_by)
+    questions = [q for q in parsed.questions if not _twice(report, q, seen)]
+    if not update:
+        questions = _not_kept(report, questions)
+    _store(report, questions, section=section, created_by=created_by)
     report.errors.sort(key=lambda e: e.line)
     report.warnings.sort(key=lambda e: e.line)
     report.accepted = len(report.question_ids)
@@ -135,38 +137,38 @@ def _twice(report: ImportReport, question: dict[str, Any], seen: set[tuple[str, 
     return False
 
 
-def _kept(report: ImportReport, question: dict[str, Any]) -> bool:
+def _not_kept(report: ImportReport, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A question the bank has under the same category and idnumber stays as it is."""
-    if question.get("slug") or not question.get("idnumber"):
-        return False
-    found = existing_question(question)
-    if found is None:
-        return False
-    where = f" in {question['category']!r}" if question.get("category") else ""
-    report.warnings.append(
-        LineError(
-            question.get("line", 0),
-            f"kept the bank's question {found.name!r}: it has idnumber {question['idnumber']!r}"
-            f"{where}; import with update to replace it",
+    named = [q for q in questions if not q.get("slug") and q.get("idnumber")]
+    found = existing_questions(items=named)
+    kept = {id(named[index]): question for index, question in found.items()}
+    for question in named:
+        if id(question) not in kept:
+            continue
+        where = f" in {question['category']!r}" if question.get("category") else ""
+        report.warnings.append(
+            LineError(
+                question.get("line", 0),
+                f"kept the bank's question {kept[id(question)].name!r}: it has idnumber "
+                f"{question['idnumber']!r}{where}; import with update to replace it",
+            )
         )
-    )
-    return True
+    return [q for q in questions if id(q) not in kept]
 
 
-def _store_one(
-    report: ImportReport, question: dict[str, Any], *, section: Any, created_by: Any
+def _store(
+    report: ImportReport, questions: list[dict[str, Any]], *, section: Any, created_by: Any
 ) -> None:
-    data = to_bank_data(question)
-    if section is not None and data.get("section") not in (None, section.number):
-        data.pop("topic", None)  # imported into another section: its topic does not apply
-    try:
-        with transaction.atomic():
-            stored = question_upsert_from_data(data=data, section=section, created_by=created_by)
-    except (ValueError, TypeError, KeyError, DatabaseError) as exc:
-        # The bank's QuestionDataError is a ValueError; anything else is still this question's fault.
-        report.errors.append(LineError(question.get("line", 0), str(exc) or type(exc).__name__))
-        return
-    report.question_ids.append(stored.pk)
+    items = []
+    for question in questions:
+        data = to_bank_data(question)
+        if section is not None and data.get("section") not in (None, section.number):
+            data.pop("topic", None)  # imported into another section: its topic does not apply
+        items.append(data)
+    saved = questions_save_many(items=items, section=section, created_by=created_by)
+    for index, message in saved.errors.items():
+        report.errors.append(LineError(questions[index].get("line", 0), message))
+    report.question_ids += [saved.questions[index].pk for index in sorted(saved.questions)]
 
 
 def questions_export(

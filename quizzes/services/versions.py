@@ -68,6 +68,14 @@ def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersio
     """Each question's current version (questions with their answers prefetched): two queries
     when none was edited past the services; otherwise the new versions are written in bulk
     (a quiz of questions made in bulk costs the same few queries at its first start)."""
+    return question_versions_record_many(questions=questions)
+
+
+def question_versions_record_many(
+    *, questions: list[Question], by: Any = None
+) -> dict[int, QuestionVersion]:
+    """`question_version_record` for many questions (their answers prefetched) in a few
+    queries: the bank's bulk save (services/bank_many.py) and the start of an attempt."""
     found = _latest([q.pk for q in questions])
     new, confirmed = [], []
     for question in questions:
@@ -87,6 +95,7 @@ def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersio
                 snapshot=snapshot,
                 content_hash=digest,
                 source_updated_at=question.updated_at,
+                created_by=by,
             )
         )
     QuestionVersion.objects.bulk_update(confirmed, ["source_updated_at"], batch_size=500)

@@ -24,7 +24,6 @@ OWNERS = ("qtypes/", "templates/quizzes/answers/", "models.py", "migrations/", "
 # Literals that only share a type's name ("description" is also a field of Quiz and an
 # option of Django's admin fieldsets); each is the field, not the type.
 NOT_THE_TYPE = {
-    ("content.py", "description"),  # the quiz block's `description` key and Quiz field
     ("admin_review.py", "description"),  # a Django admin fieldset option
     ("admin.py", "description"),  # the overrides inline's fieldset option
     ("api/serializers.py", "description"),  # Quiz.description in the serializer's fields

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from ..formats import (
@@ -26,8 +27,9 @@ from ..formats import (
     parse_gift,
     parse_moodle_xml,
 )
+from ..formats.files import FileLimits
 from ..formats.result import strip_meta
-from ..models import Question
+from ..models import Question, QuestionFile
 from .bank import existing_question, question_to_data, question_upsert_from_data
 
 PARSERS: dict[str, Callable[[str], ParseResult]] = {
@@ -94,7 +96,12 @@ def questions_import(
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(PARSERS)}")
     report = ImportReport(fmt=fmt, dry_run=dry_run)
-    parsed = PARSERS[fmt](text.replace("\x00", "\ufffd"))
+    clean = text.replace("\x00", "\ufffd")
+    parsed = (
+        parse_moodle_xml(clean, file_limits=file_limits())
+        if fmt == "moodlexml"
+        else PARSERS[fmt](clean)
+    )
     report.parsed = len(parsed.questions) + len(parsed.errors)
     report.errors = list(parsed.errors) + _nul_errors(text)
     report.warnings = list(parsed.warnings)
@@ -111,6 +118,13 @@ def questions_import(
         transaction.set_rollback(True)
         report.question_ids = []
     return report
+
+
+def file_limits() -> FileLimits:
+    """The one place the embedded files' size limits are read (dlplatform/settings.py)."""
+    return FileLimits(
+        per_file=settings.QUIZ_FILE_MAX_BYTES, per_import=settings.QUIZ_IMPORT_FILES_MAX_BYTES
+    )
 
 
 NUL_MESSAGE = "contains a NUL character: is this a text file?"
@@ -157,16 +171,58 @@ def _store_one(
     report: ImportReport, question: dict[str, Any], *, section: Any, created_by: Any
 ) -> None:
     data = to_bank_data(question)
+    files = data.pop("files", None) or []
     if section is not None and data.get("section") not in (None, section.number):
         data.pop("topic", None)  # imported into another section: its topic does not apply
     try:
         with transaction.atomic():
             stored = question_upsert_from_data(data=data, section=section, created_by=created_by)
+            _store_files(stored, files)
     except (ValueError, TypeError, KeyError, DatabaseError) as exc:
         # The bank's QuestionDataError is a ValueError; anything else is still this question's fault.
         report.errors.append(LineError(question.get("line", 0), str(exc) or type(exc).__name__))
         return
     report.question_ids.append(stored.pk)
+
+
+def _store_files(question: Question, files: list[dict[str, Any]]) -> None:
+    """The question's files become those the file gives (an update replaces them)."""
+    question.files.all().delete()
+    QuestionFile.objects.bulk_create(
+        QuestionFile(
+            question=question,
+            area=f["area"],
+            name=f["name"],
+            content_type=f["content_type"],
+            data=f["data"],
+            sha256=f["sha256"],
+            size=f["size"],
+        )
+        for f in files
+    )
+
+
+def question_files_data(question: Question) -> list[dict[str, Any]]:
+    """A question's files as the formats take them (export)."""
+    return [
+        {
+            "area": f.area,
+            "name": f.name,
+            "content_type": f.content_type,
+            "data": bytes(f.data),
+            "sha256": f.sha256,
+            "size": f.size,
+        }
+        for f in question.files.all()
+    ]
+
+
+def _export_data(question: Question) -> dict[str, Any]:
+    data = question_to_data(question=question)
+    files = question_files_data(question)
+    if files:
+        data["files"] = files
+    return data
 
 
 def questions_export(
@@ -177,4 +233,10 @@ def questions_export(
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORTERS)}")
     notes: list[str] = [] if warnings is None else warnings
-    return EXPORTERS[fmt]([question_to_data(question=q) for q in questions], notes)
+    data = [_export_data(q) for q in questions]
+    if fmt != "moodlexml":
+        for q in data:
+            if q.pop("files", None):
+                name = FORMAT_NAMES[fmt]
+                notes.append(f"question {q.get('name')!r}: its files are left out ({name} has none)")
+    return EXPORTERS[fmt](data, notes)

@@ -375,14 +375,12 @@ def _files_el(node: Element, files: list[dict[str, Any]]) -> None:
     """Each file back in its area as Moodle writes it: in every element of the area whose
     text refers to it (@@PLUGINFILE@@/name), else in the first one."""
     for file in files:
-        containers = node.findall(FILE_AREAS.get(str(file["area"]), ""))
-        if not containers:
-            containers = [node.find("questiontext")]  # always there; keeps the bytes
+        containers = node.findall(FILE_AREAS.get(str(file["area"]), "")) or node.findall(
+            "questiontext"
+        )  # an area with no element left (an empty hint): the bytes still go out
         name = str(file["name"])
-        citing = [c for c in containers if c is not None and name in _cited(c)]
+        citing = [c for c in containers if name in _cited(c)]
         for container in citing or containers[:1]:
-            if container is None:
-                continue
             out = SubElement(container, "file", name=name, path="/", encoding="base64")
             out.text = qfiles.encode(bytes(file["data"]))
 

@@ -238,5 +238,7 @@ def questions_export(
         for q in data:
             if q.pop("files", None):
                 name = FORMAT_NAMES[fmt]
-                notes.append(f"question {q.get('name')!r}: its files are left out ({name} has none)")
+                notes.append(
+                    f"question {q.get('name')!r}: its files are left out ({name} has none)"
+                )
     return EXPORTERS[fmt](data, notes)

@@ -156,9 +156,10 @@ class _Files:
     def read(self, element: Element) -> list[dict[str, Any]]:
         # Moodle 1.9 kept one picture per question in <image> and <image_base64>.
         if (element.findtext("image_base64") or "").strip():
+            old = (element.findtext("image") or "").strip() or "image_base64"
             raise FormatError(
-                "it embeds a Moodle 1.9 <image_base64>: export it from a newer Moodle, whose "
-                "files are <file> elements"
+                f"it embeds the file {old!r} the Moodle 1.9 way (<image_base64>): export it "
+                "from a newer Moodle, whose files are <file> elements"
             )
         found: dict[tuple[str, str], dict[str, Any]] = {}
         kept: set[int] = set()

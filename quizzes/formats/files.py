@@ -75,10 +75,12 @@ def clean_name(raw: str) -> str:
 def decode_image(*, area: str, raw_name: str, encoded: str, limits: FileLimits | None) -> dict:
     """One <file>'s content as a file dict, or FormatError saying why it is refused."""
     name = clean_name(raw_name)
-    if limits is not None and len(encoded) > (limits.per_file * 4) // 3 + 8:
+    packed = "".join(encoded.split())
+    # Refused before decoding: base64 takes 4 characters for 3 bytes.
+    if limits is not None and len(packed) > (limits.per_file + 2) // 3 * 4:
         raise FormatError(f"the file {name!r} is larger than {limits.per_file} bytes")
     try:
-        data = base64.b64decode("".join(encoded.split()), validate=True)
+        data = base64.b64decode(packed, validate=True)
     except (binascii.Error, ValueError):
         raise FormatError(f"the file {name!r} is not valid base64") from None
     if limits is not None and len(data) > limits.per_file:

@@ -232,6 +232,7 @@ def _pictured_quiz(**review: int) -> tuple[Quiz, Question]:
             stem_files=file_el("pic.png", PNG),
             feedback='<text><![CDATA[<p>Why: <img src="@@PLUGINFILE@@/why.png"></p>]]></text>'
             + file_el("why.png", PNG),
+            answer_feedback=file_el("up.png", PNG),
         )
     )
     section = make_section()
@@ -292,6 +293,19 @@ def test_a_feedback_image_shows_only_when_the_review_options_show_feedback(
     assert other_client.get(_url(other_question, "questiontext", "pic.png")).status_code == 200
     Quiz.objects.filter(pk=hidden.pk).update(review_general_feedback=ALL_TIMES)
     assert other_client.get(hidden_url).status_code == 200  # now the review options allow it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("specific", [ALL_TIMES, 0])
+def test_an_answer_feedback_image_follows_the_specific_feedback_option(
+    specific, student, student_client
+):
+    quiz, question = _pictured_quiz(review_specific_feedback=specific)
+    url = _url(question, "answerfeedback", "up.png")
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    assert student_client.get(url).status_code == 404
+    services.attempt_submit(attempt=attempt, now=timezone.now())
+    assert student_client.get(url).status_code == (200 if specific else 404)
 
 
 def test_stems_keep_only_our_own_images():

@@ -385,6 +385,11 @@ CELERY_BEAT_SCHEDULE["lessons-reap-audio"] = {
     "options": {"queue": "inference"},
 }
 
+# Images a Moodle XML import embeds in its questions (quizzes/formats/files.py): decoded bytes
+# per file and for all files of one import (the upload itself is capped in quizzes/admin_io.py).
+QUIZ_FILE_MAX_BYTES = env.int("QUIZ_FILE_MAX_BYTES", 512 * 1024)
+QUIZ_IMPORT_FILES_MAX_BYTES = env.int("QUIZ_IMPORT_FILES_MAX_BYTES", 8 * 1024 * 1024)
+
 # The training task's Celery limits, given per message when it is sent (playground.queue).
 PLAYGROUND_JOB_SOFT_LIMIT_S = env.int("PLAYGROUND_JOB_SOFT_LIMIT_S", 600)
 PLAYGROUND_JOB_HARD_LIMIT_S = env.int("PLAYGROUND_JOB_HARD_LIMIT_S", 630)

@@ -608,3 +608,38 @@ class QuizStatistics(models.Model):
 
     def __str__(self) -> str:
         return f"statistics of {self.quiz}"
+
+
+class FileArea(models.TextChoices):
+    """The Moodle file area a question's file came from (its HTML refers to it there)."""
+
+    QUESTION_TEXT = "questiontext", "Question text"
+    GENERAL_FEEDBACK = "generalfeedback", "General feedback"
+    ANSWER_FEEDBACK = "answerfeedback", "Answer feedback"
+    HINT = "hint", "Hint"
+
+
+class QuestionFile(models.Model):
+    """An image a question carries (Moodle XML's base64 <file>): PNG, JPEG, GIF or WebP, its
+    type read from its bytes (quizzes/formats/files.py). The bytes live in the database so an
+    import stores them in its one transaction; served by quizzes.files_view, scoped."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="files")
+    area = models.CharField(max_length=20, choices=FileArea.choices)
+    name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=20)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "area", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "area", "name"], name="quizzes_questionfile_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.area}/{self.name}"

@@ -20,20 +20,25 @@ from django.utils.html import escape, linebreaks
 from glossary.rendering import markdown_to_html
 
 from . import qtypes
-from .models import Attempt, AttemptQuestion, AttemptState, Question
+from .models import Attempt, AttemptQuestion, AttemptState, FileArea, Question
 from .qtypes import short
 from .qtypes.base import Grade
+from .question_files import keep_own_images, with_file_urls
 from .review import ReviewOptions, review_options
 from .selectors import overall_feedback
 from .tokens import ItemTokens
 
 
-def render_stem(text: str, fmt: str) -> str:
-    if fmt == "html":
-        return nh3.clean(text)
+def render_stem(
+    text: str, fmt: str, *, question_id: int | None = None, area: str = FileArea.QUESTION_TEXT
+) -> str:
+    """A question's text as safe HTML; its `@@PLUGINFILE@@/name` images (with `question_id`)
+    point at the URL that serves them, and an <img> from anywhere else loses its src."""
     if fmt == "plain":
         return linebreaks(escape(text))
-    return markdown_to_html(text)
+    text = with_file_urls(text, question_id=question_id, area=area)
+    html = nh3.clean(text) if fmt == "html" else markdown_to_html(text)
+    return keep_own_images(html)
 
 
 def _stem_html(question: Question) -> str:
@@ -41,7 +46,9 @@ def _stem_html(question: Question) -> str:
     # each process: the stem is rendered once per version, not on every page view.
     html = question.__dict__.get("_stem_html")
     if html is None:
-        html = question.__dict__["_stem_html"] = render_stem(question.stem, question.stem_format)
+        html = question.__dict__["_stem_html"] = render_stem(
+            question.stem, question.stem_format, question_id=question.pk
+        )
     return html
 
 
@@ -93,7 +100,12 @@ def _result(item: AttemptQuestion, review: ReviewOptions) -> dict[str, Any]:
     if review.specific_feedback:  # Moodle counts the grader's comment as specific feedback
         result |= {"feedback": item.feedback, "grader_comment": item.grader_comment}
     if review.general_feedback:
-        result["explanation_html"] = render_stem(question.explanation, "markdown")
+        result["explanation_html"] = render_stem(
+            question.explanation,
+            "markdown",
+            question_id=question.pk,
+            area=FileArea.GENERAL_FEEDBACK,
+        )
         result["terms"] = [
             {"slug": t.slug, "name": t.name, "url": reverse("glossary:term", args=[t.slug])}
             for t in question.terms.all()

@@ -17,6 +17,11 @@ urlpatterns = [
     path("attempt/<int:pk>/page/", views.attempt_page_turn, name="page"),
     path("attempt/<int:pk>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:pk>/result/", views.result, name="result"),
+    path(
+        "files/<int:question_id>/<str:area>/<str:name>",
+        views.question_file,
+        name="question-file",
+    ),
 ]
 
 # Formats engineer's pages: instructor reports (quizzes/reports.py) and glossary practice

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from .access import effective_settings
 from .fragments import nav_html, question_fragments
 from .models import Attempt, AttemptQuestion, AttemptState
 from .presenters import present_attempt, present_results
+from .question_files import visible_file
 from .review import marks_visible, marks_visible_for_all
 
 
@@ -210,3 +211,22 @@ def grading_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Mark saved.")
     return redirect("quizzes:grading")
+
+
+@require_GET
+def question_file(request: HttpRequest, question_id: int, area: str, name: str) -> HttpResponse:
+    """A question's image, to whoever may see it now (question_files.may_see); 404 otherwise,
+    so nobody learns that a feedback image exists before they may see it."""
+    file = visible_file(
+        user=request.user, question_id=question_id, area=area, name=name, now=timezone.now()
+    )
+    if file is None:
+        raise Http404("no such file")
+    response = HttpResponse(bytes(file.data), content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{file.name}"'
+    # Private: who may see it depends on the user (and on time, for feedback); the bytes of
+    # one name never change within a question, so a short private cache is safe.
+    response["Cache-Control"] = "private, max-age=300"
+    response["ETag"] = f'"{file.sha256}"'
+    return response

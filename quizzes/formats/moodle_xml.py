@@ -4,7 +4,8 @@ canonical question dicts.
 This module owns what every question shares: the safe parse (defusedxml: no DTD, so no entity
 expansion, billion laughs or external entity; errors carry the line), categories, name, text
 and its format, general and combined feedback, default grade, penalty, hints, tags, idnumber
-and embedded files (refused: this bank stores no files). Each type reads and writes its own
+and embedded files (images in the question text, general feedback, answers' feedback and
+hints, formats/files.py; anything else is refused with its line). Each type reads and writes its own
 part (quizzes/qtypes/<type>.py moodle_read/moodle_write); a type nobody here has (random,
 ddmarker…) is skipped with a warning, not an error.
 """
@@ -15,6 +16,7 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import unquote
 from xml.etree.ElementTree import Comment, Element, SubElement, TreeBuilder, indent, tostring
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -22,6 +24,7 @@ from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from .. import qtypes
 from ..qtypes import _moodle as mx
+from . import files as qfiles
 from .gift_meta import META_FIELDS, parse_meta
 from .result import FormatError, LineError, ParseResult, category_path, default_name
 
@@ -49,6 +52,24 @@ class _TooDeep(FormatError):
             "few levels (HTML in a question's text goes inside CDATA)"
         )
         self.line = line
+
+
+class _AtLine(FormatError):
+    """A question's error that has a line of its own (one of its <file> elements)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+# Where each file area's <file> elements and the texts that refer to them sit in a <question>.
+FILE_AREAS = {
+    "questiontext": "questiontext",
+    "generalfeedback": "generalfeedback",
+    "answerfeedback": "answer/feedback",
+    "hint": "hint",
+}
+_REFERENCE = re.compile(re.escape(qfiles.PLUGINFILE) + r"""([^"'\s<>?#)]+)""")
 
 
 class _LineBuilder(TreeBuilder):
@@ -89,8 +110,10 @@ def _parse_tree(text: str) -> tuple[Element, dict[Element, int]]:
     return root, builder.lines
 
 
-def parse_moodle_xml(text: str) -> ParseResult:
-    """Every bad question becomes a LineError; good ones still parse; skipped ones warn."""
+def parse_moodle_xml(text: str, *, file_limits: qfiles.FileLimits | None = None) -> ParseResult:
+    """Every bad question becomes a LineError; good ones still parse; skipped ones warn.
+    `file_limits`: the sizes embedded files may have (the importing service passes the
+    settings'); None checks none."""
     result = ParseResult()
     try:
         root, lines = _parse_tree(text.removeprefix("\ufeff"))
@@ -109,6 +132,7 @@ def parse_moodle_xml(text: str) -> ParseResult:
         result.errors.append(LineError(lines.get(root, 1), message))
         return result
     category = ""
+    budget = [file_limits.per_import if file_limits else -1]
     for element in root:
         if element.tag != "question":
             continue
@@ -116,11 +140,96 @@ def parse_moodle_xml(text: str) -> ParseResult:
         if kind == "category":
             category = category_path(mx.text(element, "category"))
             continue
-        _read_one(result, element, line, category)
+        _read_one(result, element, line, category, _Files(lines, file_limits, budget))
     return result
 
 
-def _read_one(result: ParseResult, element: Element, line: int, category: str) -> None:
+class _Files:
+    """Reads one question's files; `budget` (bytes left for the whole import, -1: no limit)
+    is shared by the questions of one file."""
+
+    def __init__(
+        self, lines: dict[Element, int], limits: qfiles.FileLimits | None, budget: list[int]
+    ) -> None:
+        self.lines, self.limits, self.budget = lines, limits, budget
+
+    def read(self, element: Element) -> list[dict[str, Any]]:
+        # Moodle 1.9 kept one picture per question in <image> and <image_base64>.
+        if (element.findtext("image_base64") or "").strip():
+            old = (element.findtext("image") or "").strip() or "image_base64"
+            raise FormatError(
+                f"it embeds the file {old!r} the Moodle 1.9 way (<image_base64>): export it "
+                "from a newer Moodle, whose files are <file> elements"
+            )
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        kept: set[int] = set()
+        for area, path in FILE_AREAS.items():
+            for container in element.findall(path):
+                for node in container.findall("file"):
+                    kept.add(id(node))
+                    self._one(found, area, node)
+                self._references(container, area, found)
+        for node in element.iter("file"):
+            if id(node) not in kept:
+                raise _AtLine(
+                    self.lines.get(node, 0),
+                    f"the file {node.get('name') or 'unnamed'!r} is in <{self._parent(element, node)}>: "
+                    "files are kept only in the question text, general feedback, answers' "
+                    "feedback and hints",
+                )
+        checked = {id(c.find("text")) for p in FILE_AREAS.values() for c in element.findall(p)}
+        texts = (t.text or "" for t in element.iter("text") if id(t) not in checked)
+        if any(qfiles.PLUGINFILE in t for t in texts):
+            raise FormatError("it links to a Moodle file (@@PLUGINFILE@@) that the file lacks")
+        files = list(found.values())
+        if files and self.budget[0] >= 0:
+            self.budget[0] -= qfiles.total_size(files)
+            if self.budget[0] < 0:
+                raise FormatError(
+                    f"its files take the import past {self.limits.per_import if self.limits else 0}"
+                    " bytes of files in all"
+                )
+        return files
+
+    def _one(self, found: dict[tuple[str, str], dict[str, Any]], area: str, node: Element) -> None:
+        line = self.lines.get(node, 0)
+        if (node.get("encoding") or "base64") != "base64":
+            raise _AtLine(line, f"the file {node.get('name')!r} is not base64-encoded")
+        try:
+            file = qfiles.decode_image(
+                area=area,
+                raw_name=node.get("name") or "",
+                encoded=node.text or "",
+                limits=self.limits,
+            )
+        except FormatError as exc:
+            raise _AtLine(line, str(exc)) from None
+        before = found.setdefault((area, file["name"]), file)
+        if before["sha256"] != file["sha256"]:
+            raise _AtLine(line, f"two different files are named {file['name']!r} in {area}")
+
+    def _references(
+        self, container: Element, area: str, found: dict[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        for ref in _REFERENCE.findall(mx.text(container)):
+            name = unquote(ref)
+            if (area, name) not in found:
+                raise FormatError(
+                    f"its {area} links to the Moodle file {name!r} (@@PLUGINFILE@@) that the "
+                    "file lacks"
+                )
+
+    @staticmethod
+    def _parent(element: Element, node: Element) -> str:
+        for parent in element.iter():
+            if node in list(parent):
+                return str(parent.tag)
+        return "question"
+
+
+def _read_one(
+    result: ParseResult, element: Element, line: int, category: str, files: _Files
+) -> None:
     kind = element.get("type", "")
     name = " ".join(mx.text(element, "name").split())
     qtype = _type_for(element)
@@ -131,9 +240,13 @@ def _read_one(result: ParseResult, element: Element, line: int, category: str) -
     notes: list[str] = []
     try:
         question = _question(element, qtype, name, notes.append)
+        found = files.read(element)
     except (FormatError, qtypes.DataError) as exc:
-        result.errors.append(LineError(line, f"question {name or kind!r}: {exc}"))
+        at = exc.line if isinstance(exc, _AtLine) else line
+        result.errors.append(LineError(at, f"question {name or kind!r}: {exc}"))
         return
+    if found:
+        question["files"] = found
     result.warnings += [LineError(line, f"question {question['name']!r}: {n}") for n in notes]
     if category:
         question["category"] = category
@@ -150,7 +263,6 @@ def _type_for(element: Element) -> qtypes.QType | None:
 
 
 def _question(element: Element, qtype: qtypes.QType, name: str, warn: Any) -> dict[str, Any]:
-    _refuse_files(element)
     stem = mx.text(element, "questiontext").strip()
     if not stem:
         raise FormatError("the question has no text")
@@ -184,21 +296,6 @@ def _combined(element: Element) -> dict[str, Any]:
     out: dict[str, Any] = {key: mx.text(element, tag).strip() for key, tag in COMBINED.items()}
     out["show_num_correct"] = element.find("shownumcorrect") is not None
     return {k: v for k, v in out.items() if v}
-
-
-def _refuse_files(element: Element) -> None:
-    files = [f.get("name") or "unnamed" for f in element.iter("file")]
-    # Moodle 1.9 kept one picture per question in <image> and <image_base64>.
-    if (element.findtext("image_base64") or "").strip():
-        files.append((element.findtext("image") or "").strip() or "image_base64")
-    if files:
-        raise FormatError(
-            f"it embeds the file {files[0]!r}: this bank stores no files, so remove the image "
-            "from the question (or link to one served elsewhere) and import it again"
-        )
-    texts = (t.text or "" for t in element.iter("text"))
-    if any("@@PLUGINFILE@@" in t for t in texts):
-        raise FormatError("it links to a Moodle file (@@PLUGINFILE@@) that the file lacks")
 
 
 def _meta(element: Element) -> dict[str, Any]:
@@ -272,6 +369,25 @@ def _question_el(quiz: Element, q: dict[str, Any], qtype: qtypes.QType) -> None:
         tags = SubElement(node, "tags")
         for tag in q["tags"]:
             mx.text_el(tags, "tag", str(tag))
+    _files_el(node, q.get("files") or [])
+
+
+def _files_el(node: Element, files: list[dict[str, Any]]) -> None:
+    """Each file back in its area as Moodle writes it: in every element of the area whose
+    text refers to it (@@PLUGINFILE@@/name), else in the first one."""
+    for file in files:
+        containers = node.findall(FILE_AREAS.get(str(file["area"]), "")) or node.findall(
+            "questiontext"
+        )  # an area with no element left (an empty hint): the bytes still go out
+        name = str(file["name"])
+        citing = [c for c in containers if name in _cited(c)]
+        for container in citing or containers[:1]:
+            out = SubElement(container, "file", name=name, path="/", encoding="base64")
+            out.text = qfiles.encode(bytes(file["data"]))
+
+
+def _cited(container: Element) -> set[str]:
+    return {unquote(ref) for ref in _REFERENCE.findall(mx.text(container))}
 
 
 def _penalty(value: Any) -> float:

@@ -192,14 +192,20 @@ def test_nested_categories_in_any_order_and_idnumbers_with_markup():
     assert questions[0]["idnumber"] == "pad < & >"
 
 
-def test_embedded_files_are_refused_naming_the_file_and_line():
+def test_embedded_images_are_kept_and_the_old_image_base64_is_refused_with_its_name():
     text = fixture("embedded_files.xml")
     result = parse_moodle_xml(text)
-    assert result.questions == []
-    first, old = result.errors
-    assert first.line == line_of(text, "<question")
-    assert "embeds the file 'curves.png'" in first.message and "stores no files" in first.message
-    assert "'net.png'" in old.message
+    (question,) = result.questions
+    (file,) = question["files"]
+    assert (file["area"], file["name"], file["content_type"]) == (
+        "questiontext",
+        "curves.png",
+        "image/png",
+    )
+    assert file["data"].startswith(b"\x89PNG") and file["size"] == len(file["data"])
+    (old,) = result.errors
+    assert old.line == line_of(text, "<name><text>An old picture") - 1
+    assert "'net.png'" in old.message and "<image_base64>" in old.message
 
 
 def test_a_type_that_cannot_read_its_part_is_a_line_error():

@@ -129,14 +129,22 @@ def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
         "choices", "numerical_answers", "match_pairs", "ordering_items"
     ).get(pk=item.question_id)
     question = versioning.question_at(question, item.version)
+    item_check(item=item, question=question, behaviour=quiz.behaviour, max_tries=quiz.max_tries)
+
+
+def item_check(
+    *, item: AttemptQuestion, question: Question, behaviour: str, max_tries: int
+) -> None:
+    """One Check of an item, graded on `question` (as the item's version froze it); nothing is
+    saved here: the attempt's check and the instructor's preview both come through."""
     grade = grading.grade_question(question, item.response)
     item.tries += 1
-    if quiz.behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:
+    if behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:
         _adaptive_check(item, grade, question.penalty)
         return
     fraction = grade.fraction
-    final = quiz.behaviour == Behaviour.IMMEDIATE or item.tries >= quiz.max_tries
-    if quiz.behaviour == Behaviour.INTERACTIVE and fraction is not None:
+    final = behaviour == Behaviour.IMMEDIATE or item.tries >= max_tries
+    if behaviour == Behaviour.INTERACTIVE and fraction is not None:
         final = final or fraction >= grading.ONE
         fraction = grading.interactive_fraction(
             fraction, tries=item.tries, penalty=question.penalty
@@ -182,9 +190,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
         changed = []
         for item in items:
             if not item.locked:
-                grade = grading.grade_question(item.question, item.response)
-                _apply_grade(item, grade, _submit_fraction(attempt.quiz, item, grade))
-                item.locked = True
+                item_submit(item=item, behaviour=attempt.quiz.behaviour)
                 changed.append(item)
         AttemptQuestion.objects.bulk_update(
             changed, ["fraction", "mark", "feedback", "needs_grading", "locked"], batch_size=500
@@ -197,21 +203,29 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
-def _submit_fraction(quiz: Quiz, item: AttemptQuestion, grade: grading.Grade) -> Decimal | None:
+def item_submit(*, item: AttemptQuestion, behaviour: str) -> None:
+    """The submit's grading of one open item (on `item.question`, as its version froze it),
+    which then locks; nothing is saved here (the attempt's submit and the preview share it)."""
+    grade = grading.grade_question(item.question, item.response)
+    _apply_grade(item, grade, _submit_fraction(behaviour, item, grade))
+    item.locked = True
+
+
+def _submit_fraction(behaviour: str, item: AttemptQuestion, grade: grading.Grade) -> Decimal | None:
     raw = grade.fraction
     if raw is None:
         return None
-    if quiz.behaviour == Behaviour.CBM:
+    if behaviour == Behaviour.CBM:
         return behaviours.cbm_fraction(raw, item.certainty)
     if not item.tries:
         return raw
     penalty = item.question.penalty
-    if quiz.behaviour == Behaviour.ADAPTIVE:
+    if behaviour == Behaviour.ADAPTIVE:
         # The submit counts as one more try: an unchanged answer cannot beat the best kept.
         return behaviours.adaptive_fraction(
             raw, best=item.fraction, tries=item.tries + 1, penalty=penalty
         )
-    if quiz.behaviour == Behaviour.INTERACTIVE:
+    if behaviour == Behaviour.INTERACTIVE:
         # Interactive tries already spent still cost their penalty when the submit grades.
         return grading.interactive_fraction(raw, tries=item.tries + 1, penalty=penalty)
     return raw

@@ -179,6 +179,15 @@ class QType:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
+    def variants(self, question: Any) -> int:
+        """How many fixed variants an attempt draws one of at its start (a calculated
+        question's dataset items): the instructor's preview may pick one; 0, none."""
+        return 0
+
+    def with_variant(self, order: Any, variant: int) -> Any:
+        """The choice_order start_order drew, with variant `variant` (0-based) instead."""
+        return order
+
     def shown_option_ids(self, order: Any) -> list:
         """The ids in choice_order that the page names by option tokens."""
         return order.get("left", []) if isinstance(order, dict) else order

@@ -170,6 +170,12 @@ class CalculatedType(QType):
         items = self.spec(question)["datasets"]
         return {"item": rng.randrange(len(items)) if items else 0}
 
+    def variants(self, question: Any) -> int:
+        return len(self.spec(question)["datasets"])
+
+    def with_variant(self, order: Any, variant: int) -> Any:
+        return {**(order if isinstance(order, dict) else {}), "item": variant}
+
     def shown_option_ids(self, order: Any) -> list:
         return []
 

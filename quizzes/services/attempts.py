@@ -110,18 +110,19 @@ def attempt_check_answer(
     extra try costing the question's penalty; a right answer or the last try locks it.
     Adaptive: as many checks as the student likes, the best penalised mark kept; a right answer
     locks it."""
-    behaviour = attempt.quiz.behaviour
-    if behaviour in DEFERRED_BEHAVIOURS:
-        raise AttemptError("This quiz gives feedback only after submission.", "invalid")
+    _check_allowed(attempt.quiz.behaviour)
     if response is not None:
         attempt_save_answer(attempt=attempt, question_id=question_id, response=response, now=now)
     with transaction.atomic():
         attempt, item = _lock_open_item(attempt, question_id, now)
-        if not item.answered:
-            raise AttemptError("Answer the question before checking it.", "invalid")
         _grade_check(item, attempt.quiz)
         item.save()
     return item
+
+
+def _check_allowed(behaviour: str) -> None:
+    if behaviour in DEFERRED_BEHAVIOURS:
+        raise AttemptError("This quiz gives feedback only after submission.", "invalid")
 
 
 def _grade_check(item: AttemptQuestion, quiz: Quiz) -> None:
@@ -137,6 +138,9 @@ def item_check(
 ) -> None:
     """One Check of an item, graded on `question` (as the item's version froze it); nothing is
     saved here: the attempt's check and the instructor's preview both come through."""
+    _check_allowed(behaviour)
+    if not item.answered:
+        raise AttemptError("Answer the question before checking it.", "invalid")
     grade = grading.grade_question(question, item.response)
     item.tries += 1
     if behaviour == Behaviour.ADAPTIVE and grade.fraction is not None:

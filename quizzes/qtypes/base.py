@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from xml.etree.ElementTree import Element
 
-from ._spec import Option, clean_spec
+from ._spec import Option, Table, clean_spec
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
@@ -137,6 +137,25 @@ class QType:
     combined_feedback: ClassVar[bool] = False
     # Its configuration in Question.spec (qtypes/_spec.py); none by default.
     spec_schema: ClassVar[tuple[Option, ...]] = ()
+
+    # --- the question editor (quizzes/admin_editor.py) ------------------------------------
+    # A list setting's table of inputs, by its key (else one record a line, or JSON).
+    editor_tables: ClassVar[dict[str, Table]] = {}
+    # Inputs of the editor that are not stored: editor_spec turns them into what the bank's
+    # prepare_data takes (a calculated question's wildcard ranges, drawn into dataset items).
+    editor_inputs: ClassVar[tuple[Option, ...]] = ()
+
+    def editor_initial(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The editor inputs' values for a stored spec."""
+        return {}
+
+    def editor_spec(self, spec: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The spec the bank's prepare_data is given, from the settings and the inputs."""
+        return spec
+
+    def editor_stem(self, question: Any) -> str:
+        """The text the editor shows (a Cloze question's gaps written back into it)."""
+        return str(question.stem)
 
     def clean_spec(self, raw: Any) -> dict[str, Any]:
         """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""

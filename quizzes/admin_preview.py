@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from . import qtypes
-from .fragments import certainty_html
+from .fragments import question_fragments
 from .models import AttemptQuestion, Behaviour, Question, Quiz
 from .presenters import present_item
 from .review import NOTHING, OPTIONS, ReviewOptions
@@ -191,14 +191,15 @@ def _page(
     shown = PREVIEW_REVIEW if review else FULL_REVIEW if item.locked else NOTHING
     presented = present_item(item, review=shown)
     qtype = qtypes.get(question.type)
-    cbm = setup.behaviour == Behaviour.CBM and qtype.graded and not item.locked
     base = reverse("admin:quizzes_question_preview", args=[question.pk])
+    data = {"items": [presented], "behaviour": setup.behaviour}
+    attempt = SimpleNamespace(quiz=SimpleNamespace(max_tries=MAX_TRIES))
     return {
         "question": question,
         "item": presented,
-        "data": {"behaviour": setup.behaviour},
-        "attempt": SimpleNamespace(quiz=SimpleNamespace(max_tries=MAX_TRIES)),
-        "certainty": certainty_html(presented) if cbm else "",
+        "data": data,
+        # As the attempt page writes them: the open question (and its certainty), or its review.
+        "fragments": question_fragments(data, attempt),
         "behaviours": [(v, label, f"{base}?behaviour={v}") for v, label in Behaviour.choices],
         "review": review,
         "review_url": f"{base}?behaviour={setup.behaviour}&show=review",

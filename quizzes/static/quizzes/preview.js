@@ -11,6 +11,8 @@
     const fieldset = form.querySelector("fieldset.question");
     if (!fieldset) return;
     window.quizAnswers.bindOrdering(fieldset);
+    // Flags mark questions to come back to in an attempt: nothing to flag in a preview.
+    fieldset.querySelectorAll(".flag-toggle").forEach((button) => { button.hidden = true; });
     const send = (step) => {
       form.elements.step.value = step;
       form.elements.response.value = JSON.stringify(window.quizAnswers.responseOf(fieldset));

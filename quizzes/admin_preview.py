@@ -42,6 +42,7 @@ from .tokens import ItemTokens, UnknownToken
 
 SALT = "quizzes.admin_preview"
 MAX_STATE_CHARS = 200_000
+MAX_AGE_S = 12 * 3600  # a preview left open overnight starts again
 MAX_SEED = 2**31 - 1
 # A quiz's default number of interactive tries: the preview's.
 MAX_TRIES: int = Quiz._meta.get_field("max_tries").default
@@ -114,8 +115,8 @@ def _load(question: Question, request: HttpRequest) -> tuple[Setup, AttemptQuest
     try:
         if len(raw) > MAX_STATE_CHARS:
             raise signing.BadSignature
-        state = signing.loads(raw, salt=SALT)
-    except signing.BadSignature:
+        state = signing.loads(raw, salt=SALT, max_age=MAX_AGE_S)
+    except signing.BadSignature:  # forged, cut, or expired
         raise PreviewError("This preview is not readable any more: start again.") from None
     if state["for"] != _stamp(question, request):
         raise PreviewError("The question changed since this preview began: start again.")

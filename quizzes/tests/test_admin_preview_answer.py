@@ -367,3 +367,17 @@ def test_every_type_takes_wrong_shapes_without_a_500(admin_client, kind):
             post = {"state": state, "response": junk, "step": step}
             response = admin_client.post(_url(question), post)
             assert response.status_code in (200, 400), (kind, junk, step)
+
+
+def test_a_preview_left_open_too_long_starts_again(admin_client, monkeypatch):
+    import time
+
+    from quizzes.admin_preview import MAX_AGE_S
+
+    question = make_question("short", slug="pv-old")
+    state = _state(admin_client.get(_url(question)).content.decode())
+    later = time.time() + MAX_AGE_S + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    post = {"state": state, "response": '"SECRETRELU"', "step": "submit"}
+    response = admin_client.post(_url(question), post)
+    assert response.status_code == 400 and b"start again" in response.content

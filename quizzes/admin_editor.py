@@ -158,9 +158,11 @@ def spec_field(option: Option, table: Table | None = None) -> forms.Field:
 def _options(kind: str) -> list[tuple[str, Option]]:
     """The type's settings, then the editor's own inputs (not stored: QType.editor_spec)."""
     qtype = qtypes.get(kind)
-    return [(SPEC_PREFIX + o.key, o) for o in qtype.spec_schema] + [
+    options = [(SPEC_PREFIX + o.key, o) for o in qtype.spec_schema] + [
         (INPUT_PREFIX + o.key, o) for o in qtype.editor_inputs
     ]
+    order = {key: n for n, key in enumerate(qtype.editor_order)}
+    return sorted(options, key=lambda pair: order.get(pair[1].key, len(order)))
 
 
 def spec_field_names(kind: str) -> list[str]:

@@ -144,6 +144,8 @@ class QType:
     # Inputs of the editor that are not stored: editor_spec turns them into what the bank's
     # prepare_data takes (a calculated question's wildcard ranges, drawn into dataset items).
     editor_inputs: ClassVar[tuple[Option, ...]] = ()
+    # The keys of both in the order the editor shows them (the others after, as declared).
+    editor_order: ClassVar[tuple[str, ...]] = ()
 
     def editor_initial(self, spec: dict[str, Any]) -> dict[str, Any]:
         """The editor inputs' values for a stored spec."""

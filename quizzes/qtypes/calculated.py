@@ -159,6 +159,7 @@ class CalculatedType(QType):
 
     # --- the editor (quizzes/admin_editor.py) --------------------------------------------------
     editor_tables = {"answers": ANSWERS_TABLE, "datasets": DATASETS_TABLE, "ranges": RANGES_TABLE}
+    editor_order = ("answers", "answer_format", "answer_length", "ranges", "items", "generate")
     editor_inputs = (
         Option(
             "ranges", "list", [], "Each wildcard's range, to draw dataset items from.", item=_range

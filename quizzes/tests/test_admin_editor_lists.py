@@ -99,6 +99,8 @@ def test_the_calculated_editor_is_tables_of_labelled_inputs(admin_client):
     names = {ranges[f"{r}-0"]: (ranges[f"{r}-1"], ranges[f"{r}-2"]) for r in (0, 1)}
     assert names == {"n": ("3", "5"), "m": ("2", "7")}
     assert "quizzes/rows.js" in html
+    shown = [html.index(f"field-{n}") for n in ("spec_answers", "editor_ranges", "spec_datasets")]
+    assert shown == sorted(shown)  # answers, then the ranges the items are drawn from, then items
 
 
 def test_saving_the_tables_stores_the_spec_and_makes_a_new_version(admin_client):

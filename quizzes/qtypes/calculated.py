@@ -19,16 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
+from ._calculated_editor import MAX_ITEMS, DatasetEditor
 from ._data import DataError, fraction
-from ._spec import Column, Option, Table
+from ._spec import Option
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
 from .numerical import TYPE as NUMERICAL
 from .numerical import parse_number
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
-
-MAX_ITEMS = 100
 
 
 def _answer(raw: Any) -> dict[str, Any]:
@@ -99,54 +98,7 @@ def _dataset_item(raw: Any) -> dict[str, float]:
     return {str(k): float(v) for k, v in raw.items()}
 
 
-DISTRIBUTIONS = ("uniform", "loguniform")
-# The editor's tables (quizzes/admin_rows.py): the answers, the wildcards' ranges and the items.
-ANSWERS_TABLE = Table(
-    columns=(
-        Column("formula", "Formula", required=True),
-        Column("fraction", "Grade %", "number"),
-        Column("tolerance", "Tolerance", "number"),
-        Column("tolerance_type", "Tolerance type", "choice", formula.TOLERANCES),
-        Column("feedback", "Feedback"),
-    )
-)
-RANGES_TABLE = Table(
-    columns=(
-        Column("name", "Wildcard", required=True),
-        Column("min", "Minimum", "number", required=True),
-        Column("max", "Maximum", "number", required=True),
-        Column("decimals", "Decimals", "number"),
-        Column("distribution", "Distribution", "choice", DISTRIBUTIONS),
-    )
-)
-DATASETS_TABLE = Table(keyed=Column("value", "Value", "number"))
-
-
-def _range(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, dict) or not formula.WILDCARD.fullmatch(
-        "{" + str(raw.get("name")) + "}"
-    ):
-        raise DataError("each wildcard needs a name of letters, digits and _ (no braces)")
-    return raw
-
-
-def wildcard_ranges(items: list[dict[str, float]]) -> list[dict[str, Any]]:
-    """Each wildcard's range as its items span it (as Moodle's export writes it)."""
-    names = dict.fromkeys(name for item in items for name in item)
-    out = []
-    for name in names:
-        values = [item[name] for item in items if name in item]
-        decimals = max((_decimals(v) for v in values), default=0)
-        out.append({"name": name, "min": min(values), "max": max(values), "decimals": decimals})
-    return out
-
-
-def _decimals(value: float) -> int:
-    text = repr(float(value))
-    return 0 if "e" in text or text.endswith(".0") else min(10, len(text.split(".")[1]))
-
-
-class CalculatedType(QType):
+class CalculatedType(DatasetEditor, QType):
     name = "calculated"
     shape = (dict,)
     answer_template = "quizzes/answers/numerical.html"
@@ -156,28 +108,6 @@ class CalculatedType(QType):
         Option("answer_format", "choice", "decimals", "", choices=formula.FORMATS),
         Option("answer_length", "number", 2, "Decimals or significant figures.", low=0, high=10),
     )
-
-    # --- the editor (quizzes/admin_editor.py) --------------------------------------------------
-    editor_tables = {"answers": ANSWERS_TABLE, "datasets": DATASETS_TABLE, "ranges": RANGES_TABLE}
-    editor_order = ("answers", "answer_format", "answer_length", "ranges", "items", "generate")
-    editor_inputs = (
-        Option(
-            "ranges", "list", [], "Each wildcard's range, to draw dataset items from.", item=_range
-        ),
-        Option("items", "number", 10, "How many dataset items to draw.", low=1, high=MAX_ITEMS),
-        Option("generate", "bool", False, "Draw the dataset items again from the ranges above."),
-    )
-
-    def editor_initial(self, spec: dict[str, Any]) -> dict[str, Any]:
-        items = spec.get("datasets") or []
-        return {"ranges": wildcard_ranges(items), "items": len(items) or 10, "generate": False}
-
-    def editor_spec(self, spec: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-        """Items drawn from the ranges when asked, or when there are none yet."""
-        ranges = {r["name"]: r for r in inputs.get("ranges") or []}
-        if not ranges or (spec.get("datasets") and not inputs.get("generate")):
-            return spec
-        return {**spec, "datasets": {}, "ranges": ranges, "items": inputs.get("items") or 10}
 
     # --- the bank ------------------------------------------------------------------------------
     def prepare_data(self, data: dict) -> dict:

@@ -325,3 +325,18 @@ def test_cloze_syntax_errors_are_on_the_text_with_their_line(admin_client, text,
     assert message in (_errors(html, "stem") or html), html[-2000:]
     question.refresh_from_db()
     assert (question.stem, question.spec) == before
+
+
+def test_the_table_pages_are_csp_clean(admin_client):
+    """No inline script, no style attribute, no event handler (script-src/style-src 'self')."""
+    calc = make_question("calculated", slug="ls-csp")
+    cloze = make_question("cloze", slug="ls-csp-cloze")
+    bodies = [
+        admin_client.get(_url(calc)).content.decode(),
+        admin_client.get(_url(cloze)).content.decode(),
+        admin_client.post(_url(calc), _calculated(**{"spec_answers-0-1": "x"})).content.decode(),
+    ]
+    for html in bodies:
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
+        assert not [a for a, body in scripts if body.strip() and "application/json" not in a]
+        assert not re.search(r"\sstyle=\"|\son[a-z]+=\"", html)

@@ -110,14 +110,19 @@ class QuestionAdminForm(forms.ModelForm):
         self.instance.type = qtype.name
         editor.combined_from_form(self)
         spec = editor.spec_from_form(self, qtype.name)
-        if spec is None:
+        inputs = editor.spec_from_form(self, qtype.name, inputs=True)
+        if spec is None or inputs is None:
             return data
         try:
             # As the bank does: Cloze reads its gaps out of the stem, calculated its ranges.
             raw = {"type": qtype.name, "stem": data.get("stem") or "", "spec": spec}
-            prepared = qtype.prepare_data(raw)
+            prepared = qtype.prepare_data(dict(raw, spec=qtype.editor_spec(spec, inputs)))
             self.instance.spec = qtype.clean_spec(prepared.get("spec"))
             data["stem"] = prepared["stem"]
+            if qtype.relation is None:  # a type with answer rows is checked by their inline
+                qtype.validate_data(dict(prepared, spec=self.instance.spec))
+        except qtypes.TextError as exc:
+            self.add_error("stem", str(exc))
         except qtypes.DataError as exc:
             editor.spec_error(self, qtype.name, str(exc))
         return data

@@ -2,8 +2,9 @@
 
 A type's settings (`Question.spec`) are described once, by its `spec_schema`
 (qtypes/_spec.py); the form fields come from there: a number is a bounded number input, a
-text a textarea, a choice a select, a flag a checkbox, a list (its items are records) a JSON
-box. Each field is checked by its own Option, so a bad value is an error on that field.
+text a textarea, a choice a select, a flag a checkbox, a list a table of inputs where its type
+declares one (admin_rows.py; read only for what is read out of the text), else one record a
+line. Each field is checked by its own Option, so a bad value is an error on that field.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 from django import forms
 
 from . import qtypes
-from .qtypes._spec import Option
+from .admin_rows import RowsField
+from .qtypes._spec import Option, Table
 from .services.bank import COMBINED_KEYS
 
 SPEC_PREFIX = "spec_"
+INPUT_PREFIX = "editor_"
 MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 MAX_HINTS = 20
@@ -123,9 +126,12 @@ def _number_help(option: Option) -> str:
     return " ".join(p for p in (option.help, f"A number {said}." if said else "") if p)
 
 
-def spec_field(option: Option) -> forms.Field:
-    """The form field of one Option: the schema is the one description of a setting."""
+def spec_field(option: Option, table: Table | None = None) -> forms.Field:
+    """The form field of one Option: the schema is the one description of a setting (a list
+    setting whose type declares its table is a table of inputs: admin_rows.py)."""
     common: dict[str, Any] = {"label": _label(option), "required": False, "help_text": option.help}
+    if table is not None:
+        return RowsField(table=table, **common)
     if option.kind == "number":
         common["help_text"] = _number_help(option)
         return forms.FloatField(
@@ -149,28 +155,49 @@ def spec_field(option: Option) -> forms.Field:
     return forms.JSONField(widget=forms.Textarea(attrs={"rows": 4}), **common)
 
 
+def _options(kind: str) -> list[tuple[str, Option]]:
+    """The type's settings, then the editor's own inputs (not stored: QType.editor_spec)."""
+    qtype = qtypes.get(kind)
+    options = [(SPEC_PREFIX + o.key, o) for o in qtype.spec_schema] + [
+        (INPUT_PREFIX + o.key, o) for o in qtype.editor_inputs
+    ]
+    order = {key: n for n, key in enumerate(qtype.editor_order)}
+    return sorted(options, key=lambda pair: order.get(pair[1].key, len(order)))
+
+
 def spec_field_names(kind: str) -> list[str]:
-    return [SPEC_PREFIX + o.key for o in qtypes.get(kind).spec_schema]
+    return [name for name, _ in _options(kind)]
 
 
 def spec_form_fields(kind: str) -> dict[str, forms.Field]:
-    return {SPEC_PREFIX + o.key: spec_field(o) for o in qtypes.get(kind).spec_schema}
+    tables = qtypes.get(kind).editor_tables
+    return {name: spec_field(o, tables.get(o.key)) for name, o in _options(kind)}
 
 
 def spec_initial(form: forms.ModelForm, kind: str) -> None:
-    """The stored settings (defaults for keys stored before they existed) as initial values."""
-    stored = qtypes.get(kind).spec(form.instance) if form.instance.pk else {}
-    for option in qtypes.get(kind).spec_schema:
-        form.fields[SPEC_PREFIX + option.key].initial = stored.get(option.key, option.default)
+    """The stored settings (defaults for keys stored before they existed) as initial values;
+    the text as the type's editor shows it."""
+    qtype = qtypes.get(kind)
+    stored = qtype.spec(form.instance) if form.instance.pk else {}
+    inputs = qtype.editor_initial(stored) if form.instance.pk else {}
+    for name, option in _options(kind):
+        given = inputs if name.startswith(INPUT_PREFIX) else stored
+        form.fields[name].initial = given.get(option.key, option.default)
+    if form.instance.pk and "stem" in form.fields:
+        form.initial["stem"] = qtype.editor_stem(form.instance)
 
 
-def spec_from_form(form: forms.ModelForm, kind: str) -> dict[str, Any] | None:
-    """The spec the fields give, each checked by its Option (an error on that field); None when
-    a field is wrong."""
+def spec_from_form(
+    form: forms.ModelForm, kind: str, *, inputs: bool = False
+) -> dict[str, Any] | None:
+    """The spec the fields give (with `inputs`: the editor's own inputs), each checked by its
+    Option (an error on that field); None when a field is wrong."""
     raw: dict[str, Any] = {}
     ok = True
-    for option in qtypes.get(kind).spec_schema:
-        name = SPEC_PREFIX + option.key
+    prefix = INPUT_PREFIX if inputs else SPEC_PREFIX
+    for name, option in _options(kind):
+        if not name.startswith(prefix):
+            continue
         if name not in form.cleaned_data:
             ok = False  # its own field error is shown already
             continue
@@ -187,9 +214,10 @@ def spec_from_form(form: forms.ModelForm, kind: str) -> dict[str, Any] | None:
 
 def spec_error(form: forms.ModelForm, kind: str, message: str) -> None:
     """A whole-spec error on the field it names (messages start with the key), else the form."""
-    for option in qtypes.get(kind).spec_schema:
-        if message.startswith(option.key):
-            form.add_error(SPEC_PREFIX + option.key, message)
+    for name, option in _options(kind):
+        # "ranges ..." or "range 'x': ..." (a message about one of its records)
+        if message.startswith((option.key, option.key.removesuffix("s") + " ")):
+            form.add_error(name, message)
             return
     form.add_error(None, message)
 

@@ -31,7 +31,7 @@ from . import (
     single,
     truefalse,
 )
-from ._data import DataError
+from ._data import DataError, TextError
 from .base import Grade, QType, ResponseShapeError
 
 TYPES: dict[str, QType] = {
@@ -80,6 +80,7 @@ __all__ = [
     "Grade",
     "QType",
     "ResponseShapeError",
+    "TextError",
     "get",
     "grade_question",
     "relations",

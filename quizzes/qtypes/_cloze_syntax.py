@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from ._data import DataError
+from ._data import DataError, TextError
 
 GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}\\])*)\}")
 PLACEHOLDER = re.compile(r"\[\[(\d{1,3})\]\]")
@@ -72,10 +72,18 @@ def _answer(kind: str, raw: str) -> dict[str, Any]:
 
 
 def parse(stem: str) -> tuple[str, list[dict[str, Any]]]:
-    """The stem with each gap replaced by [[n]], and the gaps in order."""
+    """The stem with each gap replaced by [[n]], and the gaps in order; a bad gap is a
+    TextError naming its line."""
     gaps: list[dict[str, Any]] = []
 
     def one(match: re.Match[str]) -> str:
+        try:
+            return gap(match)
+        except DataError as exc:  # where it is: the line of the text the gap starts on
+            line = stem.count("\n", 0, match.start()) + 1
+            raise TextError(f"line {line}: {exc}") from None
+
+    def gap(match: re.Match[str]) -> str:
         kind_name = match.group(2)
         if kind_name not in _KINDS:
             raise DataError(f"unknown Cloze gap type {kind_name}")

@@ -11,6 +11,11 @@ class DataError(ValueError):
     """Bad question data; the bank adds which question it is."""
 
 
+class TextError(DataError):
+    """Bad syntax in the question's text (Cloze gaps): the message names its line; the admin
+    shows it on the text's field."""
+
+
 def fraction(raw: Any) -> Decimal:
     """An answer's weight, a percent in -100..100."""
     try:

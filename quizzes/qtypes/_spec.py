@@ -66,6 +66,30 @@ class Option:
         return [self.item(v) for v in raw] if self.item else list(raw)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a list setting's table in the admin: a text, a number or a choice."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """How the admin edits a list setting as rows of inputs (quizzes/admin_rows.py): records
+    with fixed `columns`, or (`keyed`) records whose keys are columns the instructor names (a
+    dataset item's wildcards), each cell of kind `keyed`; read only, with `row` giving each
+    record's cells as texts (settings read out of the question's text)."""
+
+    columns: tuple[Column, ...] = ()
+    keyed: Column | None = None
+    readonly: bool = False
+    row: Callable[[Any, int], dict[str, str]] | None = None
+
+
 def clean_spec(schema: tuple[Option, ...], raw: Any) -> dict[str, Any]:
     """The spec as stored: every key of the schema (defaults filled in), nothing else."""
     if raw in (None, ""):

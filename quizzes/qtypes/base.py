@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from xml.etree.ElementTree import Element
 
-from ._spec import Option, clean_spec
+from ._spec import Option, Table, clean_spec
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
@@ -138,6 +138,27 @@ class QType:
     # Its configuration in Question.spec (qtypes/_spec.py); none by default.
     spec_schema: ClassVar[tuple[Option, ...]] = ()
 
+    # --- the question editor (quizzes/admin_editor.py) ------------------------------------
+    # A list setting's table of inputs, by its key (else one record a line, or JSON).
+    editor_tables: ClassVar[dict[str, Table]] = {}
+    # Inputs of the editor that are not stored: editor_spec turns them into what the bank's
+    # prepare_data takes (a calculated question's wildcard ranges, drawn into dataset items).
+    editor_inputs: ClassVar[tuple[Option, ...]] = ()
+    # The keys of both in the order the editor shows them (the others after, as declared).
+    editor_order: ClassVar[tuple[str, ...]] = ()
+
+    def editor_initial(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The editor inputs' values for a stored spec."""
+        return {}
+
+    def editor_spec(self, spec: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+        """The spec the bank's prepare_data is given, from the settings and the inputs."""
+        return spec
+
+    def editor_stem(self, question: Any) -> str:
+        """The text the editor shows (a Cloze question's gaps written back into it)."""
+        return str(question.stem)
+
     def clean_spec(self, raw: Any) -> dict[str, Any]:
         """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
         return clean_spec(self.spec_schema, raw)
@@ -178,6 +199,15 @@ class QType:
     def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
+
+    def variants(self, question: Any) -> int:
+        """How many fixed variants an attempt draws one of at its start (a calculated
+        question's dataset items): the instructor's preview may pick one; 0, none."""
+        return 0
+
+    def with_variant(self, order: Any, variant: int) -> Any:
+        """The choice_order start_order drew, with variant `variant` (0-based) instead."""
+        return order
 
     def shown_option_ids(self, order: Any) -> list:
         """The ids in choice_order that the page names by option tokens."""

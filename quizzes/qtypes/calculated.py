@@ -14,6 +14,7 @@ the stem showing its values): calculatedsimple.py and calculatedmulti.py build o
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from decimal import Decimal
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
+from ._calculated_editor import MAX_ITEMS, DatasetEditor
 from ._data import DataError, fraction
 from ._spec import Option
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
@@ -29,8 +31,6 @@ from .numerical import parse_number
 
 if TYPE_CHECKING:
     from ..tokens import ItemTokens
-
-MAX_ITEMS = 100
 
 
 def _answer(raw: Any) -> dict[str, Any]:
@@ -82,7 +82,9 @@ def generate(ranges: Any, items: Any, seed: str) -> dict[str, list[float]]:
             raise DataError(f"range {name!r} needs min, max and decimals") from None
         if low > high or not 0 <= decimals <= 10:
             raise DataError(f"range {name!r}: min above max, or decimals outside 0..10")
-        out[str(name)] = [round(rng.uniform(low, high), decimals) for _ in range(count)]
+        if spec.get("distribution") == "loguniform" and low <= 0:
+            raise DataError(f"range {name!r}: loguniform needs a minimum above 0")
+        out[str(name)] = [round(_draw(rng, low, high, spec), decimals) for _ in range(count)]
     return out
 
 
@@ -93,6 +95,13 @@ def _computed(text: str, values: dict[str, float]) -> float | None:
         return formula.evaluate(text, values)
     except DataError:
         return None
+
+
+def _draw(rng: random.Random, low: float, high: float, spec: dict[str, Any]) -> float:
+    """Moodle's two distributions: uniform, or loguniform (uniform in the logarithm)."""
+    if spec.get("distribution", "uniform") != "loguniform":
+        return rng.uniform(low, high)
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
 
 
 def _dataset_item(raw: Any) -> dict[str, float]:
@@ -148,6 +157,12 @@ class DatasetType(QType):
         items = self.spec(question)["datasets"]
         return rng.randrange(len(items)) if items else 0
 
+    def variants(self, question: Any) -> int:
+        return len(self.spec(question)["datasets"])
+
+    def with_variant(self, order: Any, variant: int) -> Any:
+        return {**(order if isinstance(order, dict) else {}), "item": variant}
+
     def drawn(self, item: Any) -> Any:
         """The number of the dataset item this attempt item drew."""
         order = item.choice_order if isinstance(item.choice_order, dict) else {}
@@ -160,7 +175,7 @@ class DatasetType(QType):
 ANSWERS_OPTION = Option("answers", "list", [], "Formulas over {wildcards}, weighted.", item=_answer)
 
 
-class CalculatedType(DatasetType):
+class CalculatedType(DatasetEditor, DatasetType):
     name = "calculated"
     shape = (dict,)
     answer_template = "quizzes/answers/numerical.html"

@@ -18,6 +18,7 @@ from . import _calculated_moodle as moodle
 from . import _formula as formula
 from ._data import DataError
 from ._spec import Option
+from .base import QType
 from .calculated import ANSWERS_OPTION, DATASET_OPTIONS, MAX_ITEMS, CalculatedType, generate
 
 RANGE_COLUMNS = ("name", "min", "max", "decimals")
@@ -60,6 +61,13 @@ class CalculatedSimpleType(CalculatedType):
     name = "calculatedsimple"
     moodle_names = ("calculatedsimple",)
     moodle_type = "calculatedsimple"
+    # Its ranges are stored settings (the items are drawn from them on every save), edited as
+    # its own fields: not calculated's editor tables, whose ranges are only what items span.
+    editor_tables = QType.editor_tables
+    editor_inputs = QType.editor_inputs
+    editor_order = QType.editor_order
+    editor_initial = QType.editor_initial
+    editor_spec = QType.editor_spec
     spec_schema = (
         ANSWERS_OPTION,
         Option(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import _cloze_syntax as syntax
 from ._cloze_html import cloze_html
 from ._data import DataError
-from ._spec import Option
+from ._spec import Column, Option, Table
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
 from .numerical import grade_numerical
 from .short import grade_short
@@ -74,15 +74,56 @@ def grade_gap(gap: dict[str, Any], number: int, response: Any) -> Grade:
     return Grade(clamp(total), [a.feedback for a in chosen if a.feedback])
 
 
+def _gap_row(gap: dict[str, Any], number: int) -> dict[str, str]:
+    """A gap as the editor's read-only table shows it: its kind, weight and answers."""
+    answers = []
+    for a in gap.get("answers") or []:
+        text = (
+            f"{a.get('value', 0):g} ± {a.get('tolerance', 0):g}"
+            if gap.get("kind") == "numerical"
+            else a.get("text", "")
+        )
+        answers.append(f"{text} ({a.get('fraction', 0):g}%)")
+    kind = f"{gap.get('kind', '')} ({gap.get('syntax', '')})"
+    return {
+        "number": str(number),
+        "kind": kind,
+        "weight": str(gap.get("weight", 1)),
+        "answers": "; ".join(answers),
+    }
+
+
+GAPS_TABLE = Table(
+    columns=(
+        Column("number", "Gap"),
+        Column("kind", "Type"),
+        Column("weight", "Mark (weight)"),
+        Column("answers", "Answers (grade)"),
+    ),
+    readonly=True,
+    row=_gap_row,
+)
+
+
 class ClozeType(QType):
     name = "cloze"
     shape = (dict,)
     answer_template = "quizzes/answers/cloze.html"
-    spec_schema = (Option("gaps", "list", [], "Read from the stem's Cloze syntax.", item=_gap),)
+    spec_schema = (
+        Option(
+            "gaps", "list", [], "Read from the text's gaps, {1:SA:=answer}, when saved.", item=_gap
+        ),
+    )
     # Moodle XML keeps the gaps in the question text, in the syntax the bank reads from the
     # stem and writes back into it (data_of): nothing of its own to read or write.
     moodle_names = ("cloze", "multianswer")
     moodle_type = "cloze"
+
+    # The editor shows the text with its gaps in Moodle's syntax, and the gaps read from it.
+    editor_tables = {"gaps": GAPS_TABLE}
+
+    def editor_stem(self, question: Any) -> str:
+        return syntax.write(question.stem, self.spec(question)["gaps"])
 
     # --- the bank ------------------------------------------------------------------------------
     def prepare_data(self, data: dict) -> dict:

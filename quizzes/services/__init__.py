@@ -34,6 +34,8 @@ from .attempts import (
     attempt_submit,
     attempt_submit_if_overdue,
     essay_grade,
+    item_check,
+    item_submit,
     shuffled_choice_order,
 )
 from .autosave import SavedAnswer, answer_autosave
@@ -97,6 +99,8 @@ __all__ = [
     "check_unlocked",
     "clean_response",
     "essay_grade",
+    "item_check",
+    "item_submit",
     "open_attempts_refresh_deadlines",
     "question_duplicate",
     "question_to_data",

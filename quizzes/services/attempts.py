@@ -108,23 +108,13 @@ def attempt_check_answer(
     locks it. Each check is kept as a try and the mark is their replay (services/tries.py).
     The answer sent is saved and checked under one row lock, so concurrent checks are tries
     one after another, each of the answer it sent."""
-    behaviour = attempt.quiz.behaviour
-    if behaviour in DEFERRED_BEHAVIOURS:
-        raise AttemptError("This quiz gives feedback only after submission.", "invalid")
+    _check_allowed(attempt.quiz.behaviour)
     with transaction.atomic():
         attempt, item = _lock_open_item(attempt, question_id, now)
         if response is not None:
             item.response = clean_response(item.question.type, response)
             item.answered_at = now
-        if not item.answered:
-            raise AttemptError("Answer the question before checking it.", "invalid")
-        record_try(item, now=now)
-        apply_outcome(
-            item,
-            item_outcome(
-                item=item, question=_graded_question(item), quiz=attempt.quiz, finished=False
-            ),
-        )
+        item_check(item=item, question=_graded_question(item), quiz=attempt.quiz, now=now)
         item.save()
     return item
 
@@ -132,6 +122,22 @@ def attempt_check_answer(
 def _graded_question(item: AttemptQuestion) -> Question:
     question = questions_with_answers().get(pk=item.question_id)
     return versioning.question_at(question, item.version)
+
+
+def _check_allowed(behaviour: str) -> None:
+    if behaviour in DEFERRED_BEHAVIOURS:
+        raise AttemptError("This quiz gives feedback only after submission.", "invalid")
+
+
+def item_check(*, item: AttemptQuestion, question: Question, quiz: Quiz, now: datetime) -> None:
+    """One Check of an item, graded on `question` (as the item's version froze it) under the
+    quiz's behaviour: its response becomes one more try and the tries are replayed. Nothing is
+    saved here: the attempt's check and the instructor's preview both come through."""
+    _check_allowed(quiz.behaviour)
+    if not item.answered:
+        raise AttemptError("Answer the question before checking it.", "invalid")
+    record_try(item, now=now)
+    apply_outcome(item, item_outcome(item=item, question=question, quiz=quiz, finished=False))
 
 
 # --- submitting ---------------------------------------------------------------------------------
@@ -153,11 +159,7 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
         changed = []
         for item in items:
             if not item.locked:
-                outcome = item_outcome(
-                    item=item, question=item.question, quiz=attempt.quiz, finished=True
-                )
-                apply_outcome(item, outcome)
-                item.locked = True
+                item_submit(item=item, question=item.question, quiz=attempt.quiz)
                 changed.append(item)
         AttemptQuestion.objects.bulk_update(
             changed, ["fraction", "mark", "feedback", "needs_grading", "locked"], batch_size=500
@@ -168,6 +170,14 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
         _total(attempt, items)
         attempt.save()
     return attempt
+
+
+def item_submit(*, item: AttemptQuestion, question: Question, quiz: Quiz) -> None:
+    """The submit's grading of one open item on `question` (as its version froze it): its tries
+    and final response replayed, then it locks. Nothing is saved here (the attempt's submit and
+    the preview share it)."""
+    apply_outcome(item, item_outcome(item=item, question=question, quiz=quiz, finished=True))
+    item.locked = True
 
 
 def _total(attempt: Attempt, items: list[AttemptQuestion]) -> None:

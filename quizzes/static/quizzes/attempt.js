@@ -15,44 +15,9 @@
     const post = (action, body) => window.api.postJSON(config.api[action], body);
     const navLink = (qid) => document.querySelector(`.nav-q[data-qid="${qid}"]`);
 
-    // How each kind of answer control is read back, keyed by its container's data-collect
-    // (each question type's template names its collector): nothing here knows a type's name.
-    // Option values are opaque per-attempt tokens (quizzes/tokens.py): sent back as they are.
-    const controls = (box) => Array.from(box.querySelectorAll("input, select, textarea"));
-    const collectors = {
-      one: (box) => { const picked = controls(box).find((i) => i.checked); return picked ? picked.value : null; },
-      many: (box) => controls(box).filter((i) => i.checked).map((i) => i.value),
-      pairs: (box) => {
-        const answer = {};
-        controls(box).forEach((s) => { answer[s.dataset.left] = s.value; });
-        return answer;
-      },
-      // One value per gap: a text, a select, the checked radio ("" if none), or a list of the
-      // checked checkboxes.
-      gaps: (box) => {
-        const answer = {};
-        controls(box).forEach((c) => {
-          const gap = c.dataset.gap;
-          if (c.type === "radio") {
-            if (c.checked || !(gap in answer)) answer[gap] = c.checked ? c.value : "";
-          } else if (c.type === "checkbox") {
-            answer[gap] = answer[gap] || [];
-            if (c.checked) answer[gap].push(c.value);
-          } else {
-            answer[gap] = c.value;
-          }
-        });
-        return answer;
-      },
-      order: (box) => Array.from(box.querySelectorAll("li[data-id]")).map((li) => li.dataset.id),
-      text: (box) => { const inputs = controls(box); return inputs.length ? inputs[0].value : null; },
-    };
-
-    function responseOf(fieldset) {
-      const box = fieldset.querySelector("[data-collect]");
-      const collect = box && collectors[box.dataset.collect];
-      return collect ? collect(box) : null;
-    }
+    // Reading an answer back, and moving ordering items, are shared with the instructor's
+    // preview (answers.js).
+    const { responseOf, bindOrdering } = window.quizAnswers;
 
     function isAnswered(response) {
       if (response === null || response === "") return false;
@@ -92,20 +57,6 @@
       pending.set(qid, setTimeout(() => save(fieldset), delay));
     }
 
-    // Ordering: the buttons, or Alt+Up/Down on a focused item, move it; the live region says
-    // where it went, so a screen reader user hears the new order.
-    function moveItem(li, up, focusTarget) {
-      const sibling = up ? li.previousElementSibling : li.nextElementSibling;
-      if (!sibling) return;
-      li.parentNode.insertBefore(li, up ? sibling : sibling.nextElementSibling);
-      focusTarget.focus();
-      const items = Array.from(li.parentNode.children);
-      const text = li.querySelector(".ordering-text").textContent.trim();
-      const live = li.closest("fieldset").querySelector(".ordering-status");
-      if (live) live.textContent = `${text}: moved to position ${items.indexOf(li) + 1} of ${items.length}.`;
-      schedule(li.closest("fieldset"), 0);
-    }
-
     async function toggleFlag(button) {
       const fieldset = button.closest("fieldset");
       const flagged = button.getAttribute("aria-pressed") !== "true";
@@ -142,17 +93,11 @@
       fieldset.addEventListener("input", (event) => {
         if (event.target.matches("input[type=text], textarea")) schedule(fieldset, 800);
       });
-      fieldset.addEventListener("keydown", (event) => {
-        const li = event.target.closest(".ordering li");
-        if (!li || !event.altKey || !["ArrowUp", "ArrowDown"].includes(event.key)) return;
-        event.preventDefault();
-        moveItem(li, event.key === "ArrowUp", event.target);
-      });
+      bindOrdering(fieldset);
       fieldset.addEventListener("click", (event) => {
         const button = event.target.closest("button");
         if (!button) return;
-        if (button.matches(".move-up, .move-down")) moveItem(button.closest("li"), button.classList.contains("move-up"), button);
-        else if (button.matches(".flag-toggle")) toggleFlag(button);
+        if (button.matches(".flag-toggle")) toggleFlag(button);
         else if (button.matches(".check-answer")) check(button);
       });
     });

@@ -1,20 +1,12 @@
 """Admin: list filters, preview as a student (no answers), duplicate, inlines per type."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from quizzes.models import Question
 
 from .factories import make_question, make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def test_changelist_filters_and_search(admin_client):

@@ -2,7 +2,6 @@
 questions to a category through an intermediate form, answers kept."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from quizzes.categories import clean_path, tree
 from quizzes.models import Question
@@ -11,13 +10,6 @@ from .factories import make_question
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/quizzes/question/"
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def test_the_tree_has_every_category_in_use_and_those_above(db):

@@ -4,7 +4,6 @@ its settings as real fields from its spec_schema); tags and hints are lists."""
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from quizzes.models import Question
 
@@ -12,13 +11,6 @@ from .factories import make_question
 
 pytestmark = pytest.mark.django_db
 ADD = "/admin/quizzes/question/add/"
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def _form(question: Question, **extra: str) -> dict[str, str]:

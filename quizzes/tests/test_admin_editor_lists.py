@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from quizzes.models import Question
 
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/quizzes/question/add/"
 ANSWER_COLUMNS = ("formula", "fraction", "tolerance", "tolerance_type", "feedback")
 RANGE_COLUMNS = ("name", "min", "max", "decimals", "distribution")
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def _url(question: Question) -> str:

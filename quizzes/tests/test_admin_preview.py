@@ -11,13 +11,6 @@ from .factories import make_question
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
-
-
 def _preview(client, pk: int, behaviour: str = "") -> str:
     query = f"?behaviour={behaviour}" if behaviour else ""
     response = client.get(f"/admin/quizzes/question/{pk}/preview/{query}")

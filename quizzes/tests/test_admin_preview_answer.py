@@ -36,13 +36,6 @@ CHECKING = (Behaviour.INTERACTIVE, Behaviour.IMMEDIATE, Behaviour.ADAPTIVE)
 Q7 = Decimal("0.0000001")
 
 
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
-
-
 def _url(question: Question) -> str:
     return f"/admin/quizzes/question/{question.pk}/preview/"
 

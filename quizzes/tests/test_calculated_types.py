@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -341,13 +340,6 @@ def test_calculated_stays_calculated_and_simple_is_no_longer_read_as_calculated(
 
 # --- the editor ------------------------------------------------------------------------------
 ADD = "/admin/quizzes/question/add/"
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def test_the_editor_shows_each_type_s_own_fields(admin_client):

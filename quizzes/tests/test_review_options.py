@@ -268,13 +268,6 @@ def test_migration_maps_the_old_setting():
 
 
 # --- the admin ----------------------------------------------------------------------------------
-@pytest.fixture
-def admin_client(client):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-123")
-    client.force_login(user)
-    return client
 
 
 def test_admin_edits_the_matrix_as_checkboxes_grouped_by_time(admin_client):
@@ -304,18 +297,16 @@ def test_admin_edits_the_matrix_as_checkboxes_grouped_by_time(admin_client):
 
 # --- bundled YAML ---------------------------------------------------------------------------------
 def test_bank_yaml_may_set_review_options():
-    from pathlib import Path
-
-    from quizzes.content import BankError, _quiz_values
+    from quizzes.content_settings import clean_quiz_block
 
     from .factories import make_section
 
-    section, path = make_section(), Path("9.9.yaml")
+    section = make_section()
     block = {"review": {"right_answer": ["after_close"], "general_feedback": []}}
-    values = _quiz_values(path, block, section)
+    values, errors = clean_quiz_block(block, section=section)
+    assert not errors
     assert values["review_right_answer"] == 0x00010 and values["review_general_feedback"] == 0
     assert "review_marks" not in values  # not named: what the admin set stays
-    assert not any(k.startswith("review_") for k in _quiz_values(path, {}, section))
+    assert not any(k.startswith("review_") for k in clean_quiz_block({}, section=section)[0])
     for bad in ({"right_answers": []}, {"marks": ["soon"]}, {"marks": [["during"]]}, ["marks"]):
-        with pytest.raises(BankError, match="9.9.yaml"):
-            _quiz_values(path, {"review": bad}, section)
+        assert "review" in clean_quiz_block({"review": bad}, section=section)[1]

@@ -138,6 +138,12 @@ class QType:
     # Its configuration in Question.spec (qtypes/_spec.py); none by default.
     spec_schema: ClassVar[tuple[Option, ...]] = ()
 
+    @property
+    def counts_in_cbm(self) -> bool:
+        """Whether Moodle's certainty-based marking summary counts it: marked by the code (an
+        essay is marked by hand, under Moodle's manual behaviour; a description has no mark)."""
+        return self.graded and not self.hand_graded
+
     def clean_spec(self, raw: Any) -> dict[str, Any]:
         """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
         return clean_spec(self.spec_schema, raw)

@@ -133,7 +133,8 @@ def _db_moments(
     for row in rows:
         by_question.setdefault(row["question_id"], []).append(row)
     order = sorted(by_question, key=lambda qid: (min(r["position"] for r in by_question[qid]), qid))
-    moments, versions = [], {}
+    moments: list[Moments] = []
+    versions: dict[Hashable, list[tuple[int | None, Moments]]] = {}
     for qid in order:
         parts = by_question[qid]
         keys = [(qid, r["version__number"]) for r in parts]
@@ -266,18 +267,22 @@ _NO_TALLY: dict[str, Any] = {"levels": {}, "unanswered": CbmTally()}
 
 
 def cbm_counted_types() -> list[str]:
-    """The types Moodle's CBM summary counts: marked by the code (an essay is marked by hand,
-    under Moodle's manual behaviour, and a description carries no mark)."""
-    return [name for name, t in qtypes.TYPES.items() if t.graded and not t.hand_graded]
+    """The types Moodle's CBM summary counts (QType.counts_in_cbm)."""
+    return [name for name, t in qtypes.TYPES.items() if t.counts_in_cbm]
+
+
+def cbm_unanswered() -> Q:
+    """Items Moodle's summary counts as not answered: no response (AttemptQuestion.answered),
+    or no fraction (never graded)."""
+    empty = Q(response__isnull=True) | Q(response=None) | Q(response="") | Q(response=[])
+    return empty | Q(response={}) | Q(fraction__isnull=True)
 
 
 def cbm_tallies(items: QuerySet, *, by_attempt: bool = False) -> dict[Any, dict[str, Any]]:
     """The CBM tallies per certainty level and of the unanswered items, pooled (key None) or
     per attempt (its id): one grouped query, a few rows per attempt."""
-    empty = Q(response__isnull=True) | Q(response=None) | Q(response="") | Q(response=[])
-    unanswered = empty | Q(response={}) | Q(fraction__isnull=True)
     level = Case(
-        When(unanswered, then=Value(0)),
+        When(cbm_unanswered(), then=Value(0)),
         When(certainty__in=list(RIGHT_SCORE), then=F("certainty")),
         default=Value(DEFAULT_CERTAINTY),
         output_field=IntegerField(),

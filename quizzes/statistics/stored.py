@@ -114,7 +114,7 @@ def statistics_refresh_all(*, quiz_id: int) -> None:
 
     QuizStatistics.objects.filter(quiz_id=quiz_id).update(queued_at=None)
     row = QuizStatistics.objects.filter(quiz_id=quiz_id).only("results").first()
-    variants = [(False, None), (True, None)]
+    variants: list[tuple[bool, VersionPick | None]] = [(False, None), (True, None)]
     for key in row.results if row else ():
         parsed = _parse_variant(key)
         if parsed is not None and parsed[1] is not None:
@@ -151,16 +151,14 @@ def statistics_for_page(
     """The stored result; recomputed here when stale and cheap; None while the first
     computation of a large quiz waits for the worker (a version filter opened for the first
     time is stored by that computation, and the worker keeps it fresh from then on)."""
-    scope = {"quiz_id": quiz_id, "first_only": first_only, "version": version}
-    stored = statistics_stored(**scope)
+    stored = statistics_stored(quiz_id=quiz_id, first_only=first_only, version=version)
     if stored is not None and stored.fresh:
         return stored
-    if _cheap(stored, **scope):
-        return statistics_refresh(**scope)
+    if _cheap(stored, quiz_id=quiz_id, first_only=first_only, version=version):
+        return statistics_refresh(quiz_id=quiz_id, first_only=first_only, version=version)
     if stored is None and version is not None:
-        # The worker recomputes the variants already stored: this one is stored by a first
-        # computation, queued in a row of its own below.
-        _store_placeholder(**scope)
+        # The worker recomputes the variants already stored: an empty entry makes it one.
+        _store_placeholder(quiz_id=quiz_id, first_only=first_only, version=version)
     statistics_request(quiz_id=quiz_id)
     return stored
 

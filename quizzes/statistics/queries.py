@@ -73,8 +73,8 @@ class VersionPick:
         if not (sep and question.isdigit() and number.isdigit()) or len(text) > 24:
             raise ValueError("The version filter is written QUESTION:VERSION, e.g. 12:2.")
         pick = cls(int(question), int(number))
-        if not (pick.question_id and pick.number):
-            raise ValueError("Question and version numbers start at 1.")
+        if not (0 < pick.question_id < 2**63 and 0 < pick.number < 2**31):
+            raise ValueError("No such question or version number.")
         return pick
 
     @property

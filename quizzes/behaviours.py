@@ -178,17 +178,23 @@ def cbm_tally(
     rows: Iterable[tuple[int | None, Decimal, Decimal | None, Decimal | None, bool]],
 ) -> tuple[dict[int, CbmTally], CbmTally]:
     """The tallies from items one by one: (certainty, max mark, fraction with certainty, mark,
-    answered). An item without a fraction (never graded) counts as unanswered."""
-    levels: dict[int, CbmTally] = {}
-    unanswered = CbmTally()
+    answered). An item without a fraction (never graded) counts as unanswered. Summed in
+    plain lists (count, right, weight, raw, cbm): a results CSV tallies every attempt."""
+    sums: dict[int, list] = {}  # level -> sums; 0: the unanswered
     for certainty, max_mark, fraction, mark, answered in rows:
         if max_mark <= ZERO:  # Moodle leaves out questions worth nothing
             continue
         if not answered or fraction is None:
-            unanswered += CbmTally(1, 0, max_mark)
-            continue
-        level = certainty if certainty in RIGHT_SCORE else DEFAULT_CERTAINTY
-        raw = max_mark * cbm_raw_fraction(fraction, level)
-        item = CbmTally(1, int(fraction > ZERO), max_mark, raw, mark or ZERO)
-        levels[level] = levels.get(level, CbmTally()) + item
-    return levels, unanswered
+            level, right, raw, cbm = 0, 0, ZERO, ZERO
+        else:
+            level = certainty if certainty in RIGHT_SCORE else DEFAULT_CERTAINTY
+            right, raw = int(fraction > ZERO), max_mark * cbm_raw_fraction(fraction, level)
+            cbm = mark or ZERO
+        total = sums.setdefault(level, [0, 0, ZERO, ZERO, ZERO])
+        total[0] += 1
+        total[1] += right
+        total[2] += max_mark
+        total[3] += raw
+        total[4] += cbm
+    unanswered = CbmTally(*sums.pop(0, [0, 0, ZERO, ZERO, ZERO]))
+    return {level: CbmTally(*total) for level, total in sums.items()}, unanswered

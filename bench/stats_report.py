@@ -131,7 +131,8 @@ def _students() -> list[int]:
     for user in new:
         user.set_unusable_password()
     User.objects.bulk_create(new)
-    return list(User.objects.filter(username__startswith="statsbench").values_list("pk", flat=True))
+    students = User.objects.filter(username__startswith="statsbench").order_by("pk")
+    return list(students.values_list("pk", flat=True))  # in order: the same user for each g
 
 
 def _grow(quiz, target: int, users: list[int]) -> None:

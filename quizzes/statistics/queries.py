@@ -262,6 +262,32 @@ def _label(result: QuizStats, items: QuerySet) -> None:
         stats.frequencies = frequencies.get(stats.key, [])
 
 
+def question_version_statistics(*, question: Any) -> list[dict]:
+    """The admin history page's figures per version of one question, over every quiz's
+    finished attempts: how many items hold it, their mean fraction as a percent (Moodle's
+    facility) and mean mark. A quiz's own report breaks its questions down by version too
+    (quiz_statistics: QuestionStats.versions)."""
+    from quizzes.models import AttemptQuestion, AttemptState
+
+    items = AttemptQuestion.objects.filter(
+        question=question, attempt__state=AttemptState.FINISHED, version__isnull=False
+    )
+    rows = (
+        items.values("version__number")
+        .annotate(count=Count("id"), facility=Avg("fraction"), mean_mark=Avg("mark"))
+        .order_by("version__number")
+    )
+    return [
+        {
+            "number": row["version__number"],
+            "count": row["count"],
+            "facility": None if row["facility"] is None else row["facility"] * 100,
+            "mean_mark": row["mean_mark"],
+        }
+        for row in rows
+    ]
+
+
 # --- certainty-based marking ---------------------------------------------------------------
 _NO_TALLY: dict[str, Any] = {"levels": {}, "unanswered": CbmTally()}
 

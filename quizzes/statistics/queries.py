@@ -13,13 +13,11 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     StdDev,
@@ -83,16 +81,17 @@ class VersionPick:
 
 
 def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None = None) -> QuerySet:
-    from quizzes.models import AttemptQuestion, AttemptState
+    from quizzes.models import AttemptQuestion, AttemptState, QuestionVersion
 
     attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
     if version is not None:
+        # A semi-join on the ids (hashed once), not a correlated EXISTS per attempt: that
+        # went quadratic with the planner's estimates stale.
+        at = QuestionVersion.objects.filter(question_id=version.question_id, number=version.number)
         saw = AttemptQuestion.objects.filter(
-            attempt_id=OuterRef("pk"),
-            question_id=version.question_id,
-            version__number=version.number,
+            question_id=version.question_id, version_id__in=at.values("pk")
         )
-        attempts = attempts.filter(Exists(saw))
+        attempts = attempts.filter(pk__in=saw.values("attempt_id"))
     return attempts.filter(number=1) if first_only else attempts
 
 
@@ -103,7 +102,7 @@ def _finished_items(quiz: Any, first_only: bool, version: VersionPick | None) ->
 
 
 SUMS = ("sx", "sxx", "so", "soo", "sxo")
-Key = tuple[int, int | None]  # (question id, version number or None)
+Key = tuple[int, int | None]  # (question id, version id or None)
 
 
 def _db_moments(
@@ -115,7 +114,7 @@ def _db_moments(
     x = Coalesce(F("mark"), Value(Decimal(0)))
     o = Coalesce(F("attempt__marks"), Value(Decimal(0))) - x
     rows = list(
-        items.values("question_id", "version__number")
+        items.values("question_id", "version_id")
         .annotate(
             n=Count("id"),
             max_mark=Max("max_mark"),
@@ -126,9 +125,10 @@ def _db_moments(
             soo=Sum(o * o),
             sxo=Sum(x * o),
         )
-        .order_by("question_id", "version__number")
+        .order_by("question_id", "version_id")
     )
     x_runs, o_runs = _runs(items, x), _runs(items, o)
+    numbers = _version_numbers({r["version_id"] for r in rows} - {None})
     by_question: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_question.setdefault(row["question_id"], []).append(row)
@@ -137,15 +137,25 @@ def _db_moments(
     versions: dict[Hashable, list[tuple[int | None, Moments]]] = {}
     for qid in order:
         parts = by_question[qid]
-        keys = [(qid, r["version__number"]) for r in parts]
+        keys = [(qid, r["version_id"]) for r in parts]
         merged_x = merge_runs(x_runs.get(k, []) for k in keys)
         merged_o = merge_runs(o_runs.get(k, []) for k in keys)
         moments.append(_moments(qid, _sum_rows(parts), merged_x, merged_o))
         versions[qid] = [
-            (r["version__number"], _moments(qid, r, x_runs.get(k, []), o_runs.get(k, [])))
+            (numbers.get(r["version_id"]), _moments(qid, r, x_runs.get(k, []), o_runs.get(k, [])))
             for r, k in zip(parts, keys, strict=True)
         ]
+        versions[qid].sort(key=lambda pair: (pair[0] is None, pair[0] or 0))
     return moments, versions
+
+
+def _version_numbers(ids: set[int]) -> dict[int, int]:
+    """Version ids to their numbers: grouping by the id spares the big queries a join."""
+    from quizzes.models import QuestionVersion
+
+    if not ids:
+        return {}
+    return dict(QuestionVersion.objects.filter(pk__in=ids).values_list("pk", "number"))
 
 
 def _sum_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -167,14 +177,14 @@ def _moments(qid: int, row: dict[str, Any], x_runs: list, o_runs: list) -> Momen
 
 def _runs(items: QuerySet, value: Any) -> dict[Key, list[tuple[Decimal, int]]]:
     """Σ x₍ₖ₎·o₍ₖ₎ (marks and rest-of-attempt totals each ranked, paired by rank) comes from
-    grouped counts: the database returns each distinct (question, version, value) once with
+    grouped counts: the database returns each distinct (question, version id, value) once with
     its count, and paired_sorted_sum walks the runs. No rank join, so nothing here depends on
     the planner's row estimates (a join on ROW_NUMBER went quadratic when they were stale)."""
     rows = (
         items.annotate(v=value)
-        .values_list("question_id", "version__number", "v")
+        .values_list("question_id", "version_id", "v")
         .annotate(c=Count("id"))
-        .order_by("question_id", "version__number", "v")
+        .order_by("question_id", "version_id", "v")
     )
     runs: dict[Key, list[tuple[Decimal, int]]] = {}
     for qid, number, v, count in rows:
@@ -240,16 +250,19 @@ def quiz_statistics(
         hist=_db_histogram(attempts),
         powers=powers_from_sums(n, *(agg[f"s{k}"] or Decimal(0) for k in range(1, 5))),
     )
-    _label(result, items)
+    questions = _label(result, items)
     with_versions(result.questions, per_version)
     from quizzes.models import Behaviour
 
     if quiz.behaviour == Behaviour.CBM:
-        result.cbm = cbm_summary(**cbm_tallies(items).get(None, _NO_TALLY))
+        # The questions are loaded already: their ids spare the CBM query a join for types.
+        counted = [pk for pk, q in questions.items() if qtypes.get(q.type).counts_in_cbm]
+        tallies = cbm_tallies(items, questions=counted)
+        result.cbm = cbm_summary(**tallies.get(None, _NO_TALLY))
     return result
 
 
-def _label(result: QuizStats, items: QuerySet) -> None:
+def _label(result: QuizStats, items: QuerySet) -> dict[int, Any]:
     from quizzes.models import Question
 
     ids = [q.key for q in result.questions]
@@ -260,6 +273,7 @@ def _label(result: QuizStats, items: QuerySet) -> None:
         question = by_id.get(stats.key)
         stats.label = question.name if question else str(stats.key)
         stats.frequencies = frequencies.get(stats.key, [])
+    return by_id
 
 
 def question_version_statistics(*, question: Any) -> list[dict]:
@@ -304,20 +318,27 @@ def cbm_unanswered() -> Q:
     return empty | Q(response={}) | Q(fraction__isnull=True)
 
 
-def cbm_tallies(items: QuerySet, *, by_attempt: bool = False) -> dict[Any, dict[str, Any]]:
+def cbm_tallies(
+    items: QuerySet, *, by_attempt: bool = False, questions: list[int] | None = None
+) -> dict[Any, dict[str, Any]]:
     """The CBM tallies per certainty level and of the unanswered items, pooled (key None) or
-    per attempt (its id): one grouped query, a few rows per attempt."""
+    per attempt (its id): one grouped query, a few rows per attempt. `questions`: the ids of
+    the counted questions when the caller knows them (else their types are joined).
+    What is not counted is sorted out in the grouping (level -1), not in the WHERE: a filter
+    on the question lets a stale planner pick a nested loop over that index, quadratic."""
+    counted = Q(question_id__in=questions) if questions is not None else None
+    counted = counted or Q(question__type__in=cbm_counted_types())
     level = Case(
+        When(~counted | Q(max_mark__lte=0), then=Value(-1)),
         When(cbm_unanswered(), then=Value(0)),
         When(certainty__in=list(RIGHT_SCORE), then=F("certainty")),
         default=Value(DEFAULT_CERTAINTY),
         output_field=IntegerField(),
     )
     positive = Greatest(Coalesce(F("fraction"), Value(Decimal(0))), Value(Decimal(0)))
-    counted = items.filter(max_mark__gt=0, question__type__in=cbm_counted_types())
     keys = ["attempt_id", "level"] if by_attempt else ["level"]
     rows = (
-        counted.annotate(level=level)
+        items.annotate(level=level)
         .values(*keys)
         .annotate(
             count=Count("id"),
@@ -330,6 +351,8 @@ def cbm_tallies(items: QuerySet, *, by_attempt: bool = False) -> dict[Any, dict[
     )
     out: dict[Any, dict[str, Any]] = {}
     for row in rows:
+        if row["level"] < 0:
+            continue
         entry = out.setdefault(row.get("attempt_id"), {"levels": {}, "unanswered": CbmTally()})
         if row["level"] == 0:
             entry["unanswered"] = CbmTally(row["count"], 0, row["weight"])

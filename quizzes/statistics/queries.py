@@ -128,10 +128,14 @@ def _db_moments(
         .order_by("question_id", "version_id")
     )
     x_runs, o_runs = _runs(items, x), _runs(items, o)
-    numbers = _version_numbers({r["version_id"] for r in rows} - {None})
     by_question: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_question.setdefault(row["question_id"], []).append(row)
+    # Numbers are read only for a question seen at several versions (the breakdown's rows).
+    numbers = _version_numbers(
+        {r["version_id"] for parts in by_question.values() if len(parts) > 1 for r in parts}
+        - {None}
+    )
     order = sorted(by_question, key=lambda qid: (min(r["position"] for r in by_question[qid]), qid))
     moments: list[Moments] = []
     versions: dict[Hashable, list[tuple[int | None, Moments]]] = {}

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from . import versioning
 from .models import Question
-from .selectors import version_statistics
+from .statistics.queries import question_version_statistics
 
 
 def versions_link(question: Question) -> str:
@@ -48,7 +48,7 @@ def versions_view(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int) 
         "newer": newer,
         "diff": versioning.diff(older, newer) if older and newer else [],
         "text": versioning.readable(newer.snapshot) if newer and not older else [],
-        "statistics": version_statistics(question=question),
+        "statistics": question_version_statistics(question=question),
         "title": f"Versions: {question.name}",
     }
     return render(request, "quizzes/admin_versions.html", context, status=status)

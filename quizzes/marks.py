@@ -46,3 +46,9 @@ def format_mark(value: Decimal | float | int | None, places: str | int = MARK_PL
 
 def format_score(value: Decimal | float | int | None) -> str:
     return format_mark(value, SCORE_PLACES)
+
+
+def format_share(value: float | None) -> str:
+    """A share (0.4567) as a percent with one decimal ("45.7%"), as Moodle writes the CBM
+    accuracy and bonus; "–" when undefined."""
+    return "–" if value is None else f"{float(value) * 100:.1f}%"

@@ -20,7 +20,8 @@ from django.utils.html import escape, linebreaks
 from glossary.rendering import markdown_to_html
 
 from . import qtypes
-from .models import Attempt, AttemptQuestion, AttemptState, FileArea, Question
+from .behaviours import CbmSummary, cbm_summary, cbm_tally
+from .models import Attempt, AttemptQuestion, AttemptState, Behaviour, FileArea, Question
 from .qtypes import short
 from .qtypes.base import Grade
 from .question_files import keep_own_images, with_file_urls
@@ -195,4 +196,19 @@ def present_results(
     data = present_attempt(attempt, items, now=now)
     if data["review"]["overall_feedback"]:
         data["overall_feedback"] = overall_feedback(quiz=attempt.quiz, score=attempt.score)
+    finished = attempt.state == AttemptState.FINISHED
+    if finished and data["review"]["marks"] and attempt.quiz.behaviour == Behaviour.CBM:
+        data["cbm"] = attempt_cbm(items)  # Moodle shows it with the marks, never without
     return data
+
+
+def attempt_cbm(items: list[AttemptQuestion]) -> CbmSummary | None:
+    """Moodle's CBM summary of one attempt, from its items as loaded: the questions marked by
+    the code (not essays, not descriptions), as statistics.queries.cbm_tallies counts them."""
+    rows = (
+        (i.certainty, i.max_mark, i.fraction, i.mark, i.answered)
+        for i in items
+        if qtypes.get(i.question.type).counts_in_cbm
+    )
+    levels, unanswered = cbm_tally(rows)
+    return cbm_summary(levels=levels, unanswered=unanswered)

@@ -9,18 +9,21 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min
-from django.http import HttpResponse, StreamingHttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Min, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from dlplatform.csv_safe import spreadsheet_safe
 
+from .behaviours import CbmFigures, CbmSummary, cbm_summary, cbm_tally
 from .marks import format_mark, format_score
-from .models import AttemptQuestion, AttemptState, Quiz
+from .models import AttemptQuestion, AttemptState, Behaviour, Quiz
 from .statistics import QuizStats, as_row
+from .statistics.queries import VersionPick, cbm_counted_types, cbm_unanswered
 from .statistics.stored import statistics_for_page, statistics_refresh
 
 CHART_W, CHART_H, CHART_PAD = 400, 180, 24
@@ -62,10 +65,22 @@ def histogram_bars(stats: QuizStats) -> list[dict[str, Any]]:
 def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
-    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only)
+    try:
+        version = _version(request, quiz)
+    except ValueError as error:
+        return HttpResponseBadRequest(f"version: {error}", content_type="text/plain")
+    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only, version=version)
     context = {
         "quiz": quiz,
         "first_only": first_only,
+        "version": version,
+        "version_label": _version_label(stored.stats, version) if stored and version else "",
+        "scope": _scope_query(first_only, version),
+        "links": {
+            "all": _scope_query(False, version),
+            "first": _scope_query(True, version),
+            "versions": _scope_query(first_only, None),
+        },
         "stored": stored,
         "stats": stored.stats if stored else None,
         "bars": histogram_bars(stored.stats) if stored else [],
@@ -80,14 +95,52 @@ def report_recompute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """An instructor's "Recompute now": in the request, so it works with no worker running."""
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
-    statistics_refresh(quiz_id=quiz.pk, first_only=first_only)
+    try:
+        version = _version(request, quiz)
+    except ValueError as error:
+        return HttpResponseBadRequest(f"version: {error}", content_type="text/plain")
+    statistics_refresh(quiz_id=quiz.pk, first_only=first_only, version=version)
     url = reverse("quizzes:report", args=[quiz.pk])
-    return redirect(f"{url}?attempts=first" if first_only else url)
+    query = _scope_query(first_only, version)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _first_only(request: AuthenticatedHttpRequest) -> bool:
     """Moodle's "attempts to analyse": all of them (default) or each student's first."""
     return request.GET.get("attempts") == "first"
+
+
+def _version(request: AuthenticatedHttpRequest, quiz: Quiz) -> VersionPick | None:
+    """?version=QUESTION:N: only the attempts that saw version N of that question. ValueError
+    on a malformed one; 404 when no finished attempt of this quiz saw it (so no filter is
+    stored for a version the quiz never had)."""
+    raw = request.GET.get("version", "")
+    if not raw:
+        return None
+    pick = VersionPick.parse(raw)
+    seen = AttemptQuestion.objects.filter(
+        attempt__quiz=quiz,
+        attempt__state=AttemptState.FINISHED,
+        question_id=pick.question_id,
+        version__number=pick.number,
+    )
+    if not seen.exists():
+        raise Http404("No finished attempt of this quiz saw that version.")
+    return pick
+
+
+def _scope_query(first_only: bool, version: VersionPick | None) -> str:
+    params = {"attempts": "first"} if first_only else {}
+    if version is not None:
+        params["version"] = version.key
+    return urlencode(params)
+
+
+def _version_label(stats: QuizStats, version: VersionPick) -> str:
+    for q in stats.questions:
+        if q.key == version.question_id:
+            return f"version {version.number} of {q.label}"
+    return f"version {version.number} of question {version.question_id}"
 
 
 class _Echo:
@@ -122,45 +175,98 @@ def _statistics_rows(stats: QuizStats) -> Iterator[list[Any]]:
     shape = [_fmt(getattr(stats, name)) for name in QuizStats.SHAPE]
     figures = [_fmt(v) for v in (stats.mean, stats.median, stats.sd, stats.alpha)]
     yield ["", stats.n, *figures, *shape]
+    yield from _version_rows(stats)
+    if stats.cbm is not None:
+        yield from _cbm_rows(stats.cbm)
 
 
 QUIZ_SHAPE_COLUMNS = ["skewness", "kurtosis", "error ratio %", "standard error %"]
+VERSION_COLUMNS = ["facility", "sd", "discriminationindex", "discriminativeefficiency"]
+
+
+def _version_rows(stats: QuizStats) -> Iterator[list[Any]]:
+    """The questions seen at more than one version: one row per version."""
+    rows = [(slot, v) for slot, q in enumerate(stats.questions, 1) for v in q.versions]
+    if not rows:
+        return
+    yield []
+    yield ["slot", "question", "version", "attempts", *VERSION_COLUMNS]
+    for slot, v in rows:
+        figures = [_fmt(as_row(v)[c]) for c in VERSION_COLUMNS]
+        yield [slot, v.label, "" if v.version is None else v.version, v.n, *figures]
+
+
+def _cbm_rows(cbm: CbmSummary) -> Iterator[list[Any]]:
+    yield []
+    yield ["certainty-based marking", "questions", *CBM_COLUMNS]
+    for name, figures in (("all", cbm.overall), ("answered", cbm.answered)):
+        if figures is not None:
+            yield [name, figures.questions, *(_fmt(v) for v in cbm_figures(figures))]
+    yield ["certainty", "answers", "right", "accuracy", "best from", "best to", "judgement"]
+    for level in cbm.levels:
+        yield [
+            f"C{level.level}",
+            level.count,
+            level.right,
+            _fmt(level.accuracy),
+            _fmt(level.low),
+            _fmt(level.high),
+            level.judgement,
+        ]
+
+
+CBM_COLUMNS = ["average cbm mark", "accuracy", "cbm bonus", "accuracy + bonus"]
+
+
+def cbm_figures(figures: CbmFigures | None) -> list[float | None]:
+    if figures is None:
+        return [None] * len(CBM_COLUMNS)
+    return [figures.average, figures.accuracy, figures.bonus, figures.accuracy_and_bonus]
 
 
 @require_GET
 @login_required
-def statistics_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
+def statistics_csv(
+    request: AuthenticatedHttpRequest, pk: int
+) -> HttpResponse | StreamingHttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     first_only = _first_only(request)
+    try:
+        version = _version(request, quiz)
+    except ValueError as error:
+        return HttpResponseBadRequest(f"version: {error}", content_type="text/plain")
     # The figures the page shows; a large quiz's first export waits for its first computation.
-    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only)
-    stored = stored or statistics_refresh(quiz_id=quiz.pk, first_only=first_only)
+    stored = statistics_for_page(quiz_id=quiz.pk, first_only=first_only, version=version)
+    stored = stored or statistics_refresh(quiz_id=quiz.pk, first_only=first_only, version=version)
     rows = _statistics_rows(stored.stats)
-    return _csv_response(rows, f"quiz-{quiz.pk}-statistics.csv")
+    suffix = f"-v{version.question_id}-{version.number}" if version else ""
+    return _csv_response(rows, f"quiz-{quiz.pk}-statistics{suffix}.csv")
 
 
 def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
     """One row per finished attempt with each question's mark (columns by question, so shuffled
-    attempts line up), streamed from one ordered query."""
+    attempts line up), streamed from one ordered query. A CBM quiz adds each attempt's CBM
+    summary, tallied from the same rows."""
     items = AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__state=AttemptState.FINISHED)
     columns = list(
         items.values_list("question_id", "question__name")
         .annotate(position=Min("order"))
         .order_by("position", "question_id")
     )
-    yield ["user", "attempt", "submitted_at", "marks", "max_marks", "score_percent"] + [
-        name for _, name, _ in columns
-    ]
-    rows = items.order_by("attempt__user__username", "attempt__number").values_list(
-        "attempt_id",
-        "attempt__user__username",
-        "attempt__number",
-        "attempt__submitted_at",
-        "attempt__marks",
-        "attempt__max_marks",
-        "attempt__score",
-        "question_id",
-        "mark",
+    cbm = quiz.behaviour == Behaviour.CBM
+    yield (
+        ["user", "attempt", "submitted_at", "marks", "max_marks", "score_percent"]
+        + [name for _, name, _ in columns]
+        + (CBM_COLUMNS if cbm else [])
+    )
+    counted = Q(question__type__in=cbm_counted_types())
+    rows = (
+        items.annotate(
+            is_answered=ExpressionWrapper(~cbm_unanswered(), output_field=BooleanField()),
+            is_counted=ExpressionWrapper(counted, output_field=BooleanField()),
+        )
+        .order_by("attempt__user__username", "attempt__number", "attempt_id")
+        .values_list(*RESULT_FIELDS)
     )
     for _, group in groupby(rows.iterator(), key=lambda r: r[0]):
         attempt = list(group)
@@ -171,7 +277,32 @@ def _results_rows(quiz: Quiz) -> Iterator[list[Any]]:
             [user, number, stamp, format_mark(total), format_mark(maximum)]
             + [format_score(score)]
             + [format_mark(marks.get(qid)) for qid, _, _ in columns]
+            + (_attempt_cbm(attempt) if cbm else [])
         )
+
+
+RESULT_FIELDS = (
+    "attempt_id",
+    "attempt__user__username",
+    "attempt__number",
+    "attempt__submitted_at",
+    "attempt__marks",
+    "attempt__max_marks",
+    "attempt__score",
+    "question_id",
+    "mark",
+    "certainty",
+    "max_mark",
+    "fraction",
+    "is_answered",
+    "is_counted",
+)
+
+
+def _attempt_cbm(rows: list[tuple]) -> list[Any]:
+    tally = cbm_tally((r[9], r[10], r[11], r[8], r[12]) for r in rows if r[13])
+    summary = cbm_summary(levels=tally[0], unanswered=tally[1])
+    return [_fmt(v) for v in cbm_figures(summary.overall if summary else None)]
 
 
 def quiz_csv_view(

@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET
 
 from dlplatform.accounts.requests import AuthenticatedHttpRequest
 
-from .marks import format_score
-from .models import Attempt, AttemptQuestion, AttemptState, Quiz
+from .behaviours import CbmSummary
+from .marks import format_score, format_share
+from .models import Attempt, AttemptQuestion, AttemptState, Behaviour, Quiz
 from .presenters import response_text
-from .reports import _quiz_for_instructor, quiz_csv_view
+from .reports import CBM_COLUMNS, _quiz_for_instructor, cbm_figures, quiz_csv_view
+from .statistics.queries import cbm_by_attempt
 from .versioning import question_at
 
 PAGE_SIZE = 50
@@ -63,17 +65,27 @@ def _responses(attempts: list[Attempt]) -> dict[int, dict[int, str]]:
     return out
 
 
-def _rows(attempts: list[Attempt], columns: list[tuple[int, str]]) -> list[list[Any]]:
+def _rows(attempts: list[Attempt], columns: list[tuple[int, str]], cbm: bool) -> list[list[Any]]:
+    """A CBM quiz adds each attempt's CBM summary (one grouped query for the batch)."""
     texts = _responses(attempts)
+    summaries = cbm_by_attempt([a.pk for a in attempts]) if cbm else {}
     return [
         [
             attempt.user.username,
             attempt.number,
             format_score(attempt.score),
             *(texts[attempt.pk].get(qid, "") for qid, _ in columns),
+            *(_cbm_cells(summaries.get(attempt.pk)) if cbm else []),
         ]
         for attempt in attempts
     ]
+
+
+def _cbm_cells(summary: CbmSummary | None) -> list[str]:
+    figures = summary.overall if summary else None
+    if figures is None:
+        return [""] * len(CBM_COLUMNS)
+    return [f"{figures.average:.2f}", *(format_share(v) for v in cbm_figures(figures)[1:])]
 
 
 @require_GET
@@ -82,10 +94,11 @@ def responses(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     columns = _columns(quiz)
     page = Paginator(_finished(quiz), PAGE_SIZE).get_page(request.GET.get("page"))
+    cbm = quiz.behaviour == Behaviour.CBM
     context = {
         "quiz": quiz,
-        "columns": [name for _, name in columns],
-        "rows": _rows(list(page.object_list), columns),
+        "columns": [name for _, name in columns] + (CBM_COLUMNS if cbm else []),
+        "rows": _rows(list(page.object_list), columns, cbm),
         "page": page,
     }
     return render(request, "quizzes/report_responses.html", context)
@@ -93,11 +106,13 @@ def responses(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _csv_rows(quiz: Quiz) -> Iterator[list[Any]]:
     columns = _columns(quiz)
-    yield ["user", "attempt", "score_percent", *(name for _, name in columns)]
+    cbm = quiz.behaviour == Behaviour.CBM
+    extra = CBM_COLUMNS if cbm else []
+    yield ["user", "attempt", "score_percent", *(name for _, name in columns), *extra]
     ids = list(_finished(quiz).values_list("pk", flat=True))
     for start in range(0, len(ids), CSV_BATCH):
         batch = list(_finished(quiz).filter(pk__in=ids[start : start + CSV_BATCH]))
-        yield from _rows(batch, columns)
+        yield from _rows(batch, columns, cbm)
 
 
 responses_csv = quiz_csv_view(_csv_rows, "responses")

@@ -185,25 +185,3 @@ def category_counts() -> dict[str, int]:
     """How many questions each category of the bank holds ("" is the top)."""
     rows = Question.objects.order_by().values("category").annotate(n=Count("id"))
     return {row["category"]: row["n"] for row in rows}
-
-
-def version_statistics(*, question: Question) -> list[dict]:
-    """Per version of the question, from finished attempts: how many items hold it and their
-    mean fraction as a percent (Moodle's facility) and mean mark: how an edit changed the question."""
-    items = AttemptQuestion.objects.filter(
-        question=question, attempt__state=AttemptState.FINISHED, version__isnull=False
-    )
-    rows = (
-        items.values("version__number")
-        .annotate(count=Count("id"), facility=Avg("fraction"), mean_mark=Avg("mark"))
-        .order_by("version__number")
-    )
-    return [
-        {
-            "number": row["version__number"],
-            "count": row["count"],
-            "facility": None if row["facility"] is None else row["facility"] * 100,
-            "mean_mark": row["mean_mark"],
-        }
-        for row in rows
-    ]

@@ -159,6 +159,12 @@ class QType:
         """The text the editor shows (a Cloze question's gaps written back into it)."""
         return str(question.stem)
 
+    @property
+    def counts_in_cbm(self) -> bool:
+        """Whether Moodle's certainty-based marking summary counts it: marked by the code (an
+        essay is marked by hand, under Moodle's manual behaviour; a description has no mark)."""
+        return self.graded and not self.hand_graded
+
     def clean_spec(self, raw: Any) -> dict[str, Any]:
         """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
         return clean_spec(self.spec_schema, raw)

@@ -12,16 +12,20 @@ from __future__ import annotations
 import math
 import statistics as pystats
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
+from ..behaviours import CbmSummary
 from .distribution import CentralPowers, powers_of, score_shape
 
 # Moodle's guidance: a discrimination index below 20% is weak, below 0 means the question
 # rewards the weaker students; both deserve a look.
 POOR_DISCRIMINATION = 20.0
 HISTOGRAM_BINS = 10
+# Both runs are floats or both Decimals (a float times a Decimal is a TypeError); the int is
+# the 0 of empty runs.
+Number = TypeVar("Number", float, Decimal)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class QuestionStats:
     discriminative_efficiency: float | None = None
     frequencies: list[tuple[str, int]] = field(default_factory=list)
     label: str = ""
+    # A question seen at more than one version: the same figures over each version's items
+    # (its number; None for items from before versions were recorded), in version order.
+    version: int | None = None
+    versions: list[QuestionStats] = field(default_factory=list)
 
     @property
     def poor_discrimination(self) -> bool:
@@ -87,6 +95,9 @@ class QuizStats:
     kurtosis: float | None = None
     error_ratio: float | None = None
     standard_error: float | None = None
+
+    # Certainty-based marking's summary over every counted answer (quizzes/behaviours.py).
+    cbm: CbmSummary | None = None
 
     SHAPE: ClassVar[tuple[str, ...]] = ("skewness", "kurtosis", "error_ratio", "standard_error")
 
@@ -125,6 +136,34 @@ def question_stats(m: Moments) -> QuestionStats:
         covariance_max=cov_max,
         discriminative_efficiency=_ratio(cov, cov_max),
     )
+
+
+def with_versions(
+    stats: list[QuestionStats], per_version: dict[Hashable, list[tuple[int | None, Moments]]]
+) -> None:
+    """Each question's rows per version, where its items hold more than one: facility, sd and
+    discrimination over the attempts that saw that version (no effective weight: that is a
+    share of the whole quiz's)."""
+    for s in stats:
+        parts = per_version.get(s.key, [])
+        if len(parts) < 2:
+            continue
+        s.versions = []
+        for number, moments in parts:
+            row = question_stats(moments)
+            row.version, row.label = number, s.label
+            s.versions.append(row)
+
+
+def merge_runs(
+    runs: Iterable[Sequence[tuple[Number, int]]],
+) -> list[tuple[Number, int]]:
+    """Sorted (value, count) runs of several groups as the runs of their union."""
+    counts: dict[Number, int] = {}
+    for group in runs:
+        for value, count in group:
+            counts[value] = counts.get(value, 0) + count
+    return sorted(counts.items())
 
 
 def _effective_weights(stats: list[QuestionStats]) -> None:
@@ -246,11 +285,6 @@ def as_row(stats: QuestionStats) -> dict[str, Any]:
     }
 
 
-# Both runs are floats or both Decimals (a float times a Decimal is a TypeError); the int is
-# the 0 of empty runs.
-Number = TypeVar("Number", float, Decimal)
-
-
 def paired_sorted_sum(
     xs: Iterable[tuple[Number, int]], os: Iterable[tuple[Number, int]]
 ) -> Number | int:
@@ -282,13 +316,7 @@ def _finite(value: Any) -> Any:
 
 def to_dict(stats: QuizStats) -> dict[str, Any]:
     """JSON-ready, for the stored result (QuizStatistics.results)."""
-    questions = [
-        {
-            **{k: _finite(v) for k, v in q.__dict__.items()},
-            "frequencies": [list(f) for f in q.frequencies],
-        }
-        for q in stats.questions
-    ]
+    questions = [_question_dict(q) for q in stats.questions]
     return {
         "n": stats.n,
         "mean": _finite(stats.mean),
@@ -298,14 +326,27 @@ def to_dict(stats: QuizStats) -> dict[str, Any]:
         "alpha": _finite(stats.alpha),
         **{name: _finite(getattr(stats, name)) for name in QuizStats.SHAPE},
         "questions": questions,
+        "cbm": asdict(stats.cbm) if stats.cbm is not None else None,
     }
 
 
+def _question_dict(q: QuestionStats) -> dict[str, Any]:
+    return {
+        **{k: _finite(v) for k, v in q.__dict__.items()},
+        "frequencies": [list(f) for f in q.frequencies],
+        "versions": [_question_dict(v) for v in q.versions],
+    }
+
+
+def _question_of(q: dict[str, Any]) -> QuestionStats:
+    # Results stored before the version rows existed have none.
+    versions = [_question_of(v) for v in q.get("versions", [])]
+    frequencies = [tuple(f) for f in q["frequencies"]]
+    return QuestionStats(**{**q, "frequencies": frequencies, "versions": versions})
+
+
 def from_dict(data: dict[str, Any]) -> QuizStats:
-    questions = [
-        QuestionStats(**{**q, "frequencies": [tuple(f) for f in q["frequencies"]]})
-        for q in data["questions"]
-    ]
+    questions = [_question_of(q) for q in data["questions"]]
     return QuizStats(
         n=data["n"],
         mean=data["mean"],
@@ -316,4 +357,5 @@ def from_dict(data: dict[str, Any]) -> QuizStats:
         questions=questions,
         # Results stored before these figures existed have none: shown as undefined.
         **{name: data.get(name) for name in QuizStats.SHAPE},
+        cbm=CbmSummary.from_dict(data["cbm"]) if data.get("cbm") else None,
     )

@@ -4,29 +4,50 @@ finished attempts, so attempts are never loaded into Python one by one."""
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
     F,
     FloatField,
     IntegerField,
     Max,
     Min,
+    Q,
     QuerySet,
     StdDev,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Floor, Greatest, Least
 
 from .. import qtypes
+from ..behaviours import (
+    DEFAULT_CERTAINTY,
+    RIGHT_SCORE,
+    CbmSummary,
+    CbmTally,
+    cbm_summary,
+    level_tally,
+)
 from ..qtypes import QType
 from .distribution import powers_from_sums
-from .formulas import HISTOGRAM_BINS, Moments, QuizStats, assemble, paired_sorted_sum, variance
+from .formulas import (
+    HISTOGRAM_BINS,
+    Moments,
+    QuizStats,
+    assemble,
+    merge_runs,
+    paired_sorted_sum,
+    variance,
+    with_versions,
+)
 
 
 class Median(Aggregate):
@@ -35,25 +56,65 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def finished_attempts(quiz: Any, first_only: bool) -> QuerySet:
-    from quizzes.models import AttemptState
+@dataclass(frozen=True)
+class VersionPick:
+    """The report's version filter: only the attempts whose item of this question was at this
+    version (its number). Written `<question id>:<version number>` in the URL."""
+
+    question_id: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> VersionPick:
+        """ValueError on anything but two positive whole numbers."""
+        question, sep, number = text.partition(":")
+        if not (sep and question.isdigit() and number.isdigit()) or len(text) > 24:
+            raise ValueError("The version filter is written QUESTION:VERSION, e.g. 12:2.")
+        pick = cls(int(question), int(number))
+        if not (0 < pick.question_id < 2**63 and 0 < pick.number < 2**31):
+            raise ValueError("No such question or version number.")
+        return pick
+
+    @property
+    def key(self) -> str:
+        return f"{self.question_id}:{self.number}"
+
+
+def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None = None) -> QuerySet:
+    from quizzes.models import AttemptQuestion, AttemptState, QuestionVersion
 
     attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
+    if version is not None:
+        # A semi-join on the ids (hashed once), not a correlated EXISTS per attempt: that
+        # went quadratic with the planner's estimates stale.
+        at = QuestionVersion.objects.filter(question_id=version.question_id, number=version.number)
+        saw = AttemptQuestion.objects.filter(
+            question_id=version.question_id, version_id__in=at.values("pk")
+        )
+        attempts = attempts.filter(pk__in=saw.values("attempt_id"))
     return attempts.filter(number=1) if first_only else attempts
 
 
-def _finished_items(quiz: Any, first_only: bool) -> QuerySet:
+def _finished_items(quiz: Any, first_only: bool, version: VersionPick | None) -> QuerySet:
     from quizzes.models import AttemptQuestion
 
-    return AttemptQuestion.objects.filter(attempt__in=finished_attempts(quiz, first_only))
+    return AttemptQuestion.objects.filter(attempt__in=finished_attempts(quiz, first_only, version))
 
 
-def _db_moments(quiz: Any, first_only: bool) -> list[Moments]:
+SUMS = ("sx", "sxx", "so", "soo", "sxo")
+Key = tuple[int, int | None]  # (question id, version id or None)
+
+
+def _db_moments(
+    items: QuerySet,
+) -> tuple[list[Moments], dict[Hashable, list[tuple[int | None, Moments]]]]:
+    """Each question's moments, and each of its versions': one grouped query by (question,
+    version) whose sums add up to the question's, and the rank products from runs that merge
+    the same way, so the breakdown costs no query of its own."""
     x = Coalesce(F("mark"), Value(Decimal(0)))
     o = Coalesce(F("attempt__marks"), Value(Decimal(0))) - x
-    rows = (
-        _finished_items(quiz, first_only)
-        .values("question_id")
+    rows = list(
+        items.values("question_id", "version_id")
         .annotate(
             n=Count("id"),
             max_mark=Max("max_mark"),
@@ -64,46 +125,74 @@ def _db_moments(quiz: Any, first_only: bool) -> list[Moments]:
             soo=Sum(o * o),
             sxo=Sum(x * o),
         )
-        .order_by("position", "question_id")
+        .order_by("question_id", "version_id")
     )
-    sorted_xo = _sorted_products(quiz, first_only)
-    return [
-        Moments(
-            key=r["question_id"],
-            n=r["n"],
-            max_mark=float(r["max_mark"] or 1),
-            **{k: float(r[k] or 0) for k in ("sx", "sxx", "so", "soo", "sxo")},
-            sorted_xo=sorted_xo.get(r["question_id"], 0.0),
-        )
-        for r in rows
-    ]
+    x_runs, o_runs = _runs(items, x), _runs(items, o)
+    by_question: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_question.setdefault(row["question_id"], []).append(row)
+    # Numbers are read only for a question seen at several versions (the breakdown's rows).
+    numbers = _version_numbers(
+        {r["version_id"] for parts in by_question.values() if len(parts) > 1 for r in parts}
+        - {None}
+    )
+    order = sorted(by_question, key=lambda qid: (min(r["position"] for r in by_question[qid]), qid))
+    moments: list[Moments] = []
+    versions: dict[Hashable, list[tuple[int | None, Moments]]] = {}
+    for qid in order:
+        parts = by_question[qid]
+        keys = [(qid, r["version_id"]) for r in parts]
+        merged_x = merge_runs(x_runs.get(k, []) for k in keys)
+        merged_o = merge_runs(o_runs.get(k, []) for k in keys)
+        moments.append(_moments(qid, _sum_rows(parts), merged_x, merged_o))
+        versions[qid] = [
+            (numbers.get(r["version_id"]), _moments(qid, r, x_runs.get(k, []), o_runs.get(k, [])))
+            for r, k in zip(parts, keys, strict=True)
+        ]
+        versions[qid].sort(key=lambda pair: (pair[0] is None, pair[0] or 0))
+    return moments, versions
 
 
-def _sorted_products(quiz: Any, first_only: bool) -> dict[int, float]:
-    """Σ x₍ₖ₎·o₍ₖ₎ per question (marks and rest-of-attempt totals each ranked, paired by rank),
-    from two grouped counts: the database returns each distinct (question, value) once with
+def _version_numbers(ids: set[int]) -> dict[int, int]:
+    """Version ids to their numbers: grouping by the id spares the big queries a join."""
+    from quizzes.models import QuestionVersion
+
+    if not ids:
+        return {}
+    return dict(QuestionVersion.objects.filter(pk__in=ids).values_list("pk", "number"))
+
+
+def _sum_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    # In Decimal, as the database summed them: one version's figures meet the old ones exactly.
+    total = {k: sum((r[k] or Decimal(0) for r in rows), Decimal(0)) for k in SUMS}
+    maxima = [r["max_mark"] for r in rows if r["max_mark"] is not None]
+    return {**total, "n": sum(r["n"] for r in rows), "max_mark": max(maxima, default=None)}
+
+
+def _moments(qid: int, row: dict[str, Any], x_runs: list, o_runs: list) -> Moments:
+    return Moments(
+        key=qid,
+        n=row["n"],
+        max_mark=float(row["max_mark"] or 1),
+        **{k: float(row[k] or 0) for k in SUMS},
+        sorted_xo=float(paired_sorted_sum(x_runs, o_runs)),
+    )
+
+
+def _runs(items: QuerySet, value: Any) -> dict[Key, list[tuple[Decimal, int]]]:
+    """Σ x₍ₖ₎·o₍ₖ₎ (marks and rest-of-attempt totals each ranked, paired by rank) comes from
+    grouped counts: the database returns each distinct (question, version id, value) once with
     its count, and paired_sorted_sum walks the runs. No rank join, so nothing here depends on
     the planner's row estimates (a join on ROW_NUMBER went quadratic when they were stale)."""
-    items = _finished_items(quiz, first_only)
-    x = Coalesce(F("mark"), Value(Decimal(0)))
-    o = Coalesce(F("attempt__marks"), Value(Decimal(0))) - x
-    out = {}
-    x_runs, o_runs = _runs(items, x), _runs(items, o)
-    for qid, runs in x_runs.items():
-        out[qid] = float(paired_sorted_sum(runs, o_runs.get(qid, [])))
-    return out
-
-
-def _runs(items: QuerySet, value: Any) -> dict[int, list[tuple[Decimal, int]]]:
     rows = (
         items.annotate(v=value)
-        .values_list("question_id", "v")
+        .values_list("question_id", "version_id", "v")
         .annotate(c=Count("id"))
-        .order_by("question_id", "v")
+        .order_by("question_id", "version_id", "v")
     )
-    runs: dict[int, list[tuple[Decimal, int]]] = {}
-    for qid, v, count in rows:
-        runs.setdefault(qid, []).append((v, count))
+    runs: dict[Key, list[tuple[Decimal, int]]] = {}
+    for qid, number, v, count in rows:
+        runs.setdefault((qid, number), []).append((v, count))
     return runs
 
 
@@ -135,10 +224,14 @@ def _score_power_sums() -> dict[str, Sum]:
     return sums
 
 
-def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
+def quiz_statistics(
+    *, quiz: Any, first_only: bool = False, version: VersionPick | None = None
+) -> QuizStats:
     """Moodle's quiz and item statistics over the quiz's finished attempts (or each student's
-    first attempt, Moodle's other choice), summed in SQL."""
-    attempts = finished_attempts(quiz, first_only)
+    first attempt, Moodle's other choice; or those that saw one version of a question),
+    summed in SQL. A quiz with certainty-based marking adds its CBM summary."""
+    attempts = finished_attempts(quiz, first_only, version)
+    items = _finished_items(quiz, first_only, version)
     marks = Coalesce(F("marks"), Value(Decimal(0)))
     agg = attempts.aggregate(
         n=Count("id"),
@@ -150,8 +243,9 @@ def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
         **_score_power_sums(),
     )
     n = agg["n"]
+    moments, per_version = _db_moments(items)
     result = assemble(
-        _db_moments(quiz, first_only),
+        moments,
         n=n,
         mean=float(agg["mean"]) if agg["mean"] is not None else None,
         median=agg["median"],
@@ -160,21 +254,128 @@ def quiz_statistics(*, quiz: Any, first_only: bool = False) -> QuizStats:
         hist=_db_histogram(attempts),
         powers=powers_from_sums(n, *(agg[f"s{k}"] or Decimal(0) for k in range(1, 5))),
     )
-    _label(result, quiz, first_only)
+    questions = _label(result, items)
+    with_versions(result.questions, per_version)
+    from quizzes.models import Behaviour
+
+    if quiz.behaviour == Behaviour.CBM:
+        # The questions are loaded already: their ids spare the CBM query a join for types.
+        counted = [pk for pk, q in questions.items() if qtypes.get(q.type).counts_in_cbm]
+        tallies = cbm_tallies(items, questions=counted)
+        result.cbm = cbm_summary(**tallies.get(None, _NO_TALLY))
     return result
 
 
-def _label(result: QuizStats, quiz: Any, first_only: bool) -> None:
+def _label(result: QuizStats, items: QuerySet) -> dict[int, Any]:
     from quizzes.models import Question
 
     ids = [q.key for q in result.questions]
     questions = Question.objects.filter(pk__in=ids).prefetch_related("choices")
     by_id = {q.pk: q for q in questions}
-    frequencies = _answer_frequencies(_finished_items(quiz, first_only), by_id)
+    frequencies = _answer_frequencies(items, by_id)
     for stats in result.questions:
         question = by_id.get(stats.key)
         stats.label = question.name if question else str(stats.key)
         stats.frequencies = frequencies.get(stats.key, [])
+    return by_id
+
+
+def question_version_statistics(*, question: Any) -> list[dict]:
+    """The admin history page's figures per version of one question, over every quiz's
+    finished attempts: how many items hold it, their mean fraction as a percent (Moodle's
+    facility) and mean mark. A quiz's own report breaks its questions down by version too
+    (quiz_statistics: QuestionStats.versions)."""
+    from quizzes.models import AttemptQuestion, AttemptState
+
+    items = AttemptQuestion.objects.filter(
+        question=question, attempt__state=AttemptState.FINISHED, version__isnull=False
+    )
+    rows = (
+        items.values("version__number")
+        .annotate(count=Count("id"), facility=Avg("fraction"), mean_mark=Avg("mark"))
+        .order_by("version__number")
+    )
+    return [
+        {
+            "number": row["version__number"],
+            "count": row["count"],
+            "facility": None if row["facility"] is None else row["facility"] * 100,
+            "mean_mark": row["mean_mark"],
+        }
+        for row in rows
+    ]
+
+
+# --- certainty-based marking ---------------------------------------------------------------
+_NO_TALLY: dict[str, Any] = {"levels": {}, "unanswered": CbmTally()}
+
+
+def cbm_counted_types() -> list[str]:
+    """The types Moodle's CBM summary counts (QType.counts_in_cbm)."""
+    return [name for name, t in qtypes.TYPES.items() if t.counts_in_cbm]
+
+
+def cbm_unanswered() -> Q:
+    """Items Moodle's summary counts as not answered: no response (AttemptQuestion.answered),
+    or no fraction (never graded)."""
+    empty = Q(response__isnull=True) | Q(response=None) | Q(response="") | Q(response=[])
+    return empty | Q(response={}) | Q(fraction__isnull=True)
+
+
+def cbm_tallies(
+    items: QuerySet, *, by_attempt: bool = False, questions: list[int] | None = None
+) -> dict[Any, dict[str, Any]]:
+    """The CBM tallies per certainty level and of the unanswered items, pooled (key None) or
+    per attempt (its id): one grouped query, a few rows per attempt. `questions`: the ids of
+    the counted questions when the caller knows them (else their types are joined).
+    What is not counted is sorted out in the grouping (level -1), not in the WHERE: a filter
+    on the question lets a stale planner pick a nested loop over that index, quadratic."""
+    counted = Q(question_id__in=questions) if questions is not None else None
+    counted = counted or Q(question__type__in=cbm_counted_types())
+    level = Case(
+        When(~counted | Q(max_mark__lte=0), then=Value(-1)),
+        When(cbm_unanswered(), then=Value(0)),
+        When(certainty__in=list(RIGHT_SCORE), then=F("certainty")),
+        default=Value(DEFAULT_CERTAINTY),
+        output_field=IntegerField(),
+    )
+    positive = Greatest(Coalesce(F("fraction"), Value(Decimal(0))), Value(Decimal(0)))
+    keys = ["attempt_id", "level"] if by_attempt else ["level"]
+    rows = (
+        items.annotate(level=level)
+        .values(*keys)
+        .annotate(
+            count=Count("id"),
+            right=Count("id", filter=Q(fraction__gt=0)),
+            weight=Sum("max_mark"),
+            positive=Sum(F("max_mark") * positive),
+            cbm=Sum(Coalesce(F("mark"), Value(Decimal(0)))),
+        )
+        .order_by(*keys)
+    )
+    out: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        if row["level"] < 0:
+            continue
+        entry = out.setdefault(row.get("attempt_id"), {"levels": {}, "unanswered": CbmTally()})
+        if row["level"] == 0:
+            entry["unanswered"] = CbmTally(row["count"], 0, row["weight"])
+            continue
+        sums = {k: row[k] or Decimal(0) for k in ("weight", "positive", "cbm")}
+        entry["levels"][row["level"]] = level_tally(
+            row["level"], count=row["count"], right=row["right"], **sums
+        )
+    return out
+
+
+def cbm_by_attempt(attempt_ids: list[int]) -> dict[int, CbmSummary | None]:
+    """The CBM summary of each of these attempts (a page of a report), in one query."""
+    from quizzes.models import AttemptQuestion
+
+    tallies = cbm_tallies(
+        AttemptQuestion.objects.filter(attempt_id__in=attempt_ids), by_attempt=True
+    )
+    return {pk: cbm_summary(**tallies.get(pk, _NO_TALLY)) for pk in attempt_ids}
 
 
 NO_ANSWER = "(no answer)"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .formulas import QuizStats, from_dict, to_dict
-from .queries import finished_attempts, quiz_statistics
+from .queries import VersionPick, finished_attempts, quiz_statistics
 
 log = logging.getLogger(__name__)
 DEBOUNCE_S = 10  # the default of settings.QUIZ_STATISTICS_DEBOUNCE_S
@@ -31,6 +31,7 @@ DEBOUNCE_S = 10  # the default of settings.QUIZ_STATISTICS_DEBOUNCE_S
 LOST_AFTER = timedelta(minutes=10)
 INLINE_S = 0.25  # recompute in the request when the last run took less than this
 INLINE_MAX_ATTEMPTS = 2000  # ... or, with no result yet, when the quiz has at most this many
+MAX_FILTERED = 12  # version filters kept (and recomputed by the worker) per quiz
 
 
 @dataclass(frozen=True)
@@ -43,45 +44,93 @@ class StoredStats:
     queued: bool  # a recompute is waiting for a worker
 
 
-def _variant(first_only: bool) -> str:
-    return "first" if first_only else "all"
+def _variant(first_only: bool, version: VersionPick | None = None) -> str:
+    """The key of a stored result: the attempts analysed, and the version filter if any."""
+    name = "first" if first_only else "all"
+    return f"{name}@{version.key}" if version is not None else name
 
 
-def statistics_refresh(*, quiz_id: int, first_only: bool) -> StoredStats:
+def _parse_variant(key: str) -> tuple[bool, VersionPick | None] | None:
+    name, _, pick = key.partition("@")
+    if name not in ("all", "first"):
+        return None
+    try:
+        return name == "first", VersionPick.parse(pick) if pick else None
+    except ValueError:
+        return None
+
+
+def statistics_refresh(
+    *, quiz_id: int, first_only: bool, version: VersionPick | None = None
+) -> StoredStats:
     """Compute and store one variant; it covers the changes counted before it started."""
     from quizzes.models import Quiz, QuizStatistics
 
     row, _ = QuizStatistics.objects.get_or_create(quiz_id=quiz_id)
     covered = row.changes
     started = time.perf_counter()
-    stats = quiz_statistics(quiz=Quiz(pk=quiz_id), first_only=first_only)
+    quiz = Quiz.objects.only("pk", "behaviour").filter(pk=quiz_id).first() or Quiz(pk=quiz_id)
+    stats = quiz_statistics(quiz=quiz, first_only=first_only, version=version)
     seconds = time.perf_counter() - started
     now = timezone.now()
     entry = {"stats": to_dict(stats), "at": now.isoformat(), "changes": covered, "s": seconds}
     with transaction.atomic():
         row = QuizStatistics.objects.select_for_update().get(pk=row.pk)
-        row.results[_variant(first_only)] = entry
+        row.results[_variant(first_only, version)] = entry
+        _trim(row.results)
         row.save(update_fields=["results"])
     fresh = row.changes == covered
     return StoredStats(stats, now, covered, seconds, fresh, queued=row.queued_at is not None)
 
 
+def _trim(results: dict) -> None:
+    """At most MAX_FILTERED version filters are kept (each costs the worker a recompute): the
+    least recently computed go; opening one again computes it again."""
+    filtered = [k for k in results if "@" in k]
+    # A placeholder (None: just asked for, not computed yet) counts as the newest.
+    filtered.sort(key=lambda k: (results[k] or {"at": "~"})["at"], reverse=True)
+    for key in filtered[MAX_FILTERED:]:
+        del results[key]
+
+
+def _store_placeholder(*, quiz_id: int, first_only: bool, version: VersionPick | None) -> None:
+    """An empty entry under the variant's key: the worker's next recompute fills it in."""
+    from quizzes.models import QuizStatistics
+
+    with transaction.atomic():
+        row, _ = QuizStatistics.objects.select_for_update().get_or_create(quiz_id=quiz_id)
+        key = _variant(first_only, version)
+        if key not in row.results:
+            row.results[key] = None
+            _trim(row.results)
+            row.save(update_fields=["results"])
+
+
 def statistics_refresh_all(*, quiz_id: int) -> None:
     """The worker's recompute: the waiting mark is cleared first, so a change that arrives
-    while it runs queues the next one."""
+    while it runs queues the next one. Both kinds of attempts, and every version filter an
+    instructor has opened (each one stored result more)."""
     from quizzes.models import QuizStatistics
 
     QuizStatistics.objects.filter(quiz_id=quiz_id).update(queued_at=None)
-    for first_only in (False, True):
-        statistics_refresh(quiz_id=quiz_id, first_only=first_only)
+    row = QuizStatistics.objects.filter(quiz_id=quiz_id).only("results").first()
+    variants: list[tuple[bool, VersionPick | None]] = [(False, None), (True, None)]
+    for key in row.results if row else ():
+        parsed = _parse_variant(key)
+        if parsed is not None and parsed[1] is not None:
+            variants.append(parsed)
+    for first_only, version in variants:
+        statistics_refresh(quiz_id=quiz_id, first_only=first_only, version=version)
 
 
-def statistics_stored(*, quiz_id: int, first_only: bool) -> StoredStats | None:
+def statistics_stored(
+    *, quiz_id: int, first_only: bool, version: VersionPick | None = None
+) -> StoredStats | None:
     """What the page shows: one indexed read, however many attempts the quiz has."""
     from quizzes.models import QuizStatistics
 
     row = QuizStatistics.objects.filter(quiz_id=quiz_id).first()
-    entry = row.results.get(_variant(first_only)) if row else None
+    entry = row.results.get(_variant(first_only, version)) if row else None
     if row is None or entry is None:
         return None
     computed_at = parse_datetime(entry["at"])
@@ -96,25 +145,33 @@ def statistics_stored(*, quiz_id: int, first_only: bool) -> StoredStats | None:
     )
 
 
-def statistics_for_page(*, quiz_id: int, first_only: bool) -> StoredStats | None:
+def statistics_for_page(
+    *, quiz_id: int, first_only: bool, version: VersionPick | None = None
+) -> StoredStats | None:
     """The stored result; recomputed here when stale and cheap; None while the first
-    computation of a large quiz waits for the worker."""
-    stored = statistics_stored(quiz_id=quiz_id, first_only=first_only)
+    computation of a large quiz waits for the worker (a version filter opened for the first
+    time is stored by that computation, and the worker keeps it fresh from then on)."""
+    stored = statistics_stored(quiz_id=quiz_id, first_only=first_only, version=version)
     if stored is not None and stored.fresh:
         return stored
-    if _cheap(stored, quiz_id, first_only):
-        return statistics_refresh(quiz_id=quiz_id, first_only=first_only)
+    if _cheap(stored, quiz_id=quiz_id, first_only=first_only, version=version):
+        return statistics_refresh(quiz_id=quiz_id, first_only=first_only, version=version)
+    if stored is None and version is not None:
+        # The worker recomputes the variants already stored: an empty entry makes it one.
+        _store_placeholder(quiz_id=quiz_id, first_only=first_only, version=version)
     statistics_request(quiz_id=quiz_id)
     return stored
 
 
-def _cheap(stored: StoredStats | None, quiz_id: int, first_only: bool) -> bool:
+def _cheap(
+    stored: StoredStats | None, *, quiz_id: int, first_only: bool, version: VersionPick | None
+) -> bool:
     if stored is not None:
         return stored.seconds < INLINE_S
     from quizzes.models import Quiz
 
     # A bounded count: it stops reading at the limit, so a huge quiz costs no more than a small one.
-    attempts = finished_attempts(Quiz(pk=quiz_id), first_only)
+    attempts = finished_attempts(Quiz(pk=quiz_id), first_only, version)
     return attempts[: INLINE_MAX_ATTEMPTS + 1].count() <= INLINE_MAX_ATTEMPTS
 
 

@@ -50,3 +50,11 @@ def mark(value: Any) -> str:
     from ..marks import format_mark
 
     return format_mark(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share as a percent, one decimal (quizzes.marks.format_share)."""
+    from ..marks import format_share
+
+    return format_share(value)

@@ -1,5 +1,6 @@
 """axe-core on the pages this work added: a paged, sequential, certainty-based attempt (with
-the navigation panel and the certainty choices) and the responses report, in both themes."""
+the navigation panel and the certainty choices), the responses report and the CBM summary (the
+statistics report, an attempt's result), in both themes."""
 
 from __future__ import annotations
 
@@ -60,6 +61,13 @@ def test_no_serious_axe_violation_on_the_new_pages(browser, live_server, student
                 else:
                     page.goto(f"{live_server.url}/quizzes/{quiz.pk}/report/responses/")
                     _check(page, axe, "responses report", scheme, found)
+                    # The CBM summary: on the statistics report and the attempt's result.
+                    page.goto(f"{live_server.url}/quizzes/{quiz.pk}/report/")
+                    assert page.locator(".cbm-summary").count() == 1
+                    _check(page, axe, "statistics report with CBM", scheme, found)
+                    page.goto(f"{live_server.url}/quizzes/attempt/{finished.pk}/result/")
+                    assert page.locator(".cbm-summary").count() == 1
+                    _check(page, axe, "CBM result", scheme, found)
             finally:
                 context.close()
     assert found == [], "\n".join(found)

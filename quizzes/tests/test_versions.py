@@ -335,7 +335,9 @@ def test_statistics_per_version(quiz, student):
     _answer(quiz, _other(), "Pooling")  # version 1: right
     services.question_upsert_from_data(data=_fixed_data())
     _answer(quiz, _other(), "Dropout")  # version 2: right
-    rows = selectors.version_statistics(question=_question(quiz))
+    from quizzes.statistics.queries import question_version_statistics
+
+    rows = question_version_statistics(question=_question(quiz))
     assert [(r["number"], r["count"], r["facility"]) for r in rows] == [
         (1, 2, Decimal(50)),
         (2, 1, Decimal(100)),

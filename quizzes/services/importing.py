@@ -107,6 +107,9 @@ def questions_import(
     report.parsed = len(parsed.questions) + len(parsed.errors)
     report.errors = list(parsed.errors) + _nul_errors(text)
     report.warnings = list(parsed.warnings)
+    if not report.parsed and not report.errors:
+        # An empty file (or one of only skipped questions) is a mistake to say, not "0 of 0".
+        report.errors.append(LineError(1, f"the file holds no question to import as {fmt}"))
     seen: set[tuple[str, str]] = set()
     questions = [q for q in parsed.questions if not _twice(report, q, seen)]
     if not update:

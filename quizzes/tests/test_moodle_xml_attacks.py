@@ -123,3 +123,15 @@ def test_20_mb_pasted_instead_of_uploaded_is_a_400_too(instructor_client):
     assert response.status_code == 400
     assert "The request is too large" in response.content.decode()
     _nothing_written()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fmt", "text"), [("moodlexml", '<?xml version="1.0"?>\n<quiz>\n</quiz>\n'), ("gift", "\n\n")]
+)
+def test_a_file_without_questions_is_an_error_not_zero_of_zero(fmt, text):
+    from quizzes.services.importing import questions_import
+
+    report = questions_import(text=text, fmt=fmt)
+    assert report.accepted == 0 and report.errors
+    assert "no question to import" in report.errors[0].message

@@ -38,6 +38,7 @@ NOT_CACHED = {
     "quizzes.AttemptQuestion",
     "quizzes.AttemptRegrade",
     "quizzes.QuestionVersion",
+    "quizzes.QuestionFile",  # an image's bytes, read from the database by its view each time
     "quizzes.VersionRegrade",
 }
 

@@ -252,6 +252,10 @@ COVERED_ELSEWHERE = {
     "quizzes:start": "quizzes/tests (start needs a fresh quiz per user)",
     "quizzes:practice-start": "quizzes/tests/test_practice.py",
     "quizzes:grading-save": "quizzes/tests (essay grading by instructors only)",
+    "quizzes:question-file": (
+        "quizzes/tests/test_question_files.py (a file needs an imported question; owner, other, "
+        "anonymous, instructor and the feedback areas' review options)"
+    ),
     "quizzes-api:quiz-start": "tests/test_permissions.py::test_api_writes_of_another_user",
     "quizzes-api:attempt-check": "tests/test_permissions.py::test_api_writes_of_another_user",
     "quizzes-api:attempt-certainty": (

@@ -107,8 +107,13 @@ def test_review_reads_as_a_student_expects(
 
 
 @pytest.mark.browser
-def test_a_long_practice_question_stays_inside_its_card(page, live_server, student):
+def test_a_long_practice_question_stays_inside_its_card(page, live_server, student, monkeypatch):
+    import random
+    import uuid
+    from types import SimpleNamespace
+
     from glossary.services import TermData, term_upsert
+    from quizzes import practice
 
     long = "a long definition that wraps over several lines on any screen " * 6
     for i in range(5):
@@ -117,6 +122,17 @@ def test_a_long_practice_question_stays_inside_its_card(page, live_server, stude
                 slug=f"t{i}", name=f"Term {i}", definition=f"{long} ({i}).", category="fundamentals"
             )
         )
+    # Each question's direction is drawn at random: a seed whose quiz asks for a term by its
+    # (long) definition, so that a legend wraps in every run (1 in 32 drew none).
+    seed = next(
+        n
+        for n in range(1, 1000)
+        if any(
+            q.direction == "definition-to-term"
+            for q in practice.practice_build(count=10, category=None, rng=random.Random(n))
+        )
+    )
+    monkeypatch.setattr(practice, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(int=seed)))
     login(page, live_server, student)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 844})

@@ -162,6 +162,22 @@ def pytest_sessionstart(session) -> None:
         )
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that makes another Celery app the current one fails here, by name: every later
+    `shared_task` of its process would be sent through that app (its broker, its default queue
+    "celery"), and some later worker test would wait for a message that never comes."""
+    from celery import current_app
+
+    from dlplatform.celery import app
+
+    result = yield
+    if current_app._get_current_object() is not app:
+        app.set_current()  # the next tests start right again
+        pytest.fail("this test made another Celery app current: use Celery(set_as_current=False)")
+    return result
+
+
 # Tables the flush after a transactional test leaves as they are (see _flush_by_delete).
 KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
 

@@ -137,9 +137,13 @@ def _send_overrun(broker_url: str, seconds: float) -> None:
     from kombu import Connection
 
     # The connection named outright: a Celery app would take CELERY_BROKER_URL from this
-    # process's environment (the suite's shared Redis) over its `broker` argument.
+    # process's environment (the suite's shared Redis) over its `broker` argument. Not the
+    # current app: a bare one made current would take over every shared_task of later tests in
+    # this process (their messages went to its default queue, "celery").
     with Connection(broker_url) as connection:
-        Celery().send_task(OVERRUN, args=[seconds], queue="inference", connection=connection)
+        Celery(set_as_current=False).send_task(
+            OVERRUN, args=[seconds], queue="inference", connection=connection
+        )
 
 
 def test_try_it_answers_again_after_redis_goes_away_mid_inference(

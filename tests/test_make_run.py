@@ -100,6 +100,10 @@ def _wait_job(base: str, s: requests.Session, job_id: int, timeout: float) -> di
     pytest.fail(f"job {job_id} did not finish in {timeout} s: {job}")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(env: dict[str, str], log: Path) -> subprocess.Popen:
     with open(log, "wb") as out:
         return subprocess.Popen(
@@ -109,6 +113,9 @@ def _start(env: dict[str, str], log: Path) -> subprocess.Popen:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # A terminal's Ctrl-C: a suite started in the background (`nohup ... &`) has SIGINT
+            # ignored, which the script would inherit and could not trap.
+            preexec_fn=_default_sigint,
         )
 
 

@@ -147,6 +147,9 @@ def _preview(client, question, behaviour, response, certainty) -> list[tuple]:
 KINDS = ["single", "short", "numerical", "calculated", "cloze", "multi"]
 
 
+# Slow (about 2 s each: 17 answers graded twice, preview and attempt): in `make test`, not in
+# the fast lane.
+@pytest.mark.slow
 @pytest.mark.parametrize("behaviour", Behaviour.values)
 def test_preview_marks_equal_a_real_attempts_in_every_behaviour(admin_client, behaviour):
     quizzes = {k: make_quiz([k], behaviour=behaviour) for k in KINDS}

@@ -1,4 +1,4 @@
-"""What the quiz admin's change form posts, for tests that save a quiz through the admin."""
+"""What the admin's quiz and question change forms post, for tests that save through the admin."""
 
 from __future__ import annotations
 
@@ -27,4 +27,20 @@ def quiz_change_data(changes: dict[str, Any] | None = None) -> dict[str, Any]:
         "overrides-TOTAL_FORMS": 0,
         "overrides-INITIAL_FORMS": 0,
         **(changes or {}),
+    }
+
+
+def question_change_data(*, name: str, stem: str, **changes: Any) -> dict[str, Any]:
+    """The question editor's common fields at plain values (no tags, hints or inline rows);
+    `changes` adds the type's own fields or replaces these."""
+    return {
+        "name": name,
+        "stem": stem,
+        "stem_format": "markdown",
+        "difficulty": "medium",
+        "tags": "",
+        "hints": "",
+        "default_mark": "1",
+        "penalty": "0.33333",
+        **changes,
     }

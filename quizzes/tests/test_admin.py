@@ -4,6 +4,7 @@ import pytest
 
 from quizzes.models import Question
 
+from .admin_forms import question_change_data
 from .factories import make_question, make_quiz, make_section
 
 pytestmark = pytest.mark.django_db
@@ -81,19 +82,12 @@ def test_each_type_shows_only_its_own_fields(admin_client):
 def test_a_spec_flag_is_a_checkbox_and_saves_its_json(admin_client):
     question = make_question("short", slug="bad-spec")
     url = f"/admin/quizzes/question/{question.pk}/change/"
-    form = {
-        "name": question.name,
-        "type": "short",
-        "stem": question.stem,
-        "stem_format": "markdown",
-        "difficulty": "medium",
-        "tags": "",
-        "hints": "",
-        "default_mark": "1",
-        "penalty": "0.33333",
-        "choices-TOTAL_FORMS": "0",
-        "choices-INITIAL_FORMS": "0",
-    }
+    form = question_change_data(
+        name=question.name,
+        stem=question.stem,
+        type="short",
+        **{"choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0"},
+    )
     form["spec_case_sensitive"] = "on"
     assert admin_client.post(url, form).status_code == 302
     question.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 
 from quizzes.models import Question
 
+from .admin_forms import question_change_data
 from .factories import make_question
 
 pytestmark = pytest.mark.django_db
@@ -14,17 +15,7 @@ ADD = "/admin/quizzes/question/add/"
 
 
 def _form(question: Question, **extra: str) -> dict[str, str]:
-    return {
-        "name": question.name,
-        "stem": question.stem,
-        "stem_format": "markdown",
-        "difficulty": "medium",
-        "tags": "",
-        "hints": "",
-        "default_mark": "1",
-        "penalty": "0.33333",
-        **extra,
-    }
+    return question_change_data(**{"name": question.name, "stem": question.stem, **extra})
 
 
 def _field_errors(html: str, name: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from quizzes.models import Question
 
+from .admin_forms import question_change_data
 from .factories import make_question
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +26,7 @@ def _url(question: Question) -> str:
 
 
 def _base(stem: str, **extra: str) -> dict[str, str]:
-    return {
-        "name": "A question",
-        "stem": stem,
-        "stem_format": "markdown",
-        "difficulty": "medium",
-        "tags": "",
-        "hints": "",
-        "default_mark": "1",
-        "penalty": "0.33333",
-        **extra,
-    }
+    return question_change_data(**{"name": "A question", "stem": stem, **extra})
 
 
 def _rows(name: str, columns: tuple[str, ...], rows: list[tuple]) -> dict[str, str]:

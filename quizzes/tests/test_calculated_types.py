@@ -21,6 +21,7 @@ from quizzes.services.bank import QuestionDataError, question_to_data
 from quizzes.services.importing import questions_export, questions_import
 from quizzes.statistics.queries import _response_labels
 
+from .admin_forms import question_change_data
 from .factories import QUESTION_DATA, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -360,22 +361,18 @@ def test_the_editor_draws_the_items_again_when_a_range_changes(admin_client):
     url = f"/admin/quizzes/question/{question.pk}/change/"
     page = admin_client.get(url).content.decode()
     assert "n | 3 | 9 | 0\nm | 3 | 5 | 0" in page
-    form = {
-        "name": question.name,
-        "stem": question.stem,
-        "stem_format": "markdown",
-        "difficulty": "medium",
-        "tags": "",
-        "hints": "",
-        "default_mark": "1",
-        "penalty": "0.33333",
-        "spec_answers": json.dumps(question.spec["answers"]),
-        "spec_ranges": "n | 3 | 9 | 0\nm | 5 | 1",
-        "spec_items": "6",
-        "spec_datasets": json.dumps(question.spec["datasets"]),
-        "spec_answer_format": "decimals",
-        "spec_answer_length": "0",
-    }
+    form = question_change_data(
+        name=question.name,
+        stem=question.stem,
+        **{
+            "spec_answers": json.dumps(question.spec["answers"]),
+            "spec_ranges": "n | 3 | 9 | 0\nm | 5 | 1",
+            "spec_items": "6",
+            "spec_datasets": json.dumps(question.spec["datasets"]),
+            "spec_answer_format": "decimals",
+            "spec_answer_length": "0",
+        },
+    )
     html = admin_client.post(url, form).content.decode()
     assert re.search(r"min above max", html)
     form["spec_ranges"] = "n | 3 | 9 | 0\nm | 10 | 20 | 0"

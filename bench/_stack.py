@@ -22,6 +22,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Each bulk-made attempt's marks and score from its items (the benches write items in SQL).
+TOTALS_SQL = """
+UPDATE quizzes_attempt a SET marks = t.total, score = round(100 * t.total / a.max_marks, 3)
+FROM (SELECT attempt_id, sum(mark) AS total FROM quizzes_attemptquestion
+      WHERE attempt_id > %(after)s GROUP BY attempt_id) t
+WHERE t.attempt_id = a.id AND a.quiz_id = %(quiz)s
+"""
+
+
 def production_env(db_name: str) -> dict[str, str]:
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update(

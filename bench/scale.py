@@ -145,12 +145,6 @@ CROSS JOIN LATERAL (
 ) m
 WHERE a.quiz_id = %(quiz)s AND a.id > %(after)s
 """
-TOTALS_SQL = """
-UPDATE quizzes_attempt a SET marks = t.total, score = round(100 * t.total / a.max_marks, 3)
-FROM (SELECT attempt_id, sum(mark) AS total FROM quizzes_attemptquestion
-      WHERE attempt_id > %(after)s GROUP BY attempt_id) t
-WHERE t.attempt_id = a.id AND a.quiz_id = %(quiz)s
-"""
 
 
 def _stats_quiz(slots: int):
@@ -189,6 +183,8 @@ def _add_attempts(quiz, target: int, users: list[int]) -> int:
         params = {"users": users, "quiz": quiz.pk, "slots": quiz.slots.count()}
         cursor.execute(ATTEMPTS_SQL, {**params, "start": have, "stop": target})
         cursor.execute(ITEMS_SQL, {"quiz": quiz.pk, "after": after})
+        from _stack import TOTALS_SQL
+
         cursor.execute(TOTALS_SQL, {"quiz": quiz.pk, "after": after})
     statistics_changed(quiz_id=quiz.pk, count=target - have)  # a bulk write bumps it itself
     return target

@@ -68,12 +68,6 @@ LEFT JOIN LATERAL (
 ) v ON true
 WHERE a.quiz_id = %(quiz)s AND a.id > %(after)s
 """
-TOTALS_SQL = """
-UPDATE quizzes_attempt a SET marks = t.total, score = round(100 * t.total / a.max_marks, 3)
-FROM (SELECT attempt_id, sum(mark) AS total FROM quizzes_attemptquestion
-      WHERE attempt_id > %(after)s GROUP BY attempt_id) t
-WHERE t.attempt_id = a.id AND a.quiz_id = %(quiz)s
-"""
 
 
 def _environment() -> None:
@@ -149,6 +143,8 @@ def _grow(quiz, target: int, users: list[int]) -> None:
         params = {"users": users, "quiz": quiz.pk, "slots": quiz.slots.count()}
         cursor.execute(ATTEMPTS_SQL, {**params, "start": have, "stop": target})
         cursor.execute(ITEMS_SQL, {"quiz": quiz.pk, "after": after})
+        from _stack import TOTALS_SQL
+
         cursor.execute(TOTALS_SQL, {"quiz": quiz.pk, "after": after})
     statistics_changed(quiz_id=quiz.pk, count=target - have)
 

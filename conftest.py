@@ -41,6 +41,26 @@ FAST_EXCLUDED = frozenset({"browser", "worker", "live", "subprocess", "redis", "
 FAST_LANE = os.environ.get("DLP_TEST_LANE", "") == "fast"
 
 
+# The sizes a query-count test runs at. The fast lane's two show a count that does not grow (a
+# query a row is 90 more at 100 rows than at 10); `make test` adds 1,000, 100x the bundled data.
+SCALES = (10, 100, pytest.param(1000, marks=pytest.mark.slow, id="1000"))
+
+
+def grid(rows: Iterable[str], columns: Iterable[str]) -> list:
+    """Every (row, column) pair as parameters: the fast lane takes each row once, its column
+    turning with the row so that every column is taken too; `make test` takes the whole grid.
+    For a matrix whose every cell costs a page or two (every question type under every
+    behaviour): one cell per row catches a row that breaks, the grid what only a pair breaks."""
+    cols = list(columns)
+    return [
+        pytest.param(
+            row, col, id=f"{row}-{col}", marks=() if j == i % len(cols) else pytest.mark.slow
+        )
+        for i, row in enumerate(rows)
+        for j, col in enumerate(cols)
+    ]
+
+
 def module_markers(source: str) -> set[str]:
     """The X of each `pytest.mark.X` in a module's `pytestmark = ...`, read without importing it."""
     names: set[str] = set()

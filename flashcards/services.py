@@ -93,40 +93,36 @@ def deck_upsert_cards(
 ) -> ImportSummary:
     """Create new cards, update changed ones and skip identical ones, all or nothing.
 
-    `prune` deletes cards no longer listed (bundled content); user imports never delete.
+    `prune` deletes cards no longer listed (bundled content); user imports never delete. The
+    writes are three statements whatever the deck's size (a bulk insert, a bulk update, a delete).
     """
     summary = ImportSummary(dry_run=dry_run)
     keyed = _clean(cards)
     existing = {c.key: c for c in deck.cards.all()}
+    new: list[Card] = []
+    changed: list[Card] = []
+    for key, (order, data) in keyed.items():
+        front, back = data.front.strip(), data.back.strip()
+        card = existing.get(key)
+        if card is None:
+            summary.created += 1
+            summary.created_fronts.append(data.front)
+            new.append(
+                Card(deck=deck, key=key, front=front, back=back, topic=data.topic, order=order)
+            )
+        elif (card.front, card.back, card.topic) == (front, back, data.topic):
+            summary.skipped += 1
+        else:
+            summary.updated += 1
+            summary.updated_fronts.append(data.front)
+            card.front, card.back, card.topic, card.order = front, back, data.topic, order
+            changed.append(card)
+    if dry_run:
+        return summary
     with transaction.atomic():
-        for key, (order, data) in keyed.items():
-            card = existing.get(key)
-            if card is None:
-                summary.created += 1
-                summary.created_fronts.append(data.front)
-                if not dry_run:
-                    Card.objects.create(
-                        deck=deck,
-                        key=key,
-                        front=data.front.strip(),
-                        back=data.back.strip(),
-                        topic=data.topic,
-                        order=order,
-                    )
-            elif (card.front, card.back, card.topic) == (
-                data.front.strip(),
-                data.back.strip(),
-                data.topic,
-            ):
-                summary.skipped += 1
-            else:
-                summary.updated += 1
-                summary.updated_fronts.append(data.front)
-                if not dry_run:
-                    card.front, card.back = data.front.strip(), data.back.strip()
-                    card.topic, card.order = data.topic, order
-                    card.save(update_fields=["front", "back", "topic", "order"])
-        if prune and not dry_run:
+        Card.objects.bulk_create(new, batch_size=500)
+        Card.objects.bulk_update(changed, ["front", "back", "topic", "order"], batch_size=500)
+        if prune:
             deck.cards.exclude(key__in=keyed.keys()).delete()
     return summary
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import _make_user, module_rows
 from flashcards.models import Card, Deck, ReviewState
 from lessons.models import Topic
 from playground.models import Job
@@ -22,10 +23,17 @@ pytestmark = pytest.mark.django_db
 ROWS = 12
 
 
-@pytest.fixture
-def course_in_use(student, instructor):
+@pytest.fixture(scope="module")
+def course_in_use(request, django_db_setup, django_db_blocker):
     """ROWS sections with a topic each, a question per topic, a quiz of them all, a student's
-    attempt at it (regraded a few times), runs with their curves and reviewed cards."""
+    attempt at it (regraded a few times), runs with their curves and reviewed cards: written once
+    for the module (a second a test), each test's own writes rolled back (conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _course_in_use)
+
+
+def _course_in_use() -> dict:
+    student = _make_user("carol")
+    instructor = _make_user("ivan", instructor=True)
     sections = [make_section(f"9.{i}") for i in range(1, ROWS + 1)]
     topics = {t.section_id: t for t in Topic.objects.filter(section__in=sections)}
     quiz = Quiz.objects.create(section=sections[0], title="All of chapter 9", draw_topic=None)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import SCALES
 from flashcards.models import Card, Deck, ReviewState, card_key
 
 
@@ -23,7 +24,7 @@ def _review_half(user, deck: Deck) -> None:
     )
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_study_page_and_due_api(student, student_client, count, django_assert_max_num_queries):
     deck = _deck_with(count)
     _review_half(student, deck)
@@ -35,7 +36,7 @@ def test_study_page_and_due_api(student, student_client, count, django_assert_ma
     assert response.json()["count"] == count
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_deck_list_page_and_api(student, student_client, count, django_assert_max_num_queries):
     Deck.objects.bulk_create(Deck(slug=f"d{i}", title=f"Deck {i}") for i in range(count))
     _review_half(student, _deck_with(count, slug="cards"))
@@ -47,7 +48,7 @@ def test_deck_list_page_and_api(student, student_client, count, django_assert_ma
         assert student_client.get("/api/flashcards/decks/").status_code == 200
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_review_post(student, student_client, count, django_assert_max_num_queries):
     deck = _deck_with(count)
     card = deck.cards.first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from conftest import SCALES
 from glossary.models import Term
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_wrong_method_405(anon_client, sample_terms, name):
     assert anon_client.post(reverse(name, args=args)).status_code == 405
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_query_counts_do_not_grow(anon_client, django_assert_max_num_queries, count):
     _make_terms(count)
     term = Term.objects.order_by("id").first()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import SCALES
 from lessons.models import Chapter, Section, SectionRead
 
 
@@ -34,7 +35,7 @@ def test_post_is_405(student_client, course):
     assert student_client.post(reverse("lessons:index")).status_code == 405
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_query_count_does_not_grow_with_sections(
     student, student_client, count, django_assert_max_num_queries
 ):

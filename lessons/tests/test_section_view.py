@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from conftest import SCALES
 from lessons.models import LessonPreference
 
 
@@ -87,7 +88,7 @@ def test_no_inline_script_or_style(anon_client, course):
     assert " style=" not in html and "onclick=" not in html
 
 
-@pytest.mark.parametrize("count", [10, 1000])
+@pytest.mark.parametrize("count", SCALES)
 def test_query_count_is_flat_in_topics_and_terms(
     db, anon_client, count, django_assert_max_num_queries
 ):

@@ -92,6 +92,7 @@ def test_measure_separates_per_step_cost_from_flops():
     assert 0.1 <= figures["gflops"] <= 10_000
 
 
+@pytest.mark.slow  # times real text steps: 2 s
 def test_measure_text_separates_per_step_and_per_time_step_cost():
     import torch
 

@@ -67,6 +67,7 @@ def _mnist(n: int = 64) -> Mnist:
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
 
+@pytest.mark.slow  # trains both loops for real: 3 s on 2 cores
 @pytest.mark.parametrize("name", DEVICES)
 def test_both_loops_train_and_answer_on_the_device(name):
     device = torch.device(name)

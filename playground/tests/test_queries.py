@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import SCALES
 from playground.models import Job
 from playground.tests.conftest import TINY_CNN
 
@@ -21,7 +22,7 @@ def _make(user, n: int) -> None:
     )
 
 
-@pytest.mark.parametrize("n", [10, 1000])
+@pytest.mark.parametrize("n", SCALES)
 def test_page_and_api_list_queries_are_bounded(student, student_client, n):
     _make(student, n)
     with CaptureQueriesContext(connection) as page:

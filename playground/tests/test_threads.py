@@ -53,6 +53,7 @@ def test_torch_threads_setting_skips_the_measurement(monkeypatch, settings):
     assert threads.ensure() == 1 and calls == []
 
 
+@pytest.mark.slow  # times real training steps at two thread counts
 def test_a_real_measurement_gives_both_counts_a_speed():
     best, speed = threads.choose(rounds=1)
     assert best in speed and all(v > 0 for v in speed.values())

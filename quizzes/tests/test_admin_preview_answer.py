@@ -339,6 +339,7 @@ JUNK = [
 ]
 
 
+@pytest.mark.slow  # 20 preview pages a type: 1.2 s each
 @pytest.mark.parametrize(
     "kind",
     [

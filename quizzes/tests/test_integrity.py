@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import grid
 from quizzes import services
 from quizzes.models import Question
 from quizzes.review import ALL_TIMES, ReviewTime
@@ -91,8 +92,7 @@ def _assert_clean(text: str, question: Question) -> None:
         assert secret not in text, f"{secret!r} leaked before lock"
 
 
-@pytest.mark.parametrize("behaviour", BEHAVIOURS)
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("kind", "behaviour"), grid(KINDS, BEHAVIOURS))
 def test_nothing_leaks_before_lock_then_all_shows(kind, behaviour, student, student_client):
     quiz = make_quiz([kind], behaviour=behaviour, shuffle_answers=True)
     attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())

@@ -238,6 +238,7 @@ OLD = ("quizzes", "0002_marks_seven_decimals")
 NEW = ("quizzes", "0003_review_options")
 
 
+@pytest.mark.slow  # migrates the test database back 13 steps and forward again: 9 s
 @pytest.mark.django_db(transaction=True)
 def test_migration_maps_the_old_setting():
     executor = MigrationExecutor(connection)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import shutil
 import subprocess
@@ -46,19 +47,28 @@ FAST_LANE = os.environ.get("DLP_TEST_LANE", "") == "fast"
 SCALES = (10, 100, pytest.param(1000, marks=pytest.mark.slow, id="1000"))
 
 
-def grid(rows: Iterable[str], columns: Iterable[str]) -> list:
-    """Every (row, column) pair as parameters: the fast lane takes each row once, its column
-    turning with the row so that every column is taken too; `make test` takes the whole grid.
-    For a matrix whose every cell costs a page or two (every question type under every
-    behaviour): one cell per row catches a row that breaks, the grid what only a pair breaks."""
-    cols = list(columns)
-    return [
-        pytest.param(
-            row, col, id=f"{row}-{col}", marks=() if j == i % len(cols) else pytest.mark.slow
+def grid(first: Iterable[str], *others: Iterable[str]) -> list:
+    """Every combination of the values as parameters. The fast lane takes each value of `first`
+    once, the value of each other list turning with it, so that every value of every list is
+    taken when `first` is the longest; `make test` takes the whole grid. For a matrix whose every
+    cell costs a page or a training step (every question type under every behaviour): a cell a
+    row catches a value that breaks on its own, the whole grid what only a combination breaks."""
+    lists = [list(first), *(list(o) for o in others)]
+    if any(len(values) > len(lists[0]) for values in lists):
+        raise ValueError("grid(): put the longest list first, or some of its values go untested")
+    params = []
+    for cell in itertools.product(*(range(len(values)) for values in lists)):
+        diagonal = all(
+            i == cell[0] % len(values) for i, values in zip(cell[1:], lists[1:], strict=True)
         )
-        for i, row in enumerate(rows)
-        for j, col in enumerate(cols)
-    ]
+        params.append(
+            pytest.param(
+                *(values[i] for i, values in zip(cell, lists, strict=True)),
+                id="-".join(str(values[i]) for i, values in zip(cell, lists, strict=True)),
+                marks=() if diagonal else pytest.mark.slow,
+            )
+        )
+    return params
 
 
 def module_markers(source: str) -> set[str]:

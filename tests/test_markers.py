@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from conftest import broker_consumers, missing_markers, module_markers, wait_for
+from conftest import SCALES, broker_consumers, grid, missing_markers, module_markers, wait_for
 
 
 def test_a_fixture_without_its_marker_is_reported():
@@ -20,6 +20,29 @@ def test_a_fixture_without_its_marker_is_reported():
     assert missing_markers(["celery_worker"], []) == ["celery_worker (needs @pytest.mark.worker)"]
     assert missing_markers(["page", "live_server", "celery_worker"], ["browser", "worker"]) == []
     assert missing_markers(["live_server"], ["live"]) == []
+
+
+def _fast(params) -> list[tuple]:
+    return [p.values for p in params if not any(m.name == "slow" for m in p.marks)]
+
+
+def test_a_grid_gives_the_fast_lane_every_value_and_make_test_every_combination():
+    params = grid(["a", "b", "c", "d"], ["x", "y"], ["1", "2", "3"])
+    assert sorted(p.values for p in params) == [
+        (r, c, n) for r in "abcd" for c in "xy" for n in "123"
+    ]
+    fast = _fast(params)
+    assert fast == [("a", "x", "1"), ("b", "y", "2"), ("c", "x", "3"), ("d", "y", "1")]
+    for position, values in enumerate((["a", "b", "c", "d"], ["x", "y"], ["1", "2", "3"])):
+        assert {cell[position] for cell in fast} == set(values)
+    assert {p.id for p in params} >= {"a-x-1", "d-y-3"}
+    with pytest.raises(ValueError, match="longest list first"):
+        grid(["x", "y"], ["a", "b", "c"])
+
+
+def test_the_fast_lane_checks_query_counts_at_two_sizes_and_make_test_at_three():
+    assert [p for p in SCALES if isinstance(p, int)] == [10, 100]
+    assert [p.values for p in SCALES if not isinstance(p, int)] == [(1000,)]
 
 
 def test_module_markers_are_read_without_importing_the_module():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from conftest import grid
 from playground.training.config import (
     ACTIVATIONS,
     CELLS,
@@ -61,9 +62,7 @@ def test_presets_match_estimate(preset):
     assert count_params(build_cnn(cfg)) == cnn_estimate(cfg, 10).params
 
 
-@pytest.mark.parametrize("optimizer", OPTIMIZERS)
-@pytest.mark.parametrize("schedule", SCHEDULES)
-@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize(("optimizer", "schedule", "init"), grid(OPTIMIZERS, SCHEDULES, INITS))
 def test_every_optimizer_schedule_init_trains(optimizer, schedule, init):
     cfg = CnnConfig(blocks=CNN_PRESETS["small-fast"], init=init)
     model = build_cnn(cfg)

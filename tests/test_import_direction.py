@@ -13,6 +13,7 @@ tests may import anything.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,9 +66,14 @@ def _import_nodes(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
         yield from _import_nodes(node)
 
 
-def _imported(path: Path) -> Iterator[tuple[int, str]]:
+@functools.cache
+def _imported(path: Path) -> tuple[tuple[int, str], ...]:
     """(line, module) for each import in `path`, relative ones made absolute; `from a import b`
-    gives "a.b" too, since b may be a module."""
+    gives "a.b" too, since b may be a module. Read once a run: three tests read every file."""
+    return tuple(_read_imports(path))
+
+
+def _read_imports(path: Path) -> Iterator[tuple[int, str]]:
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     for node in _import_nodes(ast.parse(path.read_text(), str(path))):

@@ -380,6 +380,37 @@ def _inside_module_rows(request) -> None:
         )
 
 
+# --- the fixture course: sections 9.1 and 9.2 (lessons/tests/fixtures/sections) -------------------
+def _load_course() -> dict:
+    from lessons.models import Section
+    from lessons.tests.factories import load_fixture_course
+
+    load_fixture_course()
+    return {s.number: s for s in Section.objects.all()}
+
+
+@pytest.fixture
+def course(db):
+    """The two fixture sections, 9.1 and 9.2, loaded through the real content loader."""
+    return _load_course()
+
+
+@pytest.fixture(scope="module")
+def course_once(request, django_db_setup, django_db_blocker) -> Iterator[dict[str, int]]:
+    """The fixture course written once for a module (module_rows): its sections' pks by number.
+    A module whose tests all read it overrides `course` with `course_sections(course_once)`."""
+    yield from module_rows(
+        request, django_db_blocker, lambda: {n: s.pk for n, s in _load_course().items()}
+    )
+
+
+def course_sections(pks: dict[str, int]) -> dict:
+    """The sections of `course_once`, fetched afresh: a test's changes to them stay its own."""
+    from lessons.models import Section
+
+    return {s.number: s for s in Section.objects.filter(pk__in=pks.values())}
+
+
 # --- the browser --------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def browser():

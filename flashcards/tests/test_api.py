@@ -3,11 +3,31 @@
 import pytest
 from django.test import Client
 
+from conftest import course_sections
 from flashcards.models import Card, ReviewLog, ReviewState
 
 
 def _card(front: str) -> Card:
     return Card.objects.get(front=front)
+
+
+@pytest.fixture
+def course(course_once, db) -> dict:
+    """The fixture course, written once for the module (conftest.course_once)."""
+    return course_sections(course_once)
+
+
+# Before the first test that asks for the course (it stays written from then on, module_rows).
+def test_in_openapi_schema(student_client):
+    schema = student_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+
+    for path in (
+        "/api/flashcards/decks/",
+        "/api/flashcards/decks/{slug}/due/",
+        "/api/flashcards/reviews/",
+    ):
+        assert path in schema
+    assert "ReviewResult" in schema
 
 
 def test_deck_list_and_detail_have_personal_counts(student_client, course):
@@ -141,15 +161,3 @@ def test_session_post_needs_csrf(student, course):
     )
 
     assert response.status_code == 403
-
-
-def test_in_openapi_schema(student_client):
-    schema = student_client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
-
-    for path in (
-        "/api/flashcards/decks/",
-        "/api/flashcards/decks/{slug}/due/",
-        "/api/flashcards/reviews/",
-    ):
-        assert path in schema
-    assert "ReviewResult" in schema

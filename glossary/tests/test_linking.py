@@ -10,9 +10,15 @@ from glossary.content import load
 from glossary.linking import link_terms
 from glossary.models import Term
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, terms_by_slug
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sample_terms(sample_terms_once, db) -> dict:
+    """The fixture glossary, written once for the module (glossary/tests/conftest.py)."""
+    return terms_by_slug(sample_terms_once)
 
 
 @pytest.fixture(autouse=True)

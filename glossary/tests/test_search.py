@@ -16,11 +16,84 @@ from django.db import connection
 from glossary.models import Term
 from glossary.selectors import term_search
 
+from .conftest import terms_by_slug
+
 pytestmark = pytest.mark.django_db
 
 
 def _slugs(query: str, limit: int = 10) -> list[str]:
     return [term.slug for term in term_search(query=query, limit=limit)]
+
+
+@pytest.fixture
+def sample_terms(sample_terms_once, db) -> dict:
+    """The fixture glossary, written once for the module (glossary/tests/conftest.py)."""
+    return terms_by_slug(sample_terms_once)
+
+
+# Before the first test that asks for sample_terms: the bundled glossary, in an empty database
+# (the fixture glossary stays written from the first test that asks for it, conftest.module_rows).
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("convolutonal", "convolutional-neural-network"),
+        ("backpropogation", "backpropagation"),
+        ("GRU", "gated-recurrent-unit"),
+        ("MSE", "mean-squared-error"),
+        ("LSTM", "long-short-term-memory"),
+        ("transformr", "transformer"),
+        ("BN", "batch-normalization"),
+    ],
+)
+@pytest.mark.slow
+def test_bundled_glossary_search(query, slug):
+    from glossary.content import TERMS_DIR, load
+
+    if not list(TERMS_DIR.glob("*.yaml")):
+        pytest.skip("bundled glossary terms not written yet")
+    load(stdout=io.StringIO())
+    assert _slugs(query, limit=5)[0] == slug
+
+
+PROBES = Path(__file__).resolve().parent / "search_probes.yaml"
+
+
+@pytest.mark.slow
+def test_probe_set_finds_what_students_meant():
+    """At least 95% of the probes (typos, spellings, split words, abbreviations, plurals,
+    noisy queries) find the term they mean in the top 3 of the bundled glossary."""
+    from glossary.content import load
+
+    load(stdout=io.StringIO())
+    probes = yaml.safe_load(PROBES.read_text(encoding="utf-8"))
+    known = set(Term.objects.values_list("slug", flat=True))
+    failures, total = [], 0
+    for kind, expected in probes.items():
+        for query, slug in expected.items():
+            assert slug in known, f"probe {query!r} expects {slug!r}, which is not bundled"
+            total += 1
+            top = _slugs(str(query), limit=3)
+            if slug not in top:
+                failures.append(f"{kind}: {query!r} -> {top}, wanted {slug}")
+    print(f"search probes: {total - len(failures)}/{total} in the top 3", *failures, sep="\n")
+    kinds = {"typo", "spelling", "split-joined", "abbreviation", "plural", "noisy"}
+    assert total >= 60 and set(probes) == kinds and all(probes.values())
+    assert len(failures) <= total * 0.05, "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_an_abbreviation_is_not_matched_inside_words():
+    """ "MSE" must not find a term because its definition says "themselves"."""
+    from glossary.content import load
+
+    load(stdout=io.StringIO())
+    themselves = set(
+        Term.objects.filter(definition__icontains="themselves").values_list("slug", flat=True)
+    )
+    assert themselves  # the bundled glossary has one, so the check below means something
+    results = _slugs("MSE", limit=50)
+    assert results[0] == "mean-squared-error"
+    assert not themselves & set(results)
 
 
 def test_runs_on_postgresql(sample_terms):
@@ -184,69 +257,6 @@ def test_a_changed_glossary_is_searched_afresh(sample_terms):
     assert [t.slug for t in term_search(query="zebranet", limit=10)] == ["zebranet"]
 
 
-@pytest.mark.parametrize(
-    ("query", "slug"),
-    [
-        ("convolutonal", "convolutional-neural-network"),
-        ("backpropogation", "backpropagation"),
-        ("GRU", "gated-recurrent-unit"),
-        ("MSE", "mean-squared-error"),
-        ("LSTM", "long-short-term-memory"),
-        ("transformr", "transformer"),
-        ("BN", "batch-normalization"),
-    ],
-)
-@pytest.mark.slow
-def test_bundled_glossary_search(query, slug):
-    from glossary.content import TERMS_DIR, load
-
-    if not list(TERMS_DIR.glob("*.yaml")):
-        pytest.skip("bundled glossary terms not written yet")
-    load(stdout=io.StringIO())
-    assert _slugs(query, limit=5)[0] == slug
-
-
 def test_short_queries_need_a_close_trigram_match(sample_terms):
     # "GRU" shares two trigrams with "Gradient Descent"; only the exact abbreviation comes back.
     assert _slugs("GRU") == ["gated-recurrent-unit"]
-
-
-PROBES = Path(__file__).resolve().parent / "search_probes.yaml"
-
-
-@pytest.mark.slow
-def test_probe_set_finds_what_students_meant():
-    """At least 95% of the probes (typos, spellings, split words, abbreviations, plurals,
-    noisy queries) find the term they mean in the top 3 of the bundled glossary."""
-    from glossary.content import load
-
-    load(stdout=io.StringIO())
-    probes = yaml.safe_load(PROBES.read_text(encoding="utf-8"))
-    known = set(Term.objects.values_list("slug", flat=True))
-    failures, total = [], 0
-    for kind, expected in probes.items():
-        for query, slug in expected.items():
-            assert slug in known, f"probe {query!r} expects {slug!r}, which is not bundled"
-            total += 1
-            top = _slugs(str(query), limit=3)
-            if slug not in top:
-                failures.append(f"{kind}: {query!r} -> {top}, wanted {slug}")
-    print(f"search probes: {total - len(failures)}/{total} in the top 3", *failures, sep="\n")
-    kinds = {"typo", "spelling", "split-joined", "abbreviation", "plural", "noisy"}
-    assert total >= 60 and set(probes) == kinds and all(probes.values())
-    assert len(failures) <= total * 0.05, "\n".join(failures)
-
-
-@pytest.mark.slow
-def test_an_abbreviation_is_not_matched_inside_words():
-    """ "MSE" must not find a term because its definition says "themselves"."""
-    from glossary.content import load
-
-    load(stdout=io.StringIO())
-    themselves = set(
-        Term.objects.filter(definition__icontains="themselves").values_list("slug", flat=True)
-    )
-    assert themselves  # the bundled glossary has one, so the check below means something
-    results = _slugs("MSE", limit=50)
-    assert results[0] == "mean-squared-error"
-    assert not themselves & set(results)

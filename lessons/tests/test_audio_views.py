@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from conftest import course_sections
 from lessons.models import AudioStatus, AudioTrack, Topic
 
 DIGEST = "ab" * 32
 BODY = bytes(range(256)) * 4  # 1024 bytes
+
+
+@pytest.fixture
+def course(course_once, db) -> dict:
+    """The fixture course, written once for the module (conftest.course_once)."""
+    return course_sections(course_once)
 
 
 @pytest.fixture

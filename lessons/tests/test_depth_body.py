@@ -5,9 +5,16 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from conftest import course_sections
 from lessons.models import LessonPreference
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base"}
+
+
+@pytest.fixture
+def course(course_once, db) -> dict:
+    """The fixture course, written once for the module (conftest.course_once)."""
+    return course_sections(course_once)
 
 
 class _Shown(HTMLParser):

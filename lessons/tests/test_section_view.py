@@ -5,12 +5,63 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import SCALES
+from conftest import SCALES, course_sections
 from lessons.models import LessonPreference
 
 
 def _get(client, number="9.1", **params):
     return client.get(reverse("lessons:section", args=[number]), params)
+
+
+@pytest.fixture
+def course(course_once, db) -> dict:
+    """The fixture course, written once for the module (conftest.course_once)."""
+    return course_sections(course_once)
+
+
+# Before the first test that asks for the course: its own rows, in an empty database
+# (the course stays written from the first test that asks for it, conftest.module_rows).
+@pytest.mark.parametrize("count", SCALES)
+def test_query_count_is_flat_in_topics_and_terms(
+    db, anon_client, count, django_assert_max_num_queries
+):
+    from glossary.models import Term
+    from lessons.models import Chapter, Section, Topic
+
+    chapter = Chapter.objects.create(number=1, title="One")
+    section = Section.objects.create(
+        number="1.1",
+        slug="one",
+        title="One",
+        chapter=chapter,
+        overview_basic="b",
+        overview_standard="s",
+        overview_detailed="d",
+    )
+    Topic.objects.bulk_create(
+        Topic(
+            section=section,
+            slug=f"t{i}",
+            title=f"Topic {i}",
+            explanation="Text.",
+            order=i,
+            examples=[{"kind": "example", "title": "E", "text": "x"}],
+        )
+        for i in range(count)
+    )
+    terms = Term.objects.bulk_create(
+        Term(slug=f"term-{i}", name=f"Term {i}", definition="D.", category="fundamentals")
+        for i in range(count)
+    )
+    section.terms.set(terms)
+    anon_client.get(reverse("lessons:section", args=["1.1"]))  # warm the glossary link index
+
+    with django_assert_max_num_queries(8):
+        response = anon_client.get(reverse("lessons:section", args=["1.1"]))
+
+    html = response.content.decode()
+    assert html.count('class="lesson-block topic"') == count
+    assert html.count('class="glossary-entry"') == count
 
 
 @pytest.mark.parametrize("number", ["9.1", "9.2"])
@@ -86,46 +137,3 @@ def test_no_inline_script_or_style(anon_client, course):
 
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert " style=" not in html and "onclick=" not in html
-
-
-@pytest.mark.parametrize("count", SCALES)
-def test_query_count_is_flat_in_topics_and_terms(
-    db, anon_client, count, django_assert_max_num_queries
-):
-    from glossary.models import Term
-    from lessons.models import Chapter, Section, Topic
-
-    chapter = Chapter.objects.create(number=1, title="One")
-    section = Section.objects.create(
-        number="1.1",
-        slug="one",
-        title="One",
-        chapter=chapter,
-        overview_basic="b",
-        overview_standard="s",
-        overview_detailed="d",
-    )
-    Topic.objects.bulk_create(
-        Topic(
-            section=section,
-            slug=f"t{i}",
-            title=f"Topic {i}",
-            explanation="Text.",
-            order=i,
-            examples=[{"kind": "example", "title": "E", "text": "x"}],
-        )
-        for i in range(count)
-    )
-    terms = Term.objects.bulk_create(
-        Term(slug=f"term-{i}", name=f"Term {i}", definition="D.", category="fundamentals")
-        for i in range(count)
-    )
-    section.terms.set(terms)
-    anon_client.get(reverse("lessons:section", args=["1.1"]))  # warm the glossary link index
-
-    with django_assert_max_num_queries(8):
-        response = anon_client.get(reverse("lessons:section", args=["1.1"]))
-
-    html = response.content.decode()
-    assert html.count('class="lesson-block topic"') == count
-    assert html.count('class="glossary-entry"') == count

@@ -11,10 +11,17 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from conftest import course_sections
 from lessons import dialogue
 from lessons.models import Topic
 
 BIG = "word " * 20_000  # 100 KB on one line
+
+
+@pytest.fixture
+def course(course_once, db) -> dict:
+    """The fixture course, written once for the module (conftest.course_once)."""
+    return course_sections(course_once)
 
 
 def _form_data(topic: Topic, admin_user) -> dict[str, str]:

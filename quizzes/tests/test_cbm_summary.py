@@ -16,11 +16,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import _make_user, module_rows
 from quizzes import services
 from quizzes.behaviours import (
     CbmTally,
@@ -31,7 +33,7 @@ from quizzes.behaviours import (
     cbm_summary,
     cbm_tally,
 )
-from quizzes.models import Attempt, AttemptState, Behaviour
+from quizzes.models import Attempt, AttemptState, Behaviour, Quiz
 from quizzes.statistics import quiz_statistics
 from quizzes.statistics.formulas import from_dict, to_dict
 from quizzes.statistics.queries import cbm_by_attempt
@@ -40,6 +42,7 @@ from .factories import make_quiz, right_response
 
 D = Decimal
 NOW = timezone.now()
+User = get_user_model()
 
 
 def _row(certainty, max_mark, raw, answered=True):
@@ -120,8 +123,30 @@ def test_nothing_counted_is_no_summary():
 
 
 # --- through the services, the database and the pages ---------------------------------------
+@pytest.fixture(scope="module")
+def cbm_rows(request, django_db_setup, django_db_blocker):
+    """The quiz and Alice's and Bob's graded attempts, written once for the module (each test's
+    own writes rolled back, conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _cbm_rows)
+
+
 @pytest.fixture
-def cbm_quiz(student, other_student):
+def student(cbm_rows, db):
+    """Alice of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=cbm_rows["alice"])
+
+
+@pytest.fixture
+def other_student(cbm_rows, db):
+    return User.objects.get(pk=cbm_rows["bob"])
+
+
+@pytest.fixture
+def cbm_quiz(cbm_rows, db):
+    return Quiz.objects.get(pk=cbm_rows["quiz"])  # a fresh instance a test
+
+
+def _cbm_rows() -> dict:
     """Alice: Q1 right at C3, Q2 wrong at C1, Q3 unanswered, her essay answered (not counted:
     hand marked), a description (not counted). Bob: Q1-Q3 right at C3.
     Alice: weight 3, raw 1, CBM 3 + 0 = 3: accuracy 1/3, average 1, expected max(1/3, -2/3,
@@ -129,6 +154,7 @@ def cbm_quiz(student, other_student):
     expected 0.5, bonus 0.1.
     Pooled: weight 6, raw 4, CBM 12: accuracy 2/3, average 2, expected 2/3, bonus 2/15.
     Answered only: weight 5, accuracy 0.8, average 2.4, expected 1.2, bonus 0.12."""
+    student, other_student = _make_user("alice"), _make_user("bob")
     quiz = make_quiz(
         ["single", "single", "truefalse", "essay", "description"], behaviour=Behaviour.CBM
     )
@@ -148,7 +174,7 @@ def cbm_quiz(student, other_student):
                 attempt=attempt, question_id=question.pk, certainty=certainty, now=NOW
             )
         services.attempt_submit(attempt=attempt, now=NOW)
-    return quiz
+    return {"quiz": quiz.pk, "alice": student.pk, "bob": other_student.pk}
 
 
 def _alice(quiz) -> Attempt:

@@ -6,26 +6,48 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from conftest import _make_user, module_rows
 from quizzes import services
-from quizzes.models import Attempt, VersionRegrade
+from quizzes.models import Attempt, Quiz, VersionRegrade
 
 from .test_versions import _answer, _fixed_data, _question, make_versioned_quiz
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 def _url(quiz) -> str:
     return reverse("quizzes:report-regrade", args=[quiz.pk])
 
 
-@pytest.fixture
-def edited(student):
+@pytest.fixture(scope="module")
+def edited_rows(request, django_db_setup, django_db_blocker):
+    """Alice's wrong attempt, then the answer key fixed: written once for the module (each
+    test's own writes rolled back, conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _edited_rows)
+
+
+def _edited_rows() -> dict:
+    student = _make_user("alice")
     quiz = make_versioned_quiz()
     wrong = _answer(quiz, student, "Dropout")
     services.question_upsert_from_data(data=_fixed_data())
-    return quiz, wrong
+    return {"quiz": quiz.pk, "wrong": wrong.pk, "student": student.pk}
+
+
+@pytest.fixture
+def student(edited_rows, db):
+    """Alice of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=edited_rows["student"])
+
+
+@pytest.fixture
+def edited(edited_rows, db):
+    """The quiz and the wrong attempt, fresh instances a test."""
+    return Quiz.objects.get(pk=edited_rows["quiz"]), Attempt.objects.get(pk=edited_rows["wrong"])
 
 
 def test_the_report_page_links_the_dry_run(edited, instructor_client):

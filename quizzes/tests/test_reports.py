@@ -6,19 +6,45 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import _make_user, module_rows
 from quizzes import services
+from quizzes.models import Quiz
 
 from .factories import make_quiz
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
+User = get_user_model()
+
+
+@pytest.fixture(scope="module")
+def quiz_rows(request, django_db_setup, django_db_blocker):
+    """Written once for the module (each test's own writes rolled back, conftest.module_rows);
+    the browser's test, transactional, is in test_reports_browser.py."""
+    yield from module_rows(request, django_db_blocker, _quiz_rows)
+
+
+def _quiz_rows() -> dict:
+    student = _make_user("alice")
+    return {"quiz": make_report_quiz(student, _make_user("bob")).pk, "student": student.pk}
 
 
 @pytest.fixture
-def quiz(student, other_student):
+def student(quiz_rows, db):
+    """Alice of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=quiz_rows["student"])
+
+
+@pytest.fixture
+def quiz(quiz_rows, db):
+    return Quiz.objects.get(pk=quiz_rows["quiz"])  # a fresh instance a test
+
+
+def make_report_quiz(student, other_student) -> Quiz:
     """Two finished attempts: alice right, bob wrong."""
     quiz = make_quiz(["single", "truefalse"])
     single = quiz.slots.get(question__type="single").question
@@ -100,22 +126,6 @@ def test_results_csv_has_one_row_per_attempt_with_question_marks(quiz, instructo
     assert [r[0] for r in attempts] == ["alice", "bob"]
     alice, bob = attempts
     assert float(alice[6]) == 1 and float(bob[6]) == 0
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_report_renders_in_the_browser_without_csp_violations(page, live_server, quiz, instructor):
-    from conftest import login
-
-    console: list[str] = []
-    page.on("console", lambda msg: console.append(msg.text))
-    login(page, live_server, instructor)
-    page.goto(f"{live_server.url}{reverse('quizzes:report', args=[quiz.pk])}")
-    bars = page.locator("svg.histogram rect")
-    assert bars.count() == 10
-    assert bars.first.bounding_box()["height"] > 0 or bars.nth(5).bounding_box()["height"] > 0
-    assert page.locator("table.report-table tbody tr").count() == 2
-    assert not [m for m in console if "Content Security Policy" in m], console
 
 
 def test_first_attempts_only(quiz, student, instructor_client):

@@ -6,19 +6,41 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import _make_user, module_rows
 from quizzes import services
+from quizzes.models import Quiz
 
 from .factories import make_quiz
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 NOW = timezone.now()
 
 
+@pytest.fixture(scope="module")
+def quiz_rows(request, django_db_setup, django_db_blocker):
+    """Alice's and Bob's finished attempts and Alice's second, in progress: written once for the
+    module (each test's own writes rolled back, conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _quiz_rows)
+
+
 @pytest.fixture
-def quiz(student, other_student):
+def quiz(quiz_rows, db):
+    return Quiz.objects.get(pk=quiz_rows["quiz"])  # a fresh instance a test
+
+
+@pytest.fixture
+def student(quiz_rows, db):
+    """Alice of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=quiz_rows["student"])
+
+
+def _quiz_rows() -> dict:
+    student, other_student = _make_user("alice"), _make_user("bob")
     quiz = make_quiz(["single", "short", "ordering"])
     single = quiz.slots.get(question__type="single").question
     short = quiz.slots.get(question__type="short").question
@@ -36,7 +58,7 @@ def quiz(student, other_student):
             )
         services.attempt_submit(attempt=attempt, now=NOW)
     services.attempt_start(quiz=quiz, user=student, now=NOW)  # in progress: not shown
-    return quiz
+    return {"quiz": quiz.pk, "student": student.pk}
 
 
 def _urls(quiz):

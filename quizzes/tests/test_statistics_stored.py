@@ -6,13 +6,15 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import _make_user, module_rows
 from quizzes import services
-from quizzes.models import QuizStatistics
+from quizzes.models import Quiz, QuizStatistics
 from quizzes.statistics import paired_sorted_sum
 from quizzes.statistics import stored as stored_module
 from quizzes.statistics.stored import statistics_changed, statistics_for_page
@@ -21,6 +23,7 @@ from quizzes.tasks import refresh_statistics
 from .factories import make_quiz
 
 NOW = timezone.now()
+User = get_user_model()
 
 
 def test_paired_sorted_sum_is_the_rank_pairing():
@@ -38,14 +41,32 @@ def test_paired_sorted_sum_is_the_rank_pairing():
     assert paired_sorted_sum([], []) == 0
 
 
-@pytest.fixture
-def quiz(student, other_student):
+@pytest.fixture(scope="module")
+def quiz_rows(request, django_db_setup, django_db_blocker):
+    """A one-question quiz, Alice's right and Bob's wrong attempt: written once for the module
+    (each test's own writes rolled back, conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _quiz_rows)
+
+
+def _quiz_rows() -> dict:
+    student, other_student = _make_user("alice"), _make_user("bob")
     quiz = make_quiz(["single"])
     question = quiz.slots.get().question
     right, wrong, _ = question.choices.all()
     for user, choice in ((student, right), (other_student, wrong)):
         _submit(quiz, user, choice.pk)
-    return quiz
+    return {"quiz": quiz.pk, "student": student.pk}
+
+
+@pytest.fixture
+def student(quiz_rows, db):
+    """Alice of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=quiz_rows["student"])
+
+
+@pytest.fixture
+def quiz(quiz_rows, db):
+    return Quiz.objects.get(pk=quiz_rows["quiz"])  # a fresh instance a test
 
 
 def _submit(quiz, user, choice_pk):

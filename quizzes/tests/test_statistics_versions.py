@@ -7,12 +7,14 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import _make_user, module_rows
 from quizzes import services
-from quizzes.models import AttemptQuestion, QuizStatistics
+from quizzes.models import AttemptQuestion, Quiz, QuizStatistics
 from quizzes.statistics import as_row, matrix_statistics, quiz_statistics
 from quizzes.statistics.formulas import matrix_moments, merge_runs, question_stats
 from quizzes.statistics.queries import VersionPick
@@ -23,11 +25,29 @@ from .test_statistics import COLUMNS, _assert_matches_moodle, _golden_quiz, _mar
 pytestmark = pytest.mark.django_db
 SPLIT = 12  # Moodle's attempts 1..12 saw version 1 of Q3, attempts 13..25 version 2
 SLOT = 2  # Q3
+User = get_user_model()
+
+
+@pytest.fixture(scope="module")
+def golden_rows(request, django_db_setup, django_db_blocker):
+    """Moodle's 25 attempts; Q3 was edited after the 12th, so its items are at two versions.
+    Written once for the module (each test's own writes rolled back, conftest.module_rows)."""
+    yield from module_rows(request, django_db_blocker, _golden_rows)
 
 
 @pytest.fixture
-def golden(student):
-    """Moodle's 25 attempts; Q3 was edited after the 12th, so its items are at two versions."""
+def student(golden_rows, db):
+    """The student of the module's rows (instead of the shared fixture's, made per test)."""
+    return User.objects.get(pk=golden_rows["student"])
+
+
+@pytest.fixture
+def golden(golden_rows, db):
+    return Quiz.objects.get(pk=golden_rows["quiz"])  # a fresh instance a test
+
+
+def _golden_rows() -> dict:
+    student = _make_user("alice")
     quiz = _golden_quiz(student)
     question = quiz.slots.get(order=SLOT).question
     first = services.question_version_record(question=question)
@@ -39,7 +59,7 @@ def golden(student):
     ids = list(items.values_list("pk", flat=True))
     AttemptQuestion.objects.filter(pk__in=ids[:SPLIT]).update(version=first)
     AttemptQuestion.objects.filter(pk__in=ids[SPLIT:]).update(version=second)
-    return quiz
+    return {"quiz": quiz.pk, "student": student.pk}
 
 
 def _close(a, b) -> bool:
@@ -49,6 +69,12 @@ def _close(a, b) -> bool:
 def test_merged_runs_are_the_runs_of_the_union():
     assert merge_runs([[(0, 2), (1, 3)], [(0.5, 1), (1, 1)]]) == [(0, 2), (0.5, 1), (1, 4)]
     assert merge_runs([]) == []
+
+
+@pytest.mark.parametrize("text", ["", "12", "a:1", "1:", ":2", "0:1", "1:0", "-1:2", "1:2:3"])
+def test_a_malformed_filter_is_refused(text):
+    with pytest.raises(ValueError):
+        VersionPick.parse(text)
 
 
 def test_versions_leave_moodles_figures_unchanged_and_break_down_exactly(golden):
@@ -83,12 +109,6 @@ def test_the_filter_analyses_only_the_attempts_that_saw_the_version(golden):
             assert _close(as_row(db)[column], as_row(py)[column]), (db.key, column)
     assert result.alpha == pytest.approx(expected.alpha, rel=1e-9)
     assert result.questions[SLOT].versions == []  # one version left in these attempts
-
-
-@pytest.mark.parametrize("text", ["", "12", "a:1", "1:", ":2", "0:1", "1:0", "-1:2", "1:2:3"])
-def test_a_malformed_filter_is_refused(text):
-    with pytest.raises(ValueError):
-        VersionPick.parse(text)
 
 
 def _csv(response) -> list[list[str]]:

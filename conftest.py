@@ -282,11 +282,34 @@ def anon_client(client):
 
 
 def _client_for(user):
+    """A test client signed in as `user`: the session that Django's log-in writes, written
+    directly. `Client.force_login` also sends the log-in's signals (the last-login update,
+    django-axes' access log and the reset of its failures) and makes a session twice: 20 queries
+    a client, in most tests of the suite. The log-in itself has its own tests
+    (tests/test_accounts.py, tests/test_login_throttle.py)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
     from django.test import Client
 
-    c = Client()
-    c.force_login(user)
-    return c
+    # As force_login: the first backend that can load a user (django-axes' cannot).
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = backend
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from lessons.models import Chapter, Section, Topic
 from quizzes.models import Quiz, QuizSlot
 from quizzes.services import question_upsert_from_data
@@ -321,3 +323,23 @@ def as_sent(item, response: Any) -> Any:
     from quizzes.tokens import ItemTokens
 
     return ItemTokens.of(item).present(response)
+
+
+def make_report_quiz(student, other_student) -> Quiz:
+    """The reports' quiz: two finished attempts, `student` right and `other_student` wrong, and
+    a question name a spreadsheet would run as a formula."""
+    from quizzes import services
+
+    now = timezone.now()
+    quiz = make_quiz(["single", "truefalse"])
+    single = quiz.slots.get(question__type="single").question
+    single.name = "=HYPERLINK(evil)"
+    single.save()
+    right, wrong, _ = single.choices.all()
+    for user, choice in ((student, right), (other_student, wrong)):
+        attempt = services.attempt_start(quiz=quiz, user=user, now=now)
+        services.attempt_save_answer(
+            attempt=attempt, question_id=single.pk, response=choice.pk, now=now
+        )
+        services.attempt_submit(attempt=attempt, now=now)
+    return quiz

@@ -14,7 +14,7 @@ from conftest import _make_user, module_rows
 from quizzes import services
 from quizzes.models import Quiz
 
-from .factories import make_quiz
+from .factories import make_report_quiz
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -42,22 +42,6 @@ def student(quiz_rows, db):
 @pytest.fixture
 def quiz(quiz_rows, db):
     return Quiz.objects.get(pk=quiz_rows["quiz"])  # a fresh instance a test
-
-
-def make_report_quiz(student, other_student) -> Quiz:
-    """Two finished attempts: alice right, bob wrong."""
-    quiz = make_quiz(["single", "truefalse"])
-    single = quiz.slots.get(question__type="single").question
-    single.name = "=HYPERLINK(evil)"
-    single.save()
-    right, wrong, _ = single.choices.all()
-    for user, choice in ((student, right), (other_student, wrong)):
-        attempt = services.attempt_start(quiz=quiz, user=user, now=NOW)
-        services.attempt_save_answer(
-            attempt=attempt, question_id=single.pk, response=choice.pk, now=NOW
-        )
-        services.attempt_submit(attempt=attempt, now=NOW)
-    return quiz
 
 
 def _urls(quiz):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .test_reports import make_report_quiz
+from .factories import make_report_quiz
 
 
 @pytest.fixture

@@ -97,17 +97,9 @@ def test_a_spec_flag_is_a_checkbox_and_saves_its_json(admin_client):
 def test_a_cloze_stem_typed_in_the_admin_is_read_into_its_spec(admin_client):
     question = make_question("cloze", slug="admin-cloze")
     url = f"/admin/quizzes/question/{question.pk}/change/"
-    form = {
-        "name": question.name,
-        "type": "cloze",
-        "stem": "A {1:SA:=ReLU#yes} and {2:MC:=max~min}.",
-        "stem_format": "markdown",
-        "difficulty": "medium",
-        "tags": "",
-        "hints": "",
-        "default_mark": "1",
-        "penalty": "0.33333",
-    }
+    form = question_change_data(
+        name=question.name, stem="A {1:SA:=ReLU#yes} and {2:MC:=max~min}.", type="cloze"
+    )
     assert admin_client.post(url, form).status_code == 302
     question.refresh_from_db()
     assert question.stem == "A [[1]] and [[2]]."

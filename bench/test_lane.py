@@ -3,7 +3,7 @@
 figures can be compared: the lane's target is a minute on 2 cores, and the cores we are lent
 differ by two times and more in speed.
 
-Prints, for each of --runs runs of the lane: the tests passed, the wall time, and the CPU
+Prints, for each of --runs runs of `make test-fast`: the tests passed, the wall time, and the CPU
 seconds of the test processes (user + system, of all xdist workers together). Before and after,
 the seconds this Python takes for a fixed piece of pure-Python work (--calibrate, 10 million
 loop additions; one core): the lane's CPU seconds divided by it are about the same on any
@@ -12,8 +12,8 @@ slower suite.
 
     .venv/bin/python bench/test_lane.py [--runs 2] [--workers 2]
 
-It uses the fast lane's own test database (TEST_DB_NAME, default test_dlp_fast), kept between
-runs (--reuse-db), so the first run after new migrations is slower by their time.
+It uses the fast lane's own test database (TEST_DB_NAME, default test_dlp_fast), which the lane
+keeps between runs (--reuse-db), so the first run after new migrations is slower by their time.
 """
 
 from __future__ import annotations
@@ -44,15 +44,14 @@ def calibrate() -> float:
 
 
 def run_lane(workers: int) -> tuple[int, float, float]:
-    """(tests passed, wall seconds, CPU seconds of the children) of one fast-lane run."""
-    env = dict(os.environ, DLP_TEST_LANE="fast")
+    """(tests passed, wall seconds, CPU seconds of the children) of one `make test-fast`: the
+    lane as the Makefile defines it, with its test database."""
+    env = dict(os.environ)
     env.setdefault("TEST_DB_NAME", "test_dlp_fast")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as the Makefile: keep the rewritten test modules
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", str(workers), "--dist", "loadfile"]
-        + ["-p", "no:schemathesis", "--reuse-db", "-q"],
+        ["make", "test-fast", f"TEST_WORKERS={workers}"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -191,18 +191,19 @@ def question_upsert_from_data(
     terms = _resolve_terms(data)
     slug = data.get("slug") or None
     question = existing_question(data)
+    related, rows = _answer_rows(data, kind)
     if question is not None:
         for key, value in values.items():
             setattr(question, key, value)
         question.save()
+        # A question whose type changed drops the rows of its old type (a new one has none).
+        for other in qtypes.relations():
+            if other != related:
+                getattr(question, other).all().delete()
     elif slug:
         question = Question.objects.create(slug=slug, **values, created_by=created_by)
     else:
         question = Question.objects.create(**values, created_by=created_by)
-    related, rows = _answer_rows(data, kind)
-    for other in qtypes.relations():
-        if other != related:
-            getattr(question, other).all().delete()
     if related:
         model = Question._meta.get_field(related).related_model
         _sync_rows(getattr(question, related).all(), model, rows, {"question": question})

@@ -320,3 +320,16 @@ def test_random_draw_by_topic_differs_per_attempt(student):
         assert attempt.max_marks == 3
         s.attempt_submit(attempt=attempt, now=NOW)
     assert drawn[0] != drawn[1]
+
+
+def test_an_upsert_that_changes_the_type_drops_the_old_types_rows():
+    """The bank keeps a question's answers in its type's relation only: an update to another
+    type deletes the rows of the old one (a new question has none to delete)."""
+    from .factories import QUESTION_DATA
+
+    matching = make_question("matching", slug="changes-type")
+    assert matching.match_pairs.exists() and not matching.choices.exists()
+    single = s.question_upsert_from_data(data=dict(QUESTION_DATA["single"], slug="changes-type"))
+    assert single.pk == matching.pk and single.type == "single"
+    assert not single.match_pairs.exists()
+    assert single.choices.count() == len(QUESTION_DATA["single"]["choices"])

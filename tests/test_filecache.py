@@ -33,6 +33,7 @@ def test_incr_from_several_processes_loses_no_count(tmp_path):
     assert _cache(tmp_path).get("hits") == 200
 
 
+@pytest.mark.slow  # waits 1.2 s for a key to expire
 def test_add_is_once_and_incr_keeps_the_expiry(tmp_path):
     cache = _cache(tmp_path)
     assert cache.add("window", 0, timeout=1) is True

@@ -52,6 +52,7 @@ def test_stop_requested_keeps_a_text_model():
     assert results["samples"]  # the partial epoch was still evaluated and sampled
 
 
+@pytest.mark.slow  # trains a text model until a real soft time limit: 1.7 s
 @pytest.mark.django_db
 def test_a_text_job_killed_by_the_soft_limit_keeps_a_working_checkpoint(settings, tmp_path):
     """The task's SoftTimeLimitExceeded path: the reporter's last checkpoint must load and

@@ -15,8 +15,8 @@ from .services import (
     TermData,
     term_index_invalidate,
     term_refresh_search_vectors,
-    term_set_related,
-    term_upsert,
+    terms_set_related,
+    terms_upsert_many,
 )
 
 TERMS_DIR = Path(__file__).resolve().parent / "content" / "terms"
@@ -91,12 +91,15 @@ def load(*, stdout: TextIO, directory: Path | None = None) -> str:
     _check_related(entries, known)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with transaction.atomic():
-        terms = {}
-        for _, entry in entries:
-            terms[entry["slug"]], status = term_upsert(data=_to_data(entry))
+        done = terms_upsert_many(items=[_to_data(entry) for _, entry in entries])
+        for _, status in done.values():
             counts[status] += 1
-        _link_related(entries, terms)
-        term_refresh_search_vectors(slugs=list(terms))
+        # The keys of unchanged terms too: the rules that derive them (search_text.py) may have
+        # changed since the last load (a few queries however many terms).
+        term_refresh_search_vectors(
+            slugs=[slug for slug, (_, status) in done.items() if status == "unchanged"]
+        )
+        _link_related(entries, {slug: term for slug, (term, _) in done.items()})
     term_index_invalidate()
     # load_content prints the summary line (once); this loader has no per-file lines of its own.
     return f"glossary: {len(entries)} terms from {len(paths)} files ({_fmt(counts)})"
@@ -113,8 +116,11 @@ def _link_related(entries: list[tuple[Path, dict[str, Any]]], terms: dict[str, T
                 closure[other].add(entry["slug"])
     outside = {o for linked in closure.values() for o in linked} - set(terms)
     everything = {**terms, **{t.slug: t for t in Term.objects.filter(slug__in=outside)}}
-    for slug, term in terms.items():
-        term_set_related(term=term, related=[everything[o] for o in sorted(closure[slug])])
+    terms_set_related(
+        related={
+            term: [everything[o] for o in sorted(closure[slug])] for slug, term in terms.items()
+        }
+    )
 
 
 def _fmt(counts: dict[str, int]) -> str:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quizzes import content
 from quizzes.models import Question, Quiz
@@ -247,3 +249,27 @@ def _user():
     from dlplatform.accounts.models import User
 
     return User.objects.create_user(username="ann", password="pw-long-enough")
+
+
+def test_a_bank_file_costs_the_same_queries_at_10_and_50_questions(tmp_path):
+    """The loader goes through the importers' bulk path (services/bank_many.py): the queries of
+    a file do not grow with its questions, on the first load and on a reload."""
+    make_section("7.8")
+    kinds = ["single", "matching", "ordering", "short", "numerical"]
+    counts = {}
+    for size in (10, 50):
+        directory = tmp_path / str(size)
+        directory.mkdir()
+        questions = [
+            dict(QUESTION_DATA[kinds[n % len(kinds)]], slug=f"q{size}-{n}", topic="cnn")
+            for n in range(size)
+        ]
+        _write(directory, "7.8.yaml", {"section": "7.8", "questions": questions})
+        for run in ("first", "reload"):
+            with CaptureQueriesContext(connection) as queries:
+                content.load(stdout=io.StringIO(), bank_dir=directory)
+            counts[(run, size)] = len(queries)
+        assert Quiz.objects.get().slots.count() == size
+        Quiz.objects.all().delete()
+    assert counts[("first", 10)] == counts[("first", 50)], counts
+    assert counts[("reload", 10)] == counts[("reload", 50)], counts

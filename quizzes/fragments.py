@@ -95,10 +95,11 @@ def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> Sa
     if item["tries"]:
         limited = quiz.max_tries and behaviour == "interactive"
         tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if limited else ""
-        hint = f" Hint: {escape(item['hint'])}" if item.get("hint") else ""
+        # hint_html: sanitised, or escaped plain text, by presenters.render_feedback
+        hint = f" Hint: {item['hint_html']}" if item.get("hint_html") else ""
         parts.append(
-            '<p class="alert alert-warning hint" role="status">Not right yet: change your answer'
-            f" and check again{tries}.{hint}</p>"
+            '<div class="alert alert-warning hint" role="status">Not right yet: change your'
+            f" answer and check again{tries}.{hint}</div>"
         )
     parts.append('<div class="row q-actions">')
     if qtype.graded:

@@ -10,6 +10,7 @@ Hidden parts are left out of the dict, never sent empty.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,15 @@ from glossary.rendering import markdown_to_html
 
 from . import qtypes
 from .behaviours import CbmSummary, cbm_summary, cbm_tally
-from .models import Attempt, AttemptQuestion, AttemptState, Behaviour, FileArea, Question
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Behaviour,
+    FileArea,
+    Question,
+    TextFormat,
+)
 from .qtypes import short
 from .qtypes.base import Grade
 from .question_files import keep_own_images, with_file_urls
@@ -40,6 +49,40 @@ def render_stem(
     text = with_file_urls(text, question_id=question_id, area=area)
     html = nh3.clean(text) if fmt == "html" else markdown_to_html(text)
     return keep_own_images(html)
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!]")
+
+
+def render_feedback(
+    text: str, fmt: str, *, question_id: int | None = None, area: str, block: bool = False
+) -> str:
+    """A hint (area HINT) or an answer's feedback (ANSWER_FEEDBACK) as safe HTML, read in its
+    question's text format `fmt` (its stem_format), as Moodle keeps them: an HTML question's
+    (Moodle XML's) are HTML, sanitized as render_stem does, their `@@PLUGINFILE@@/name`
+    images pointing at the URL that serves them and any other <img> without its src; our
+    markdown and plain questions' are plain text, shown as always: escaped, line breaks kept.
+    Text without markup keeps its lines either way; `block` puts it in a paragraph (the
+    review's feedback; a hint runs on in its line)."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt == TextFormat.HTML and _MARKUP.search(text):
+        return render_stem(text, "html", question_id=question_id, area=area)
+    html = (nh3.clean(text) if fmt == TextFormat.HTML else escape(text)).replace("\n", "<br>")
+    return f"<p>{html}</p>" if block else html
+
+
+def item_feedback_html(item: AttemptQuestion) -> str:
+    """The item's specific feedback (its graded answers' feedback) as safe HTML."""
+    question = item.question
+    return render_feedback(
+        item.feedback,
+        question.stem_format,
+        question_id=question.pk,
+        area=FileArea.ANSWER_FEEDBACK,
+        block=True,
+    )
 
 
 def _stem_html(question: Question) -> str:
@@ -99,7 +142,11 @@ def _result(item: AttemptQuestion, review: ReviewOptions) -> dict[str, Any]:
     if review.marks:
         result |= {"mark": item.mark, "fraction": item.fraction}
     if review.specific_feedback:  # Moodle counts the grader's comment as specific feedback
-        result |= {"feedback": item.feedback, "grader_comment": item.grader_comment}
+        result |= {
+            "feedback": item.feedback,
+            "feedback_html": item_feedback_html(item),
+            "grader_comment": item.grader_comment,
+        }
     if review.general_feedback:
         result["explanation_html"] = render_stem(
             question.explanation,
@@ -137,7 +184,11 @@ def present_item(item: AttemptQuestion, *, review: ReviewOptions) -> dict[str, A
     }
     if not item.locked:
         if item.tries and question.hints:  # interactive: a hint per failed try
-            data["hint"] = question.hints[min(item.tries, len(question.hints)) - 1]
+            hint = question.hints[min(item.tries, len(question.hints)) - 1]
+            data["hint"] = hint
+            data["hint_html"] = render_feedback(
+                hint, question.stem_format, question_id=question.pk, area=FileArea.HINT
+            )
         return data
     if review.attempt:
         data["response_text"] = response_text(item)

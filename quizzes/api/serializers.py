@@ -138,6 +138,12 @@ class ItemResultSerializer(OmitMissing):
     state = serializers.CharField(required=False)
     # specific feedback
     feedback = serializers.CharField(allow_blank=True, required=False)
+    feedback_html = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text="The feedback as safe HTML (an HTML question's sanitized, its images at "
+        "their URL; plain text escaped).",
+    )
     grader_comment = serializers.CharField(allow_blank=True, required=False)
     # general feedback
     explanation_html = serializers.CharField(allow_blank=True, required=False)
@@ -169,7 +175,9 @@ class ItemSerializer(OmitMissing):
         help_text="A question type's own controls (gaps and their options, words to place, "
         "Cloze gaps, units), each option named by its token (quizzes/qtypes/).",
     )
+    # Interactive behaviour, open item after a failed try: the text and as safe HTML.
     hint = serializers.CharField(required=False)
+    hint_html = serializers.CharField(required=False)
     # Only once locked (response_text also needs the "attempt" review option):
     response_text = serializers.CharField(required=False, allow_blank=True)
     try_responses = serializers.ListField(

@@ -23,7 +23,7 @@ def read(question: Any, warn: Any) -> dict[str, Any]:
     """A calculated question's spec: its formulas, items and answer format."""
     answers = needed_answers(question, warn)
     return {
-        "answers": [_answer(a) for a in answers],
+        "answers": [_answer(question, a) for a in answers],
         "datasets": items(question),
         **display_of(answers[0]),
     }
@@ -47,14 +47,14 @@ def display_of(answer: Any) -> dict[str, Any]:
     }
 
 
-def _answer(answer: Any) -> dict[str, Any]:
+def _answer(question: Any, answer: Any) -> dict[str, Any]:
     kind = (answer.findtext("tolerancetype") or "1").strip()
     return {
         "formula": mx.plain(answer, default="plain_text"),
         "fraction": float(mx.percent(answer.get("fraction"))),
         "tolerance": abs(mx.number(answer, "tolerance", 0)),
         "tolerance_type": TOLERANCE_IN.get(kind, "relative"),
-        "feedback": mx.plain(answer, "feedback"),
+        "feedback": mx.feedback(question, answer),
     }
 
 

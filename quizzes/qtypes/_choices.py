@@ -66,7 +66,7 @@ class ChoiceType(QType):
                 {
                     "text": mx.plain(a),
                     "fraction": mx.percent(a.get("fraction")),
-                    "feedback": mx.plain(a, "feedback"),
+                    "feedback": mx.feedback(question, a),
                 }
                 for a in mx.answers(question)
             ]

@@ -54,6 +54,19 @@ def plain(el: Element | None, path: str = "", default: str = "html") -> str:
     return value.strip()
 
 
+def feedback(question: Element, answer: Element) -> str:
+    """An answer's feedback as we store it. An HTML question's stays HTML, as Moodle's editor
+    wrote it (its images are @@PLUGINFILE@@ references into the answerfeedback area; the
+    pages show it sanitized, presenters.render_feedback), a plain-text one escaped into it;
+    any other question's is plain text (`plain`), as its hints and feedback show as text."""
+    if fmt(question, "questiontext") != "html":
+        return plain(answer, "feedback")
+    value, node = text(answer, "feedback").strip(), answer.find("feedback")
+    if node is not None and node.get("format", "html") != "html":
+        value = html.escape(value, quote=False)
+    return value
+
+
 def flag(el: Element, tag: str, default: bool = False) -> bool:
     """Moodle writes booleans as 1/0, true/false, or an empty element meaning yes."""
     node = el.find(tag)
@@ -123,7 +136,10 @@ def answer_el(
     node = SubElement(parent, "answer", fraction=_scalar(fraction))
     node.set("format", FORMATS_OUT.get(fmt_name, fmt_name))
     SubElement(node, "text").text = value
-    text_el(node, "feedback", feedback, "plain")
+    # In the question's format, as `feedback` reads it back: HTML for an HTML question.
+    stem = parent.find("questiontext")
+    html_question = stem is not None and stem.get("format") == "html"
+    text_el(node, "feedback", feedback, "html" if html_question else "plain")
     return node
 
 
@@ -136,6 +152,7 @@ __all__ = [
     "FORMATS_OUT",
     "answer_el",
     "answers",
+    "feedback",
     "flag",
     "fmt",
     "number",

@@ -83,7 +83,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             {
                 "text": mx.plain(a, default="plain_text"),
                 "fraction": mx.percent(a.get("fraction")),
-                "feedback": mx.plain(a, "feedback"),
+                "feedback": mx.feedback(question, a),
             }
             for a in answers
         ]

@@ -104,7 +104,7 @@ class NumericalType(QType):
                     "value": "*" if value == "*" else _moodle_number(value),
                     "tolerance": mx.number(a, "tolerance", 0),
                     "fraction": mx.percent(a.get("fraction")),
-                    "feedback": mx.plain(a, "feedback"),
+                    "feedback": mx.feedback(question, a),
                 }
             )
         return {"answers": answers, "spec": _units.moodle_read(question)}

@@ -108,7 +108,7 @@ class ShortType(QType):
             {
                 "text": mx.plain(a, default="plain_text"),
                 "fraction": mx.percent(a.get("fraction")),
-                "feedback": mx.plain(a, "feedback"),
+                "feedback": mx.feedback(question, a),
             }
             for a in mx.answers(question)
         ]

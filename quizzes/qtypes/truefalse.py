@@ -31,7 +31,7 @@ class TrueFalseType(SingleType):
                 {
                     "text": label.capitalize(),
                     "fraction": mx.percent(by_text[label].get("fraction")),
-                    "feedback": mx.plain(by_text[label], "feedback"),
+                    "feedback": mx.feedback(question, by_text[label]),
                 }
                 for label in ("true", "false")
             ]

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from .. import qtypes
+from ..presenters import item_feedback_html
 
 register = template.Library()
 
@@ -31,6 +32,12 @@ def answer_template(kind: str) -> str:
 def answer_html(item: dict[str, Any]) -> str:
     """A type whose template is its Python markup as it is (one description, not two)."""
     return mark_safe(" ".join(qtypes.get(item["type"]).answer_html(item)))  # noqa: S308 - escaped
+
+
+@register.filter
+def feedback_html(item: Any) -> str:
+    """An attempt item's specific feedback as safe HTML (presenters.render_feedback)."""
+    return mark_safe(item_feedback_html(item))  # noqa: S308 - sanitized or escaped there
 
 
 @register.filter

@@ -50,6 +50,7 @@ SECRET_KEYS = [
     '"correct_ids"',
     '"result"',
     '"feedback"',
+    '"feedback_html"',
     '"explanation_html"',
 ]
 

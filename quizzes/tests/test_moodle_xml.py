@@ -134,9 +134,10 @@ def test_the_shared_parts_of_a_question():
         "incorrect": "Look at the sign of the output.",
         "show_num_correct": True,
     }
-    # Answers are plain text here: Moodle's <p>…<br></p> and entities are taken off.
+    # Answers are plain text here: Moodle's <p>…<br></p> and entities are taken off; an HTML
+    # question's feedback stays HTML (the pages show it sanitized: presenters.render_feedback).
     assert [c["text"] for c in q["choices"]] == ["ReLU", "Sigmoid", "tanh"]
-    assert q["choices"][1]["feedback"] == "It squashes into (0, 1) & never reaches 0."
+    assert q["choices"][1]["feedback"] == "It squashes into (0, 1) &amp; never reaches 0."
 
 
 def test_each_type_reads_its_own_part():

@@ -57,7 +57,7 @@ ITEM_KEYS = {
     "attempt": ["response", "response_text"],
     "correctness": ["result.state"],
     "marks": ["result.mark", "result.fraction"],
-    "specific_feedback": ["result.feedback", "result.grader_comment"],
+    "specific_feedback": ["result.feedback", "result.feedback_html", "result.grader_comment"],
     "general_feedback": ["result.explanation_html", "result.terms"],
     "right_answer": ["right_answer", "correct_ids"],
 }

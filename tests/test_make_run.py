@@ -47,7 +47,9 @@ def _wait_for_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) 
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Refused, or listening with no worker ready to answer within 2 s (gunicorn binds
+            # before its workers have imported Django): both mean "not yet" on a busy machine.
             pass
         time.sleep(0.5)
     pytest.fail(f"{url} did not answer in {timeout} s:\n{log.read_text()[-4000:]}")

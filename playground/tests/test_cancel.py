@@ -66,7 +66,9 @@ def test_cancel_while_running_stops_between_batches(celery_worker, student):
         lambda: _reload(job).progress.get("step", 0) > 0, timeout=60, message="training to start"
     )
     job_cancel(job=job)
-    wait_for(lambda: _reload(job).status == "cancelled", timeout=10, message="the job to stop")
+    # Generous: the flag is read every 0.3 s between batches, but a busy machine may be inside an
+    # epoch's validation pass; what is proven is the state below, not the latency.
+    wait_for(lambda: _reload(job).status == "cancelled", timeout=60, message="the job to stop")
     assert job.cancel_requested and job.finished is not None
     assert job.progress["step"] < job.progress["total_steps"]
     assert not job.results

@@ -27,6 +27,7 @@ def _reload(job: Job) -> Job:
 
 
 @pytest.mark.worker
+@pytest.mark.timeout(600)  # two worker starts and a calibration on a busy machine
 def test_sigkill_mid_training_then_reaper_reruns_it(student, tmp_path, settings):
     settings.PLAYGROUND_STALE_S = 2
     first = start_worker(tmp_path)
@@ -42,7 +43,11 @@ def test_sigkill_mid_training_then_reaper_reruns_it(student, tmp_path, settings)
             lambda: reap_stale_jobs()["requeued"] == 1, timeout=20, message="the reaper to re-queue"
         )
         wait_for(
-            lambda: _reload(job).status in Job.FINISHED, timeout=120, message="the re-run to finish"
+            # A fresh training worker calibrates itself before it takes a message: slow when
+            # busy (test_cancel waits 180 s for that alone).
+            lambda: _reload(job).status in Job.FINISHED,
+            timeout=180,
+            message="the re-run to finish",
         )
     finally:
         stop_worker(second)
@@ -78,6 +83,7 @@ def test_second_death_fails_with_a_clear_reason(student, settings):
 
 
 @pytest.mark.worker
+@pytest.mark.timeout(600)  # two worker starts and a calibration on a busy machine
 def test_queued_job_lost_by_the_broker_is_reenqueued(student, tmp_path, settings):
     settings.PLAYGROUND_QUEUED_REQUEUE_S = 1
     worker = start_worker(tmp_path, queues="inference")  # nobody consumes training yet
@@ -99,8 +105,8 @@ def test_queued_job_lost_by_the_broker_is_reenqueued(student, tmp_path, settings
         # start_worker empties the broker again; the reaper puts the job back once more.
         Job.objects.filter(pk=job.pk).update(enqueued=timezone.now() - timedelta(seconds=5))
         reap_task.apply()
-        wait_for(
-            lambda: _reload(job).status in Job.FINISHED, timeout=90, message="the job to finish"
+        wait_for(  # a fresh training worker calibrates first: slow when busy
+            lambda: _reload(job).status in Job.FINISHED, timeout=180, message="the job to finish"
         )
     finally:
         stop_worker(runner)

@@ -72,6 +72,7 @@ class Student:
         self.attempt_id = 0
         self.questions: dict[int, str] = {}  # question id -> type
         self.submitted_during_outage: int | None = None  # the status code of that submit
+        self.submit_answered_at = 0.0  # when that submit's answer came back
 
     def _call(self, method: str, path: str, **kw) -> requests.Response:
         headers = {"X-CSRFToken": self.http.cookies.get("csrftoken", ""), "Referer": self.base}
@@ -121,6 +122,7 @@ class Student:
                     self.autosave(question_id, f"{n}" if kind == "numerical" else f"try {n}")
             if submit_during_outage and self.tally.outage.is_set() and not submitted:
                 self.submitted_during_outage = self.submit().status_code
+                self.submit_answered_at = time.monotonic()
                 submitted = True
             if n % 10 == 0:  # a new session now and then: log-in must work through the outage
                 self.log_out()
@@ -219,6 +221,9 @@ def test_redis_outage_under_signed_in_traffic(private_redis, tmp_path):
     assert sum(tally.during.values()) > 50, tally.during  # the outage really was under traffic
     assert tally.during[200] > 0 and tally.saves_during > 0, "served during the outage"
     assert students[0].submitted_during_outage == 200, "a quiz submitted while Redis was down"
+    # Sent once the outage had begun (the flag is set after Redis stopped); answered before
+    # Redis was started again, so the whole submit ran without it.
+    assert students[0].submit_answered_at < restart_at, "the submit was answered in the outage"
     for student in students:
         attempt = Attempt.objects.get(pk=student.attempt_id)
         stored = {i.question_id: i.response for i in attempt.items.all()}

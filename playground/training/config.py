@@ -343,6 +343,15 @@ class TextConfig:
         return asdict(self)
 
 
+# Sampling a trained text model (the job page's "Continue the text"): the API's bounds and
+# defaults and the page's controls are both read from here.
+PROMPT_MAX_CHARS = 200
+GENERATE: dict[str, Spec] = {
+    "temperature": Spec(0.8, 0.05, 2.0, step=0.05, help="Lower means safer picks."),
+    "length": Spec(200, 1, 500, help="How many characters to add."),
+}
+
+
 RunConfig = CnnConfig | TextConfig
 CONFIGS: dict[str, type[CnnConfig] | type[TextConfig]] = {"cnn": CnnConfig, "text": TextConfig}
 

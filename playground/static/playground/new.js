@@ -101,8 +101,8 @@
 
   async function estimate() {
     try {
-      const resp = await fetch(form.getAttribute("data-estimate"), { method: "POST", body: new FormData(form), credentials: "same-origin" });
-      const body = await resp.json(), errors = $("est-errors");
+      const body = await window.api.postForm(form.getAttribute("data-estimate"), new FormData(form));
+      const errors = $("est-errors");
       errors.replaceChildren();
       Object.entries(body.errors || {}).forEach(([field, errs]) => errs.forEach((e) => {
         const li = document.createElement("li"); li.textContent = `${field === "__all__" ? "" : field + ": "}${e.message}`; errors.appendChild(li);

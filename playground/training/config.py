@@ -209,6 +209,10 @@ BLOCKS: dict[str, BlockType] = {
     "dense": BlockType("dense", {"units": Spec(64, 1, 1024)}, "anything → units (flattens first)"),
 }
 BLOCK_TYPES = tuple(BLOCKS)
+# What every network takes and gives: one grey 28x28 digit in, a score per class out (the
+# classifier after the blocks). The estimate and the model builder both start from here.
+CNN_INPUT: tuple[int, int, int] = (1, 28, 28)
+CNN_CLASSES = 10
 
 
 def block_output(index: int, block: Mapping[str, Any], shape: tuple[int, ...]) -> tuple[int, ...]:

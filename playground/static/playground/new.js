@@ -113,7 +113,7 @@
       $("est-time").textContent = est ? (est.seconds < 90 ? `about ${Math.max(1, Math.round(est.seconds))} s` : `about ${Math.round(est.seconds / 60)} min`) : "–";
       $("est-queue").textContent = body.queue ? body.queue.message : "–";
       $("est-mem").textContent = est ? `about ${est.memory_mb} MB` : "–";
-      $("est-shapes").textContent = est ? `Shapes: input ${est.input_shape || "1x28x28"} → ${est.shapes.join(" → ")}` : "";
+      $("est-shapes").textContent = est ? `Shapes: input ${est.input_shape} → ${est.shapes.join(" → ")}` : "";
     } catch (e) { /* the estimate is a convenience; the server validates on submit */ }
   }
   function scheduleEstimate() { clearTimeout(timer); timer = setTimeout(estimate, 250); }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -37,7 +38,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400 with a reason people can act on: JSON for the API, a page for the browser."""
     if isinstance(exception, RequestDataTooBig):
-        reason = "The request is too large: the limit is 2.5 MB."
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20  # Django's, 2.5 MB unless set
+        reason = f"The request is too large: the limit is {limit:g} MB."
     elif isinstance(exception, BadInput):
         reason = str(exception)
     else:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import audio, tts
 from .dialogue import NARRATOR
@@ -22,14 +22,6 @@ from .models import (
     SectionRead,
     Topic,
 )
-
-
-def safe_reverse(name: str, args: list | None, fallback: str) -> str:
-    """URLs owned by other apps may not exist yet while the platform is being built."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
 
 
 @dataclass
@@ -116,19 +108,18 @@ def playground_url(playground: dict) -> str:
     """The playground experiment that demonstrates a topic, with its options preselected."""
     if not playground:
         return ""
-    base = safe_reverse("playground:new", None, "/playground/new/")
+    base = reverse("playground:new")
     # jsonb does not keep key order; the experiment comes first for readable URLs.
     params = {key: playground[key] for key in ("experiment", "cell") if playground.get(key)}
     return f"{base}?{urlencode(params)}"
 
 
 def quiz_url(section: Section) -> str:
-    fallback = f"/quizzes/section/{section.number}/"
-    return safe_reverse("quizzes:section", [section.number], fallback)
+    return reverse("quizzes:section", args=[section.number])
 
 
 def term_url(slug: str) -> str:
-    return safe_reverse("glossary:term", [slug], f"/glossary/{slug}/")
+    return reverse("glossary:term", args=[slug])
 
 
 # --- audio lessons and the audio book ------------------------------------------------------------

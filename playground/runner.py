@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from django.conf import settings
@@ -57,6 +56,20 @@ def _first_steps() -> None:
         logits.sum().backward()
 
 
+class ProgressWriter(Protocol):
+    def __call__(
+        self, *, job_id: int, progress: Progress, point: TrainPoint | None = None
+    ) -> None: ...
+
+
+class PointWriter(Protocol):
+    def __call__(self, *, job_id: int, curve: str, point: ValPoint) -> None: ...
+
+
+class FlagsReader(Protocol):
+    def __call__(self, *, job_id: int) -> tuple[bool, bool]: ...
+
+
 class Reporter:
     """Turns training callbacks into throttled row updates and cheap cancel checks.
 
@@ -70,12 +83,12 @@ class Reporter:
         config: dict[str, Any] | None = None,
         *,
         soft_limit_s: float | None = None,
-        job_progress: Callable[..., None],
-        job_flags: Callable[..., tuple[bool, bool]],
-        job_point: Callable[..., None],
+        job_progress: ProgressWriter,
+        job_flags: FlagsReader,
+        job_point: PointWriter,
     ) -> None:
         self.job_id, self.kind, self.config = job_id, kind, config or {}
-        self.job_progress, self.job_flags = job_progress, job_flags  # called with keywords
+        self.job_progress, self.job_flags = job_progress, job_flags
         self.job_point = job_point
         self.history: History = {"train": [], "val": []}
         self.seq = 0  # numbers the points of both curves in the order they were measured

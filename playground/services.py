@@ -24,7 +24,7 @@ from dlplatform.accounts.models import User
 from . import answers, conf, queue
 from .models import Job, JobPoint
 from .training.config import RunConfig, config_from
-from .training.payloads import History
+from .training.payloads import History, Progress, TrainPoint, ValPoint
 
 S = Job.Status
 log = logging.getLogger(__name__)
@@ -149,9 +149,7 @@ ON CONFLICT (job_id, seq) DO NOTHING
 """
 
 
-def job_progress(
-    *, job_id: int, progress: dict[str, Any], point: dict[str, Any] | None = None
-) -> None:
+def job_progress(*, job_id: int, progress: Progress, point: TrainPoint | None = None) -> None:
     """The latest progress (and heartbeat) on the row, and the new curve point appended as a
     row of its own: earlier points are never written again. `point` has its `seq`."""
     if point is None:
@@ -169,13 +167,13 @@ def job_progress(
         )
 
 
-def job_point(*, job_id: int, curve: str, point: dict[str, Any]) -> None:
+def job_point(*, job_id: int, curve: str, point: ValPoint) -> None:
     """Append one point (a validation after an epoch) to a running job's curves."""
     if Job.objects.filter(pk=job_id, status=S.RUNNING).exists():
         _append(job_id, curve, point)
 
 
-def _append(job_id: int, curve: str, point: dict[str, Any]) -> None:
+def _append(job_id: int, curve: str, point: TrainPoint | ValPoint) -> None:
     # ignore_conflicts: a point the run sent twice (a retried write) stays one point.
     JobPoint.objects.bulk_create(
         [JobPoint(job_id=job_id, seq=point["seq"], curve=curve, data=point)],
@@ -402,7 +400,7 @@ class Poll:
     waited: str = ""
 
 
-def inference_poll(*, ticket: str, user: Any, job_id: int) -> Poll:
+def inference_poll(*, ticket: str, user: User, job_id: int) -> Poll:
     """The answer for a ticket, waiting a bounded moment for it while it is pending (see
     playground/answers.py); LookupError and InferenceError as `inference_result`."""
     result = inference_result(ticket=ticket, user=user, job_id=job_id)

@@ -198,7 +198,7 @@ def infer_text(job_id: int, payload: dict[str, Any], ticket: str, weights: str =
         ticket,
         job_id,
         lambda path: run(
-            job_id, path, payload["prompt"], payload["temperature"], payload.get("length", 200)
+            job_id, path, payload["prompt"], payload["temperature"], payload["length"]
         ),
         weights,
     )

@@ -21,7 +21,7 @@ from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from . import datasets, forecast, selectors, services
 from .forms import FORMS, RunForm
 from .models import Job
-from .training.config import CELLS, CNN_PRESETS, builder_schema
+from .training.config import CELLS, CNN_PRESETS, GENERATE, PROMPT_MAX_CHARS, builder_schema
 from .training.estimate import ShapeError
 
 COMPARE_GROUPS = (("cnn", "CNN runs on digits"), ("text", "character-model runs on text"))
@@ -142,6 +142,11 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "data_dir": datasets.root(),
         # A keyboard alternative to drawing: pick one of these test images, then Predict.
         "example_digits": datasets.example_digits() if job.kind == "cnn" else [],
+        # The text model's prompt controls, with the API's bounds (training/config.py).
+        "generate": {
+            "max_chars": PROMPT_MAX_CHARS,
+            "temperature": GENERATE["temperature"].as_json(),
+        },
     }
     if job.status == Job.Status.QUEUED:
         wait = forecast.forecast(user_id=job.user_id, job_pk=job.pk)

@@ -56,6 +56,13 @@ def test_a_body_over_the_upload_limit_is_refused_with_a_reason(student_client):
     assert status == 400 and "too large" in body["detail"]
 
 
+def test_the_refusal_names_the_limit_in_force(student_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+    big = {"kind": "text", "config": {"corpus": "pasted", "text": "y" * (3 * 2**19)}}
+    status, body = _post_json(student_client, JOBS, big)
+    assert status == 400 and "the limit is 1 MB" in body["detail"]
+
+
 def test_flashcard_review_with_a_bad_rating(student_client):
     status, body = _post_json(student_client, "/api/flashcards/reviews/", {"card": 1, "rating": 9})
     assert status == 400 and "rating" in body

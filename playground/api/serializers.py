@@ -166,9 +166,11 @@ class DigitSerializer(serializers.Serializer):
 
 
 class PromptSerializer(serializers.Serializer):
-    prompt = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
-    temperature = serializers.FloatField(min_value=0.05, max_value=2.0, default=0.8)
-    length = serializers.IntegerField(min_value=1, max_value=500, default=200)
+    prompt = serializers.CharField(
+        max_length=C.PROMPT_MAX_CHARS, allow_blank=True, trim_whitespace=False
+    )
+    temperature = _api_field(C.GENERATE["temperature"])
+    length = _api_field(C.GENERATE["length"])
 
 
 class DigitAnswerSerializer(serializers.Serializer):

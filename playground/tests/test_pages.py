@@ -45,6 +45,20 @@ def test_job_page_and_share_link_clone(student_client, job):
     assert clone.context["form"].initial["lr"] == TINY_CNN["lr"]
 
 
+def test_a_text_jobs_prompt_controls_have_the_apis_bounds(student_client, student):
+    from playground.api.serializers import PromptSerializer
+
+    text = Job.objects.create(user=student, kind="text", config={}, title="text")
+    body = student_client.get(reverse("playground:job", args=[text.pk])).content.decode()
+    api = PromptSerializer().fields
+    temperature = api["temperature"]
+    assert f'maxlength="{api["prompt"].max_length}"' in body
+    assert (
+        f'type="range" min="{temperature.min_value}" max="{temperature.max_value}" step="0.05" '
+        f'value="{temperature.default}"'
+    ) in body
+
+
 def test_another_users_job_is_404(other_client, job):
     assert other_client.get(reverse("playground:job", args=[job.pk])).status_code == 404
     assert other_client.post(reverse("playground:cancel", args=[job.pk])).status_code == 404

@@ -209,6 +209,10 @@ BLOCKS: dict[str, BlockType] = {
     "dense": BlockType("dense", {"units": Spec(64, 1, 1024)}, "anything → units (flattens first)"),
 }
 BLOCK_TYPES = tuple(BLOCKS)
+# What every network takes and gives: one grey 28x28 digit in, a score per class out (the
+# classifier after the blocks). The estimate and the model builder both start from here.
+CNN_INPUT: tuple[int, int, int] = (1, 28, 28)
+CNN_CLASSES = 10
 
 
 def block_output(index: int, block: Mapping[str, Any], shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -341,6 +345,15 @@ class TextConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Sampling a trained text model (the job page's "Continue the text"): the API's bounds and
+# defaults and the page's controls are both read from here.
+PROMPT_MAX_CHARS = 200
+GENERATE: dict[str, Spec] = {
+    "temperature": Spec(0.8, 0.05, 2.0, step=0.05, help="Lower means safer picks."),
+    "length": Spec(200, 1, 500, help="How many characters to add."),
+}
 
 
 RunConfig = CnnConfig | TextConfig

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from math import prod
 from typing import Any
 
-from .config import CnnConfig, ShapeError, TextConfig, block_output
+from .config import CNN_CLASSES, CNN_INPUT, CnnConfig, ShapeError, TextConfig, block_output
 
 __all__ = ["Estimate", "ShapeError", "cnn_estimate", "text_estimate", "text_params"]
 
@@ -31,7 +31,8 @@ class Estimate:
     memory_bytes: int = 0  # activations and their gradients for one training batch
     steps: int = 0  # optimizer steps the run will take
     overhead_seconds: float = 0.0  # the part of `seconds` that is per-step cost, not FLOPs
-    input_shape: str = "1x28x28"  # what one sample is, as the shape line of the form shows it
+    # What one sample is, as the shape line of the form shows it.
+    input_shape: str = "x".join(map(str, CNN_INPUT))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,7 +52,7 @@ def _walk_cnn(blocks: list[dict[str, Any]]) -> tuple[int, int, list[str], int, i
     """Return (params, forward MACs, shape notes, features before the classifier, activations).
 
     The shapes come from `block_output`, the rule the model builder follows too."""
-    shape: tuple[int, ...] = (1, 28, 28)
+    shape: tuple[int, ...] = CNN_INPUT
     params = macs = 0
     shapes: list[str] = []
     acts = 0  # values each sample keeps for the backward pass, one per block output
@@ -84,16 +85,18 @@ def _run_steps(max_steps: int, steps: int) -> int:
 def cnn_estimate(cfg: CnnConfig, gflops: float, step_overhead_s: float = 0.0) -> Estimate:
     """`step_overhead_s`: what one step costs beyond its FLOPs (a worker measures it)."""
     params, macs, shapes, features, acts = _walk_cnn(cfg.blocks)
-    params += features * 10 + 10  # the classifier that every network ends with
-    macs += features * 10
-    shapes.append("classifier: 10")
+    params += features * CNN_CLASSES + CNN_CLASSES  # the classifier every network ends with
+    macs += features * CNN_CLASSES
+    shapes.append(f"classifier: {CNN_CLASSES}")
     per_sample = 2 * macs
     samples = cfg.train_subset or TRAIN_SIZES.get(cfg.dataset, 8000)
     per_epoch = TRAIN_FACTOR * per_sample * samples
     steps = -(-samples // cfg.batch_size) * cfg.epochs
     total = per_epoch * cfg.epochs * _share(cfg.max_steps, steps)
     total += per_sample * TEST_SIZES.get(cfg.dataset, 2000) * cfg.epochs
-    memory = 2 * 4 * (acts + 784 + 10) * cfg.batch_size  # float32 values and their gradients
+    memory = (
+        2 * 4 * (acts + prod(CNN_INPUT) + CNN_CLASSES) * cfg.batch_size
+    )  # float32 values and their gradients
     run = _run_steps(cfg.max_steps, steps)
     overhead = run * step_overhead_s
     seconds = total / (gflops * 1e9) + overhead

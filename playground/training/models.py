@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .config import CnnConfig, TextConfig, block_output
+from .config import CNN_CLASSES, CNN_INPUT, CnnConfig, TextConfig, block_output
 
 _ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "relu": nn.ReLU,
@@ -39,12 +39,12 @@ def _block(b: dict[str, Any], shape: tuple[int, ...]) -> nn.Module:
 
 def build_cnn(cfg: CnnConfig) -> nn.Sequential:
     """Input (B, 1, 28, 28) -> logits (B, 10): the blocks, a flatten, then a 10-way classifier."""
-    shape: tuple[int, ...] = (1, 28, 28)
+    shape: tuple[int, ...] = CNN_INPUT
     layers = []
     for i, b in enumerate(cfg.blocks):
         layers.append(_block(b, shape))
         shape = block_output(i, b, shape)
-    layers += [nn.Flatten(), nn.Linear(prod(shape), 10)]
+    layers += [nn.Flatten(), nn.Linear(prod(shape), CNN_CLASSES)]
     model = nn.Sequential(*layers)
     _init(model, cfg.init)
     return model

@@ -9,7 +9,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .config import TextConfig
+from .config import GENERATE, TextConfig
 from .data import Corpus
 from .loop import Hooks, Meter, Stopped, _stopped
 from .models import CharModel, build_text, count_params, make_optimizer
@@ -77,8 +77,8 @@ def generate(
     model: CharModel,
     corpus: Corpus,
     prompt: str,
-    length: int = 200,
-    temperature: float = 0.8,
+    length: int = GENERATE["length"].default,
+    temperature: float = GENERATE["temperature"].default,
     seed: int | None = None,
 ) -> str:
     """Continue `prompt` one sampled character at a time; lower temperature means safer picks."""

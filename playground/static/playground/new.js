@@ -101,8 +101,8 @@
 
   async function estimate() {
     try {
-      const resp = await fetch(form.getAttribute("data-estimate"), { method: "POST", body: new FormData(form), credentials: "same-origin" });
-      const body = await resp.json(), errors = $("est-errors");
+      const body = await window.api.postForm(form.getAttribute("data-estimate"), new FormData(form));
+      const errors = $("est-errors");
       errors.replaceChildren();
       Object.entries(body.errors || {}).forEach(([field, errs]) => errs.forEach((e) => {
         const li = document.createElement("li"); li.textContent = `${field === "__all__" ? "" : field + ": "}${e.message}`; errors.appendChild(li);
@@ -113,7 +113,7 @@
       $("est-time").textContent = est ? (est.seconds < 90 ? `about ${Math.max(1, Math.round(est.seconds))} s` : `about ${Math.round(est.seconds / 60)} min`) : "–";
       $("est-queue").textContent = body.queue ? body.queue.message : "–";
       $("est-mem").textContent = est ? `about ${est.memory_mb} MB` : "–";
-      $("est-shapes").textContent = est ? `Shapes: input ${est.input_shape || "1x28x28"} → ${est.shapes.join(" → ")}` : "";
+      $("est-shapes").textContent = est ? `Shapes: input ${est.input_shape} → ${est.shapes.join(" → ")}` : "";
     } catch (e) { /* the estimate is a convenience; the server validates on submit */ }
   }
   function scheduleEstimate() { clearTimeout(timer); timer = setTimeout(estimate, 250); }

@@ -1,12 +1,11 @@
 """The quiz-taking page's questions as HTML, built in Python from `present_item`'s dicts.
 
 The page is the one students load most, and through the template engine its questions cost
-two thirds of the request (about 240 template nodes a question). An open question's markup is
-simple and fixed, so it is written here with plain string building; the output is the same,
-character for character up to whitespace, as `quizzes/_question.html` (a test renders both for
-every question type and state and compares them). A locked item (an interactive quiz's checked
-answer, with its review) still goes through the template, which stays the one description of
-the review.
+two thirds of the request (about 240 template nodes a question). A question's markup is simple
+and fixed, so it is written here with plain string building, each type's answer controls by
+its own module (`qtypes.<type>.answer_html`): this is the one description of a question on the
+page. A locked item's review (verdict, right answer, feedback, explanation) is the template
+`quizzes/_review.html`, which the result page shows too.
 
 Integrity is unchanged: everything here comes from `present_item`, so an open item shows only
 tokens, texts and the student's own response (see presenters.py).
@@ -31,13 +30,10 @@ def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
     """One fragment per item of a presented attempt, in order."""
     out = []
     for item in data["items"]:
-        if item["locked"]:
-            context = {"item": item, "data": data, "attempt": attempt}
-            out.append(mark_safe(render_to_string("quizzes/_question.html", context)))  # noqa: S308
-        else:
-            out.append(open_question_html(item, behaviour=data["behaviour"], quiz=attempt.quiz))
-            if data["behaviour"] == "deferredcbm" and qtypes.get(item["type"]).graded:
-                out.append(certainty_html(item))
+        out.append(question_html(item, behaviour=data["behaviour"], quiz=attempt.quiz))
+        cbm = data["behaviour"] == "deferredcbm" and qtypes.get(item["type"]).graded
+        if cbm and not item["locked"]:
+            out.append(certainty_html(item))
     return out
 
 
@@ -80,18 +76,24 @@ def nav_html(items: list[dict[str, Any]], pages: Any = None) -> SafeString:
     return mark_safe("".join(links))  # noqa: S308 - numbers only
 
 
-def open_question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
-    kind = item["type"]
+def question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
+    """One question: its head, stem and answer controls; then, open, the hint after a wrong try
+    and the Flag / Check buttons, or, locked (disabled), its review."""
+    kind, locked = item["type"], item["locked"]
     qtype = qtypes.get(kind)
     parts = [
-        f'<fieldset class="card question q-{escape(kind)}" id="q-{item["number"]}" '
-        f'data-qid="{item["question_id"]}" data-type="{escape(kind)}">',
+        f'<fieldset class="card question q-{escape(kind)}{" is-locked" if locked else ""}" '
+        f'id="q-{item["number"]}" data-qid="{item["question_id"]}" data-type="{escape(kind)}"'
+        f"{' disabled' if locked else ''}>",
         f'<legend class="q-head"><span>Question {item["number"]}</span> '
         f'<span class="muted">{escape(item["type_label"])}{_marks_label(item["max_mark"])}'
         "</span></legend>",
         f'<div class="q-stem">{item["stem_html"]}</div>',  # sanitised by render_stem
         *qtype.answer_html(item),
     ]
+    if locked:
+        parts += [render_to_string("quizzes/_review.html", {"item": item}), "</fieldset>"]
+        return mark_safe(" ".join(parts))  # noqa: S308 - escaped here and by the template
     if item["tries"]:
         limited = quiz.max_tries and behaviour == "interactive"
         tries = f" (try {item['tries'] + 1} of {quiz.max_tries})" if limited else ""

@@ -1,6 +1,5 @@
 """The answer controls of a Cloze question: one labelled control per gap, "Blank n" (a text
-box, a menu, radios or checkboxes, as the gap's Moodle kind says). Its template includes this
-markup as it is (templates/quizzes/answers/cloze.html), so there is one description of it."""
+box, a menu, radios or checkboxes, as the gap's Moodle kind says)."""
 
 from __future__ import annotations
 

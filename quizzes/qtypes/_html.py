@@ -1,6 +1,5 @@
 """Escaping for the answer controls that the types write (quizzes/fragments.py puts them in
-the question's fieldset). Each type's markup equals its template in
-quizzes/templates/quizzes/answers/ (quizzes/tests/test_fragments.py compares them)."""
+the question's fieldset): each type's `answer_html` is the one description of its controls."""
 
 from __future__ import annotations
 

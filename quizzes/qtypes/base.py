@@ -125,9 +125,6 @@ class QType:
     relation: ClassVar[str | None] = None
     # The token scope its options are named in (quizzes/tokens.py).
     token_part: ClassVar[str] = "option"
-    # Its answer controls, as the template (quizzes/_question.html includes it) and as
-    # answer_html below (the attempt page's fast path): both write the same markup.
-    answer_template: ClassVar[str] = "quizzes/answers/none.html"
     # Whether GIFT writes an answer block after the stem (a description has none).
     gift_block: ClassVar[bool] = True
     # The <question type="..."> names of Moodle XML it reads, and the one it writes (None:
@@ -265,7 +262,8 @@ class QType:
 
     # --- the attempt page ---------------------------------------------------------------------
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
-        """Its answer controls for a presented open item, as answer_template writes them."""
+        """Its answer controls for a presented item (quizzes/fragments.py puts them in the
+        question's fieldset, which is disabled once the item is locked)."""
         return iter(())
 
     # --- statistics (quizzes/statistics/queries.py) ---------------------------------------------

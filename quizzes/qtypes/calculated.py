@@ -178,7 +178,6 @@ ANSWERS_OPTION = Option("answers", "list", [], "Formulas over {wildcards}, weigh
 class CalculatedType(DatasetEditor, DatasetType):
     name = "calculated"
     shape = (dict,)
-    answer_template = "quizzes/answers/numerical.html"
     spec_schema = (ANSWERS_OPTION, *DATASET_OPTIONS)
 
     # --- the bank ------------------------------------------------------------------------------

@@ -49,7 +49,6 @@ def _picked(response: Any) -> list[Any]:
 class CalculatedMultiType(DatasetType, ChoiceType):
     name = "calculatedmulti"
     shape = (dict,)
-    answer_template = "quizzes/answers/calculatedmulti.html"
     moodle_names = ("calculatedmulti",)
     moodle_type = "calculatedmulti"
     spec_schema = (

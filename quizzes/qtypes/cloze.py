@@ -108,7 +108,6 @@ GAPS_TABLE = Table(
 class ClozeType(QType):
     name = "cloze"
     shape = (dict,)
-    answer_template = "quizzes/answers/cloze.html"
     spec_schema = (
         Option(
             "gaps", "list", [], "Read from the text's gaps, {1:SA:=answer}, when saved.", item=_gap

@@ -19,7 +19,6 @@ from ._spec import Option
 
 class DdwtosType(GapType):
     name = "ddwtos"
-    answer_template = "quizzes/answers/ddwtos.html"
     moodle_names = ("ddwtos",)
     moodle_type = "ddwtos"
     moodle_choice = "dragbox"

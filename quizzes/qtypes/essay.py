@@ -43,7 +43,6 @@ class EssayType(QType):
     shape = (str,)
     has_right_answer = False
     hand_graded = True
-    answer_template = "quizzes/answers/essay.html"
     spec_schema = (
         Option("response_template", "text", "", "The text the answer box starts with."),
         Option("grader_info", "text", "", "Shown to the grader only."),

@@ -11,7 +11,6 @@ from ._gaps import GapType
 
 class GapSelectType(GapType):
     name = "gapselect"
-    answer_template = "quizzes/answers/gapselect.html"
     moodle_names = ("gapselect",)
     moodle_type = "gapselect"
 

@@ -35,7 +35,6 @@ class MatchingType(QType):
     shape = (dict,)
     relation: ClassVar[str | None] = "match_pairs"
     token_part = "left"
-    answer_template = "quizzes/answers/matching.html"
     moodle_names = ("matching",)
     moodle_type = "matching"
     combined_feedback = True

@@ -40,7 +40,6 @@ class MultiType(ChoiceType):
     shape = (list,)
     input_type = "checkbox"
     collector = "many"
-    answer_template = "quizzes/answers/many_choices.html"
 
     def check_fractions(self, fractions: list) -> None:
         positive = sum(f for f in fractions if f > 0)

@@ -90,7 +90,6 @@ class NumericalType(QType):
     name = "numerical"
     shape = (str, int, float, dict)
     relation = "numerical_answers"
-    answer_template = "quizzes/answers/numerical.html"
     spec_schema = _units.SCHEMA
     moodle_names = ("numerical",)
     moodle_type = "numerical"

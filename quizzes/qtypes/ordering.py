@@ -61,7 +61,6 @@ class OrderingType(QType):
     name = "ordering"
     shape = (list,)
     relation = "ordering_items"
-    answer_template = "quizzes/answers/ordering.html"
     # Moodle's qtype_ordering, graded here by its "longest ordered subset" rule.
     moodle_names = ("ordering",)
     moodle_type = "ordering"

@@ -55,7 +55,6 @@ class ShortType(QType):
     name = "short"
     shape = (str,)
     relation = "choices"
-    answer_template = "quizzes/answers/short.html"
     moodle_names = ("shortanswer",)
     moodle_type = "shortanswer"
     spec_schema = (

@@ -26,7 +26,6 @@ def grade_single(choices: Sequence[ChoiceLike], response: Any) -> Grade:
 class SingleType(ChoiceType):
     name = "single"
     shape = (int, str)
-    answer_template = "quizzes/answers/one_choice.html"
 
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return None if sent in (None, "") else tokens.lookup(tokens.shown_ids, sent)

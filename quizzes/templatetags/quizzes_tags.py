@@ -23,18 +23,6 @@ def contains(values: Any, value: Any) -> bool:
 
 
 @register.filter
-def answer_template(kind: str) -> str:
-    """`{% include item.type|answer_template %}`: the type's answer controls."""
-    return qtypes.get(kind).answer_template
-
-
-@register.simple_tag
-def answer_html(item: dict[str, Any]) -> str:
-    """A type whose template is its Python markup as it is (one description, not two)."""
-    return mark_safe(" ".join(qtypes.get(item["type"]).answer_html(item)))  # noqa: S308 - escaped
-
-
-@register.filter
 def feedback_html(item: Any) -> str:
     """An attempt item's specific feedback as safe HTML (presenters.render_feedback)."""
     return mark_safe(item_feedback_html(item))  # noqa: S308 - sanitized or escaped there

@@ -1,16 +1,17 @@
-"""The quiz-taking page's questions built in Python (quizzes/fragments.py) are the template's."""
+"""The quiz-taking page's questions, built in Python (quizzes/fragments.py): every type open,
+saved, flagged, tried and locked, with its own answer controls and nothing of the review
+before the item locks."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes import services
-from quizzes.fragments import open_question_html, question_fragments
+from quizzes import qtypes, services
+from quizzes.fragments import question_fragments, question_html
 from quizzes.presenters import present_attempt
 from quizzes.selectors import attempt_items_for_display
 
@@ -44,10 +45,22 @@ def _normal(html: str) -> str:
     return re.sub(r"\s+", " ", html).strip()
 
 
-def _template_html(item, data, attempt) -> str:
-    return render_to_string(
-        "quizzes/_question.html", {"item": item, "data": data, "attempt": attempt}
-    )
+def _open_shape(html: str, item: dict, behaviour: str) -> None:
+    """An open question: its fieldset, head, stem and its type's own controls, the buttons its
+    behaviour has, and no review."""
+    kind, qtype = item["type"], qtypes.get(item["type"])
+    assert html.startswith(
+        f'<fieldset class="card question q-{kind}" id="q-{item["number"]}" '
+        f'data-qid="{item["question_id"]}" data-type="{kind}">'
+    ), html[:200]
+    assert f"<span>Question {item['number']}</span>" in html
+    assert f'<div class="q-stem">{item["stem_html"]}</div>' in html
+    assert _normal(" ".join(qtype.answer_html(item))) in _normal(html)
+    assert 'class="review' not in html and " disabled>" not in html
+    assert ("flag-toggle" in html) == qtype.graded
+    checks = qtype.graded and behaviour not in ("deferred", "deferredcbm")
+    assert ("check-answer" in html) == checks
+    assert html.endswith("</div> </fieldset>")
 
 
 def _presented(attempt):
@@ -74,11 +87,14 @@ def test_every_type_open_saved_and_flagged_matches_the_template(behaviour, stude
     states.append(_presented(attempt))
     for data in states:
         for item in data["items"]:
-            ours = open_question_html(item, behaviour=behaviour, quiz=attempt.quiz)
-            assert _normal(ours) == _normal(_template_html(item, data, attempt)), item["type"]
+            _open_shape(
+                question_html(item, behaviour=behaviour, quiz=attempt.quiz), item, behaviour
+            )
+    assert all(i["flagged"] for i in states[1]["items"] if qtypes.get(i["type"]).graded)
+    assert any('aria-pressed="true">Unflag' in f for f in question_fragments(states[1], attempt))
     saved = states[1]["items"]
-    assert any(" checked" in open_question_html(i, behaviour=behaviour, quiz=quiz) for i in saved)
-    assert any(" selected" in open_question_html(i, behaviour=behaviour, quiz=quiz) for i in saved)
+    assert any(" checked" in question_html(i, behaviour=behaviour, quiz=quiz) for i in saved)
+    assert any(" selected" in question_html(i, behaviour=behaviour, quiz=quiz) for i in saved)
 
 
 def test_a_wrong_try_with_its_hint_and_a_locked_item(student):
@@ -102,11 +118,20 @@ def test_a_wrong_try_with_its_hint_and_a_locked_item(student):
     data = _presented(attempt)
     tried, locked = data["items"]
     assert tried["tries"] == 1 and not tried["locked"] and locked["locked"]
-    ours = open_question_html(tried, behaviour="interactive", quiz=attempt.quiz)
+    ours = question_html(tried, behaviour="interactive", quiz=attempt.quiz)
     assert "(try 2 of 3)" in ours and "Hint: Think &lt;about&gt; size." in ours
-    assert _normal(ours) == _normal(_template_html(tried, data, attempt))
+    _open_shape(ours, tried, "interactive")
+    # Locked: the fieldset disabled, its controls as they were answered, then its review.
     fragments = question_fragments(data, attempt)
-    assert _normal(fragments[1]) == _normal(_template_html(locked, data, attempt))
+    done = fragments[1]
+    assert done.startswith(
+        f'<fieldset class="card question q-single is-locked" id="q-2" '
+        f'data-qid="{locked["question_id"]}" data-type="single" disabled>'
+    )
+    assert _normal(" ".join(qtypes.get("single").answer_html(locked))) in _normal(done)
+    assert " checked>" in done and 'class="review review-correct"' in done
+    assert "<strong>Correct</strong>" in done
+    assert "q-actions" not in done and "Hint:" not in done
 
 
 def test_the_page_shows_the_fragments(student, student_client):

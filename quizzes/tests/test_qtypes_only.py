@@ -1,5 +1,5 @@
-"""A question type's behaviour lives in its own module (quizzes/qtypes/<type>.py) and its
-answer template (templates/quizzes/answers/): nothing else in the app names a type, so a new
+"""A question type's behaviour, its answer controls included, lives in its own module
+(quizzes/qtypes/<type>.py): nothing else in the app names a type, so a new
 type is one new module, not edits in five (issue 13 §4).
 
 Fails when app code outside those places uses a type's name as a string literal, a
@@ -18,8 +18,8 @@ from quizzes.models import QuestionType
 APP = Path(__file__).resolve().parents[1]
 NAMES = frozenset(qtypes.TYPES)
 
-# Where a type may be named: the types themselves, their answer templates, the choices.
-OWNERS = ("qtypes/", "templates/quizzes/answers/", "models.py", "migrations/", "tests/")
+# Where a type may be named: the types themselves, the choices.
+OWNERS = ("qtypes/", "models.py", "migrations/", "tests/")
 
 # Literals that only share a type's name ("description" is also a field of Quiz and an
 # option of Django's admin fieldsets); each is the field, not the type.

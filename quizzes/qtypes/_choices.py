@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
@@ -57,10 +58,10 @@ class ChoiceType(QType):
         }
 
     # --- Moodle XML ---------------------------------------------------------------------------
-    def moodle_claims(self, question: Any) -> bool:
+    def moodle_claims(self, question: Element) -> bool:
         return mx.flag(question, "single", True) == (self.input_type == "radio")
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         return {
             "choices": [
                 {
@@ -72,7 +73,7 @@ class ChoiceType(QType):
             ]
         }
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "single", self.input_type == "radio")
         mx.value_el(question, "shuffleanswers", True)
         mx.value_el(question, "answernumbering", "abc")

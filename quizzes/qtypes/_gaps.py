@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from ._data import DataError
@@ -66,14 +68,14 @@ class GapType(QType):
             raise DataError(f"gap [[{missing[0]}]] has no choice {missing[0]}")
 
     # --- Moodle XML ----------------------------------------------------------------------------
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         choices = [
             {"text": mx.plain(c, default="plain_text"), "group": int(mx.number(c, "group", 1))}
             for c in question.findall(self.moodle_choice)
         ]
         return {"spec": {"choices": choices}}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "shuffleanswers", True)
         for c in self.spec(data)["choices"]:
             node = mx.text_el(question, self.moodle_choice, c["text"])

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from ._data import DataError
@@ -119,7 +120,7 @@ _GRADING_IN = {"0": "optional", "1": "response", "2": "question"}
 _GRADING_OUT = {"optional": 0, "response": 1, "question": 2}
 
 
-def moodle_read(question: Any) -> dict[str, Any]:
+def moodle_read(question: Element) -> dict[str, Any]:
     units = [
         {
             "unit": (u.findtext("unit_name") or "").strip(),
@@ -137,7 +138,7 @@ def moodle_read(question: Any) -> dict[str, Any]:
     }
 
 
-def moodle_write(spec: dict[str, Any], question: Any) -> None:
+def moodle_write(spec: dict[str, Any], question: Element) -> None:
     if not spec["units"]:
         return
     mx.value_el(question, "unitgradingtype", _GRADING_OUT[spec["unit_grading"]])

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
@@ -195,10 +196,10 @@ class CalculatedType(DatasetEditor, DatasetType):
     moodle_names = ("calculated",)
     moodle_type = "calculated"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         return {"spec": moodle.read(question, warn)}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------

@@ -16,9 +16,10 @@ choice's token, or a list of them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
@@ -73,10 +74,10 @@ class CalculatedMultiType(DatasetType, ChoiceType):
                     formula.evaluate(expression, item)
 
     # --- Moodle XML: calculated's elements, an <answer> a choice ------------------------------
-    def moodle_claims(self, question: Any) -> bool:
+    def moodle_claims(self, question: Element) -> bool:
         return True  # single and multiple answers are one type here
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = moodle.needed_answers(question, warn)
         choices = [
             {
@@ -94,7 +95,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         }
         return {"choices": choices, "spec": spec}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         spec = self.spec(data)
         moodle.write_head(question, single=spec["single"], shuffle=spec["shuffle"])
         for choice in data.get("choices", []):

@@ -6,8 +6,9 @@ student; an answer outside them is still saved, and the grader is told its count
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
@@ -52,7 +53,7 @@ class EssayType(QType):
     moodle_names = ("essay",)
     moodle_type = "essay"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         if mx.number(question, "attachments", 0):
             warn("answers here are typed: the file attachments it allowed are dropped")
         return {
@@ -64,7 +65,7 @@ class EssayType(QType):
             }
         }
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         spec = self.spec(data)
         for tag, value in (
             ("responseformat", "editor"),

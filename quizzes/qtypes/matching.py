@@ -4,9 +4,10 @@ token}. Pairs with a blank left are distractors: they only add wrong right optio
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html
@@ -39,7 +40,7 @@ class MatchingType(QType):
     moodle_type = "matching"
     combined_feedback = True
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         pairs, distractors = [], []
         for sub in question.findall("subquestion"):
             left, right = mx.plain(sub), mx.plain(sub, "answer", default="plain_text")
@@ -49,7 +50,7 @@ class MatchingType(QType):
                 distractors.append(right)
         return {"pairs": pairs, "distractors": distractors}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "shuffleanswers", True)
         rows = [(p["left"], p["right"]) for p in data.get("pairs", [])]
         rows += [("", right) for right in data.get("distractors", [])]

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html, _units
@@ -94,7 +95,7 @@ class NumericalType(QType):
     moodle_names = ("numerical",)
     moodle_type = "numerical"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = []
         for a in mx.answers(question):
             value = mx.plain(a, default="plain_text")
@@ -108,7 +109,7 @@ class NumericalType(QType):
             )
         return {"answers": answers, "spec": _units.moodle_read(question)}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         for a in data.get("answers", []):
             catch_all = a.get("value") == "*" or a.get("tolerance") == math.inf
             value = "*" if catch_all else gift.number_text(float(a["value"]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
@@ -66,7 +67,7 @@ class OrderingType(QType):
     moodle_type = "ordering"
     combined_feedback = True
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         grading = (question.findtext("gradingtype") or "").strip()
         if grading and grading.upper() not in ("LONGEST_ORDERED_SUBSET", "6"):
             warn(f"graded here by the longest ordered subset, not {grading}")
@@ -78,7 +79,7 @@ class OrderingType(QType):
         ranked = sorted(enumerate(answers), key=lambda ia: (_position(ia[1], ia[0]), ia[0]))
         return {"items": [mx.plain(a) for _, a in ranked]}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         for tag, value in (
             ("layouttype", "VERTICAL"),
             ("selecttype", "ALL"),

@@ -11,8 +11,10 @@ when it is graded, through the question's own manager.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from . import short
@@ -55,12 +57,12 @@ class RandomShortMatchType(MatchingType):
     moodle_names = ("randomsamatch",)
     moodle_type = "randomsamatch"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         if mx.flag(question, "subcats"):
             warn("draws from its section here, not from subcategories")
         return {"spec": {"count": int(mx.number(question, "choose", 3)), "tag": ""}}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "choose", int(self.spec(data)["count"]))
         mx.value_el(question, "subcats", 0)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html
@@ -102,7 +103,7 @@ class ShortType(QType):
             for a in data.get("answers", [])
         )
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = [
             {
                 "text": mx.plain(a, default="plain_text"),
@@ -113,7 +114,7 @@ class ShortType(QType):
         ]
         return {"answers": answers, "spec": {"case_sensitive": mx.flag(question, "usecase")}}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "usecase", 1 if self.spec(data)["case_sensitive"] else 0)
         for a in data.get("answers", []):
             mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))

@@ -13,6 +13,7 @@ from ._data import DataError, fraction, fraction_out
 from .base import QType, to_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -49,7 +50,7 @@ class ChoiceType(QType):
             for i, c in enumerate(data.get("choices") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {
             "choices": [
                 {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
@@ -97,16 +98,16 @@ class ChoiceType(QType):
         yield "</div>"
 
     # --- statistics: every choice, in authoring order, even those nobody picked ---------------
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         texts = {c.pk: c.text for c in question.choices.all()}
         picked = response if isinstance(response, list) else [response]
         return [texts.get(to_int(p), f"(choice {p})") for p in picked]
 
-    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+    def frequency_rows(self, question: Question, bucket: dict[str, int], top: int) -> list:
         rows = [(c.text, bucket.pop(c.text, 0)) for c in question.choices.all()]
         return rows + sorted(bucket.items(), key=lambda kv: -kv[1])
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         ids = [c.id for c in question.choices.all()]
         if shuffle and self.shuffles:
             rng.shuffle(ids)
@@ -125,9 +126,9 @@ class ChoiceType(QType):
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         return None  # a malformed stored answer shows as unanswered
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         picked = {str(v) for v in (response if isinstance(response, list) else [response])}
         return " + ".join(c.text for c in question.choices.all() if str(c.id) in picked)
 
-    def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
+    def correct_ids(self, question: Question, tokens: ItemTokens) -> list[str] | None:
         return tokens.options(c.id for c in question.choices.all() if c.fraction > 0)

@@ -23,6 +23,7 @@ from ._spec import Option
 from .base import NO_ANSWER, Grade, QType, ResponseShapeError, as_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 GAP = re.compile(r"\[\[(\d{1,3})\]\]")
@@ -82,10 +83,10 @@ class GapType(QType):
             mx.value_el(node, "group", c["group"])
 
     # --- grading -------------------------------------------------------------------------------
-    def _parts(self, question: Any) -> tuple[list[int], list[dict[str, Any]]]:
+    def _parts(self, question: Question) -> tuple[list[int], list[dict[str, Any]]]:
         return gaps_in(question.stem), self.spec(question)["choices"]
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         gaps, choices = self._parts(question)
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -94,7 +95,7 @@ class GapType(QType):
         return Grade(fraction, [f"{right} of {len(gaps)} gaps filled correctly."])
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         numbers = list(range(1, len(self.spec(question)["choices"]) + 1))
         original = list(numbers)
         for _ in range(10):  # always shuffled, never as authored: that order is the answer key
@@ -158,7 +159,7 @@ class GapType(QType):
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         gaps, choices = self._parts(question)
         return "; ".join(
             f"{n}: {_text(choices, response.get(str(n)))}"
@@ -166,11 +167,11 @@ class GapType(QType):
             if isinstance(response, dict) and response.get(str(n))
         )
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         gaps, choices = self._parts(question)
         return "; ".join(f"{n}: {choices[n - 1]['text']}" for n in gaps if n <= len(choices))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

@@ -31,6 +31,7 @@ from .numerical import TYPE as NUMERICAL
 from .numerical import parse_number
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -148,17 +149,17 @@ class DatasetType(QType):
         if missing:
             raise DataError(f"no dataset for {{{missing[0]}}}")
 
-    def values(self, question: Any, number: Any) -> dict[str, float]:
+    def values(self, question: Question, number: Any) -> dict[str, float]:
         """Dataset item `number` of the question ({} when there is none such)."""
         items = self.spec(question)["datasets"]
         n = as_int(number)
         return items[n] if items and n is not None and 0 <= n < len(items) else {}
 
-    def draw(self, question: Any, rng: random.Random) -> int:
+    def draw(self, question: Question, rng: random.Random) -> int:
         items = self.spec(question)["datasets"]
         return rng.randrange(len(items)) if items else 0
 
-    def variants(self, question: Any) -> int:
+    def variants(self, question: Question) -> int:
         return len(self.spec(question)["datasets"])
 
     def with_variant(self, order: Any, variant: int) -> Any:
@@ -203,7 +204,7 @@ class CalculatedType(DatasetEditor, DatasetType):
         moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         if not isinstance(response, dict) or not str(response.get("value", "")).strip():
             return NO_ANSWER
         value = parse_number(response["value"])
@@ -224,7 +225,7 @@ class CalculatedType(DatasetEditor, DatasetType):
         return Grade(clamp(Decimal(str(best["fraction"])) / HUNDRED), feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         return {"item": self.draw(question, rng)}
 
     def shown_option_ids(self, order: Any) -> list:
@@ -250,10 +251,10 @@ class CalculatedType(DatasetEditor, DatasetType):
         return NUMERICAL.answer_html(item)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         return str(response.get("value", "")) if isinstance(response, dict) else str(response)
 
-    def right_answer_for(self, question: Any, number: Any) -> str:
+    def right_answer_for(self, question: Question, number: Any) -> str:
         spec, values = self.spec(question), self.values(question, number)
         best = [_computed(a["formula"], values) for a in spec["answers"] if a["fraction"] >= 100]
         length = int(spec["answer_length"])
@@ -261,13 +262,13 @@ class CalculatedType(DatasetEditor, DatasetType):
             formula.display(v, spec["answer_format"], length) for v in best if v is not None
         )
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return self.right_answer_for(question, 0)  # without an attempt: the first item's
 
     def item_right_answer_text(self, item: Any) -> str:
         return self.right_answer_for(item.question, self.drawn(item))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         return [" ".join(self.response_text(question, response).split())[:80]]
 
 

@@ -35,6 +35,7 @@ from .single import TYPE as SINGLE
 from .single import grade_single
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -104,7 +105,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         moodle.write_datasets(spec, question, dataset_type="calculatedsimple")
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         spec = self.spec(question)
         ids = ChoiceType.start_order(self, question, shuffle and spec["shuffle"], rng)
         return {"item": self.draw(question, rng), "ids": ids, "many": not spec["single"]}
@@ -161,7 +162,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         return (MULTI if many else SINGLE).answer_html(item)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         picked, spec = _picked(response), self.spec(question)
         if not picked:
             return NO_ANSWER
@@ -176,7 +177,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         return Grade(grade.fraction, [self.shown(f, values, spec) for f in grade.feedback])
 
     # --- texts ---------------------------------------------------------------------------------
-    def _texts(self, question: Any, number: Any, ids: set[int] | None) -> list[str]:
+    def _texts(self, question: Question, number: Any, ids: set[int] | None) -> list[str]:
         """The choices' texts for dataset item `number`: those of `ids`, else the right ones."""
         spec, values = self.spec(question), self.values(question, number)
         right = Decimal(100) if spec["single"] else ZERO
@@ -186,22 +187,22 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             if (c.id in ids if ids is not None else c.fraction >= right and c.fraction > 0)
         ]
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         ids = {i for i in map(as_int, _picked(response)) if i is not None}
         item = response.get("item") if isinstance(response, dict) else None
         return " + ".join(self._texts(question, item, ids))
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return self._right(question, 0)  # without an attempt: the first item's
 
     def item_right_answer_text(self, item: Any) -> str:
         return self._right(item.question, self.drawn(item))
 
-    def _right(self, question: Any, number: Any) -> str:
+    def _right(self, question: Question, number: Any) -> str:
         joiner = " | " if self.spec(question)["single"] else " + "
         return joiner.join(self._texts(question, number, None))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         """Counted per choice as authored (its values differ from attempt to attempt)."""
         return ChoiceType.response_labels(self, question, _picked(response))
 

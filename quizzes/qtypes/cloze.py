@@ -24,6 +24,7 @@ from .numerical import grade_numerical
 from .short import grade_short
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 # How each gap kind's response is collected (the `gaps` collector reads each control).
@@ -121,7 +122,7 @@ class ClozeType(QType):
     # The editor shows the text with its gaps in Moodle's syntax, and the gaps read from it.
     editor_tables = {"gaps": GAPS_TABLE}
 
-    def editor_stem(self, question: Any) -> str:
+    def editor_stem(self, question: Question) -> str:
         return syntax.write(question.stem, self.spec(question)["gaps"])
 
     # --- the bank ------------------------------------------------------------------------------
@@ -134,11 +135,11 @@ class ClozeType(QType):
         if not gaps or len(syntax.PLACEHOLDER.findall(str(data.get("stem", "")))) != len(gaps):
             raise DataError("a cloze question needs gaps in its text, e.g. {1:SA:=answer}")
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {"stem": syntax.write(question.stem, self.spec(question)["gaps"])}
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         gaps = self.spec(question)["gaps"]
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -152,7 +153,7 @@ class ClozeType(QType):
         return Grade(clamp(total / weights) if weights else ZERO, feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         kinds, options = {}, []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             kinds[str(number)] = _CONTROLS[gap["kind"]]
@@ -236,7 +237,7 @@ class ClozeType(QType):
         yield cloze_html(item)
 
     # --- texts ---------------------------------------------------------------------------------
-    def _gap_texts(self, question: Any, response: dict[str, Any]) -> list[str]:
+    def _gap_texts(self, question: Question, response: dict[str, Any]) -> list[str]:
         out = []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             value = response.get(str(number))
@@ -250,10 +251,10 @@ class ClozeType(QType):
                 out.append(f"{number}: {shown}")
         return out
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         return "; ".join(self._gap_texts(question, response)) if isinstance(response, dict) else ""
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         parts = []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             best = [a for a in gap["answers"] if a["fraction"] >= 100] or gap["answers"][:1]
@@ -265,7 +266,7 @@ class ClozeType(QType):
             parts.append(f"{number}: {shown}")
         return "; ".join(parts)
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

@@ -7,13 +7,16 @@ student; an answer outside them is still saved, and the grader is told its count
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._spec import Option
 from .base import NO_ANSWER, Grade, QType
+
+if TYPE_CHECKING:
+    from ..models import Question
 
 
 def word_count(text: str) -> int:
@@ -101,11 +104,11 @@ class EssayType(QType):
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         return ""
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         spec = self.spec(question)
         return grade_essay(response, int(spec["min_words"]), int(spec["max_words"]))
 
-    def grader_info(self, question: Any) -> str:
+    def grader_info(self, question: Question) -> str:
         return str(self.spec(question)["grader_info"])
 
 

@@ -16,6 +16,7 @@ from ._data import DataError
 from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -71,7 +72,7 @@ class MatchingType(QType):
         pairs += [{"left": "", "right": str(d)} for d in data.get("distractors") or []]
         return [dict(p, order=i) for i, p in enumerate(pairs)]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         pairs = list(question.match_pairs.all())
         return {
             "pairs": [{"left": p.left, "right": p.right} for p in pairs if p.left.strip()],
@@ -113,10 +114,10 @@ class MatchingType(QType):
             for left, right in sent.items()
         }
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         return grade_matching(list(question.match_pairs.all()), response)
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         pairs = list(question.match_pairs.all())
         lefts = [p.id for p in pairs if p.left.strip()]
         rights = list(dict.fromkeys(p.right for p in pairs))
@@ -145,11 +146,11 @@ class MatchingType(QType):
         rights = [{"id": tokens.right(t), "text": t} for t in order.get("right", [])]
         return {"left": lefts, "right_options": rights}
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         lefts = {str(p.id): p.left for p in question.match_pairs.all()}
         return "; ".join(f"{lefts.get(k, '?')} → {v}" for k, v in response.items() if v)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return "; ".join(
             f"{p.left} → {p.right}" for p in question.match_pairs.all() if p.left.strip()
         )

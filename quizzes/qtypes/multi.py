@@ -12,6 +12,7 @@ from ._data import DataError
 from .base import HUNDRED, NO_ANSWER, ZERO, ChoiceLike, Grade, clamp, nonblank, to_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -59,13 +60,13 @@ class MultiType(ChoiceType):
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return decode_id_list(tokens, sent)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         return grade_multi(list(question.choices.all()), response)
 
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         return tokens.options(response) if isinstance(response, list) else None
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
 from . import _gift as gift
@@ -14,6 +14,9 @@ from . import _html, _units
 from . import _moodle as mx
 from ._data import DataError, check_best, fraction, fraction_out
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
+
+if TYPE_CHECKING:
+    from ..models import Question
 
 
 def parse_number(response: Any) -> float | None:
@@ -128,10 +131,10 @@ class NumericalType(QType):
         units = [u["unit"] for u in spec["units"]]
         return {"parts": {"unit_input": spec["unit_input"], "units": units}}
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         return _units.text_of(response)
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         return [" ".join(_units.text_of(response).split())[:80]]
 
     def validate_data(self, data: dict) -> None:
@@ -153,7 +156,7 @@ class NumericalType(QType):
             for i, a in enumerate(data.get("answers") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         answers = [
             {
                 "value": a.value,
@@ -193,7 +196,7 @@ class NumericalType(QType):
             lines.append(f"\t=%{weight}%{number}{feedback}\n")
         return "".join(lines) + catch_all
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         answers, spec = list(question.numerical_answers.all()), self.spec(question)
         if _units.uses_units(spec):
             return grade_with_units(answers, spec, response)
@@ -201,7 +204,7 @@ class NumericalType(QType):
             return Grade(ZERO, ["That is not a number."])
         return grade_numerical(answers, response)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         spec = self.spec(question)
         unit = f" {spec['units'][0]['unit']}" if _units.uses_units(spec) else ""
         answers = [a for a in question.numerical_answers.all() if a.fraction >= 100]

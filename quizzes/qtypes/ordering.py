@@ -16,6 +16,7 @@ from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
 from .multi import decode_id_list
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -99,7 +100,7 @@ class OrderingType(QType):
     def answer_rows(self, data: dict) -> list[dict[str, Any]]:
         return [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {"items": [i.text for i in question.ordering_items.all()]}
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
@@ -127,10 +128,10 @@ class OrderingType(QType):
     def decode(self, tokens: ItemTokens, sent: Any) -> Any:
         return decode_id_list(tokens, sent)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         return grade_ordering(list(question.ordering_items.all()), response)
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         # Always shuffled, and never already solved: the start order would be a free answer.
         ids = [i.id for i in question.ordering_items.all()]
         original = list(ids)
@@ -152,11 +153,11 @@ class OrderingType(QType):
             ]
         }
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         texts = {str(o.id): o.text for o in question.ordering_items.all()}
         return " → ".join(texts.get(str(i), "?") for i in response)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " → ".join(i.text for i in question.ordering_items.all())
 
 

@@ -23,12 +23,18 @@ from .base import NO_ANSWER, Grade, as_int, normalize_text
 from .matching import MatchingType
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
-def _pool(question: Any, spec: dict[str, Any]) -> Any:
+def _pool(question: Question, spec: dict[str, Any]) -> Any:
     """The short-answer questions of the question's section (and tag), with their answers."""
-    pool = type(question).objects.filter(type=short.TYPE.name, section_id=question.section_id)
+    pool = type(question).objects.filter(type=short.TYPE.name)
+    # An unfiled question draws from the other unfiled ones (what section_id=None always meant).
+    if question.section_id is None:
+        pool = pool.filter(section__isnull=True)
+    else:
+        pool = pool.filter(section_id=question.section_id)
     if spec["tag"]:
         pool = pool.filter(tags__contains=[spec["tag"]])
     return pool.exclude(pk=question.pk).prefetch_related("choices").order_by("pk")
@@ -72,14 +78,14 @@ class RandomShortMatchType(MatchingType):
     def answer_rows(self, data: dict) -> list[dict[str, Any]]:
         return []
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {}
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         return None
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
         spec = self.spec(question)
         pool = [q for q in _pool(question, spec) if _answer_of(q)]
         drawn = rng.sample(pool, min(int(spec["count"]), len(pool)))
@@ -96,7 +102,7 @@ class RandomShortMatchType(MatchingType):
         return {"left": lefts, "right_options": rights}
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         if not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
         spec = self.spec(question)
@@ -113,12 +119,12 @@ class RandomShortMatchType(MatchingType):
         return Grade(min(fraction, Decimal(1)), [f"{right} of {total} matched correctly."])
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
         ids = [as_int(k) for k in response if as_int(k) is not None]
         prompts = {q.pk: _prompt(q) for q in type(question).objects.filter(pk__in=ids)}
         return "; ".join(f"{prompts.get(as_int(k), '?')} → {v}" for k, v in response.items() if v)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return ""
 
     def item_right_answer_text(self, item: Any) -> str:
@@ -127,7 +133,7 @@ class RandomShortMatchType(MatchingType):
         by_id = {q.pk: q for q in _pool(item.question, self.spec(item.question)).filter(pk__in=ids)}
         return "; ".join(f"{_prompt(by_id[i])} → {_answer_of(by_id[i])}" for i in ids if i in by_id)
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Any) -> list[str]:
         return [self.response_text(question, response)[:80]]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
 from . import _gift as gift
@@ -23,6 +23,9 @@ from .base import (
     clamp,
     nonblank,
 )
+
+if TYPE_CHECKING:
+    from ..models import Question
 
 
 def short_text(text: str, case_sensitive: bool = False) -> str:
@@ -81,7 +84,7 @@ class ShortType(QType):
             for i, a in enumerate(data.get("answers") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {
             "answers": [
                 {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
@@ -119,11 +122,11 @@ class ShortType(QType):
         for a in data.get("answers", []):
             mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         case_sensitive = self.spec(question)["case_sensitive"]
         return grade_short(list(question.choices.all()), response, case_sensitive)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])
 
 

@@ -11,6 +11,7 @@ from ._choices import ChoiceType
 from .base import HUNDRED, NO_ANSWER, ChoiceLike, Grade, as_int, clamp, nonblank, to_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
@@ -33,13 +34,13 @@ class SingleType(ChoiceType):
     def coerce(self, response: Any) -> Any:
         return to_int(response)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Any) -> Grade:
         return grade_single(list(question.choices.all()), response)
 
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         return tokens.option(response) if as_int(response) is not None else None
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:

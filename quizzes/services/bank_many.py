@@ -52,7 +52,13 @@ class _Item:
     rows: list[dict[str, Any]]
     term_slugs: list[str]
     terms: list[Any] = field(default_factory=list)
-    question: Any = None
+    question: Question | None = None  # set by _write_questions; the steps after read `saved`
+
+    @property
+    def saved(self) -> Question:
+        if self.question is None:
+            raise RuntimeError("an item's question is written (_write_questions) before it is read")
+        return self.question
 
 
 @transaction.atomic
@@ -120,11 +126,9 @@ def _save(items: list[dict[str, Any]], section: Any, created_by: Any) -> SavedMa
     _write_questions(ready, found, created_by)
     _write_rows(ready, found)
     _link_terms(ready, found)
-    stored = {
-        q.pk: q for q in questions_with_answers().filter(pk__in=[i.question.pk for i in ready])
-    }
+    stored = {q.pk: q for q in questions_with_answers().filter(pk__in=[i.saved.pk for i in ready])}
     question_versions_record_many(questions=list(stored.values()), by=created_by)
-    result.questions = {item.index: stored[item.question.pk] for item in ready}
+    result.questions = {item.index: stored[item.saved.pk] for item in ready}
     return result
 
 
@@ -268,7 +272,7 @@ def _write_rows(items: list[_Item], found: dict[int, Question]) -> None:
             model = _model(relation)
             rows = item.rows if relation == item.relation else []
             current = (
-                sorted(getattr(item.question, relation).all(), key=lambda obj: obj.pk)
+                sorted(getattr(item.saved, relation).all(), key=lambda obj: obj.pk)
                 if item.index in found
                 else []
             )
@@ -277,7 +281,7 @@ def _write_rows(items: list[_Item], found: dict[int, Question]) -> None:
                     setattr(obj, key, value)
             if current[: len(rows)]:
                 updates[(model, tuple(rows[0]))] += current[: len(rows)]
-            creates[model] += [model(question=item.question, **v) for v in rows[len(current) :]]
+            creates[model] += [model(question=item.saved, **v) for v in rows[len(current) :]]
             stale[model] += [obj.pk for obj in current[len(rows) :]]
     for (model, names), objs in updates.items():
         model.objects.bulk_update(objs, list(names), batch_size=BATCH)
@@ -295,13 +299,13 @@ def _link_terms(items: list[_Item], found: dict[int, Question]) -> None:
     drops: dict[Any, list[Question]] = defaultdict(list)
     terms: dict[int, Any] = {}
     for item in items:
-        had = {t.pk: t for t in item.question.terms.all()} if item.index in found else {}
+        had = {t.pk: t for t in item.saved.terms.all()} if item.index in found else {}
         wanted = {t.pk: t for t in item.terms}
         terms.update(had | wanted)
         for pk in wanted.keys() - had.keys():
-            adds[pk].append(item.question)
+            adds[pk].append(item.saved)
         for pk in had.keys() - wanted.keys():
-            drops[pk].append(item.question)
+            drops[pk].append(item.saved)
     for pk, questions in drops.items():
         terms[pk].quiz_questions.remove(*questions)
     for pk, questions in adds.items():

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from .. import qtypes
+from ..models import Question
 from ..presenters import item_feedback_html
 
 register = template.Library()
@@ -29,7 +30,7 @@ def feedback_html(item: Any) -> str:
 
 
 @register.filter
-def grader_info(question: Any) -> str:
+def grader_info(question: Question) -> str:
     return qtypes.get(question.type).grader_info(question)
 
 

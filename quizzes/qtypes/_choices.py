@@ -13,7 +13,7 @@ from ._data import DataError, fraction, fraction_out
 from .base import QType, to_int
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -113,7 +113,7 @@ class ChoiceType(QType):
             rng.shuffle(ids)
         return ids
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         by_id = {c.id: c for c in item.question.choices.all()}
         return {
             "options": [

@@ -23,7 +23,7 @@ from ._spec import Option
 from .base import NO_ANSWER, Grade, QType, ResponseShapeError, as_int
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 GAP = re.compile(r"\[\[(\d{1,3})\]\]")
@@ -128,7 +128,7 @@ class GapType(QType):
             return None
         return {g: (tokens.option(n) if as_int(n) is not None else "") for g, n in response.items()}
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         gaps, choices = self._parts(item.question)
         shown = item.choice_order if isinstance(item.choice_order, list) else []
         order = [n for n in shown if isinstance(n, int) and 1 <= n <= len(choices)]
@@ -155,7 +155,7 @@ class GapType(QType):
             }
         }
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------

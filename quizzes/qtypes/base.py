@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 from ._spec import Option, Table, clean_spec
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 ZERO = Decimal("0")
@@ -189,7 +189,7 @@ class QType:
         stored = stored if isinstance(stored, dict) else {}
         return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         """The rendered stem as the attempt item shows it (a gap type marks its gaps in it, a
         calculated question puts in its dataset item's values)."""
         return html
@@ -236,7 +236,7 @@ class QType:
         """The stored (non-empty) response in tokens, as the student sent it."""
         return response
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         """What the student picks from, each named by its token, never a database id."""
         return {}
 
@@ -251,7 +251,7 @@ class QType:
         """What the instructor marking it by hand is told (an essay's grader information)."""
         return ""
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         """The right answer for this attempt item (a calculated one's depends on its dataset)."""
         return self.right_answer_text(item.question)
 

@@ -31,7 +31,7 @@ from .numerical import TYPE as NUMERICAL
 from .numerical import parse_number
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -165,12 +165,12 @@ class DatasetType(QType):
     def with_variant(self, order: Any, variant: int) -> Any:
         return {**(order if isinstance(order, dict) else {}), "item": variant}
 
-    def drawn(self, item: Any) -> Any:
+    def drawn(self, item: AttemptQuestion) -> Any:
         """The number of the dataset item this attempt item drew."""
         order = item.choice_order if isinstance(item.choice_order, dict) else {}
         return order.get("item")
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return formula.render(html, self.values(item.question, self.drawn(item)))
 
 
@@ -265,7 +265,7 @@ class CalculatedType(DatasetEditor, DatasetType):
     def right_answer_text(self, question: Question) -> str:
         return self.right_answer_for(question, 0)  # without an attempt: the first item's
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         return self.right_answer_for(item.question, self.drawn(item))
 
     def response_labels(self, question: Question, response: Any) -> list[str]:

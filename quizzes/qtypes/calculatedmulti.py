@@ -35,7 +35,7 @@ from .single import TYPE as SINGLE
 from .single import grade_single
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -143,7 +143,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         """A choice's (or its feedback's) text as the dataset item shows it."""
         return formula.render(text, values, spec["answer_format"], int(spec["answer_length"]))
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         question, spec = item.question, self.spec(item.question)
         values = self.values(question, self.drawn(item))
         by_id = {c.id: c for c in question.choices.all()}
@@ -195,7 +195,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
     def right_answer_text(self, question: Question) -> str:
         return self._right(question, 0)  # without an attempt: the first item's
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         return self._right(item.question, self.drawn(item))
 
     def _right(self, question: Question, number: Any) -> str:

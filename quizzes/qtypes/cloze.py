@@ -24,7 +24,7 @@ from .numerical import grade_numerical
 from .short import grade_short
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 # How each gap kind's response is collected (the `gaps` collector reads each control).
@@ -206,7 +206,7 @@ class ClozeType(QType):
                 out[gap] = value or ""
         return out
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         gaps = self.spec(item.question)["gaps"]
         order = self.shown_option_ids(item.choice_order)
         texts = {
@@ -230,7 +230,7 @@ class ClozeType(QType):
             }
         }
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return syntax.PLACEHOLDER.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:

@@ -9,13 +9,17 @@ input that the attempt page's `gaps` collector reads.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._gaps import GapType
 from ._spec import Option
+
+if TYPE_CHECKING:
+    from ..models import AttemptQuestion
+    from ..tokens import ItemTokens
 
 
 class DdwtosType(GapType):
@@ -41,7 +45,7 @@ class DdwtosType(GapType):
             for box in question.findall(self.moodle_choice):
                 mx.sub(box, "infinite")
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         out = super().options(item, tokens)
         out["parts"]["infinite"] = self.spec(item.question)["infinite"]
         return out

@@ -16,7 +16,8 @@ from ._spec import Option
 from .base import NO_ANSWER, Grade, QType
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
+    from ..tokens import ItemTokens
 
 
 def word_count(text: str) -> int:
@@ -83,7 +84,7 @@ class EssayType(QType):
         mx.text_el(question, "graderinfo", spec["grader_info"], "html")
         mx.text_el(question, "responsetemplate", spec["response_template"], "plain")
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         spec = self.spec(item.question)
         limits = limits_text(int(spec["min_words"]), int(spec["max_words"]))
         if not spec["response_template"] and not limits:

@@ -16,7 +16,7 @@ from ._data import DataError
 from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -135,7 +135,7 @@ class MatchingType(QType):
             if as_int(left) is not None
         }
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         order = item.choice_order
         by_id = {p.id: p for p in item.question.match_pairs.all()}
         lefts = [

@@ -16,7 +16,8 @@ from ._data import DataError, check_best, fraction, fraction_out
 from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
+    from ..tokens import ItemTokens
 
 
 def parse_number(response: Any) -> float | None:
@@ -124,7 +125,7 @@ class NumericalType(QType):
     def coerce(self, response: Any) -> Any:
         return _units.clean_response(response)
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         spec = self.spec(item.question)
         if not _units.uses_units(spec):
             return {}

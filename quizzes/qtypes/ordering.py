@@ -6,7 +6,7 @@ import random
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from xml.etree.ElementTree import Element
 
 from . import _html
@@ -16,7 +16,7 @@ from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
 from .multi import decode_id_list
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -55,7 +55,7 @@ def _position(answer: Any, index: int) -> float:
         return float(index)
 
 
-def _is_permutation(response: Any, by_id: dict) -> bool:
+def _is_permutation(response: Any, by_id: dict) -> TypeGuard[list[Any]]:
     return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
 
 
@@ -144,7 +144,7 @@ class OrderingType(QType):
     def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
         return tokens.options(response) if isinstance(response, list) else None
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         by_id = {o.id: o for o in item.question.ordering_items.all()}
         current = item.response if _is_permutation(item.response, by_id) else item.choice_order
         return {

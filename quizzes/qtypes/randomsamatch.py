@@ -23,7 +23,7 @@ from .base import NO_ANSWER, Grade, as_int, normalize_text
 from .matching import MatchingType
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -93,7 +93,7 @@ class RandomShortMatchType(MatchingType):
         rng.shuffle(rights)
         return {"left": [q.pk for q in drawn], "right": rights}
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         order = item.choice_order if isinstance(item.choice_order, dict) else {}
         ids = [i for i in order.get("left", []) if as_int(i) is not None]
         by_id = {q.pk: q for q in type(item.question).objects.filter(pk__in=ids)}
@@ -127,7 +127,7 @@ class RandomShortMatchType(MatchingType):
     def right_answer_text(self, question: Question) -> str:
         return ""
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         order = item.choice_order if isinstance(item.choice_order, dict) else {}
         ids = order.get("left", [])
         by_id = {q.pk: q for q in _pool(item.question, self.spec(item.question)).filter(pk__in=ids)}

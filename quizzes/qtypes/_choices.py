@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element
 from . import _html
 from . import _moodle as mx
 from ._data import DataError, fraction, fraction_out
-from .base import QType, to_int
+from .base import Order, QType, Response, to_int
 
 if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
@@ -82,7 +82,7 @@ class ChoiceType(QType):
             mx.answer_el(question, c["text"], c["fraction"], c.get("feedback", ""))
 
     # --- the page -------------------------------------------------------------------------------
-    def picked(self, response: Any) -> set[str]:
+    def picked(self, response: Response) -> set[str]:
         return {response} if isinstance(response, str) else set()
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
@@ -98,7 +98,7 @@ class ChoiceType(QType):
         yield "</div>"
 
     # --- statistics: every choice, in authoring order, even those nobody picked ---------------
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         texts = {c.pk: c.text for c in question.choices.all()}
         picked = response if isinstance(response, list) else [response]
         return [texts.get(to_int(p), f"(choice {p})") for p in picked]
@@ -107,7 +107,7 @@ class ChoiceType(QType):
         rows = [(c.text, bucket.pop(c.text, 0)) for c in question.choices.all()]
         return rows + sorted(bucket.items(), key=lambda kv: -kv[1])
 
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         ids = [c.id for c in question.choices.all()]
         if shuffle and self.shuffles:
             rng.shuffle(ids)
@@ -123,10 +123,10 @@ class ChoiceType(QType):
             ]
         }
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return None  # a malformed stored answer shows as unanswered
 
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         picked = {str(v) for v in (response if isinstance(response, list) else [response])}
         return " + ".join(c.text for c in question.choices.all() if str(c.id) in picked)
 

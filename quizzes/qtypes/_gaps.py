@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
-from .base import NO_ANSWER, Grade, QType, ResponseShapeError, as_int
+from .base import NO_ANSWER, Grade, Order, QType, Response, ResponseShapeError, as_int
 
 if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
@@ -86,7 +86,7 @@ class GapType(QType):
     def _parts(self, question: Question) -> tuple[list[int], list[dict[str, Any]]]:
         return gaps_in(question.stem), self.spec(question)["choices"]
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         gaps, choices = self._parts(question)
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -95,7 +95,7 @@ class GapType(QType):
         return Grade(fraction, [f"{right} of {len(gaps)} gaps filled correctly."])
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         numbers = list(range(1, len(self.spec(question)["choices"]) + 1))
         original = list(numbers)
         for _ in range(10):  # always shuffled, never as authored: that order is the answer key
@@ -104,7 +104,7 @@ class GapType(QType):
                 break
         return numbers
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent  # clean refuses the shape
         return {
@@ -112,7 +112,7 @@ class GapType(QType):
             for gap, chosen in sent.items()
         }
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         if len(response) > 100 or not all(str(k).isdigit() for k in response):
             raise ResponseShapeError(f"That answer does not fit a {self.name} question.")
         out = {}
@@ -123,7 +123,7 @@ class GapType(QType):
             out[str(gap)] = number
         return out
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None
         return {g: (tokens.option(n) if as_int(n) is not None else "") for g, n in response.items()}
@@ -159,7 +159,7 @@ class GapType(QType):
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         gaps, choices = self._parts(question)
         return "; ".join(
             f"{n}: {_text(choices, response.get(str(n)))}"
@@ -171,7 +171,7 @@ class GapType(QType):
         gaps, choices = self._parts(question)
         return "; ".join(f"{n}: {choices[n - 1]['text']}" for n in gaps if n <= len(choices))
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

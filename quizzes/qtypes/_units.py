@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element
 from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
-from .base import ZERO, ResponseShapeError
+from .base import ZERO, Response, ResponseShapeError
 
 UNIT_INPUTS = ("none", "text", "select")
 UNIT_GRADINGS = ("optional", "response", "question")
@@ -66,7 +66,7 @@ def uses_units(spec: dict[str, Any]) -> bool:
     return bool(spec.get("units")) and spec.get("unit_input") != "none"
 
 
-def clean_response(response: Any) -> Any:
+def clean_response(response: Response) -> Any:
     """The select form is a dict of two texts; anything else is left to numerical's shape."""
     if isinstance(response, dict):
         if set(response) - {"number", "unit"} or not all(
@@ -77,7 +77,7 @@ def clean_response(response: Any) -> Any:
     return response
 
 
-def read(spec: dict[str, Any], response: Any) -> Reading:
+def read(spec: dict[str, Any], response: Response) -> Reading:
     if isinstance(response, dict):
         number, unit = str(response.get("number", "")), str(response.get("unit", "")).strip()
     else:
@@ -100,13 +100,13 @@ def penalised(spec: dict[str, Any], fraction: Decimal) -> Decimal:
     return fraction * (1 - penalty)
 
 
-def is_blank(response: Any) -> bool:
+def is_blank(response: Response) -> bool:
     if isinstance(response, dict):
         return not str(response.get("number", "")).strip()
     return response is None or str(response).strip() == ""
 
 
-def text_of(response: Any) -> str:
+def text_of(response: Response) -> str:
     if isinstance(response, dict):
         return f"{response.get('number', '')} {response.get('unit', '')}".strip()
     return str(response)

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
+# A response as stored (JSON from the student, cleaned by its type).
+Response = str | int | float | list[Any] | dict[str, Any] | None
+# An attempt item's choice_order as start_order draws it (what is shown, in which order).
+Order = list[Any] | dict[str, Any]
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 HUNDRED = Decimal("100")
@@ -103,7 +108,7 @@ def nonblank(texts: Iterable[str]) -> list[str]:
     return [t for t in texts if t and t.strip()]
 
 
-def stored_labels(response: Any) -> list[str]:
+def stored_labels(response: Response) -> list[str]:
     """A stored, non-empty response counted by its stored value: a text collapsed, anything
     else as JSON (what a type without labels of its own, or a deleted question, counts)."""
     if isinstance(response, str):
@@ -195,26 +200,28 @@ class QType:
         return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         """The response in database ids; tokens.UnknownToken for anything not shown."""
         return sent
 
-    def clean(self, response: Any) -> Any:
+    def clean(self, response: Response) -> Response:
         """Keep only this type's shape (response is not None); ResponseShapeError otherwise."""
         if isinstance(response, bool) or not isinstance(response, self.shape):
             raise ResponseShapeError(f"That answer does not fit a {self.name} question.")
         return self.coerce(response)
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
+        """`response` already has one of `shape`'s types (clean checked it), which each type
+        names at run time: Any here, so that a dict type may index it without a cast."""
         return response
 
     # --- grading ------------------------------------------------------------------------------
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         """`question` has its answers loaded (prefetched)."""
         return Grade(None, [])
 
     # --- starting an attempt ------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
@@ -223,16 +230,16 @@ class QType:
         question's dataset items): the instructor's preview may pick one; 0, none."""
         return 0
 
-    def with_variant(self, order: Any, variant: int) -> Any:
+    def with_variant(self, order: Order, variant: int) -> Order:
         """The choice_order start_order drew, with variant `variant` (0-based) instead."""
         return order
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         """The ids in choice_order that the page names by option tokens."""
         return order.get("left", []) if isinstance(order, dict) else order
 
     # --- what is stored -> what the student sees ----------------------------------------------
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         """The stored (non-empty) response in tokens, as the student sent it."""
         return response
 
@@ -240,7 +247,7 @@ class QType:
         """What the student picks from, each named by its token, never a database id."""
         return {}
 
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         """The student's own (non-empty) answer in words."""
         return str(response)
 
@@ -282,7 +289,7 @@ class QType:
         return iter(())
 
     # --- statistics (quizzes/statistics/queries.py) ---------------------------------------------
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         """A stored, non-empty response as the labels its frequencies are counted under."""
         return stored_labels(response)
 

@@ -26,7 +26,18 @@ from . import _formula as formula
 from ._calculated_editor import MAX_ITEMS, DatasetEditor
 from ._data import DataError, fraction
 from ._spec import Option
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
+from .base import (
+    HUNDRED,
+    NO_ANSWER,
+    ZERO,
+    Grade,
+    Order,
+    QType,
+    Response,
+    ResponseShapeError,
+    as_int,
+    clamp,
+)
 from .numerical import TYPE as NUMERICAL
 from .numerical import parse_number
 
@@ -162,7 +173,7 @@ class DatasetType(QType):
     def variants(self, question: Question) -> int:
         return len(self.spec(question)["datasets"])
 
-    def with_variant(self, order: Any, variant: int) -> Any:
+    def with_variant(self, order: Order, variant: int) -> Order:
         return {**(order if isinstance(order, dict) else {}), "item": variant}
 
     def drawn(self, item: AttemptQuestion) -> Any:
@@ -204,7 +215,7 @@ class CalculatedType(DatasetEditor, DatasetType):
         moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         if not isinstance(response, dict) or not str(response.get("value", "")).strip():
             return NO_ANSWER
         value = parse_number(response["value"])
@@ -225,13 +236,13 @@ class CalculatedType(DatasetEditor, DatasetType):
         return Grade(clamp(Decimal(str(best["fraction"])) / HUNDRED), feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         return {"item": self.draw(question, rng)}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         return []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if sent is None:
             return None
         if isinstance(sent, bool) or not isinstance(sent, str | int | float):
@@ -239,19 +250,19 @@ class CalculatedType(DatasetEditor, DatasetType):
         order = tokens.order if isinstance(tokens.order, dict) else {}
         return {"item": as_int(order.get("item")) or 0, "value": str(sent)[:60]}
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         if set(response) != {"item", "value"} or as_int(response["item"]) is None:
             raise ResponseShapeError("That answer does not fit a calculated question.")
         return {"item": as_int(response["item"]), "value": str(response["value"])[:60]}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return response.get("value", "") if isinstance(response, dict) else None
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         return NUMERICAL.answer_html(item)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return str(response.get("value", "")) if isinstance(response, dict) else str(response)
 
     def right_answer_for(self, question: Question, number: Any) -> str:
@@ -268,7 +279,7 @@ class CalculatedType(DatasetEditor, DatasetType):
     def item_right_answer_text(self, item: AttemptQuestion) -> str:
         return self.right_answer_for(item.question, self.drawn(item))
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [" ".join(self.response_text(question, response).split())[:80]]
 
 

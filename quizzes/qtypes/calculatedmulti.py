@@ -27,7 +27,7 @@ from . import _moodle as mx
 from ._choices import ChoiceType
 from ._data import DataError, fraction
 from ._spec import Option
-from .base import NO_ANSWER, ZERO, Grade, ResponseShapeError, as_int
+from .base import NO_ANSWER, ZERO, Grade, Order, Response, ResponseShapeError, as_int
 from .calculated import DATASET_OPTIONS, DatasetType
 from .multi import TYPE as MULTI
 from .multi import decode_id_list, grade_multi
@@ -43,7 +43,7 @@ def _order(order: Any) -> dict[str, Any]:
     return order if isinstance(order, dict) else {}
 
 
-def _picked(response: Any) -> list[Any]:
+def _picked(response: Response) -> list[Any]:
     picked = response.get("choices") if isinstance(response, dict) else None
     return picked if isinstance(picked, list) else []
 
@@ -105,16 +105,16 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         moodle.write_datasets(spec, question, dataset_type="calculatedsimple")
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         spec = self.spec(question)
         ids = ChoiceType.start_order(self, question, shuffle and spec["shuffle"], rng)
         return {"item": self.draw(question, rng), "ids": ids, "many": not spec["single"]}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         ids = _order(order).get("ids")
         return ids if isinstance(ids, list) else []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if sent in (None, "", []):
             return None
         order = _order(tokens.order)
@@ -126,14 +126,14 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             picked = [tokens.lookup(tokens.shown_ids, sent)]
         return {"item": as_int(order.get("item")) or 0, "choices": picked}
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         picked = response.get("choices")
         fits = set(response) == {"item", "choices"} and as_int(response["item"]) is not None
         if not fits or not isinstance(picked, list) or any(as_int(p) is None for p in picked):
             raise ResponseShapeError("That answer does not fit a calculatedmulti question.")
         return {"item": as_int(response["item"]), "choices": [as_int(p) for p in picked]}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         picked = _picked(response)
         if _order(tokens.order).get("many"):
             return tokens.options(picked)
@@ -162,7 +162,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         return (MULTI if many else SINGLE).answer_html(item)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         picked, spec = _picked(response), self.spec(question)
         if not picked:
             return NO_ANSWER
@@ -173,7 +173,8 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             grade = grade_single(choices, picked[0])
         else:
             grade = grade_multi(choices, picked)
-        values = self.values(question, response.get("item"))
+        item = response.get("item") if isinstance(response, dict) else None  # picked: a dict
+        values = self.values(question, item)
         return Grade(grade.fraction, [self.shown(f, values, spec) for f in grade.feedback])
 
     # --- texts ---------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             if (c.id in ids if ids is not None else c.fraction >= right and c.fraction > 0)
         ]
 
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         ids = {i for i in map(as_int, _picked(response)) if i is not None}
         item = response.get("item") if isinstance(response, dict) else None
         return " + ".join(self._texts(question, item, ids))
@@ -202,7 +203,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         joiner = " | " if self.spec(question)["single"] else " + "
         return joiner.join(self._texts(question, number, None))
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         """Counted per choice as authored (its values differ from attempt to attempt)."""
         return ChoiceType.response_labels(self, question, _picked(response))
 

@@ -19,7 +19,18 @@ from . import _cloze_syntax as syntax
 from ._cloze_html import cloze_html
 from ._data import DataError
 from ._spec import Column, Option, Table
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
+from .base import (
+    HUNDRED,
+    NO_ANSWER,
+    ZERO,
+    Grade,
+    Order,
+    QType,
+    Response,
+    ResponseShapeError,
+    as_int,
+    clamp,
+)
 from .numerical import grade_numerical
 from .short import grade_short
 
@@ -61,7 +72,7 @@ def _answers(gap: dict[str, Any], number: int) -> list[_Answer]:
     ]
 
 
-def grade_gap(gap: dict[str, Any], number: int, response: Any) -> Grade:
+def grade_gap(gap: dict[str, Any], number: int, response: Response) -> Grade:
     answers = _answers(gap, number)
     if gap["kind"] == "short":
         return grade_short(answers, response, gap.get("case_sensitive", False))
@@ -139,7 +150,7 @@ class ClozeType(QType):
         return {"stem": syntax.write(question.stem, self.spec(question)["gaps"])}
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         gaps = self.spec(question)["gaps"]
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -153,7 +164,7 @@ class ClozeType(QType):
         return Grade(clamp(total / weights) if weights else ZERO, feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         kinds, options = {}, []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             kinds[str(number)] = _CONTROLS[gap["kind"]]
@@ -163,10 +174,10 @@ class ClozeType(QType):
             options += ids
         return {"options": options, "kinds": kinds}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         return order.get("options", []) if isinstance(order, dict) else []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent
         kinds = tokens.order.get("kinds", {}) if isinstance(tokens.order, dict) else {}
@@ -181,7 +192,7 @@ class ClozeType(QType):
                 out[str(gap)] = value if kind == "text" else None
         return out
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         def fits(v: Any) -> bool:
             if isinstance(v, list):
                 return all(as_int(i) is not None for i in v)
@@ -193,7 +204,7 @@ class ClozeType(QType):
             raise ResponseShapeError("That answer does not fit a cloze question.")
         return {str(k): (v[:500] if isinstance(v, str) else v) for k, v in response.items()}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None
         out: dict[str, Any] = {}
@@ -251,7 +262,7 @@ class ClozeType(QType):
                 out.append(f"{number}: {shown}")
         return out
 
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return "; ".join(self._gap_texts(question, response)) if isinstance(response, dict) else ""
 
     def right_answer_text(self, question: Question) -> str:
@@ -266,7 +277,7 @@ class ClozeType(QType):
             parts.append(f"{number}: {shown}")
         return "; ".join(parts)
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 from . import _html
 from . import _moodle as mx
 from ._spec import Option
-from .base import NO_ANSWER, Grade, QType
+from .base import NO_ANSWER, Grade, QType, Response
 
 if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
@@ -24,7 +24,7 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def grade_essay(response: Any, min_words: int = 0, max_words: int = 0) -> Grade:
+def grade_essay(response: Response, min_words: int = 0, max_words: int = 0) -> Grade:
     if not isinstance(response, str) or not response.strip():
         return NO_ANSWER
     count, notes = word_count(response), []
@@ -105,7 +105,7 @@ class EssayType(QType):
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         return ""
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         spec = self.spec(question)
         return grade_essay(response, int(spec["min_words"]), int(spec["max_words"]))
 

@@ -13,14 +13,14 @@ from . import _gift as gift
 from . import _html
 from . import _moodle as mx
 from ._data import DataError
-from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
+from .base import NO_ANSWER, Grade, Order, PairLike, QType, Response, as_int, normalize_text
 
 if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
-def grade_matching(pairs: Sequence[PairLike], response: Any) -> Grade:
+def grade_matching(pairs: Sequence[PairLike], response: Response) -> Grade:
     """Credit per real pair (distractors, with a blank left, only add wrong options)."""
     real = [p for p in pairs if p.left.strip()]
     if not real or not isinstance(response, Mapping) or not any(response.values()):
@@ -104,7 +104,7 @@ class MatchingType(QType):
         pairs += [("", right) for right in data.get("distractors", [])]
         return "".join(f"\t={gift.text(left)} -> {gift.escape(right)}\n" for left, right in pairs)
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent  # clean refuses the shape
         lefts = tokens.shown_ids
@@ -114,10 +114,10 @@ class MatchingType(QType):
             for left, right in sent.items()
         }
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_matching(list(question.match_pairs.all()), response)
 
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         pairs = list(question.match_pairs.all())
         lefts = [p.id for p in pairs if p.left.strip()]
         rights = list(dict.fromkeys(p.right for p in pairs))
@@ -126,7 +126,7 @@ class MatchingType(QType):
             rng.shuffle(lefts)
         return {"left": lefts, "right": rights}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None  # a malformed stored answer shows as unanswered
         return {
@@ -147,6 +147,7 @@ class MatchingType(QType):
         return {"left": lefts, "right_options": rights}
 
     def response_text(self, question: Question, response: Any) -> str:
+        # Any: a stored response has the shape clean gave it (a list or a dict here).
         lefts = {str(p.id): p.left for p in question.match_pairs.all()}
         return "; ".join(f"{lefts.get(k, '?')} → {v}" for k, v in response.items() if v)
 

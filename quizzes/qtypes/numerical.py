@@ -13,14 +13,14 @@ from . import _gift as gift
 from . import _html, _units
 from . import _moodle as mx
 from ._data import DataError, check_best, fraction, fraction_out
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
+from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, Response, clamp, nonblank
 
 if TYPE_CHECKING:
     from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
-def parse_number(response: Any) -> float | None:
+def parse_number(response: Response) -> float | None:
     """Accepts 0.5, ".5", "1e-3", " 26 " and a decimal comma ("0,5")."""
     if isinstance(response, bool):
         return None
@@ -40,7 +40,7 @@ def numerical_matches(answer: NumericalLike, value: float) -> bool:
     return abs(value - answer.value) <= answer.tolerance + slack
 
 
-def grade_numerical(answers: Sequence[NumericalLike], response: Any) -> Grade:
+def grade_numerical(answers: Sequence[NumericalLike], response: Response) -> Grade:
     if response is None or str(response).strip() == "":
         return NO_ANSWER
     value = parse_number(response)
@@ -54,7 +54,7 @@ def grade_numerical(answers: Sequence[NumericalLike], response: Any) -> Grade:
 
 
 def grade_with_units(
-    answers: Sequence[NumericalLike], spec: dict[str, Any], response: Any
+    answers: Sequence[NumericalLike], spec: dict[str, Any], response: Response
 ) -> Grade:
     """The number converted to the answers' unit and graded; a wrong unit costs the penalty."""
     if _units.is_blank(response):
@@ -122,7 +122,7 @@ class NumericalType(QType):
             mx.value_el(node, "tolerance", tolerance)
         _units.moodle_write(self.spec(data), question)
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         return _units.clean_response(response)
 
     def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
@@ -132,10 +132,10 @@ class NumericalType(QType):
         units = [u["unit"] for u in spec["units"]]
         return {"parts": {"unit_input": spec["unit_input"], "units": units}}
 
-    def response_text(self, question: Question, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return _units.text_of(response)
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [" ".join(_units.text_of(response).split())[:80]]
 
     def validate_data(self, data: dict) -> None:
@@ -197,7 +197,7 @@ class NumericalType(QType):
             lines.append(f"\t=%{weight}%{number}{feedback}\n")
         return "".join(lines) + catch_all
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         answers, spec = list(question.numerical_answers.all()), self.spec(question)
         if _units.uses_units(spec):
             return grade_with_units(answers, spec, response)
@@ -214,7 +214,7 @@ class NumericalType(QType):
         )
 
 
-def _unit_select_html(item: dict[str, Any], name: str, response: Any) -> Iterator[str]:
+def _unit_select_html(item: dict[str, Any], name: str, response: Response) -> Iterator[str]:
     answer = response if isinstance(response, dict) else {}
     esc = _html.escape
     units = "".join(

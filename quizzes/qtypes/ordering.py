@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 from . import _html
 from . import _moodle as mx
 from ._data import DataError
-from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
+from .base import NO_ANSWER, ZERO, Grade, Order, OrderingLike, QType, Response, to_int
 from .multi import decode_id_list
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def longest_increasing_run(values: Iterable[int]) -> int:
     return len(tails)
 
 
-def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
+def grade_ordering(items: Sequence[OrderingLike], response: Response) -> Grade:
     """Partial credit rule: find the largest set of items already in the right relative order
     (longest increasing subsequence of their correct positions, size k of n items);
     fraction = (k - 1) / (n - 1). All right: 1; fully reversed: 0; one item moved: (n-2)/(n-1).
@@ -55,7 +55,7 @@ def _position(answer: Any, index: int) -> float:
         return float(index)
 
 
-def _is_permutation(response: Any, by_id: dict) -> TypeGuard[list[Any]]:
+def _is_permutation(response: Response, by_id: dict) -> TypeGuard[list[Any]]:
     return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
 
 
@@ -125,13 +125,13 @@ class OrderingType(QType):
         yield "</ol>"
         yield '<p class="sr-only ordering-status" role="status" aria-live="polite"></p>'
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         return decode_id_list(tokens, sent)
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_ordering(list(question.ordering_items.all()), response)
 
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         # Always shuffled, and never already solved: the start order would be a free answer.
         ids = [i.id for i in question.ordering_items.all()]
         original = list(ids)
@@ -141,7 +141,7 @@ class OrderingType(QType):
                 break
         return ids
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return tokens.options(response) if isinstance(response, list) else None
 
     def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
@@ -154,6 +154,7 @@ class OrderingType(QType):
         }
 
     def response_text(self, question: Question, response: Any) -> str:
+        # Any: a stored response has the shape clean gave it (a list or a dict here).
         texts = {str(o.id): o.text for o in question.ordering_items.all()}
         return " → ".join(texts.get(str(i), "?") for i in response)
 

@@ -19,15 +19,17 @@ from xml.etree.ElementTree import Element
 from . import _moodle as mx
 from . import short
 from ._spec import Option
-from .base import NO_ANSWER, Grade, as_int, normalize_text
+from .base import NO_ANSWER, Grade, Order, Response, as_int, normalize_text
 from .matching import MatchingType
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
-def _pool(question: Question, spec: dict[str, Any]) -> Any:
+def _pool(question: Question, spec: dict[str, Any]) -> QuerySet[Question]:
     """The short-answer questions of the question's section (and tag), with their answers."""
     pool = type(question).objects.filter(type=short.TYPE.name)
     # An unfiled question draws from the other unfiled ones (what section_id=None always meant).
@@ -40,12 +42,12 @@ def _pool(question: Question, spec: dict[str, Any]) -> Any:
     return pool.exclude(pk=question.pk).prefetch_related("choices").order_by("pk")
 
 
-def _answer_of(drawn: Any) -> str:
+def _answer_of(drawn: Question) -> str:
     """A drawn question's answer as a student reads it (its full-mark answers, readable)."""
     return short.short_answer_text([c.text for c in drawn.choices.all() if c.fraction >= 100])
 
 
-def _prompt(drawn: Any) -> str:
+def _prompt(drawn: Question) -> str:
     text = " ".join(drawn.stem.split())
     return text if len(text) <= 140 else text[:139] + "…"
 
@@ -85,7 +87,7 @@ class RandomShortMatchType(MatchingType):
         return None
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         spec = self.spec(question)
         pool = [q for q in _pool(question, spec) if _answer_of(q)]
         drawn = rng.sample(pool, min(int(spec["count"]), len(pool)))
@@ -102,7 +104,7 @@ class RandomShortMatchType(MatchingType):
         return {"left": lefts, "right_options": rights}
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         if not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
         spec = self.spec(question)
@@ -120,6 +122,7 @@ class RandomShortMatchType(MatchingType):
 
     # --- texts ---------------------------------------------------------------------------------
     def response_text(self, question: Question, response: Any) -> str:
+        # Any: a stored response has the shape clean gave it (a list or a dict here).
         ids = [as_int(k) for k in response if as_int(k) is not None]
         prompts = {q.pk: _prompt(q) for q in type(question).objects.filter(pk__in=ids)}
         return "; ".join(f"{prompts.get(as_int(k), '?')} → {v}" for k, v in response.items() if v)
@@ -133,7 +136,7 @@ class RandomShortMatchType(MatchingType):
         by_id = {q.pk: q for q in _pool(item.question, self.spec(item.question)).filter(pk__in=ids)}
         return "; ".join(f"{_prompt(by_id[i])} → {_answer_of(by_id[i])}" for i in ids if i in by_id)
 
-    def response_labels(self, question: Question, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [self.response_text(question, response)[:80]]
 
 

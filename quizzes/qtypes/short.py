@@ -20,6 +20,7 @@ from .base import (
     ChoiceLike,
     Grade,
     QType,
+    Response,
     clamp,
     nonblank,
 )
@@ -42,7 +43,7 @@ def short_answer_matches(pattern: str, response: str, case_sensitive: bool = Fal
 
 
 def grade_short(
-    answers: Sequence[ChoiceLike], response: Any, case_sensitive: bool = False
+    answers: Sequence[ChoiceLike], response: Response, case_sensitive: bool = False
 ) -> Grade:
     """The first accepted answer that matches, in the author's order, as in Moodle (so a
     catch-all `*` goes last)."""
@@ -122,7 +123,7 @@ class ShortType(QType):
         for a in data.get("answers", []):
             mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))
 
-    def grade(self, question: Question, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         case_sensitive = self.spec(question)["case_sensitive"]
         return grade_short(list(question.choices.all()), response, case_sensitive)
 

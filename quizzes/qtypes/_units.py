@@ -66,7 +66,7 @@ def uses_units(spec: dict[str, Any]) -> bool:
     return bool(spec.get("units")) and spec.get("unit_input") != "none"
 
 
-def clean_response(response: Response) -> Any:
+def clean_response(response: Response) -> Response:
     """The select form is a dict of two texts; anything else is left to numerical's shape."""
     if isinstance(response, dict):
         if set(response) - {"number", "unit"} or not all(

@@ -48,7 +48,7 @@ def grade_ordering(items: Sequence[OrderingLike], response: Response) -> Grade:
     return Grade(fraction, [f"{longest} of {len(items)} items are in the right relative order."])
 
 
-def _position(answer: Any, index: int) -> float:
+def _position(answer: Element, index: int) -> float:
     try:
         return float(answer.get("fraction", index))
     except ValueError:

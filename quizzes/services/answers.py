@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from .. import paging, qtypes
-from ..models import Attempt, AttemptQuestion, AttemptState, Behaviour
+from ..models import Attempt, AttemptQuestion, AttemptState, Behaviour, Quiz
 from .errors import AttemptError
 
 MAX_RESPONSE_CHARS = 20_000
@@ -40,7 +40,7 @@ def check_unlocked(locked: bool) -> None:
         raise AttemptError("This question is locked.", "locked")
 
 
-def check_on_current_page(quiz: Any, current_page: int, order: int) -> None:
+def check_on_current_page(quiz: Quiz, current_page: int, order: int) -> None:
     """Sequential navigation: only the current page's questions take answers (paging.py)."""
     if not paging.answerable(quiz, current_page, order):
         raise AttemptError("That question is not on your current page.", "not_current_page")

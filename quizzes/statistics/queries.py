@@ -40,7 +40,7 @@ from ..qtypes.base import most_frequent, stored_labels
 from .distribution import powers_from_sums
 
 if TYPE_CHECKING:
-    from ..models import Question
+    from ..models import Question, Quiz
 from .formulas import (
     HISTOGRAM_BINS,
     Moments,
@@ -83,7 +83,7 @@ class VersionPick:
         return f"{self.question_id}:{self.number}"
 
 
-def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None = None) -> QuerySet:
+def finished_attempts(quiz: Quiz, first_only: bool, version: VersionPick | None = None) -> QuerySet:
     from quizzes.models import AttemptQuestion, AttemptState, QuestionVersion
 
     attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
@@ -98,7 +98,7 @@ def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None =
     return attempts.filter(number=1) if first_only else attempts
 
 
-def _finished_items(quiz: Any, first_only: bool, version: VersionPick | None) -> QuerySet:
+def _finished_items(quiz: Quiz, first_only: bool, version: VersionPick | None) -> QuerySet:
     from quizzes.models import AttemptQuestion
 
     return AttemptQuestion.objects.filter(attempt__in=finished_attempts(quiz, first_only, version))
@@ -228,7 +228,7 @@ def _score_power_sums() -> dict[str, Sum]:
 
 
 def quiz_statistics(
-    *, quiz: Any, first_only: bool = False, version: VersionPick | None = None
+    *, quiz: Quiz, first_only: bool = False, version: VersionPick | None = None
 ) -> QuizStats:
     """Moodle's quiz and item statistics over the quiz's finished attempts (or each student's
     first attempt, Moodle's other choice; or those that saw one version of a question),

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from .. import qtypes
-from ..models import Question
+from ..models import AttemptQuestion, Question
 from ..presenters import item_feedback_html
 
 register = template.Library()
@@ -24,7 +24,7 @@ def contains(values: Any, value: Any) -> bool:
 
 
 @register.filter
-def feedback_html(item: Any) -> str:
+def feedback_html(item: AttemptQuestion) -> str:
     """An attempt item's specific feedback as safe HTML (presenters.render_feedback)."""
     return mark_safe(item_feedback_html(item))  # noqa: S308 - sanitized or escaped there
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
@@ -29,6 +29,10 @@ from ..models import Question
 from ..selectors import questions_with_answers
 from .bank import _answer_rows, _fail, _field_values, _prepared, validate_question_data
 from .versions import question_versions_record_many
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
+    from lessons.models import Section
 
 BATCH = 1000
 # What a bad dict raises in the checks (the bank's QuestionDataError is a ValueError).
@@ -63,7 +67,10 @@ class _Item:
 
 @transaction.atomic
 def questions_save_many(
-    *, items: list[dict[str, Any]], section: Any = None, created_by: Any = None
+    *,
+    items: list[dict[str, Any]],
+    section: Section | None = None,
+    created_by: User | None = None,
 ) -> SavedMany:
     """Create or update each dict as `question_upsert_from_data` would; a bad one is left out,
     its message in `errors`, and the others are stored."""
@@ -112,7 +119,9 @@ def _pair(data: dict[str, Any]) -> tuple[str, str]:
     return str(data.get("category") or "").strip(), str(data.get("idnumber") or "").strip()
 
 
-def _save(items: list[dict[str, Any]], section: Any, created_by: Any) -> SavedMany:
+def _save(
+    items: list[dict[str, Any]], section: Section | None, created_by: User | None
+) -> SavedMany:
     result = SavedMany()
     ready = [item for i, d in enumerate(items) if (item := _prepare(i, d, result)) is not None]
     _resolve_places(ready, section, result)
@@ -169,7 +178,7 @@ def _check_fits(data: dict[str, Any], model: type[models.Model], values: dict[st
                 raise _fail(data, f"{f.name} {value} is out of range")
 
 
-def _resolve_places(items: list[_Item], section: Any, result: SavedMany) -> None:
+def _resolve_places(items: list[_Item], section: Section | None, result: SavedMany) -> None:
     """Each item's section (the one given, else its own by number) and topic: two queries."""
     from lessons.models import Section
 
@@ -241,7 +250,9 @@ def _once_each(items: list[_Item], found: dict[int, Question], result: SavedMany
     return kept
 
 
-def _write_questions(items: list[_Item], found: dict[int, Question], created_by: Any) -> None:
+def _write_questions(
+    items: list[_Item], found: dict[int, Question], created_by: User | None
+) -> None:
     now = timezone.now()
     new, old = [], []
     for item in items:

@@ -15,11 +15,14 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from .models import OverdueHandling, Quiz, QuizOverride
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
 
 NO_TIME = timedelta(0)
 
@@ -121,7 +124,7 @@ def merge_settings(
     )
 
 
-def effective_settings(*, quiz: Quiz, user: Any) -> EffectiveSettings:
+def effective_settings(*, quiz: Quiz, user: User) -> EffectiveSettings:
     """The settings that apply to this student now (one query)."""
     mine = Q(user_id=user.pk) | Q(group__in=user.groups.all())  # one query, a subquery
     overrides = list(QuizOverride.objects.filter(mine, quiz=quiz))

@@ -416,7 +416,7 @@ class AttemptAdmin(admin.ModelAdmin):
         for attempt in queryset:
             try:
                 attempt_regrade(
-                    attempt=attempt, by=request.user, reason=form.cleaned_data["reason"]
+                    attempt=attempt, by=user_of(request), reason=form.cleaned_data["reason"]
                 )
                 done += 1
             except AttemptError as exc:

@@ -85,7 +85,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
             section=data["section"],
             allow_partial=data["allow_partial"],
             dry_run=data["dry_run"],
-            created_by=request.user,
+            created_by=user_of(request),
             update=data["update"],
         )
     context = {

@@ -9,7 +9,7 @@ any error leaves the database as it was (one transaction).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import yaml
 from django.db import transaction
@@ -19,6 +19,9 @@ from dlplatform.yaml_io import line_of, load_yaml
 from .content_settings import clean_quiz_block
 from .models import Question, Quiz, QuizSlot
 from .services.bank_many import questions_save_many
+
+if TYPE_CHECKING:
+    from lessons.models import Section
 
 BANK_DIR = Path(__file__).resolve().parent / "content" / "bank"
 
@@ -40,7 +43,7 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     return text, data
 
 
-def _section(path: Path, number: str) -> Any:
+def _section(path: Path, number: str) -> Section:
     from lessons.models import Section
 
     section = Section.objects.filter(number=number).first()
@@ -49,7 +52,7 @@ def _section(path: Path, number: str) -> Any:
     return section
 
 
-def _quiz(path: Path, text: str, block: Any, section: Any) -> Quiz:
+def _quiz(path: Path, text: str, block: Any, section: Section) -> Quiz:
     """The section's quiz with the settings the block names; those it does not name keep what
     the admin set (a new quiz: the model's defaults, titled after its section)."""
     if not isinstance(block, dict):

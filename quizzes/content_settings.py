@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,6 +24,9 @@ from django.utils import timezone
 
 from . import review
 from .models import Quiz
+
+if TYPE_CHECKING:
+    from lessons.models import Section, Topic
 
 REVIEW_KEY = "review"
 NOT_CONTENT = {"slug", "section"}
@@ -53,7 +56,7 @@ def accepted_keys() -> list[str]:
 
 
 def clean_quiz_block(
-    block: dict[str, Any], *, section: Any
+    block: dict[str, Any], *, section: Section
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The model field values the block names, and its errors by key (both possibly empty);
     settings the block does not name are not in the values."""
@@ -75,7 +78,7 @@ def clean_quiz_block(
     return values, errors
 
 
-def _clean(field: models.Field, raw: Any, section: Any) -> Any:
+def _clean(field: models.Field, raw: Any, section: Section) -> Any:
     if raw is None:
         if not field.null:
             raise ValueError("may not be empty")
@@ -89,7 +92,7 @@ def _clean(field: models.Field, raw: Any, section: Any) -> Any:
     return field.clean(value, None)
 
 
-def _typed(field: models.Field, raw: Any, section: Any) -> Any:  # noqa: PLR0911 - one per type
+def _typed(field: models.Field, raw: Any, section: Section) -> Any:  # noqa: PLR0911 - one per type
     """The YAML value as the field's Python type; ValueError says what was expected."""
     number = isinstance(raw, int | float) and not isinstance(raw, bool)
     if isinstance(field, models.DurationField):
@@ -119,7 +122,7 @@ def _typed(field: models.Field, raw: Any, section: Any) -> Any:  # noqa: PLR0911
     return raw
 
 
-def _topic(raw: Any, section: Any) -> Any:
+def _topic(raw: Any, section: Section) -> Topic:
     topic = section.topics.filter(slug=str(raw)).first()
     if topic is None:
         raise ValueError(f"section {section.number} has no topic {raw!r}")

@@ -14,7 +14,7 @@ tokens, texts and the student's own response (see presenters.py).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -26,7 +26,21 @@ from .behaviours import CERTAINTIES
 from .marks import format_mark
 
 
-def question_fragments(data: dict[str, Any], attempt: Any) -> list[SafeString]:
+class TriesLimit(Protocol):
+    """What the fragments read of a quiz: a Quiz, or the question preview's stand-in."""
+
+    @property
+    def max_tries(self) -> int: ...
+
+
+class Attempted(Protocol):
+    """An Attempt, or the preview's stand-in: its quiz is all the fragments read."""
+
+    @property
+    def quiz(self) -> TriesLimit: ...
+
+
+def question_fragments(data: dict[str, Any], attempt: Attempted) -> list[SafeString]:
     """One fragment per item of a presented attempt, in order."""
     out = []
     for item in data["items"]:
@@ -76,7 +90,7 @@ def nav_html(items: list[dict[str, Any]], pages: Any = None) -> SafeString:
     return mark_safe("".join(links))  # noqa: S308 - numbers only
 
 
-def question_html(item: dict[str, Any], *, behaviour: str, quiz: Any) -> SafeString:
+def question_html(item: dict[str, Any], *, behaviour: str, quiz: TriesLimit) -> SafeString:
     """One question: its head, stem and answer controls; then, open, the hint after a wrong try
     and the Flag / Check buttons, or, locked (disabled), its review."""
     kind, locked = item["type"], item["locked"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Navigation
+from .models import Attempt, Navigation, Quiz
 
 
 def page_of(order: int, per_page: int) -> int:
@@ -21,11 +21,11 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, -(-items // per_page)) if per_page else 1
 
 
-def is_sequential(quiz: Any) -> bool:
+def is_sequential(quiz: Quiz) -> bool:
     return quiz.navigation == Navigation.SEQUENTIAL and quiz.questions_per_page > 0
 
 
-def shown_page(quiz: Any, current_page: int, requested: Any, pages: int) -> int:
+def shown_page(quiz: Quiz, current_page: int, requested: Any, pages: int) -> int:
     """The page to show: in sequential mode always the current one; in free mode the one asked
     for (anything that is not a page number shows the first)."""
     if is_sequential(quiz):
@@ -37,7 +37,7 @@ def shown_page(quiz: Any, current_page: int, requested: Any, pages: int) -> int:
     return page if 0 <= page < pages else 0
 
 
-def answerable(quiz: Any, current_page: int, order: int) -> bool:
+def answerable(quiz: Quiz, current_page: int, order: int) -> bool:
     """Whether a question (by its place in the attempt) takes answers now."""
     return not is_sequential(quiz) or page_of(order, quiz.questions_per_page) == current_page
 
@@ -52,7 +52,7 @@ class Pages:
     sequential: bool
 
     @classmethod
-    def of(cls, attempt: Any, items: int, requested: Any = None) -> Pages:
+    def of(cls, attempt: Attempt, items: int, requested: Any = None) -> Pages:
         quiz = attempt.quiz
         count = page_count(items, quiz.questions_per_page)
         number = shown_page(quiz, attempt.current_page, requested, count)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import nh3
@@ -22,6 +22,11 @@ from django.urls import reverse
 
 from .models import AttemptQuestion, FileArea, QuestionFile
 from .review import review_options
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dlplatform.accounts.models import User
 
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s<>?#)]+)")
 
@@ -69,7 +74,7 @@ def _item_allows(item: AttemptQuestion, area: str, now: datetime) -> bool:
     return review.specific_feedback  # answers' feedback and hints
 
 
-def may_see(*, user: Any, file: QuestionFile, now: datetime) -> bool:
+def may_see(*, user: User | AnonymousUser, file: QuestionFile, now: datetime) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_instructor:
@@ -80,7 +85,9 @@ def may_see(*, user: Any, file: QuestionFile, now: datetime) -> bool:
     return any(_item_allows(item, file.area, now) for item in items)
 
 
-def visible_file(*, user: Any, question_id: int, area: str, name: str, now: datetime) -> Any:
+def visible_file(
+    *, user: User | AnonymousUser, question_id: int, area: str, name: str, now: datetime
+) -> QuestionFile | None:
     """The file if `user` may see it now, else None (the view answers 404 either way)."""
     file = QuestionFile.objects.filter(question_id=question_id, area=area, name=name).first()
     if file is None or not may_see(user=user, file=file, now=now):

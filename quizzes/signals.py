@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -21,6 +21,12 @@ from .models import (
     QuizOverride,
 )
 
+if TYPE_CHECKING:
+    from glossary.models import Term
+
+# The rows a question's answers are kept in (qtypes' relations).
+Part = Choice | NumericalAnswer | MatchPair | OrderingItem
+
 
 def _touch(question_id: int | None) -> None:
     if question_id is not None:
@@ -35,12 +41,14 @@ def _touch(question_id: int | None) -> None:
 @receiver(post_delete, sender=NumericalAnswer)
 @receiver(post_delete, sender=MatchPair)
 @receiver(post_delete, sender=OrderingItem)
-def part_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+def part_changed(sender: type, instance: Part, **kwargs: Any) -> None:
     _touch(instance.question_id)
 
 
 @receiver(m2m_changed, sender=Question.terms.through)
-def terms_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+def terms_changed(
+    sender: type, instance: Question | Term, action: str, reverse: bool, **kwargs: Any
+) -> None:
     if not action.startswith("post_"):
         return
     if not reverse:
@@ -67,11 +75,13 @@ def attempt_marks_changed(sender: type, instance: Attempt, **kwargs: Any) -> Non
 @receiver(post_save, sender=QuizOverride)
 @receiver(post_delete, sender=QuizOverride)
 @receiver(post_save, sender=Quiz)
-def timing_changed(sender: type, instance: Any, created: bool = False, **kwargs: Any) -> None:
+def timing_changed(
+    sender: type, instance: Quiz | QuizOverride, created: bool = False, **kwargs: Any
+) -> None:
     """Open attempts follow a changed override or quiz timing (services/rules.py)."""
     if sender is Quiz and created:
         return
-    quiz_id = instance.pk if sender is Quiz else instance.quiz_id
+    quiz_id = instance.pk if isinstance(instance, Quiz) else instance.quiz_id
     transaction.on_commit(lambda: _refresh(quiz_id))
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 
 from . import qtypes
 from .models import AttemptQuestion
+from .qtypes.base import Response
 from .qtypes.base import as_int as _as_int
 
 SALT = "dlplatform.quizzes.tokens"
@@ -72,7 +73,7 @@ class ItemTokens:
         return self._tok("right", text)
 
     # --- stored (ids) -> shown (tokens) --------------------------------------------------------
-    def present(self, response: Any) -> Any:
+    def present(self, response: Response) -> Response:
         if response in (None, "", [], {}):
             return response
         return qtypes.get(self.kind).present_tokens(self, response)
@@ -94,12 +95,12 @@ class ItemTokens:
             return table[sent]
         raise UnknownToken("That answer names an option this question does not offer.")
 
-    def decode(self, response: Any) -> Any:
+    def decode(self, response: Response) -> Response:
         """The response as stored; UnknownToken for anything not shown in this attempt item."""
         return qtypes.get(self.kind).decode(self, response)
 
 
-def decode_response(*, attempt_id: int, question_id: int, response: Any) -> Any:
+def decode_response(*, attempt_id: int, question_id: int, response: Response) -> Response:
     """Translate a response for one attempt's question (unchanged if there is no such item:
     the service that follows answers that with its own 404)."""
     row = (

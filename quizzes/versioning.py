@@ -43,8 +43,9 @@ def _row(obj: models.Model) -> dict[str, Any]:
     return {"id": obj.pk, **values}
 
 
-def snapshot_of(question: Any) -> dict[str, Any]:
-    """The question's content (its answers prefetched or not)."""
+def snapshot_of(question: models.Model) -> dict[str, Any]:
+    """The question's content (its answers prefetched or not); a Question, or a migration's
+    historical one."""
     fields = {
         f.attname: _plain(f, f.value_from_object(question)) for f in _content_fields(type(question))
     }

@@ -22,7 +22,7 @@ from dlplatform.accounts.requests import AuthenticatedHttpRequest
 from . import paging, selectors, services
 from .access import effective_settings
 from .fragments import nav_html, question_fragments
-from .models import Attempt, AttemptQuestion, AttemptState
+from .models import Attempt, AttemptQuestion, AttemptState, Quiz
 from .presenters import present_attempt, present_results
 from .question_files import visible_file
 from .review import marks_visible, marks_visible_for_all
@@ -81,7 +81,7 @@ def quiz_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "quizzes/quiz.html", context)
 
 
-def _grade_if_shown(quiz: Any, user: User, attempts: list[Attempt]) -> Decimal | None:
+def _grade_if_shown(quiz: Quiz, user: User, attempts: list[Attempt]) -> Decimal | None:
     """The quiz grade only when the marks of every finished attempt show now (as Moodle)."""
     done = [
         a.submitted_at

@@ -11,7 +11,7 @@ the type themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import (
     calculated,
@@ -32,7 +32,10 @@ from . import (
     truefalse,
 )
 from ._data import DataError, TextError
-from .base import Grade, QType, ResponseShapeError
+from .base import Grade, QType, Response, ResponseShapeError
+
+if TYPE_CHECKING:
+    from ..models import Question
 
 TYPES: dict[str, QType] = {
     t.name: t
@@ -68,7 +71,7 @@ def relations() -> list[str]:
     return list(dict.fromkeys(t.relation for t in TYPES.values() if t.relation))
 
 
-def grade_question(question: Any, response: Any) -> Grade:
+def grade_question(question: Question, response: Response) -> Grade:
     """Dispatch on question.type; `question` needs its answers loaded (prefetch them)."""
     return get(question.type).grade(question, response)
 

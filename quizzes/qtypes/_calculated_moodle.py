@@ -7,7 +7,9 @@ question here: the first answer's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from ._data import DataError
@@ -19,7 +21,7 @@ FORMAT_IN = {"1": "decimals", "2": "significant"}
 FORMAT_OUT = {v: k for k, v in FORMAT_IN.items()}
 
 
-def read(question: Any, warn: Any) -> dict[str, Any]:
+def read(question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
     """A calculated question's spec: its formulas, items and answer format."""
     answers = needed_answers(question, warn)
     return {
@@ -29,7 +31,7 @@ def read(question: Any, warn: Any) -> dict[str, Any]:
     }
 
 
-def needed_answers(question: Any, warn: Any) -> list[Any]:
+def needed_answers(question: Element, warn: Callable[[str], None]) -> list[Element]:
     answers = mx.answers(question)
     if not answers:
         raise DataError(f"a {question.get('type', 'calculated')} question needs an answer")
@@ -38,7 +40,7 @@ def needed_answers(question: Any, warn: Any) -> list[Any]:
     return answers
 
 
-def display_of(answer: Any) -> dict[str, Any]:
+def display_of(answer: Element) -> dict[str, Any]:
     """How computed values show: the answer's format and length."""
     code = (answer.findtext("correctanswerformat") or "1").strip()
     return {
@@ -47,7 +49,7 @@ def display_of(answer: Any) -> dict[str, Any]:
     }
 
 
-def _answer(question: Any, answer: Any) -> dict[str, Any]:
+def _answer(question: Element, answer: Element) -> dict[str, Any]:
     kind = (answer.findtext("tolerancetype") or "1").strip()
     return {
         "formula": mx.plain(answer, default="plain_text"),
@@ -58,11 +60,11 @@ def _answer(question: Any, answer: Any) -> dict[str, Any]:
     }
 
 
-def _definitions_of(question: Any) -> list[Any]:
+def _definitions_of(question: Element) -> list[Element]:
     return question.findall("dataset_definitions/dataset_definition")
 
 
-def items(question: Any) -> list[dict[str, float]]:
+def items(question: Element) -> list[dict[str, float]]:
     """Moodle's dataset items, numbered per wildcard, as our items {wildcard: value}."""
     columns: dict[str, dict[int, float]] = {}
     for definition in _definitions_of(question):
@@ -76,7 +78,7 @@ def items(question: Any) -> list[dict[str, float]]:
     return [{name: values[n] for name, values in columns.items()} for n in numbers]
 
 
-def ranges(question: Any) -> list[dict[str, Any]]:
+def ranges(question: Element) -> list[dict[str, Any]]:
     """Each wildcard's range as Moodle's simple form sets it: minimum, maximum, decimals."""
     out = []
     for definition in _definitions_of(question):
@@ -94,7 +96,7 @@ def ranges(question: Any) -> list[dict[str, Any]]:
 # --- writing ---------------------------------------------------------------------------------
 def write(
     spec: dict[str, Any],
-    question: Any,
+    question: Element,
     *,
     dataset_type: str = "calculated",
     bounds: dict[str, dict[str, Any]] | None = None,
@@ -106,7 +108,7 @@ def write(
     write_datasets(spec, question, dataset_type=dataset_type, bounds=bounds)
 
 
-def write_head(question: Any, *, single: bool, shuffle: bool) -> None:
+def write_head(question: Element, *, single: bool, shuffle: bool) -> None:
     head = (
         ("synchronize", 0),
         ("single", int(single)),
@@ -117,7 +119,9 @@ def write_head(question: Any, *, single: bool, shuffle: bool) -> None:
         mx.value_el(question, tag, value)
 
 
-def write_answer(question: Any, spec: dict[str, Any], answer: dict[str, Any], text: str) -> None:
+def write_answer(
+    question: Element, spec: dict[str, Any], answer: dict[str, Any], text: str
+) -> None:
     """One <answer>: `answer` gives its fraction, feedback and tolerance (a choice has none)."""
     node = mx.answer_el(question, text, answer["fraction"], answer.get("feedback", ""))
     mx.value_el(node, "tolerance", answer.get("tolerance", 0.01))
@@ -128,7 +132,7 @@ def write_answer(question: Any, spec: dict[str, Any], answer: dict[str, Any], te
 
 def write_datasets(
     spec: dict[str, Any],
-    question: Any,
+    question: Element,
     *,
     dataset_type: str,
     bounds: dict[str, dict[str, Any]] | None = None,
@@ -155,7 +159,7 @@ def write_datasets(
 
 
 def _definition(
-    parent: Any, name: str, values: list[float], bounds: dict[str, Any], dataset_type: str
+    parent: Element, name: str, values: list[float], bounds: dict[str, Any], dataset_type: str
 ) -> None:
     node = mx.sub(parent, "dataset_definition")
     mx.text_el(node, "status", "private")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._data import DataError, fraction, fraction_out
-from .base import QType, to_int
+from .base import Order, QType, Response, to_int
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -48,7 +50,7 @@ class ChoiceType(QType):
             for i, c in enumerate(data.get("choices") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {
             "choices": [
                 {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
@@ -57,10 +59,10 @@ class ChoiceType(QType):
         }
 
     # --- Moodle XML ---------------------------------------------------------------------------
-    def moodle_claims(self, question: Any) -> bool:
+    def moodle_claims(self, question: Element) -> bool:
         return mx.flag(question, "single", True) == (self.input_type == "radio")
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         return {
             "choices": [
                 {
@@ -72,7 +74,7 @@ class ChoiceType(QType):
             ]
         }
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "single", self.input_type == "radio")
         mx.value_el(question, "shuffleanswers", True)
         mx.value_el(question, "answernumbering", "abc")
@@ -80,7 +82,7 @@ class ChoiceType(QType):
             mx.answer_el(question, c["text"], c["fraction"], c.get("feedback", ""))
 
     # --- the page -------------------------------------------------------------------------------
-    def picked(self, response: Any) -> set[str]:
+    def picked(self, response: Response) -> set[str]:
         return {response} if isinstance(response, str) else set()
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
@@ -96,22 +98,22 @@ class ChoiceType(QType):
         yield "</div>"
 
     # --- statistics: every choice, in authoring order, even those nobody picked ---------------
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         texts = {c.pk: c.text for c in question.choices.all()}
         picked = response if isinstance(response, list) else [response]
         return [texts.get(to_int(p), f"(choice {p})") for p in picked]
 
-    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+    def frequency_rows(self, question: Question, bucket: dict[str, int], top: int) -> list:
         rows = [(c.text, bucket.pop(c.text, 0)) for c in question.choices.all()]
         return rows + sorted(bucket.items(), key=lambda kv: -kv[1])
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         ids = [c.id for c in question.choices.all()]
         if shuffle and self.shuffles:
             rng.shuffle(ids)
         return ids
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         by_id = {c.id: c for c in item.question.choices.all()}
         return {
             "options": [
@@ -121,12 +123,12 @@ class ChoiceType(QType):
             ]
         }
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return None  # a malformed stored answer shows as unanswered
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         picked = {str(v) for v in (response if isinstance(response, list) else [response])}
         return " + ".join(c.text for c in question.choices.all() if str(c.id) in picked)
 
-    def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
+    def correct_ids(self, question: Question, tokens: ItemTokens) -> list[str] | None:
         return tokens.options(c.id for c in question.choices.all() if c.fraction > 0)

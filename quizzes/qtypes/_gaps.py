@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
-from .base import NO_ANSWER, Grade, QType, ResponseShapeError, as_int
+from .base import NO_ANSWER, Grade, Order, QType, Response, ResponseShapeError, as_int
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 GAP = re.compile(r"\[\[(\d{1,3})\]\]")
@@ -66,24 +69,24 @@ class GapType(QType):
             raise DataError(f"gap [[{missing[0]}]] has no choice {missing[0]}")
 
     # --- Moodle XML ----------------------------------------------------------------------------
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         choices = [
             {"text": mx.plain(c, default="plain_text"), "group": int(mx.number(c, "group", 1))}
             for c in question.findall(self.moodle_choice)
         ]
         return {"spec": {"choices": choices}}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "shuffleanswers", True)
         for c in self.spec(data)["choices"]:
             node = mx.text_el(question, self.moodle_choice, c["text"])
             mx.value_el(node, "group", c["group"])
 
     # --- grading -------------------------------------------------------------------------------
-    def _parts(self, question: Any) -> tuple[list[int], list[dict[str, Any]]]:
+    def _parts(self, question: Question) -> tuple[list[int], list[dict[str, Any]]]:
         return gaps_in(question.stem), self.spec(question)["choices"]
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         gaps, choices = self._parts(question)
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -92,7 +95,7 @@ class GapType(QType):
         return Grade(fraction, [f"{right} of {len(gaps)} gaps filled correctly."])
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         numbers = list(range(1, len(self.spec(question)["choices"]) + 1))
         original = list(numbers)
         for _ in range(10):  # always shuffled, never as authored: that order is the answer key
@@ -101,7 +104,7 @@ class GapType(QType):
                 break
         return numbers
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent  # clean refuses the shape
         return {
@@ -109,7 +112,7 @@ class GapType(QType):
             for gap, chosen in sent.items()
         }
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         if len(response) > 100 or not all(str(k).isdigit() for k in response):
             raise ResponseShapeError(f"That answer does not fit a {self.name} question.")
         out = {}
@@ -120,12 +123,12 @@ class GapType(QType):
             out[str(gap)] = number
         return out
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None
         return {g: (tokens.option(n) if as_int(n) is not None else "") for g, n in response.items()}
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         gaps, choices = self._parts(item.question)
         shown = item.choice_order if isinstance(item.choice_order, list) else []
         order = [n for n in shown if isinstance(n, int) and 1 <= n <= len(choices)]
@@ -152,11 +155,11 @@ class GapType(QType):
             }
         }
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return GAP.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         gaps, choices = self._parts(question)
         return "; ".join(
             f"{n}: {_text(choices, response.get(str(n)))}"
@@ -164,11 +167,11 @@ class GapType(QType):
             if isinstance(response, dict) and response.get(str(n))
         )
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         gaps, choices = self._parts(question)
         return "; ".join(f"{n}: {choices[n - 1]['text']}" for n in gaps if n <= len(choices))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

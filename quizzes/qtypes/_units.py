@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _moodle as mx
 from ._data import DataError
 from ._spec import Option
-from .base import ZERO, ResponseShapeError
+from .base import ZERO, Response, ResponseShapeError
 
 UNIT_INPUTS = ("none", "text", "select")
 UNIT_GRADINGS = ("optional", "response", "question")
@@ -65,7 +66,7 @@ def uses_units(spec: dict[str, Any]) -> bool:
     return bool(spec.get("units")) and spec.get("unit_input") != "none"
 
 
-def clean_response(response: Any) -> Any:
+def clean_response(response: Response) -> Response:
     """The select form is a dict of two texts; anything else is left to numerical's shape."""
     if isinstance(response, dict):
         if set(response) - {"number", "unit"} or not all(
@@ -76,7 +77,7 @@ def clean_response(response: Any) -> Any:
     return response
 
 
-def read(spec: dict[str, Any], response: Any) -> Reading:
+def read(spec: dict[str, Any], response: Response) -> Reading:
     if isinstance(response, dict):
         number, unit = str(response.get("number", "")), str(response.get("unit", "")).strip()
     else:
@@ -99,13 +100,13 @@ def penalised(spec: dict[str, Any], fraction: Decimal) -> Decimal:
     return fraction * (1 - penalty)
 
 
-def is_blank(response: Any) -> bool:
+def is_blank(response: Response) -> bool:
     if isinstance(response, dict):
         return not str(response.get("number", "")).strip()
     return response is None or str(response).strip() == ""
 
 
-def text_of(response: Any) -> str:
+def text_of(response: Response) -> str:
     if isinstance(response, dict):
         return f"{response.get('number', '')} {response.get('unit', '')}".strip()
     return str(response)
@@ -119,7 +120,7 @@ _GRADING_IN = {"0": "optional", "1": "response", "2": "question"}
 _GRADING_OUT = {"optional": 0, "response": 1, "question": 2}
 
 
-def moodle_read(question: Any) -> dict[str, Any]:
+def moodle_read(question: Element) -> dict[str, Any]:
     units = [
         {
             "unit": (u.findtext("unit_name") or "").strip(),
@@ -137,7 +138,7 @@ def moodle_read(question: Any) -> dict[str, Any]:
     }
 
 
-def moodle_write(spec: dict[str, Any], question: Any) -> None:
+def moodle_write(spec: dict[str, Any], question: Element) -> None:
     if not spec["units"]:
         return
     mx.value_el(question, "unitgradingtype", _GRADING_OUT[spec["unit_grading"]])

@@ -20,7 +20,13 @@ from xml.etree.ElementTree import Element
 from ._spec import Option, Table, clean_spec
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
+
+# A response as stored (JSON from the student, cleaned by its type).
+Response = str | int | float | list[Any] | dict[str, Any] | None
+# An attempt item's choice_order as start_order draws it (what is shown, in which order).
+Order = list[Any] | dict[str, Any]
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -102,6 +108,20 @@ def nonblank(texts: Iterable[str]) -> list[str]:
     return [t for t in texts if t and t.strip()]
 
 
+def stored_labels(response: Response) -> list[str]:
+    """A stored, non-empty response counted by its stored value: a text collapsed, anything
+    else as JSON (what a type without labels of its own, or a deleted question, counts)."""
+    if isinstance(response, str):
+        return [" ".join(response.split())[:80]]
+    return [json.dumps(response, sort_keys=True)[:80]]
+
+
+def most_frequent(bucket: dict[str, int], top: int) -> list[tuple[str, int]]:
+    """The counted labels, the most frequent first (ties by label), at most `top`."""
+    rows = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
+    return rows[:top]
+
+
 def normalize_text(text: str) -> str:
     """Case- and space-insensitive: casefold and drop all whitespace ("Re LU" == "relu")."""
     return re.sub(r"\s+", "", str(text)).casefold()
@@ -152,7 +172,7 @@ class QType:
         """The spec the bank's prepare_data is given, from the settings and the inputs."""
         return spec
 
-    def editor_stem(self, question: Any) -> str:
+    def editor_stem(self, question: Question) -> str:
         """The text the editor shows (a Cloze question's gaps written back into it)."""
         return str(question.stem)
 
@@ -166,7 +186,7 @@ class QType:
         """Question.spec as stored: the schema's keys, checked (DataError otherwise)."""
         return clean_spec(self.spec_schema, raw)
 
-    def spec(self, question: Any) -> dict[str, Any]:
+    def spec(self, question: Question | dict[str, Any]) -> dict[str, Any]:
         """The question's (or question dict's) spec with defaults for any key stored before
         the key existed."""
         raw = question.get("spec") if isinstance(question, dict) else None
@@ -174,73 +194,75 @@ class QType:
         stored = stored if isinstance(stored, dict) else {}
         return {o.key: stored.get(o.key, o.default) for o in self.spec_schema}
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         """The rendered stem as the attempt item shows it (a gap type marks its gaps in it, a
         calculated question puts in its dataset item's values)."""
         return html
 
     # --- what the client sends -> what is stored ----------------------------------------------
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         """The response in database ids; tokens.UnknownToken for anything not shown."""
         return sent
 
-    def clean(self, response: Any) -> Any:
+    def clean(self, response: Response) -> Response:
         """Keep only this type's shape (response is not None); ResponseShapeError otherwise."""
         if isinstance(response, bool) or not isinstance(response, self.shape):
             raise ResponseShapeError(f"That answer does not fit a {self.name} question.")
         return self.coerce(response)
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
+        """`response` already has one of `shape`'s types (clean checked it), which each type
+        names at run time: Any here, so that a dict type may index it without a cast."""
         return response
 
     # --- grading ------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         """`question` has its answers loaded (prefetched)."""
         return Grade(None, [])
 
     # --- starting an attempt ------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         """The attempt item's choice_order: what is shown, in which order."""
         return []
 
-    def variants(self, question: Any) -> int:
+    def variants(self, question: Question) -> int:
         """How many fixed variants an attempt draws one of at its start (a calculated
         question's dataset items): the instructor's preview may pick one; 0, none."""
         return 0
 
-    def with_variant(self, order: Any, variant: int) -> Any:
+    def with_variant(self, order: Order, variant: int) -> Order:
         """The choice_order start_order drew, with variant `variant` (0-based) instead."""
         return order
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         """The ids in choice_order that the page names by option tokens."""
         return order.get("left", []) if isinstance(order, dict) else order
 
     # --- what is stored -> what the student sees ----------------------------------------------
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         """The stored (non-empty) response in tokens, as the student sent it."""
         return response
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         """What the student picks from, each named by its token, never a database id."""
         return {}
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         """The student's own (non-empty) answer in words."""
         return str(response)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return ""
 
-    def grader_info(self, question: Any) -> str:
+    def grader_info(self, question: Question) -> str:
         """What the instructor marking it by hand is told (an essay's grader information)."""
         return ""
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         """The right answer for this attempt item (a calculated one's depends on its dataset)."""
         return self.right_answer_text(item.question)
 
-    def correct_ids(self, question: Any, tokens: ItemTokens) -> list[str] | None:
+    def correct_ids(self, question: Question, tokens: ItemTokens) -> list[str] | None:
         """Tokens of the right options, for types whose options are marked on the page."""
         return None
 
@@ -256,7 +278,7 @@ class QType:
         """The field values of its `relation` rows, in order (DataError on a bad value)."""
         return []
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         """Its keys of the canonical dict (the inverse of answer_rows)."""
         return {}
 
@@ -267,16 +289,13 @@ class QType:
         return iter(())
 
     # --- statistics (quizzes/statistics/queries.py) ---------------------------------------------
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         """A stored, non-empty response as the labels its frequencies are counted under."""
-        if isinstance(response, str):
-            return [" ".join(response.split())[:80]]
-        return [json.dumps(response, sort_keys=True)[:80]]
+        return stored_labels(response)
 
-    def frequency_rows(self, question: Any, bucket: dict[str, int], top: int) -> list:
+    def frequency_rows(self, question: Question, bucket: dict[str, int], top: int) -> list:
         """The counted labels as the report lists them: the most frequent first."""
-        rows = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
-        return rows[:top]
+        return most_frequent(bucket, top)
 
     # --- GIFT (quizzes/formats/gift_export.py) --------------------------------------------------
     def gift_answers(self, data: dict[str, Any]) -> str | None:

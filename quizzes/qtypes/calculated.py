@@ -16,20 +16,33 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
 from ._calculated_editor import MAX_ITEMS, DatasetEditor
 from ._data import DataError, fraction
 from ._spec import Option
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
+from .base import (
+    HUNDRED,
+    NO_ANSWER,
+    ZERO,
+    Grade,
+    Order,
+    QType,
+    Response,
+    ResponseShapeError,
+    as_int,
+    clamp,
+)
 from .numerical import TYPE as NUMERICAL
 from .numerical import parse_number
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -147,28 +160,28 @@ class DatasetType(QType):
         if missing:
             raise DataError(f"no dataset for {{{missing[0]}}}")
 
-    def values(self, question: Any, number: Any) -> dict[str, float]:
+    def values(self, question: Question, number: Any) -> dict[str, float]:
         """Dataset item `number` of the question ({} when there is none such)."""
         items = self.spec(question)["datasets"]
         n = as_int(number)
         return items[n] if items and n is not None and 0 <= n < len(items) else {}
 
-    def draw(self, question: Any, rng: random.Random) -> int:
+    def draw(self, question: Question, rng: random.Random) -> int:
         items = self.spec(question)["datasets"]
         return rng.randrange(len(items)) if items else 0
 
-    def variants(self, question: Any) -> int:
+    def variants(self, question: Question) -> int:
         return len(self.spec(question)["datasets"])
 
-    def with_variant(self, order: Any, variant: int) -> Any:
+    def with_variant(self, order: Order, variant: int) -> Order:
         return {**(order if isinstance(order, dict) else {}), "item": variant}
 
-    def drawn(self, item: Any) -> Any:
+    def drawn(self, item: AttemptQuestion) -> Any:
         """The number of the dataset item this attempt item drew."""
         order = item.choice_order if isinstance(item.choice_order, dict) else {}
         return order.get("item")
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return formula.render(html, self.values(item.question, self.drawn(item)))
 
 
@@ -195,14 +208,14 @@ class CalculatedType(DatasetEditor, DatasetType):
     moodle_names = ("calculated",)
     moodle_type = "calculated"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         return {"spec": moodle.read(question, warn)}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         moodle.write(self.spec(data), question)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         if not isinstance(response, dict) or not str(response.get("value", "")).strip():
             return NO_ANSWER
         value = parse_number(response["value"])
@@ -223,13 +236,13 @@ class CalculatedType(DatasetEditor, DatasetType):
         return Grade(clamp(Decimal(str(best["fraction"])) / HUNDRED), feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         return {"item": self.draw(question, rng)}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         return []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if sent is None:
             return None
         if isinstance(sent, bool) or not isinstance(sent, str | int | float):
@@ -237,22 +250,22 @@ class CalculatedType(DatasetEditor, DatasetType):
         order = tokens.order if isinstance(tokens.order, dict) else {}
         return {"item": as_int(order.get("item")) or 0, "value": str(sent)[:60]}
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         if set(response) != {"item", "value"} or as_int(response["item"]) is None:
             raise ResponseShapeError("That answer does not fit a calculated question.")
         return {"item": as_int(response["item"]), "value": str(response["value"])[:60]}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return response.get("value", "") if isinstance(response, dict) else None
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         return NUMERICAL.answer_html(item)
 
     # --- texts ---------------------------------------------------------------------------------
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return str(response.get("value", "")) if isinstance(response, dict) else str(response)
 
-    def right_answer_for(self, question: Any, number: Any) -> str:
+    def right_answer_for(self, question: Question, number: Any) -> str:
         spec, values = self.spec(question), self.values(question, number)
         best = [_computed(a["formula"], values) for a in spec["answers"] if a["fraction"] >= 100]
         length = int(spec["answer_length"])
@@ -260,13 +273,13 @@ class CalculatedType(DatasetEditor, DatasetType):
             formula.display(v, spec["answer_format"], length) for v in best if v is not None
         )
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return self.right_answer_for(question, 0)  # without an attempt: the first item's
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         return self.right_answer_for(item.question, self.drawn(item))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [" ".join(self.response_text(question, response).split())[:80]]
 
 

@@ -16,9 +16,10 @@ choice's token, or a list of them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
@@ -26,7 +27,7 @@ from . import _moodle as mx
 from ._choices import ChoiceType
 from ._data import DataError, fraction
 from ._spec import Option
-from .base import NO_ANSWER, ZERO, Grade, ResponseShapeError, as_int
+from .base import NO_ANSWER, ZERO, Grade, Order, Response, ResponseShapeError, as_int
 from .calculated import DATASET_OPTIONS, DatasetType
 from .multi import TYPE as MULTI
 from .multi import decode_id_list, grade_multi
@@ -34,6 +35,7 @@ from .single import TYPE as SINGLE
 from .single import grade_single
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -41,7 +43,7 @@ def _order(order: Any) -> dict[str, Any]:
     return order if isinstance(order, dict) else {}
 
 
-def _picked(response: Any) -> list[Any]:
+def _picked(response: Response) -> list[Any]:
     picked = response.get("choices") if isinstance(response, dict) else None
     return picked if isinstance(picked, list) else []
 
@@ -73,10 +75,10 @@ class CalculatedMultiType(DatasetType, ChoiceType):
                     formula.evaluate(expression, item)
 
     # --- Moodle XML: calculated's elements, an <answer> a choice ------------------------------
-    def moodle_claims(self, question: Any) -> bool:
+    def moodle_claims(self, question: Element) -> bool:
         return True  # single and multiple answers are one type here
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = moodle.needed_answers(question, warn)
         choices = [
             {
@@ -94,7 +96,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         }
         return {"choices": choices, "spec": spec}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         spec = self.spec(data)
         moodle.write_head(question, single=spec["single"], shuffle=spec["shuffle"])
         for choice in data.get("choices", []):
@@ -103,16 +105,16 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         moodle.write_datasets(spec, question, dataset_type="calculatedsimple")
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         spec = self.spec(question)
         ids = ChoiceType.start_order(self, question, shuffle and spec["shuffle"], rng)
         return {"item": self.draw(question, rng), "ids": ids, "many": not spec["single"]}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         ids = _order(order).get("ids")
         return ids if isinstance(ids, list) else []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if sent in (None, "", []):
             return None
         order = _order(tokens.order)
@@ -124,14 +126,14 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             picked = [tokens.lookup(tokens.shown_ids, sent)]
         return {"item": as_int(order.get("item")) or 0, "choices": picked}
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         picked = response.get("choices")
         fits = set(response) == {"item", "choices"} and as_int(response["item"]) is not None
         if not fits or not isinstance(picked, list) or any(as_int(p) is None for p in picked):
             raise ResponseShapeError("That answer does not fit a calculatedmulti question.")
         return {"item": as_int(response["item"]), "choices": [as_int(p) for p in picked]}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         picked = _picked(response)
         if _order(tokens.order).get("many"):
             return tokens.options(picked)
@@ -141,7 +143,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         """A choice's (or its feedback's) text as the dataset item shows it."""
         return formula.render(text, values, spec["answer_format"], int(spec["answer_length"]))
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         question, spec = item.question, self.spec(item.question)
         values = self.values(question, self.drawn(item))
         by_id = {c.id: c for c in question.choices.all()}
@@ -160,7 +162,7 @@ class CalculatedMultiType(DatasetType, ChoiceType):
         return (MULTI if many else SINGLE).answer_html(item)
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         picked, spec = _picked(response), self.spec(question)
         if not picked:
             return NO_ANSWER
@@ -171,11 +173,12 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             grade = grade_single(choices, picked[0])
         else:
             grade = grade_multi(choices, picked)
-        values = self.values(question, response.get("item"))
+        item = response.get("item") if isinstance(response, dict) else None  # picked: a dict
+        values = self.values(question, item)
         return Grade(grade.fraction, [self.shown(f, values, spec) for f in grade.feedback])
 
     # --- texts ---------------------------------------------------------------------------------
-    def _texts(self, question: Any, number: Any, ids: set[int] | None) -> list[str]:
+    def _texts(self, question: Question, number: Any, ids: set[int] | None) -> list[str]:
         """The choices' texts for dataset item `number`: those of `ids`, else the right ones."""
         spec, values = self.spec(question), self.values(question, number)
         right = Decimal(100) if spec["single"] else ZERO
@@ -185,22 +188,22 @@ class CalculatedMultiType(DatasetType, ChoiceType):
             if (c.id in ids if ids is not None else c.fraction >= right and c.fraction > 0)
         ]
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         ids = {i for i in map(as_int, _picked(response)) if i is not None}
         item = response.get("item") if isinstance(response, dict) else None
         return " + ".join(self._texts(question, item, ids))
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return self._right(question, 0)  # without an attempt: the first item's
 
-    def item_right_answer_text(self, item: Any) -> str:
+    def item_right_answer_text(self, item: AttemptQuestion) -> str:
         return self._right(item.question, self.drawn(item))
 
-    def _right(self, question: Any, number: Any) -> str:
+    def _right(self, question: Question, number: Any) -> str:
         joiner = " | " if self.spec(question)["single"] else " + "
         return joiner.join(self._texts(question, number, None))
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         """Counted per choice as authored (its values differ from attempt to attempt)."""
         return ChoiceType.response_labels(self, question, _picked(response))
 

@@ -12,7 +12,9 @@ significant figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _calculated_moodle as moodle
 from . import _formula as formula
@@ -99,11 +101,11 @@ class CalculatedSimpleType(CalculatedType):
             raise DataError("a calculatedsimple question needs a range for each wildcard")
         super().validate_data(data)
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         spec = moodle.read(question, warn)
         return {"spec": dict(spec, ranges=moodle.ranges(question), items=len(spec["datasets"]))}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         spec = self.spec(data)
         bounds = {r["name"]: r for r in spec["ranges"]}
         moodle.write(spec, question, dataset_type="calculatedsimple", bounds=bounds)

@@ -19,11 +19,23 @@ from . import _cloze_syntax as syntax
 from ._cloze_html import cloze_html
 from ._data import DataError
 from ._spec import Column, Option, Table
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, QType, ResponseShapeError, as_int, clamp
+from .base import (
+    HUNDRED,
+    NO_ANSWER,
+    ZERO,
+    Grade,
+    Order,
+    QType,
+    Response,
+    ResponseShapeError,
+    as_int,
+    clamp,
+)
 from .numerical import grade_numerical
 from .short import grade_short
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 # How each gap kind's response is collected (the `gaps` collector reads each control).
@@ -60,7 +72,7 @@ def _answers(gap: dict[str, Any], number: int) -> list[_Answer]:
     ]
 
 
-def grade_gap(gap: dict[str, Any], number: int, response: Any) -> Grade:
+def grade_gap(gap: dict[str, Any], number: int, response: Response) -> Grade:
     answers = _answers(gap, number)
     if gap["kind"] == "short":
         return grade_short(answers, response, gap.get("case_sensitive", False))
@@ -121,7 +133,7 @@ class ClozeType(QType):
     # The editor shows the text with its gaps in Moodle's syntax, and the gaps read from it.
     editor_tables = {"gaps": GAPS_TABLE}
 
-    def editor_stem(self, question: Any) -> str:
+    def editor_stem(self, question: Question) -> str:
         return syntax.write(question.stem, self.spec(question)["gaps"])
 
     # --- the bank ------------------------------------------------------------------------------
@@ -134,11 +146,11 @@ class ClozeType(QType):
         if not gaps or len(syntax.PLACEHOLDER.findall(str(data.get("stem", "")))) != len(gaps):
             raise DataError("a cloze question needs gaps in its text, e.g. {1:SA:=answer}")
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {"stem": syntax.write(question.stem, self.spec(question)["gaps"])}
 
     # --- grading -------------------------------------------------------------------------------
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         gaps = self.spec(question)["gaps"]
         if not gaps or not isinstance(response, dict) or not any(response.values()):
             return NO_ANSWER
@@ -152,7 +164,7 @@ class ClozeType(QType):
         return Grade(clamp(total / weights) if weights else ZERO, feedback)
 
     # --- the attempt ---------------------------------------------------------------------------
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         kinds, options = {}, []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             kinds[str(number)] = _CONTROLS[gap["kind"]]
@@ -162,10 +174,10 @@ class ClozeType(QType):
             options += ids
         return {"options": options, "kinds": kinds}
 
-    def shown_option_ids(self, order: Any) -> list:
+    def shown_option_ids(self, order: Order) -> list:
         return order.get("options", []) if isinstance(order, dict) else []
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent
         kinds = tokens.order.get("kinds", {}) if isinstance(tokens.order, dict) else {}
@@ -180,7 +192,7 @@ class ClozeType(QType):
                 out[str(gap)] = value if kind == "text" else None
         return out
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         def fits(v: Any) -> bool:
             if isinstance(v, list):
                 return all(as_int(i) is not None for i in v)
@@ -192,7 +204,7 @@ class ClozeType(QType):
             raise ResponseShapeError("That answer does not fit a cloze question.")
         return {str(k): (v[:500] if isinstance(v, str) else v) for k, v in response.items()}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None
         out: dict[str, Any] = {}
@@ -205,7 +217,7 @@ class ClozeType(QType):
                 out[gap] = value or ""
         return out
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         gaps = self.spec(item.question)["gaps"]
         order = self.shown_option_ids(item.choice_order)
         texts = {
@@ -229,14 +241,14 @@ class ClozeType(QType):
             }
         }
 
-    def show_stem(self, html: str, item: Any) -> str:
+    def show_stem(self, html: str, item: AttemptQuestion) -> str:
         return syntax.PLACEHOLDER.sub(r'<strong class="gap-ref">[blank \1]</strong>', html)
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
         yield cloze_html(item)
 
     # --- texts ---------------------------------------------------------------------------------
-    def _gap_texts(self, question: Any, response: dict[str, Any]) -> list[str]:
+    def _gap_texts(self, question: Question, response: dict[str, Any]) -> list[str]:
         out = []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             value = response.get(str(number))
@@ -250,10 +262,10 @@ class ClozeType(QType):
                 out.append(f"{number}: {shown}")
         return out
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return "; ".join(self._gap_texts(question, response)) if isinstance(response, dict) else ""
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         parts = []
         for number, gap in enumerate(self.spec(question)["gaps"], start=1):
             best = [a for a in gap["answers"] if a["fraction"] >= 100] or gap["answers"][:1]
@@ -265,7 +277,7 @@ class ClozeType(QType):
             parts.append(f"{number}: {shown}")
         return "; ".join(parts)
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [self.response_text(question, response)[:80] or "(no answer)"]
 
 

@@ -8,13 +8,18 @@ input that the attempt page's `gaps` collector reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._gaps import GapType
 from ._spec import Option
+
+if TYPE_CHECKING:
+    from ..models import AttemptQuestion
+    from ..tokens import ItemTokens
 
 
 class DdwtosType(GapType):
@@ -27,20 +32,20 @@ class DdwtosType(GapType):
         Option("infinite", "bool", False, "A word may fill more than one blank."),
     )
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         data = super().moodle_read(question, warn)
         boxes = question.findall(self.moodle_choice)
         # Moodle says per word whether it may fill several blanks; here the question does.
         data["spec"]["infinite"] = any(b.find("infinite") is not None for b in boxes)
         return data
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         super().moodle_write(data, question)
         if self.spec(data)["infinite"]:
             for box in question.findall(self.moodle_choice):
                 mx.sub(box, "infinite")
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         out = super().options(item, tokens)
         out["parts"]["infinite"] = self.spec(item.question)["infinite"]
         return out

@@ -6,20 +6,25 @@ student; an answer outside them is still saved, and the grader is told its count
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._spec import Option
-from .base import NO_ANSWER, Grade, QType
+from .base import NO_ANSWER, Grade, QType, Response
+
+if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
+    from ..tokens import ItemTokens
 
 
 def word_count(text: str) -> int:
     return len(text.split())
 
 
-def grade_essay(response: Any, min_words: int = 0, max_words: int = 0) -> Grade:
+def grade_essay(response: Response, min_words: int = 0, max_words: int = 0) -> Grade:
     if not isinstance(response, str) or not response.strip():
         return NO_ANSWER
     count, notes = word_count(response), []
@@ -52,7 +57,7 @@ class EssayType(QType):
     moodle_names = ("essay",)
     moodle_type = "essay"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         if mx.number(question, "attachments", 0):
             warn("answers here are typed: the file attachments it allowed are dropped")
         return {
@@ -64,7 +69,7 @@ class EssayType(QType):
             }
         }
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         spec = self.spec(data)
         for tag, value in (
             ("responseformat", "editor"),
@@ -79,7 +84,7 @@ class EssayType(QType):
         mx.text_el(question, "graderinfo", spec["grader_info"], "html")
         mx.text_el(question, "responsetemplate", spec["response_template"], "plain")
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         spec = self.spec(item.question)
         limits = limits_text(int(spec["min_words"]), int(spec["max_words"]))
         if not spec["response_template"] and not limits:
@@ -100,11 +105,11 @@ class EssayType(QType):
     def gift_answers(self, data: dict[str, Any]) -> str | None:
         return ""
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         spec = self.spec(question)
         return grade_essay(response, int(spec["min_words"]), int(spec["max_words"]))
 
-    def grader_info(self, question: Any) -> str:
+    def grader_info(self, question: Question) -> str:
         return str(self.spec(question)["grader_info"])
 
 

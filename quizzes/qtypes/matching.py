@@ -4,21 +4,23 @@ token}. Pairs with a blank left are distractors: they only add wrong right optio
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html
 from . import _moodle as mx
 from ._data import DataError
-from .base import NO_ANSWER, Grade, PairLike, QType, as_int, normalize_text
+from .base import NO_ANSWER, Grade, Order, PairLike, QType, Response, as_int, normalize_text
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
-def grade_matching(pairs: Sequence[PairLike], response: Any) -> Grade:
+def grade_matching(pairs: Sequence[PairLike], response: Response) -> Grade:
     """Credit per real pair (distractors, with a blank left, only add wrong options)."""
     real = [p for p in pairs if p.left.strip()]
     if not real or not isinstance(response, Mapping) or not any(response.values()):
@@ -39,7 +41,7 @@ class MatchingType(QType):
     moodle_type = "matching"
     combined_feedback = True
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         pairs, distractors = [], []
         for sub in question.findall("subquestion"):
             left, right = mx.plain(sub), mx.plain(sub, "answer", default="plain_text")
@@ -49,7 +51,7 @@ class MatchingType(QType):
                 distractors.append(right)
         return {"pairs": pairs, "distractors": distractors}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "shuffleanswers", True)
         rows = [(p["left"], p["right"]) for p in data.get("pairs", [])]
         rows += [("", right) for right in data.get("distractors", [])]
@@ -70,7 +72,7 @@ class MatchingType(QType):
         pairs += [{"left": "", "right": str(d)} for d in data.get("distractors") or []]
         return [dict(p, order=i) for i, p in enumerate(pairs)]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         pairs = list(question.match_pairs.all())
         return {
             "pairs": [{"left": p.left, "right": p.right} for p in pairs if p.left.strip()],
@@ -102,7 +104,7 @@ class MatchingType(QType):
         pairs += [("", right) for right in data.get("distractors", [])]
         return "".join(f"\t={gift.text(left)} -> {gift.escape(right)}\n" for left, right in pairs)
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         if not isinstance(sent, dict):
             return sent  # clean refuses the shape
         lefts = tokens.shown_ids
@@ -112,10 +114,10 @@ class MatchingType(QType):
             for left, right in sent.items()
         }
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_matching(list(question.match_pairs.all()), response)
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         pairs = list(question.match_pairs.all())
         lefts = [p.id for p in pairs if p.left.strip()]
         rights = list(dict.fromkeys(p.right for p in pairs))
@@ -124,7 +126,7 @@ class MatchingType(QType):
             rng.shuffle(lefts)
         return {"left": lefts, "right": rights}
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         if not isinstance(response, dict):
             return None  # a malformed stored answer shows as unanswered
         return {
@@ -133,7 +135,7 @@ class MatchingType(QType):
             if as_int(left) is not None
         }
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         order = item.choice_order
         by_id = {p.id: p for p in item.question.match_pairs.all()}
         lefts = [
@@ -144,11 +146,12 @@ class MatchingType(QType):
         rights = [{"id": tokens.right(t), "text": t} for t in order.get("right", [])]
         return {"left": lefts, "right_options": rights}
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
+        # Any: a stored response has the shape clean gave it (a list or a dict here).
         lefts = {str(p.id): p.left for p in question.match_pairs.all()}
         return "; ".join(f"{lefts.get(k, '?')} → {v}" for k, v in response.items() if v)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return "; ".join(
             f"{p.left} → {p.right}" for p in question.match_pairs.all() if p.left.strip()
         )

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 from . import _gift as gift
 from ._choices import ChoiceType
 from ._data import DataError
-from .base import HUNDRED, NO_ANSWER, ZERO, ChoiceLike, Grade, clamp, nonblank, to_int
+from .base import HUNDRED, NO_ANSWER, ZERO, ChoiceLike, Grade, Response, clamp, nonblank, to_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
-def grade_multi(choices: Sequence[ChoiceLike], response: Any) -> Grade:
+def grade_multi(choices: Sequence[ChoiceLike], response: Response) -> Grade:
     """Sum of the picked fractions: wrong picks carry negative weights; floor 0, ceiling 1."""
     if not isinstance(response, list) or not response:
         return NO_ANSWER
@@ -27,7 +28,7 @@ def grade_multi(choices: Sequence[ChoiceLike], response: Any) -> Grade:
     return Grade(clamp(total), nonblank(c.feedback for c in chosen))
 
 
-def decode_id_list(tokens: ItemTokens, sent: Any) -> Any:
+def decode_id_list(tokens: ItemTokens, sent: Response) -> Response:
     """A list of shown tokens as ids, each once, in the order sent."""
     if not isinstance(sent, list):
         return sent  # clean refuses the shape
@@ -46,7 +47,7 @@ class MultiType(ChoiceType):
         if abs(positive - 100) > Decimal("0.1"):
             raise DataError(f"the correct choices' fractions sum to {positive}, not 100")
 
-    def picked(self, response: Any) -> set[str]:
+    def picked(self, response: Response) -> set[str]:
         return {str(v) for v in response} if isinstance(response, list) else set()
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:
@@ -56,16 +57,16 @@ class MultiType(ChoiceType):
             for c in data.get("choices", [])
         )
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         return decode_id_list(tokens, sent)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_multi(list(question.choices.all()), response)
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return tokens.options(response) if isinstance(response, list) else None
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " + ".join(c.text for c in question.choices.all() if c.fraction > 0)
 
 

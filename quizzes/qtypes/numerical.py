@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html, _units
 from . import _moodle as mx
 from ._data import DataError, check_best, fraction, fraction_out
-from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, clamp, nonblank
+from .base import HUNDRED, NO_ANSWER, ZERO, Grade, NumericalLike, QType, Response, clamp, nonblank
+
+if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
+    from ..tokens import ItemTokens
 
 
-def parse_number(response: Any) -> float | None:
+def parse_number(response: Response) -> float | None:
     """Accepts 0.5, ".5", "1e-3", " 26 " and a decimal comma ("0,5")."""
     if isinstance(response, bool):
         return None
@@ -35,7 +40,7 @@ def numerical_matches(answer: NumericalLike, value: float) -> bool:
     return abs(value - answer.value) <= answer.tolerance + slack
 
 
-def grade_numerical(answers: Sequence[NumericalLike], response: Any) -> Grade:
+def grade_numerical(answers: Sequence[NumericalLike], response: Response) -> Grade:
     if response is None or str(response).strip() == "":
         return NO_ANSWER
     value = parse_number(response)
@@ -49,7 +54,7 @@ def grade_numerical(answers: Sequence[NumericalLike], response: Any) -> Grade:
 
 
 def grade_with_units(
-    answers: Sequence[NumericalLike], spec: dict[str, Any], response: Any
+    answers: Sequence[NumericalLike], spec: dict[str, Any], response: Response
 ) -> Grade:
     """The number converted to the answers' unit and graded; a wrong unit costs the penalty."""
     if _units.is_blank(response):
@@ -94,7 +99,7 @@ class NumericalType(QType):
     moodle_names = ("numerical",)
     moodle_type = "numerical"
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = []
         for a in mx.answers(question):
             value = mx.plain(a, default="plain_text")
@@ -108,7 +113,7 @@ class NumericalType(QType):
             )
         return {"answers": answers, "spec": _units.moodle_read(question)}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         for a in data.get("answers", []):
             catch_all = a.get("value") == "*" or a.get("tolerance") == math.inf
             value = "*" if catch_all else gift.number_text(float(a["value"]))
@@ -117,20 +122,20 @@ class NumericalType(QType):
             mx.value_el(node, "tolerance", tolerance)
         _units.moodle_write(self.spec(data), question)
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         return _units.clean_response(response)
 
-    def options(self, item: Any, tokens: Any) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         spec = self.spec(item.question)
         if not _units.uses_units(spec):
             return {}
         units = [u["unit"] for u in spec["units"]]
         return {"parts": {"unit_input": spec["unit_input"], "units": units}}
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Response) -> str:
         return _units.text_of(response)
 
-    def response_labels(self, question: Any, response: Any) -> list[str]:
+    def response_labels(self, question: Question, response: Response) -> list[str]:
         return [" ".join(_units.text_of(response).split())[:80]]
 
     def validate_data(self, data: dict) -> None:
@@ -152,7 +157,7 @@ class NumericalType(QType):
             for i, a in enumerate(data.get("answers") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         answers = [
             {
                 "value": a.value,
@@ -192,7 +197,7 @@ class NumericalType(QType):
             lines.append(f"\t=%{weight}%{number}{feedback}\n")
         return "".join(lines) + catch_all
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         answers, spec = list(question.numerical_answers.all()), self.spec(question)
         if _units.uses_units(spec):
             return grade_with_units(answers, spec, response)
@@ -200,7 +205,7 @@ class NumericalType(QType):
             return Grade(ZERO, ["That is not a number."])
         return grade_numerical(answers, response)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         spec = self.spec(question)
         unit = f" {spec['units'][0]['unit']}" if _units.uses_units(spec) else ""
         answers = [a for a in question.numerical_answers.all() if a.fraction >= 100]
@@ -209,7 +214,7 @@ class NumericalType(QType):
         )
 
 
-def _unit_select_html(item: dict[str, Any], name: str, response: Any) -> Iterator[str]:
+def _unit_select_html(item: dict[str, Any], name: str, response: Response) -> Iterator[str]:
     answer = response if isinstance(response, dict) else {}
     esc = _html.escape
     units = "".join(

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
+from xml.etree.ElementTree import Element
 
 from . import _html
 from . import _moodle as mx
 from ._data import DataError
-from .base import NO_ANSWER, ZERO, Grade, OrderingLike, QType, to_int
+from .base import NO_ANSWER, ZERO, Grade, Order, OrderingLike, QType, Response, to_int
 from .multi import decode_id_list
 
 if TYPE_CHECKING:
+    from ..models import AttemptQuestion, Question
     from ..tokens import ItemTokens
 
 
@@ -30,7 +32,7 @@ def longest_increasing_run(values: Iterable[int]) -> int:
     return len(tails)
 
 
-def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
+def grade_ordering(items: Sequence[OrderingLike], response: Response) -> Grade:
     """Partial credit rule: find the largest set of items already in the right relative order
     (longest increasing subsequence of their correct positions, size k of n items);
     fraction = (k - 1) / (n - 1). All right: 1; fully reversed: 0; one item moved: (n-2)/(n-1).
@@ -46,14 +48,14 @@ def grade_ordering(items: Sequence[OrderingLike], response: Any) -> Grade:
     return Grade(fraction, [f"{longest} of {len(items)} items are in the right relative order."])
 
 
-def _position(answer: Any, index: int) -> float:
+def _position(answer: Element, index: int) -> float:
     try:
         return float(answer.get("fraction", index))
     except ValueError:
         return float(index)
 
 
-def _is_permutation(response: Any, by_id: dict) -> bool:
+def _is_permutation(response: Response, by_id: dict) -> TypeGuard[list[Any]]:
     return isinstance(response, list) and sorted(map(str, response)) == sorted(map(str, by_id))
 
 
@@ -66,7 +68,7 @@ class OrderingType(QType):
     moodle_type = "ordering"
     combined_feedback = True
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         grading = (question.findtext("gradingtype") or "").strip()
         if grading and grading.upper() not in ("LONGEST_ORDERED_SUBSET", "6"):
             warn(f"graded here by the longest ordered subset, not {grading}")
@@ -78,7 +80,7 @@ class OrderingType(QType):
         ranked = sorted(enumerate(answers), key=lambda ia: (_position(ia[1], ia[0]), ia[0]))
         return {"items": [mx.plain(a) for _, a in ranked]}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         for tag, value in (
             ("layouttype", "VERTICAL"),
             ("selecttype", "ALL"),
@@ -98,7 +100,7 @@ class OrderingType(QType):
     def answer_rows(self, data: dict) -> list[dict[str, Any]]:
         return [{"text": str(t), "position": i} for i, t in enumerate(data.get("items") or [])]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {"items": [i.text for i in question.ordering_items.all()]}
 
     def answer_html(self, item: dict[str, Any]) -> Iterator[str]:
@@ -123,13 +125,13 @@ class OrderingType(QType):
         yield "</ol>"
         yield '<p class="sr-only ordering-status" role="status" aria-live="polite"></p>'
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         return decode_id_list(tokens, sent)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_ordering(list(question.ordering_items.all()), response)
 
-    def start_order(self, question: Any, shuffle: bool, rng: random.Random) -> Any:
+    def start_order(self, question: Question, shuffle: bool, rng: random.Random) -> Order:
         # Always shuffled, and never already solved: the start order would be a free answer.
         ids = [i.id for i in question.ordering_items.all()]
         original = list(ids)
@@ -139,10 +141,10 @@ class OrderingType(QType):
                 break
         return ids
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return tokens.options(response) if isinstance(response, list) else None
 
-    def options(self, item: Any, tokens: ItemTokens) -> dict[str, Any]:
+    def options(self, item: AttemptQuestion, tokens: ItemTokens) -> dict[str, Any]:
         by_id = {o.id: o for o in item.question.ordering_items.all()}
         current = item.response if _is_permutation(item.response, by_id) else item.choice_order
         return {
@@ -151,11 +153,12 @@ class OrderingType(QType):
             ]
         }
 
-    def response_text(self, question: Any, response: Any) -> str:
+    def response_text(self, question: Question, response: Any) -> str:
+        # Any: a stored response has the shape clean gave it (a list or a dict here).
         texts = {str(o.id): o.text for o in question.ordering_items.all()}
         return " → ".join(texts.get(str(i), "?") for i in response)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " → ".join(i.text for i in question.ordering_items.all())
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _html
@@ -19,9 +20,13 @@ from .base import (
     ChoiceLike,
     Grade,
     QType,
+    Response,
     clamp,
     nonblank,
 )
+
+if TYPE_CHECKING:
+    from ..models import Question
 
 
 def short_text(text: str, case_sensitive: bool = False) -> str:
@@ -38,7 +43,7 @@ def short_answer_matches(pattern: str, response: str, case_sensitive: bool = Fal
 
 
 def grade_short(
-    answers: Sequence[ChoiceLike], response: Any, case_sensitive: bool = False
+    answers: Sequence[ChoiceLike], response: Response, case_sensitive: bool = False
 ) -> Grade:
     """The first accepted answer that matches, in the author's order, as in Moodle (so a
     catch-all `*` goes last)."""
@@ -80,7 +85,7 @@ class ShortType(QType):
             for i, a in enumerate(data.get("answers") or [])
         ]
 
-    def data_of(self, question: Any) -> dict[str, Any]:
+    def data_of(self, question: Question) -> dict[str, Any]:
         return {
             "answers": [
                 {"text": c.text, "fraction": fraction_out(c.fraction), "feedback": c.feedback}
@@ -102,7 +107,7 @@ class ShortType(QType):
             for a in data.get("answers", [])
         )
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         answers = [
             {
                 "text": mx.plain(a, default="plain_text"),
@@ -113,16 +118,16 @@ class ShortType(QType):
         ]
         return {"answers": answers, "spec": {"case_sensitive": mx.flag(question, "usecase")}}
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         mx.value_el(question, "usecase", 1 if self.spec(data)["case_sensitive"] else 0)
         for a in data.get("answers", []):
             mx.answer_el(question, a["text"], a["fraction"], a.get("feedback", ""))
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         case_sensitive = self.spec(question)["case_sensitive"]
         return grade_short(list(question.choices.all()), response, case_sensitive)
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return short_answer_text([c.text for c in question.choices.all() if c.fraction >= 100])
 
 

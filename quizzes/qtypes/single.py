@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import _gift as gift
 from ._choices import ChoiceType
-from .base import HUNDRED, NO_ANSWER, ChoiceLike, Grade, as_int, clamp, nonblank, to_int
+from .base import HUNDRED, NO_ANSWER, ChoiceLike, Grade, Response, as_int, clamp, nonblank, to_int
 
 if TYPE_CHECKING:
+    from ..models import Question
     from ..tokens import ItemTokens
 
 
-def grade_single(choices: Sequence[ChoiceLike], response: Any) -> Grade:
+def grade_single(choices: Sequence[ChoiceLike], response: Response) -> Grade:
     """Single choice and true/false: the picked choice's fraction."""
     picked = to_int(response)
     for choice in choices:
@@ -27,19 +28,19 @@ class SingleType(ChoiceType):
     name = "single"
     shape = (int, str)
 
-    def decode(self, tokens: ItemTokens, sent: Any) -> Any:
+    def decode(self, tokens: ItemTokens, sent: Response) -> Response:
         return None if sent in (None, "") else tokens.lookup(tokens.shown_ids, sent)
 
-    def coerce(self, response: Any) -> Any:
+    def coerce(self, response: Any) -> Response:
         return to_int(response)
 
-    def grade(self, question: Any, response: Any) -> Grade:
+    def grade(self, question: Question, response: Response) -> Grade:
         return grade_single(list(question.choices.all()), response)
 
-    def present_tokens(self, tokens: ItemTokens, response: Any) -> Any:
+    def present_tokens(self, tokens: ItemTokens, response: Response) -> Response:
         return tokens.option(response) if as_int(response) is not None else None
 
-    def right_answer_text(self, question: Any) -> str:
+    def right_answer_text(self, question: Question) -> str:
         return " | ".join(c.text for c in question.choices.all() if c.fraction >= 100)
 
     def gift_answers(self, data: dict[str, Any]) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from . import _gift as gift
 from . import _moodle as mx
@@ -19,10 +21,10 @@ class TrueFalseType(SingleType):
     moodle_type = "truefalse"
     combined_feedback = False
 
-    def moodle_claims(self, question: Any) -> bool:
+    def moodle_claims(self, question: Element) -> bool:
         return True
 
-    def moodle_read(self, question: Any, warn: Any) -> dict[str, Any]:
+    def moodle_read(self, question: Element, warn: Callable[[str], None]) -> dict[str, Any]:
         by_text = {mx.plain(a).lower(): a for a in mx.answers(question)}
         if set(by_text) != {"true", "false"}:
             raise DataError("a truefalse question has one answer 'true' and one 'false'")
@@ -37,7 +39,7 @@ class TrueFalseType(SingleType):
             ]
         }
 
-    def moodle_write(self, data: dict[str, Any], question: Any) -> None:
+    def moodle_write(self, data: dict[str, Any], question: Element) -> None:
         for c in data.get("choices", []):
             mx.answer_el(question, c["text"].lower(), c["fraction"], c.get("feedback", ""))
 

@@ -6,12 +6,12 @@ The API's faster autosave (autosave.py) keeps these same rules.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
 from .. import paging, qtypes
-from ..models import Attempt, AttemptQuestion, AttemptState, Behaviour
+from ..models import Attempt, AttemptQuestion, AttemptState, Behaviour, Quiz
+from ..qtypes.base import Response
 from .errors import AttemptError
 
 MAX_RESPONSE_CHARS = 20_000
@@ -40,7 +40,7 @@ def check_unlocked(locked: bool) -> None:
         raise AttemptError("This question is locked.", "locked")
 
 
-def check_on_current_page(quiz: Any, current_page: int, order: int) -> None:
+def check_on_current_page(quiz: Quiz, current_page: int, order: int) -> None:
     """Sequential navigation: only the current page's questions take answers (paging.py)."""
     if not paging.answerable(quiz, current_page, order):
         raise AttemptError("That question is not on your current page.", "not_current_page")
@@ -62,7 +62,7 @@ def _lock_open_item(
     return attempt, item
 
 
-def clean_response(kind: str, response: Any) -> Any:
+def clean_response(kind: str, response: Response) -> Response:
     """Keep only the shape the type expects (qtypes); oversize or malformed answers are refused."""
     if response is None:
         return None
@@ -75,7 +75,7 @@ def clean_response(kind: str, response: Any) -> Any:
 
 
 def attempt_save_answer(
-    *, attempt: Attempt, question_id: int, response: Any, now: datetime
+    *, attempt: Attempt, question_id: int, response: Response, now: datetime
 ) -> AttemptQuestion:
     """Autosave: refused once the deadline passed, the attempt ended or the question locked."""
     with transaction.atomic():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -26,6 +25,7 @@ from ..models import (
     Question,
     Quiz,
 )
+from ..qtypes.base import Order, Response
 from ..selectors import (
     attempt_items,
     draw_questions,
@@ -40,7 +40,7 @@ from .versions import versions_for_start
 
 
 # --- starting -----------------------------------------------------------------------------------
-def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Any:
+def shuffled_choice_order(question: Question, shuffle: bool, rng: random.Random) -> Order:
     """The item's choice_order as the question's type draws it (qtypes)."""
     return qtypes.get(question.type).start_order(question, shuffle, rng)
 
@@ -100,7 +100,7 @@ DEFERRED_BEHAVIOURS = {Behaviour.DEFERRED, Behaviour.CBM}
 
 
 def attempt_check_answer(
-    *, attempt: Attempt, question_id: int, now: datetime, response: Any = None
+    *, attempt: Attempt, question_id: int, now: datetime, response: Response = None
 ) -> AttemptQuestion:
     """Immediate: one check locks the question. Interactive: up to quiz.max_tries checks, each
     extra try costing the question's penalty; a right answer or the last try locks it.
@@ -222,7 +222,7 @@ def attempt_submit_if_overdue(*, attempt: Attempt, now: datetime) -> Attempt:
 
 @transaction.atomic
 def essay_grade(
-    *, item: AttemptQuestion, mark: Decimal, comment: str, grader: Any
+    *, item: AttemptQuestion, mark: Decimal, comment: str, grader: User
 ) -> AttemptQuestion:
     """An instructor's mark for an essay; the attempt total is recomputed."""
     item = AttemptQuestion.objects.select_for_update().get(pk=item.pk)

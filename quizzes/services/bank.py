@@ -9,7 +9,7 @@ the same validation.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -20,6 +20,10 @@ from ..formats import result as _formats
 from ..models import Difficulty, Question, TextFormat
 from ..qtypes._data import fraction_out
 from .versions import question_version_record
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
+    from lessons.models import Section, Topic
 
 
 class QuestionDataError(ValueError):
@@ -98,7 +102,7 @@ def _answer_rows(data: dict, kind: str) -> tuple[str | None, list[dict]]:
         raise _fail(data, str(exc)) from None
 
 
-def _resolve_topic(data: dict, section: Any) -> Any:
+def _resolve_topic(data: dict, section: Section | None) -> Topic | None:
     slug = data.get("topic")
     if not slug:
         return None
@@ -121,7 +125,7 @@ def _resolve_terms(data: dict) -> list:
     return terms
 
 
-def _resolve_section(data: dict, section: Any) -> Any:
+def _resolve_section(data: dict, section: Section | None) -> Section | None:
     if section is not None or not data.get("section"):
         return section
     from lessons.models import Section
@@ -132,7 +136,7 @@ def _resolve_section(data: dict, section: Any) -> Any:
     return found
 
 
-def _field_values(data: dict, kind: str, section: Any, topic: Any) -> dict:
+def _field_values(data: dict, kind: str, section: Section | None, topic: Topic | None) -> dict:
     stem = str(data["stem"])
     return {
         "name": str(data.get("name") or data.get("slug") or stem[:80]).strip()[:255],
@@ -180,7 +184,7 @@ def existing_question(data: dict) -> Question | None:
 
 @transaction.atomic
 def question_upsert_from_data(
-    *, data: dict, section: Any = None, created_by: Any = None
+    *, data: dict, section: Section | None = None, created_by: User | None = None
 ) -> Question:
     """Create or update one question from the canonical dict: the question with its slug, or
     else with its category and idnumber, is updated in place; otherwise a new one is made."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
@@ -29,6 +29,10 @@ from ..models import Question
 from ..selectors import questions_with_answers
 from .bank import _answer_rows, _fail, _field_values, _prepared, validate_question_data
 from .versions import question_versions_record_many
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
+    from lessons.models import Section
 
 BATCH = 1000
 # What a bad dict raises in the checks (the bank's QuestionDataError is a ValueError).
@@ -52,12 +56,21 @@ class _Item:
     rows: list[dict[str, Any]]
     term_slugs: list[str]
     terms: list[Any] = field(default_factory=list)
-    question: Any = None
+    question: Question | None = None  # set by _write_questions; the steps after read `saved`
+
+    @property
+    def saved(self) -> Question:
+        if self.question is None:
+            raise RuntimeError("an item's question is written (_write_questions) before it is read")
+        return self.question
 
 
 @transaction.atomic
 def questions_save_many(
-    *, items: list[dict[str, Any]], section: Any = None, created_by: Any = None
+    *,
+    items: list[dict[str, Any]],
+    section: Section | None = None,
+    created_by: User | None = None,
 ) -> SavedMany:
     """Create or update each dict as `question_upsert_from_data` would; a bad one is left out,
     its message in `errors`, and the others are stored."""
@@ -106,7 +119,9 @@ def _pair(data: dict[str, Any]) -> tuple[str, str]:
     return str(data.get("category") or "").strip(), str(data.get("idnumber") or "").strip()
 
 
-def _save(items: list[dict[str, Any]], section: Any, created_by: Any) -> SavedMany:
+def _save(
+    items: list[dict[str, Any]], section: Section | None, created_by: User | None
+) -> SavedMany:
     result = SavedMany()
     ready = [item for i, d in enumerate(items) if (item := _prepare(i, d, result)) is not None]
     _resolve_places(ready, section, result)
@@ -120,11 +135,9 @@ def _save(items: list[dict[str, Any]], section: Any, created_by: Any) -> SavedMa
     _write_questions(ready, found, created_by)
     _write_rows(ready, found)
     _link_terms(ready, found)
-    stored = {
-        q.pk: q for q in questions_with_answers().filter(pk__in=[i.question.pk for i in ready])
-    }
+    stored = {q.pk: q for q in questions_with_answers().filter(pk__in=[i.saved.pk for i in ready])}
     question_versions_record_many(questions=list(stored.values()), by=created_by)
-    result.questions = {item.index: stored[item.question.pk] for item in ready}
+    result.questions = {item.index: stored[item.saved.pk] for item in ready}
     return result
 
 
@@ -165,7 +178,7 @@ def _check_fits(data: dict[str, Any], model: type[models.Model], values: dict[st
                 raise _fail(data, f"{f.name} {value} is out of range")
 
 
-def _resolve_places(items: list[_Item], section: Any, result: SavedMany) -> None:
+def _resolve_places(items: list[_Item], section: Section | None, result: SavedMany) -> None:
     """Each item's section (the one given, else its own by number) and topic: two queries."""
     from lessons.models import Section
 
@@ -237,7 +250,9 @@ def _once_each(items: list[_Item], found: dict[int, Question], result: SavedMany
     return kept
 
 
-def _write_questions(items: list[_Item], found: dict[int, Question], created_by: Any) -> None:
+def _write_questions(
+    items: list[_Item], found: dict[int, Question], created_by: User | None
+) -> None:
     now = timezone.now()
     new, old = [], []
     for item in items:
@@ -268,7 +283,7 @@ def _write_rows(items: list[_Item], found: dict[int, Question]) -> None:
             model = _model(relation)
             rows = item.rows if relation == item.relation else []
             current = (
-                sorted(getattr(item.question, relation).all(), key=lambda obj: obj.pk)
+                sorted(getattr(item.saved, relation).all(), key=lambda obj: obj.pk)
                 if item.index in found
                 else []
             )
@@ -277,7 +292,7 @@ def _write_rows(items: list[_Item], found: dict[int, Question]) -> None:
                     setattr(obj, key, value)
             if current[: len(rows)]:
                 updates[(model, tuple(rows[0]))] += current[: len(rows)]
-            creates[model] += [model(question=item.question, **v) for v in rows[len(current) :]]
+            creates[model] += [model(question=item.saved, **v) for v in rows[len(current) :]]
             stale[model] += [obj.pk for obj in current[len(rows) :]]
     for (model, names), objs in updates.items():
         model.objects.bulk_update(objs, list(names), batch_size=BATCH)
@@ -295,13 +310,13 @@ def _link_terms(items: list[_Item], found: dict[int, Question]) -> None:
     drops: dict[Any, list[Question]] = defaultdict(list)
     terms: dict[int, Any] = {}
     for item in items:
-        had = {t.pk: t for t in item.question.terms.all()} if item.index in found else {}
+        had = {t.pk: t for t in item.saved.terms.all()} if item.index in found else {}
         wanted = {t.pk: t for t in item.terms}
         terms.update(had | wanted)
         for pk in wanted.keys() - had.keys():
-            adds[pk].append(item.question)
+            adds[pk].append(item.saved)
         for pk in had.keys() - wanted.keys():
-            drops[pk].append(item.question)
+            drops[pk].append(item.saved)
     for pk, questions in drops.items():
         terms[pk].quiz_questions.remove(*questions)
     for pk, questions in adds.items():

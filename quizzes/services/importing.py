@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +33,10 @@ from ..formats.result import strip_meta
 from ..models import Question, QuestionFile
 from .bank import question_to_data
 from .bank_many import existing_questions, questions_save_many
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
+    from lessons.models import Section
 
 PARSERS: dict[str, Callable[[str], ParseResult]] = {
     "gift": parse_gift,
@@ -87,10 +91,10 @@ def questions_import(
     *,
     text: str,
     fmt: str,
-    section: Any = None,
+    section: Section | None = None,
     allow_partial: bool = False,
     dry_run: bool = False,
-    created_by: Any = None,
+    created_by: User | None = None,
     update: bool = False,
 ) -> ImportReport:
     """Parse and store; any error rolls everything back unless `allow_partial`. `update`:
@@ -174,7 +178,11 @@ def _not_kept(report: ImportReport, questions: list[dict[str, Any]]) -> list[dic
 
 
 def _store(
-    report: ImportReport, questions: list[dict[str, Any]], *, section: Any, created_by: Any
+    report: ImportReport,
+    questions: list[dict[str, Any]],
+    *,
+    section: Section | None,
+    created_by: User | None,
 ) -> None:
     items, files = [], []
     for question in questions:

@@ -7,7 +7,7 @@ replayed by the behaviour's rule (services/tries.py), as at the submit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -18,9 +18,12 @@ from .attempts import _total
 from .errors import AttemptError
 from .tries import apply_outcome, item_outcome
 
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
+
 
 @transaction.atomic
-def attempt_regrade(*, attempt: Attempt, by: Any, reason: str) -> AttemptRegrade:
+def attempt_regrade(*, attempt: Attempt, by: User | None, reason: str) -> AttemptRegrade:
     """Grade every automatically graded item again from its response; recompute the total."""
     reason = reason.strip()
     if not reason:

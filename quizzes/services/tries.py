@@ -13,12 +13,14 @@ tries, and the submit grades that same try again rather than counting one more.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from .. import behaviours, grading
 from ..models import AttemptQuestion, Question, Quiz
+from ..qtypes.base import Response
 from .errors import AttemptError
 
 MARK_QUANTUM = Decimal("0.0000001")  # the mark column's 7 decimals
@@ -54,10 +56,10 @@ def _tries_of(item: AttemptQuestion) -> tuple[list[Any], int, bool]:
     return [entry.get("response") for entry in history], max(0, item.tries - len(history)), True
 
 
-def _grader(question: Question) -> Any:
+def _grader(question: Question) -> Callable[[Response], grading.Grade]:
     graded: dict[str, grading.Grade] = {}
 
-    def grade(response: Any) -> grading.Grade:
+    def grade(response: Response) -> grading.Grade:
         # Tries often repeat an answer: each distinct one is graded once per replay.
         key = json.dumps(response, sort_keys=True, default=str)
         if key not in graded:

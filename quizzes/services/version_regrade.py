@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -32,6 +32,9 @@ from .attempts import _total
 from .errors import AttemptError
 from .tries import apply_outcome, item_outcome
 from .versions import question_version_record
+
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
 
 
 # --- regrading to a version ---------------------------------------------------------------------
@@ -153,7 +156,7 @@ def regrade_preview(
 def regrade_apply(
     *,
     question: Question,
-    by: Any,
+    by: User | None,
     reason: str,
     to_version: QuestionVersion | None = None,
     quiz: Quiz | None = None,
@@ -187,7 +190,7 @@ def regrade_apply(
     )
 
 
-def _apply_row(row: RegradeRow, version: QuestionVersion, by: Any, reason: str) -> dict:
+def _apply_row(row: RegradeRow, version: QuestionVersion, by: User | None, reason: str) -> dict:
     attempt = Attempt.objects.get(pk=row.attempt.pk)
     before = (attempt.marks, attempt.score)
     item = row.item
@@ -240,7 +243,7 @@ def quiz_regrade_preview(*, quiz: Quiz, include_open: bool = False) -> list[Regr
 
 @transaction.atomic
 def quiz_regrade_apply(
-    *, quiz: Quiz, by: Any, reason: str, include_open: bool = False
+    *, quiz: Quiz, by: User | None, reason: str, include_open: bool = False
 ) -> list[VersionRegrade]:
     """Every question of the quiz's attempts to its current version, all or nothing."""
     if not reason.strip():

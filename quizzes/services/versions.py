@@ -10,7 +10,7 @@ Regrading attempts to a version is services/version_regrade.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,8 +19,11 @@ from .. import versioning
 from ..models import Question, QuestionVersion
 from ..selectors import questions_with_answers
 
+if TYPE_CHECKING:
+    from dlplatform.accounts.models import User
 
-def _record(question: Question, by: Any, latest: QuestionVersion | None) -> QuestionVersion:
+
+def _record(question: Question, by: User | None, latest: QuestionVersion | None) -> QuestionVersion:
     snapshot = versioning.snapshot_of(question)
     digest = versioning.content_hash(snapshot)
     if latest is not None and latest.content_hash == digest:
@@ -43,7 +46,7 @@ def _record(question: Question, by: Any, latest: QuestionVersion | None) -> Ques
 
 
 @transaction.atomic
-def question_version_record(*, question: Question, by: Any = None) -> QuestionVersion:
+def question_version_record(*, question: Question, by: User | None = None) -> QuestionVersion:
     """The question's current version: a new one when its content changed since the last."""
     question = questions_with_answers().select_for_update(of=("self",)).get(pk=question.pk)
     latest = question.versions.order_by("-number").first()
@@ -72,7 +75,7 @@ def versions_for_start(*, questions: list[Question]) -> dict[int, QuestionVersio
 
 
 def question_versions_record_many(
-    *, questions: list[Question], by: Any = None
+    *, questions: list[Question], by: User | None = None
 ) -> dict[int, QuestionVersion]:
     """`question_version_record` for many questions (their answers prefetched) in a few
     queries: the bank's bulk save (services/bank_many.py) and the start of an attempt."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Aggregate,
@@ -36,8 +36,11 @@ from ..behaviours import (
     cbm_summary,
     level_tally,
 )
-from ..qtypes import QType
+from ..qtypes.base import most_frequent, stored_labels
 from .distribution import powers_from_sums
+
+if TYPE_CHECKING:
+    from ..models import Question, Quiz
 from .formulas import (
     HISTOGRAM_BINS,
     Moments,
@@ -80,7 +83,7 @@ class VersionPick:
         return f"{self.question_id}:{self.number}"
 
 
-def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None = None) -> QuerySet:
+def finished_attempts(quiz: Quiz, first_only: bool, version: VersionPick | None = None) -> QuerySet:
     from quizzes.models import AttemptQuestion, AttemptState, QuestionVersion
 
     attempts = quiz.attempts.filter(state=AttemptState.FINISHED)
@@ -95,7 +98,7 @@ def finished_attempts(quiz: Any, first_only: bool, version: VersionPick | None =
     return attempts.filter(number=1) if first_only else attempts
 
 
-def _finished_items(quiz: Any, first_only: bool, version: VersionPick | None) -> QuerySet:
+def _finished_items(quiz: Quiz, first_only: bool, version: VersionPick | None) -> QuerySet:
     from quizzes.models import AttemptQuestion
 
     return AttemptQuestion.objects.filter(attempt__in=finished_attempts(quiz, first_only, version))
@@ -225,7 +228,7 @@ def _score_power_sums() -> dict[str, Sum]:
 
 
 def quiz_statistics(
-    *, quiz: Any, first_only: bool = False, version: VersionPick | None = None
+    *, quiz: Quiz, first_only: bool = False, version: VersionPick | None = None
 ) -> QuizStats:
     """Moodle's quiz and item statistics over the quiz's finished attempts (or each student's
     first attempt, Moodle's other choice; or those that saw one version of a question),
@@ -280,7 +283,7 @@ def _label(result: QuizStats, items: QuerySet) -> dict[int, Any]:
     return by_id
 
 
-def question_version_statistics(*, question: Any) -> list[dict]:
+def question_version_statistics(*, question: Question) -> list[dict]:
     """The admin history page's figures per version of one question, over every quiz's
     finished attempts: how many items hold it, their mean fraction as a percent (Moodle's
     facility) and mean mark. A quiz's own report breaks its questions down by version too
@@ -383,7 +386,7 @@ TOP_RESPONSES = 5
 
 
 def _answer_frequencies(
-    items: QuerySet, questions: dict[int, Any]
+    items: QuerySet, questions: dict[int, Question]
 ) -> dict[Hashable, list[tuple[str, int]]]:
     """How often each answer was chosen; the database groups identical responses, so only the
     distinct responses (not every attempt) reach Python. Keyed by question id, looked up by
@@ -397,16 +400,16 @@ def _answer_frequencies(
     return {qid: _ordered(questions.get(qid), bucket) for qid, bucket in counts.items()}
 
 
-def _response_labels(question: Any, response: Any) -> list[str]:
+# A question deleted since (None) is counted as an unknown type's: by its stored value.
+def _response_labels(question: Question | None, response: Any) -> list[str]:
     if response in (None, "", [], {}):
         return [NO_ANSWER]
-    return _qtype(question).response_labels(question, response)
+    if question is None:
+        return stored_labels(response)
+    return qtypes.get(question.type).response_labels(question, response)
 
 
-def _qtype(question: Any) -> QType:
-    # A question deleted since (None) is counted as an unknown type's: by its stored value.
-    return qtypes.get(question.type) if question is not None else qtypes.UNKNOWN
-
-
-def _ordered(question: Any, bucket: dict[str, int]) -> list[tuple[str, int]]:
-    return _qtype(question).frequency_rows(question, bucket, TOP_RESPONSES)
+def _ordered(question: Question | None, bucket: dict[str, int]) -> list[tuple[str, int]]:
+    if question is None:
+        return most_frequent(bucket, TOP_RESPONSES)
+    return qtypes.get(question.type).frequency_rows(question, bucket, TOP_RESPONSES)

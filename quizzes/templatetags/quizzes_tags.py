@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from .. import qtypes
+from ..models import AttemptQuestion, Question
 from ..presenters import item_feedback_html
 
 register = template.Library()
@@ -23,13 +24,13 @@ def contains(values: Any, value: Any) -> bool:
 
 
 @register.filter
-def feedback_html(item: Any) -> str:
+def feedback_html(item: AttemptQuestion) -> str:
     """An attempt item's specific feedback as safe HTML (presenters.render_feedback)."""
     return mark_safe(item_feedback_html(item))  # noqa: S308 - sanitized or escaped there
 
 
 @register.filter
-def grader_info(question: Any) -> str:
+def grader_info(question: Question) -> str:
     return qtypes.get(question.type).grader_info(question)
 
 

@@ -89,13 +89,10 @@ def terms_upsert_many(*, items: list[TermData]) -> dict[str, tuple[Term, str]]:
     return done
 
 
-def term_set_related(*, term: Term, related: Iterable[Term]) -> None:
-    term.related.set(list(related))
-
-
 def terms_set_related(*, related: dict[Term, list[Term]]) -> int:
-    """Each given term's related terms become exactly its list (links are symmetrical, as with
-    `term_set_related`), written only where they differ; returns how many terms' links changed."""
+    """Each given term's related terms become exactly its list, as `term.related.set` would make
+    them (links are symmetrical), written only where they differ; returns how many terms' links
+    changed."""
     current = {
         term.pk: {other.pk for other in term.related.all()}
         for term in Term.objects.filter(pk__in=[t.pk for t in related]).prefetch_related("related")

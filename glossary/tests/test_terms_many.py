@@ -1,6 +1,6 @@
 """glossary.services.terms_upsert_many and terms_set_related: the bundled glossary's bulk path.
 
-What `term_upsert` and `term_set_related` do one term at a time, in a number of queries that
+What `term_upsert` and `term.related.set` do one term at a time, in a number of queries that
 does not grow with the terms, and with the search keys that the per-term save builds through
 its signal.
 """

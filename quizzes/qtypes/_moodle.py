@@ -136,9 +136,8 @@ def answer_el(
     node = SubElement(parent, "answer", fraction=_scalar(fraction))
     node.set("format", FORMATS_OUT.get(fmt_name, fmt_name))
     SubElement(node, "text").text = value
-    # In the question's format, as `feedback` reads it back: HTML for an HTML question.
-    stem = parent.find("questiontext")
-    html_question = stem is not None and stem.get("format") == "html"
+    # In the question's format, read as `feedback` reads it back: HTML for an HTML question.
+    html_question = fmt(parent, "questiontext") == "html"
     text_el(node, "feedback", feedback, "html" if html_question else "plain")
     return node
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from glossary.services import TermData, term_set_related, term_upsert
+from glossary.services import TermData, term_upsert, terms_set_related
 from quizzes.practice import SESSION_KEY, TOKEN_KEY, option_token, practice_build
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def terms():
         made[slug] = _term(slug, "sequence-models", f"Sequence idea number {i} about recurrence")
     for i, slug in enumerate(OPTIM):
         made[slug] = _term(slug, "optimization", f"Optimizer idea number {i} about steps")
-    term_set_related(term=made["lstm"], related=[made["gru"], made["sgd"]])
+    terms_set_related(related={made["lstm"]: [made["gru"], made["sgd"]]})
     return made
 
 

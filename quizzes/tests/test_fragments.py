@@ -163,3 +163,42 @@ def test_the_navigation_marks_answered_and_flagged_questions(student, student_cl
         'aria-label="Question 1, answered, flagged">1</a>'
     ) in html
     assert '<a href="#q-2" class="nav-q" data-qid=' in html
+
+
+HOSTILE = '"><script>alert(1)</script></textarea><img src=x onerror=alert(2)>'
+
+
+@pytest.mark.parametrize("kind", ["short", "essay", "numerical"])
+def test_a_hostile_answer_is_escaped_open_locked_and_reviewed(kind, student, student_client):
+    """A student's own text comes back into the page (the control's value, the review's "Your
+    answer"): escaped while the item is open, once it is locked (both built in Python now) and
+    on the result page. A NUL byte in it is refused with a field error and stores nothing."""
+    quiz = make_quiz([kind], behaviour="interactive", max_tries=1)
+    attempt = services.attempt_start(quiz=quiz, user=student, now=timezone.now())
+    item = attempt.items.get()
+    url = f"/api/quizzes/attempts/{attempt.pk}/answer/"
+
+    def save(text: str):
+        body = {"question_id": item.question_id, "response": text}
+        return student_client.post(url, body, content_type="application/json")
+
+    nul = save(HOSTILE + "\x00")
+    assert nul.status_code == 400, nul.content
+    item.refresh_from_db()
+    assert item.response in (None, "")
+    assert save(HOSTILE).status_code == 200
+    page = reverse("quizzes:attempt", args=[attempt.pk])
+    pages = [student_client.get(page).content.decode()]
+    if qtypes.get(kind).graded and not qtypes.get(kind).hand_graded:
+        services.attempt_check_answer(
+            attempt=attempt, question_id=item.question_id, now=timezone.now()
+        )
+        locked = student_client.get(page).content.decode()
+        assert "is-locked" in locked
+        pages.append(locked)
+    services.attempt_submit(attempt=attempt, now=timezone.now())
+    pages.append(student_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode())
+    for html in pages:
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "</textarea><img" not in html
+    assert "&lt;script&gt;alert(1)" in pages[-1]  # shown, as text
